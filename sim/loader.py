@@ -1,0 +1,282 @@
+"""Read a scenario YAML file into a :class:`~sim.scenario.Scenario`, or say what is wrong.
+
+Every failure becomes one :class:`~sim.errors.ScenarioError` naming the file, the line and
+column where the YAML parser knows them, and the field path (``actors[1].params.x``).
+
+A scenario may start with ``extends: other.yaml`` (relative to its own folder): it is the
+other file with this one's keys laid over it. Mappings merge key by key; lists whose items
+all have a ``name`` (actors, rungs, exercises, …) merge item by item on that name; anything
+else is replaced.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from sim.errors import Problem, ScenarioError
+from sim.scenario import Scenario, cross_check
+
+Key = tuple[str | int, ...]
+Where = tuple[str, int, int]  # file, line, column (1-based)
+Locations = dict[Key, Where]
+
+
+def load(path: str | Path) -> Scenario:
+    """Load and validate a scenario file; raise ScenarioError on any mistake."""
+    data, locs = _read_with_extends(Path(path), chain=())
+    return _validate(data, locs, str(path))
+
+
+def loads(text: str, name: str = "<string>") -> Scenario:
+    """Validate a scenario given as YAML text (``extends:`` resolves from the cwd)."""
+    data, locs = _parse(text, name)
+    data, locs = _apply_extends(data, locs, Path(name), chain=())
+    return _validate(data, locs, name)
+
+
+def format_path(loc: Key) -> str:
+    """``('actors', 1, 'params', 'x')`` → ``actors[1].params.x``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+# ------------------------------------------------------------------------------ reading
+
+
+def _read_with_extends(path: Path, chain: tuple[Path, ...]) -> tuple[Any, Locations]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError.single("no such file", file=str(path)) from None
+    except IsADirectoryError:
+        raise ScenarioError.single("is a folder, not a scenario file", file=str(path)) from None
+    except OSError as e:
+        raise ScenarioError.single(f"cannot read: {e.strerror}", file=str(path)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise ScenarioError.single(
+            f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})",
+            file=str(path),
+            line=line,
+        ) from None
+    data, locs = _parse(text, str(path))
+    return _apply_extends(data, locs, path, chain)
+
+
+def _parse(text: str, name: str) -> tuple[Any, Locations]:
+    """YAML text → (plain data, location of every key path)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        message = f"not valid YAML: {e.problem or e.context}"
+        if mark is None:
+            raise ScenarioError.single(message, file=name) from None
+        raise ScenarioError.single(
+            message, file=name, line=mark.line + 1, column=mark.column + 1
+        ) from None
+    except yaml.YAMLError as e:
+        raise ScenarioError.single(f"not valid YAML: {e}", file=name) from None
+    if node is None or data is None:
+        raise ScenarioError.single("the file is empty; expected a scenario mapping", file=name)
+    if not isinstance(data, dict):
+        raise ScenarioError.single(
+            f"expected a mapping of scenario sections at the top, found {type(data).__name__}",
+            file=name,
+            line=node.start_mark.line + 1,
+        )
+    locs: Locations = {}
+    _record(node, (), name, locs)
+    return data, locs
+
+
+def _record(node: yaml.Node, at: Key, name: str, locs: Locations) -> None:
+    """Walk a composed YAML node, remembering where every key path starts."""
+    locs[at] = (name, node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for k, v in node.value:
+            key = k.value
+            if key in seen:
+                raise ScenarioError.single(
+                    f"duplicate key '{key}'",
+                    file=name,
+                    line=k.start_mark.line + 1,
+                    column=k.start_mark.column + 1,
+                    field=format_path((*at, key)),
+                )
+            seen.add(key)
+            _record(v, (*at, key), name, locs)
+            locs[(*at, key)] = (name, k.start_mark.line + 1, k.start_mark.column + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            _record(v, (*at, i), name, locs)
+
+
+# ------------------------------------------------------------------------------ extends
+
+
+def _apply_extends(
+    data: dict, locs: Locations, path: Path, chain: tuple[Path, ...]
+) -> tuple[Any, Locations]:
+    if "extends" not in data:
+        return data, locs
+    parent_name = data.pop("extends")
+    if not isinstance(parent_name, str):
+        raise _at(locs, ("extends",), "expected the path of another scenario file")
+    here = path.resolve()
+    parent = (path.parent / parent_name).resolve()
+    if parent in (*chain, here):
+        cycle = " -> ".join(p.name for p in (*chain, here, parent))
+        raise _at(locs, ("extends",), f"extends cycle: {cycle}")
+    if not parent.is_file():
+        raise _at(locs, ("extends",), f"no such file to extend: {parent_name}")
+    base, base_locs = _read_with_extends(parent, (*chain, here))
+    out_locs: Locations = {}
+    merged = _merge(base, data, (), (), base_locs, locs, out_locs)
+    return merged, out_locs
+
+
+def _graft(locs: Locations, src: Key, dst: Key, out: Locations) -> None:
+    n = len(src)
+    for k, v in locs.items():
+        if k[:n] == src:
+            out[dst + k[n:]] = v
+
+
+def _named(items: Any) -> bool:
+    return isinstance(items, list) and all(isinstance(x, dict) and "name" in x for x in items)
+
+
+def _merge(
+    b: Any, o: Any, bp: Key, op: Key, bl: Locations, ol: Locations, out: Locations, at: Key = ()
+) -> Any:
+    """Lay override `o` over base `b`, carrying each value's location to its new path."""
+    if isinstance(b, dict) and isinstance(o, dict):
+        out[at] = ol.get(op, bl.get(bp, ("", 0, 0)))
+        result = {}
+        for k in b:
+            if k not in o:
+                result[k] = b[k]
+                _graft(bl, (*bp, k), (*at, k), out)
+        for k in o:
+            if k in b:
+                result[k] = _merge(b[k], o[k], (*bp, k), (*op, k), bl, ol, out, (*at, k))
+            else:
+                result[k] = o[k]
+                _graft(ol, (*op, k), (*at, k), out)
+        return result
+    if _named(b) and _named(o):
+        out[at] = ol.get(op, bl.get(bp, ("", 0, 0)))
+        overrides = {x["name"]: j for j, x in enumerate(o)}
+        result_list = []
+        for i, item in enumerate(b):
+            j = overrides.pop(item["name"], None)
+            k = len(result_list)
+            if j is None:
+                result_list.append(item)
+                _graft(bl, (*bp, i), (*at, k), out)
+            else:
+                result_list.append(_merge(item, o[j], (*bp, i), (*op, j), bl, ol, out, (*at, k)))
+        for j in overrides.values():
+            _graft(ol, (*op, j), (*at, len(result_list)), out)
+            result_list.append(o[j])
+        return result_list
+    _graft(ol, op, at, out)
+    return o
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _validate(data: Any, locs: Locations, name: str) -> Scenario:
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as e:
+        raise ScenarioError([_problem(err, locs, name) for err in e.errors()]) from None
+    found = cross_check(scenario)
+    if found:
+        raise ScenarioError([_locate(locs, at, msg, name) for at, msg in found])
+    return scenario
+
+
+def _locate(locs: Locations, at: Key, message: str, default_file: str) -> Problem:
+    """A Problem for path `at`, placed at the deepest part of it the YAML file has."""
+    for n in range(len(at), -1, -1):
+        if at[:n] in locs:
+            file, line, column = locs[at[:n]]
+            return Problem(
+                message,
+                field=format_path(at),
+                file=file or default_file,
+                line=line or None,
+                column=column or None,
+            )
+    return Problem(message, field=format_path(at), file=default_file)
+
+
+def _at(locs: Locations, at: Key, message: str) -> ScenarioError:
+    return ScenarioError([_locate(locs, at, message, "")])
+
+
+_FIELD_NAMES: list[str] = []
+
+
+def _all_field_names() -> list[str]:
+    """Every key any schema node accepts, for "did you mean" on unknown keys."""
+    if not _FIELD_NAMES:
+        seen: set[str] = set()
+        todo: list[type[BaseModel]] = [Scenario]
+        while todo:
+            model = todo.pop()
+            for fname, info in model.model_fields.items():
+                seen.add(fname)
+                for arg in _walk_types(info.annotation):
+                    if (
+                        isinstance(arg, type)
+                        and issubclass(arg, BaseModel)
+                        and arg.__name__ not in seen
+                    ):
+                        seen.add(arg.__name__)
+                        todo.append(arg)
+        _FIELD_NAMES.extend(sorted(n for n in seen if n[0].islower()))
+    return _FIELD_NAMES
+
+
+def _walk_types(tp: Any) -> list[Any]:
+    out = [tp]
+    for arg in getattr(tp, "__args__", ()) or ():
+        out += _walk_types(arg)
+    for meta in getattr(tp, "__metadata__", ()) or ():
+        out += [meta]
+    origin = getattr(tp, "__origin__", None)
+    if origin is not None:
+        out.append(origin)
+    return out
+
+
+def _problem(err: Any, locs: Locations, name: str) -> Problem:
+    """Turn one pydantic error into a plain-language Problem."""
+    at: Key = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function")))
+    kind, found = err["type"], err.get("input")
+    if kind == "extra_forbidden":
+        key = str(at[-1])
+        close = difflib.get_close_matches(key, _all_field_names(), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return _locate(locs, at, f"unknown key '{key}'{hint}", name)
+    message = err["msg"].removeprefix("Value error, ")
+    if kind == "missing":
+        message = "required field is missing"
+    elif kind not in ("value_error", "assertion_error") and not isinstance(found, dict | list):
+        message = f"{message}; found {found!r}"
+    return _locate(locs, at, message, name)

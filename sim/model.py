@@ -1,0 +1,244 @@
+"""One replicate: Mesa actors stepping monthly on a SimPy day clock.
+
+:class:`WargameModel` owns the random generator, the SimPy environment, the ledger and
+the bargaining relations between patrons and clients. Actors decide; the model wires
+their decisions to operations (deliveries, basing) and answers their questions.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+import simpy
+
+from agents import ROLES, Actor
+from sim import operations
+from sim.ledger import Controller, Ledger
+from sim.mathutil import clip01
+from sim.plan import DatedExercise, Plan
+
+if TYPE_CHECKING:
+    from agents.client_regime import ClientRegime
+    from agents.patron import Patron
+    from sim.scenario import Recurring
+
+
+class WargameModel(mesa.Model):
+    """A scenario with one replicate's parameter values, ready to :meth:`run`."""
+
+    def __init__(self, plan: Plan, values: np.ndarray, rng: np.random.Generator):
+        super().__init__(rng=rng)
+        self.plan = plan
+        self.values: dict[str, float] = dict(zip(plan.paths, values.tolist(), strict=True))
+        self.env = simpy.Environment()
+        self.ledger = Ledger(plan.n_days)
+        self.effects = plan.rung_effects(self.values)
+        self._actors = {
+            a.name: self._make_actor(a.name, a.role, plan.scenario.target_of(a))
+            for a in plan.scenario.actors
+        }
+        self.rungs: dict[tuple[str, str], int] = {
+            (a.name, a.target): 0 for a in self._actors.values() if a.role == "patron"
+        }  # type: ignore[misc]
+        self._phases = sorted({type(a) for a in self._actors.values()}, key=lambda c: c.phase)
+        for cls in self._phases:
+            self.agents_by_type[cls].do("start")
+        self.trajectory = np.full((len(plan.months) - 1, len(plan.state_columns)), np.nan)
+        self.record_month(0)
+        self._start_processes()
+
+    def _make_actor(self, name: str, role: str, target: str | None) -> Actor:
+        cls = ROLES[role]
+        params = cls.Params.from_values(
+            {p: self.values[f"actors.{name}.{p}"] for p in cls.Params.model_fields}
+        )
+        return cls(self, name, params, target)
+
+    def _start_processes(self) -> None:
+        s, env = self.plan.scenario, self.env
+        env.process(operations.monthly_step(self))
+        recurring = {r.patron: r for r in s.operations.recurring}
+        for a in self._actors.values():
+            if a.role == "patron":
+                dated = self.plan.dated_exercises(a.name, self.values)
+                if dated or a.name in recurring:
+                    env.process(
+                        operations.exercise_programme(
+                            self,
+                            a,
+                            dated,  # type: ignore[arg-type]
+                            recurring.get(a.name),
+                        )
+                    )
+        for su in s.operations.summits:
+            env.process(operations.summit(self, su))
+        for inj in s.injects:
+            env.process(operations.inject(self, inj))
+
+    # ---------------------------------------------------------------- running
+
+    def run(self) -> Ledger:
+        """Simulate to the horizon and return the closed ledger."""
+        self.env.run(until=self.plan.n_days)
+        self.ledger.close()
+        return self.ledger
+
+    def step(self) -> None:
+        """One month of decisions: roles act in phase order (protest, regime, patron, alliance)."""
+        for cls in self._phases:
+            self.agents_by_type[cls].do("step")
+
+    def record_month(self, month: int) -> None:
+        """Store every actor's state at the start of `month`."""
+        row = [getattr(self._actors[name], var) for name, var in self.plan.state_columns]
+        self.trajectory[month] = row
+
+    # ---------------------------------------------------------------- questions actors ask
+
+    def actor(self, name: str | None) -> Actor:
+        return self._actors[name]  # type: ignore[index]
+
+    def protest_strength_against(self, client: str) -> float:
+        """Combined strength of the movements targeting `client` (a probabilistic OR)."""
+        calm = 1.0
+        for a in self._actors.values():
+            if a.role == "protest_movement" and a.target == client:
+                calm *= 1.0 - a.strength  # type: ignore[attr-defined]
+        return 1.0 - calm
+
+    def alliance_posture(self, client: str | None) -> float:
+        """The highest posture of any alliance watching `client`."""
+        return max(
+            (
+                a.posture
+                for a in self._actors.values()  # type: ignore[attr-defined]
+                if a.role == "alliance" and a.target == client
+            ),
+            default=0.0,
+        )
+
+    def _last_month(self) -> tuple[int, int]:
+        now = int(self.env.now)
+        months = self.plan.months
+        prev = max((d for d in months if d < now), default=0)
+        return prev, now
+
+    def presence_share_last_month(self, host: str | None) -> float:
+        """Share of last month's days on which any foreign unit was in `host`."""
+        lo, hi = self._last_month()
+        if hi <= lo:
+            return 0.0
+        days = np.zeros(hi - lo, dtype=bool)
+        for st in self.ledger.stays:
+            end = hi if st.end is None else st.end
+            if st.host == host and st.start < hi and end > lo:
+                days[max(st.start, lo) - lo : min(end, hi) - lo] = True
+        return float(days.mean())
+
+    def patron_control_gains_last_month(self, host: str | None) -> int:
+        """How many concessions last month gave a patron control of systems in `host`."""
+        lo, hi = self._last_month()
+        return sum(
+            1
+            for c in self.ledger.concessions
+            if c.client == host and c.controller == "patron" and lo <= c.day < hi
+        )
+
+    # ---------------------------------------------------------------- decisions
+
+    def negotiate(
+        self,
+        patron: Patron,
+        client: Actor,
+        accept_probability: float | None = None,
+    ) -> bool:
+        """The patron demands the next rung; the client grants it or not, and if the rung
+        settles control, who controls the systems is settled too."""
+        u_accept, u_control = self.rng.random(2)
+        key = (patron.name, client.name)
+        nxt = self.rungs[key] + 1
+        day = int(self.env.now)
+        fx = self.effects
+        if nxt >= len(fx.names):
+            return False
+        regime: ClientRegime = client  # type: ignore[assignment]
+        p = (
+            accept_probability
+            if accept_probability is not None
+            else regime.accept_probability(fx.cost[nxt], patron.params.support)
+        )
+        if u_accept >= p:
+            self.ledger.log(day, "concession_refused", client.name, fx.names[nxt])
+            return False
+        controller: Controller | None = None
+        if fx.settles_control[nxt]:
+            p_patron = regime.concedes_control_probability(patron.params.control_insistence)
+            controller = "patron" if u_control < p_patron else "client"
+        self._grant(patron, regime, nxt, controller, day)
+        return True
+
+    def _grant(
+        self,
+        patron: Patron,
+        client: ClientRegime,
+        rung: int,
+        controller: Controller | None,
+        day: int,
+    ) -> None:
+        from sim.ledger import Concession
+
+        self.rungs[(patron.name, client.name)] = rung
+        self.ledger.concessions.append(Concession(day, patron.name, client.name, rung, controller))
+        fx = self.effects
+        detail = fx.names[rung] + (f" ({controller} control)" if controller else "")
+        self.ledger.log(day, "concession", client.name, detail)
+        if fx.delivery[rung] is not None:
+            system, lead = fx.delivery[rung]  # type: ignore[misc]
+            held = controller or self._settled_controller(patron.name, client.name)
+            self.env.process(operations.delivery(self, patron, client.name, system, lead, held))
+        if fx.basing_lead[rung] is not None:
+            self.env.process(operations.basing(self, patron, client.name, fx.basing_lead[rung]))
+
+    def _settled_controller(self, patron: str, client: str) -> Controller:
+        """Who controls systems under the latest settlement (the client if none yet)."""
+        for c in reversed(self.ledger.concessions):
+            if c.patron == patron and c.client == client and c.controller is not None:
+                return c.controller
+        return "client"
+
+    def unit_stays(self, patron: Patron, gap: float) -> tuple[bool, bool]:
+        """Whether a unit bridges a `gap`-day wait for the next exercise, and if so
+        whether it is rotated out for a fresh one.
+
+        The chance to stay is the current rung's ``stay_probability`` plus leverage, falling
+        off as ``exp(-gap / bridge_tolerance_days)``: a short gap is easy to bridge.
+        """
+        u_stay, u_rotate = self.rng.random(2)
+        if math.isinf(gap):
+            return False, False
+        rung = self.rungs[(patron.name, patron.target)]  # type: ignore[index]
+        fx = self.effects
+        base = clip01(fx.stay[rung] + patron.params.stay_leverage_weight * patron.leverage)
+        p = base * math.exp(-gap / fx.tolerance[rung])
+        stays = u_stay < p
+        return stays, stays and u_rotate < patron.params.rotation_share
+
+    def next_recurring(
+        self, patron: Patron, rec: Recurring, after: int, gap: int | None
+    ) -> DatedExercise | None:
+        """The patron's next recurring exercise, starting a cadence gap after `after`."""
+        duration = max(1, round(self.values[f"operations.recurring.{patron.name}.duration_days"]))
+        if gap is None:
+            jitter = self.values[f"operations.recurring.{patron.name}.jitter"]
+            rung = self.rungs[(patron.name, patron.target)]  # type: ignore[index]
+            mean = max(self.effects.interval[rung] - duration, 1.0)
+            gap = max(0, round(mean * (1.0 + jitter * (2.0 * self.rng.random() - 1.0))))
+        start = after + gap
+        if start >= self.plan.n_days:
+            return None
+        return DatedExercise(
+            f"{patron.name} exercise (day {start})", start, start + duration - 1, tuple(rec.units)
+        )

@@ -1,0 +1,236 @@
+"""Uncertain parameters: a fixed number, a distribution, or an ICD 203 estimative word.
+
+Every numeric knob of a scenario is a :class:`ParamSpec`. In YAML it may be written as
+
+* a number: ``0.4``;
+* an estimative word: ``likely`` (uniform over the word's ICD 203 range);
+* a mapping with exactly one of ``value``, ``uniform: [low, high]``,
+  ``triangular: [low, mode, high]``, ``beta: {a, b, low, high}``,
+  ``truncnormal: {mean, sd, low, high}`` or ``estimate: <word>``, plus the provenance
+  fields ``source``, ``rationale`` and ``assumption``.
+
+Sampling is by inverse CDF (:meth:`ParamSpec.ppf`): each replicate draws one uniform
+number per parameter and maps it through the quantile function. That keeps common random
+numbers intact when a sweep changes a distribution, and it vectorises over replicates.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from typing import Annotated, Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from scipy import special
+
+#: The US Intelligence Community Directive 203 scale, as probability ranges.
+ICD203: dict[str, tuple[float, float]] = {
+    "almost_no_chance": (0.01, 0.05),
+    "very_unlikely": (0.05, 0.20),
+    "unlikely": (0.20, 0.45),
+    "roughly_even_chance": (0.45, 0.55),
+    "likely": (0.55, 0.80),
+    "very_likely": (0.80, 0.95),
+    "almost_certain": (0.95, 0.99),
+}
+
+#: Other spellings of the same seven words (ICD 203's own synonyms, and a few of the
+#: report's phrasings such as "rarely" and "will likely").
+ALIASES: dict[str, str] = {
+    "remote": "almost_no_chance",
+    "highly_improbable": "very_unlikely",
+    "rarely": "very_unlikely",
+    "improbable": "unlikely",
+    "roughly_even": "roughly_even_chance",
+    "even_chance": "roughly_even_chance",
+    "roughly_even_odds": "roughly_even_chance",
+    "probable": "likely",
+    "probably": "likely",
+    "highly_probable": "very_likely",
+    "almost_certainly": "almost_certain",
+    "nearly_certain": "almost_certain",
+}
+
+
+def normalise_word(word: str) -> str:
+    """Return the canonical ICD 203 key for `word`, or raise ValueError with a hint."""
+    key = "_".join(word.strip().lower().replace("-", " ").split())
+    key = key.removeprefix("will_")
+    if key in ICD203:
+        return key
+    if key in ALIASES:
+        return ALIASES[key]
+    known = sorted(ICD203) + sorted(ALIASES)
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise ValueError(
+        f"'{word}' is not an ICD 203 estimative word (expected one of "
+        f"{', '.join(sorted(ICD203))}){hint}"
+    )
+
+
+def word_for(probability: float) -> str:
+    """The ICD 203 word whose range holds `probability` (edges go to the middle word)."""
+    for word, (low, high) in ICD203.items():
+        if low <= probability <= high:
+            return word
+    return "almost_no_chance" if probability < 0.01 else "almost_certain"
+
+
+Number = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class Beta(BaseModel):
+    """Beta(a, b) stretched onto [low, high]."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    a: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    b: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    low: Number = 0.0
+    high: Number = 1.0
+
+
+class TruncNormal(BaseModel):
+    """Normal(mean, sd) truncated to [low, high]."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    mean: Number
+    sd: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    low: Number
+    high: Number
+
+
+_KINDS = ("value", "uniform", "triangular", "beta", "truncnormal", "estimate")
+
+
+class ParamSpec(BaseModel):
+    """One uncertain parameter: its distribution and where the number comes from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: Number | None = None
+    uniform: tuple[Number, Number] | None = None
+    triangular: tuple[Number, Number, Number] | None = None
+    beta: Beta | None = None
+    truncnormal: TruncNormal | None = None
+    estimate: str | None = None
+    source: str | None = None
+    rationale: str | None = None
+    assumption: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        """Accept a bare number or a bare estimative word."""
+        if isinstance(data, bool):
+            raise ValueError("expected a number, an estimative word or a mapping, found a boolean")
+        if isinstance(data, int | float):
+            return {"value": data}
+        if isinstance(data, str):
+            return {"estimate": data}
+        return data
+
+    @model_validator(mode="after")
+    def _check(self) -> ParamSpec:
+        given = [k for k in _KINDS if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                f"give exactly one of {', '.join(_KINDS)}; found "
+                + (", ".join(given) if given else "none")
+            )
+        if self.estimate is not None:
+            object.__setattr__(self, "estimate", normalise_word(self.estimate))
+        low, high = self.support
+        if low > high:
+            raise ValueError(f"low ({low:g}) is above high ({high:g})")
+        if self.triangular is not None and not (
+            self.triangular[0] <= self.triangular[1] <= self.triangular[2]
+        ):
+            raise ValueError(
+                "triangular must be [low, mode, high] with low <= mode <= high, found "
+                f"{list(self.triangular)}"
+            )
+        if self.truncnormal is not None and self.truncnormal.low >= self.truncnormal.high:
+            raise ValueError("truncnormal low must be below high")
+        return self
+
+    @property
+    def kind(self) -> str:
+        """Which distribution this is: one of value, uniform, triangular, beta, …"""
+        return next(k for k in _KINDS if getattr(self, k) is not None)
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.value is not None
+
+    @property
+    def support(self) -> tuple[float, float]:
+        """The smallest and largest value a draw can take."""
+        if self.value is not None:
+            return (self.value, self.value)
+        if self.uniform is not None:
+            return self.uniform
+        if self.triangular is not None:
+            return (self.triangular[0], self.triangular[2])
+        if self.beta is not None:
+            return (self.beta.low, self.beta.high)
+        if self.truncnormal is not None:
+            return (self.truncnormal.low, self.truncnormal.high)
+        assert self.estimate is not None
+        return ICD203[self.estimate]
+
+    def ppf(self, u: np.ndarray | float) -> np.ndarray:
+        """Quantile function: map uniform draws in [0, 1) to this distribution."""
+        u = np.asarray(u, dtype=float)
+        if self.value is not None:
+            return np.full_like(u, self.value)
+        if self.triangular is not None:
+            low, mode, high = self.triangular
+            if high == low:
+                return np.full_like(u, low)
+            cut = (mode - low) / (high - low)
+            left = low + np.sqrt(u * (high - low) * (mode - low))
+            right = high - np.sqrt((1 - u) * (high - low) * (high - mode))
+            return np.where(u < cut, left, right)
+        if self.beta is not None:
+            b = self.beta
+            return b.low + (b.high - b.low) * special.betaincinv(b.a, b.b, u)
+        if self.truncnormal is not None:
+            t = self.truncnormal
+            lo = special.ndtr((t.low - t.mean) / t.sd)
+            hi = special.ndtr((t.high - t.mean) / t.sd)
+            x = t.mean + t.sd * special.ndtri(lo + u * (hi - lo))
+            return np.clip(x, t.low, t.high)
+        low, high = self.support  # uniform and estimative words
+        return low + u * (high - low)
+
+    def describe(self) -> str:
+        """A short human-readable form, e.g. ``likely (U 0.55-0.80)``."""
+        if self.value is not None:
+            return f"{self.value:g}"
+        if self.uniform is not None:
+            return f"uniform({self.uniform[0]:g}, {self.uniform[1]:g})"
+        if self.triangular is not None:
+            return "triangular({:g}, {:g}, {:g})".format(*self.triangular)
+        if self.beta is not None:
+            b = self.beta
+            span = "" if (b.low, b.high) == (0, 1) else f" on [{b.low:g}, {b.high:g}]"
+            return f"beta({b.a:g}, {b.b:g}){span}"
+        if self.truncnormal is not None:
+            t = self.truncnormal
+            return f"normal({t.mean:g}, {t.sd:g}) in [{t.low:g}, {t.high:g}]"
+        low, high = self.support
+        return f"{self.estimate} = uniform({low:g}, {high:g})"
+
+    def mean(self) -> float:
+        """The distribution's mean (numerically, for the rarer kinds)."""
+        if self.value is not None:
+            return self.value
+        grid = (np.arange(2000) + 0.5) / 2000
+        return float(math.fsum(self.ppf(grid)) / grid.size)
+
+
+def spec(value: float) -> ParamSpec:
+    """A fixed ParamSpec, for defaults declared in code."""
+    return ParamSpec(value=value)

@@ -1,0 +1,129 @@
+"""A scenario compiled once per run into what every replicate needs.
+
+Validation, the parameter table and calendar arithmetic happen here, once; a replicate
+only looks up numbers. A Plan pickles, so process and cluster workers receive it once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from agents import ROLES
+from sim.calendar import day_of, month_boundaries
+from sim.draws import RUNG_FIELDS, Entry, override, parameter_table
+from sim.params import ParamSpec
+from sim.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class DatedExercise:
+    """A scheduled exercise with its start and end resolved for one replicate."""
+
+    name: str
+    start: int
+    end: int  # last day of the exercise, inclusive
+    units: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RungEffects:
+    """The ladder's effects for one replicate, with inheritance from lower rungs applied."""
+
+    names: tuple[str, ...]
+    cost: tuple[float, ...]
+    interval: tuple[float, ...]
+    stay: tuple[float, ...]
+    tolerance: tuple[float, ...]
+    delivery: tuple[tuple[str, float] | None, ...]  # (system, lead time) per rung
+    basing_lead: tuple[float | None, ...]
+    settles_control: tuple[bool, ...]
+
+
+@dataclass
+class Plan:
+    scenario: Scenario
+    table: list[Entry] = field(init=False)
+
+    overrides: dict[str, ParamSpec | float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.table = override(parameter_table(self.scenario), self.overrides)
+
+    @cached_property
+    def paths(self) -> list[str]:
+        return [e.path for e in self.table]
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        return {p: i for i, p in enumerate(self.paths)}
+
+    @property
+    def n_params(self) -> int:
+        return len(self.table)
+
+    @cached_property
+    def n_days(self) -> int:
+        return self.scenario.n_days
+
+    @cached_property
+    def months(self) -> list[int]:
+        """Day offsets of month starts 0..horizon (the last one is the horizon)."""
+        m = self.scenario.metadata
+        return month_boundaries(m.start_date, m.horizon_months)
+
+    @cached_property
+    def state_columns(self) -> list[tuple[str, str]]:
+        """(actor, state variable) pairs recorded each month, in a fixed order."""
+        return [(a.name, s) for a in self.scenario.actors for s in ROLES[a.role].state]
+
+    def day(self, date) -> int:
+        return day_of(self.scenario.metadata.start_date, date)
+
+    def rung_effects(self, v: dict[str, float]) -> RungEffects:
+        """Resolve each rung's effects from the drawn values `v`, inheriting gaps."""
+        cols: dict[str, list[float]] = {f: [] for f in RUNG_FIELDS}
+        for r in self.scenario.ladder:
+            for f in RUNG_FIELDS:
+                key = f"ladder.{r.name}.{f}"
+                cols[f].append(v[key] if key in v else cols[f][-1])
+        ladder = self.scenario.ladder
+        return RungEffects(
+            names=tuple(r.name for r in ladder),
+            cost=tuple(cols["cost"]),
+            interval=tuple(cols["exercise_interval_days"]),
+            stay=tuple(cols["stay_probability"]),
+            tolerance=tuple(cols["bridge_tolerance_days"]),
+            delivery=tuple(
+                (r.delivers.system, v[f"ladder.{r.name}.delivers.lead_time_days"])
+                if r.delivers
+                else None
+                for r in ladder
+            ),
+            basing_lead=tuple(
+                (v[f"ladder.{r.name}.basing_lead_time_days"] if r.basing_lead_time_days else 0.0)
+                if r.basing
+                else None
+                for r in ladder
+            ),
+            settles_control=tuple(r.settles_control for r in ladder),
+        )
+
+    def dated_exercises(self, patron: str, v: dict[str, float]) -> list[DatedExercise]:
+        """The patron's scheduled exercises for one replicate, in start order."""
+        out = []
+        for ex in self.scenario.operations.exercises:
+            if ex.patron != patron:
+                continue
+            if ex.start is not None:
+                start = self.day(ex.start)
+            else:
+                start = int(np.floor(v[f"operations.exercises.{ex.name}.start_day"]))
+            if ex.end is not None:
+                end = self.day(ex.end)
+            else:
+                end = start + max(1, round(v[f"operations.exercises.{ex.name}.duration_days"])) - 1
+            out.append(DatedExercise(ex.name, start, end, tuple(ex.units)))
+        return sorted(out, key=lambda e: e.start)

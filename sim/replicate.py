@@ -1,0 +1,97 @@
+"""One replicate from its index: seeds, parameter draws, the run, and its outcome record.
+
+The replicate's generator is ``SeedSequence(root).spawn(n)[index]``, built directly as
+``SeedSequence(root, spawn_key=(index,))`` (the same object, without spawning the other
+n - 1). It spawns two streams: one for the parameter draws, one for the dynamics, so that
+changing a parameter's distribution never shifts the random numbers of the dynamics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim import outcomes as oc
+from sim.draws import draw
+from sim.ledger import Ledger
+from sim.model import WargameModel
+from sim.plan import Plan
+
+
+def seed_sequence(root: int, index: int) -> np.random.SeedSequence:
+    """The replicate's seed sequence: child `index` of the root sequence."""
+    return np.random.SeedSequence(root, spawn_key=(index,))
+
+
+def replicate_streams(root: int, index: int) -> tuple[np.random.Generator, np.random.Generator]:
+    """(parameter generator, dynamics generator) for one replicate."""
+    params, dynamics = seed_sequence(root, index).spawn(2)
+    return np.random.default_rng(params), np.random.default_rng(dynamics)
+
+
+@dataclass
+class ReplicateRun:
+    index: int
+    values: np.ndarray
+    ledger: Ledger
+    trajectory: np.ndarray  # months x state columns
+
+
+def run_replicate(plan: Plan, root: int, index: int) -> ReplicateRun:
+    """Draw the replicate's parameters and simulate it to the horizon."""
+    param_rng, dyn_rng = replicate_streams(root, index)
+    values = draw(plan.table, param_rng.random(plan.n_params))
+    model = WargameModel(plan, values, dyn_rng)
+    return ReplicateRun(index, values, model.run(), model.trajectory)
+
+
+def outcome_record(plan: Plan, run: ReplicateRun) -> dict[str, Any]:
+    """The replicate's outcomes as one flat row (days are offsets; None = censored)."""
+    s, ledger = plan.scenario, run.ledger
+    host = s.host
+    present = oc.daily_presence(ledger, host)
+    cont = oc.first_continuous_day(present, s.outcomes.window_days, s.outcomes.threshold)
+    base = oc.first_basing_day(ledger, host)
+    persist = oc.earliest(cont, base)
+    top = oc.rung_by_day(ledger, host, plan.n_days)
+    systems = oc.systems_by_controller(ledger, host)
+    record: dict[str, Any] = {
+        "replicate": run.index,
+        "continuous": cont is not None,
+        "basing": base is not None,
+        "persistent": persist is not None,
+        "continuous_day": cont,
+        "basing_day": base,
+        "persistent_day": persist,
+        "presence_days": int(np.count_nonzero(present)),
+        "presence_days_by_month": oc.days_per_month(present, plan.months).tolist(),
+        "highest_rung": top,
+        "highest_rung_name": s.ladder[top].name,
+        "systems_patron_controlled": systems["patron"],
+        "systems_client_controlled": systems["client"],
+    }
+    for j in s.judgments:
+        record[f"judgment.{j.id}"] = judgment_holds(plan, j, present, ledger, cont, base, persist)
+    return record
+
+
+def judgment_holds(
+    plan: Plan,
+    j: Any,
+    present: np.ndarray,
+    ledger: Ledger,
+    cont: int | None,
+    base: int | None,
+    persist: int | None,
+) -> bool:
+    """Whether the report's claim `j`, in model terms, came true in this replicate."""
+    end = plan.day(j.end)
+    if j.metric == "presence_share":
+        start = plan.day(j.start) if j.start else 0
+        return oc.presence_share(present, start, end) >= j.at_least
+    if j.metric == "rung_by":
+        return oc.rung_by_day(ledger, plan.scenario.host, end) >= plan.scenario.rung_index(j.rung)
+    day = {"continuous": cont, "basing": base, "persistent": persist}[j.outcome]
+    return day is not None and day <= end

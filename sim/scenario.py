@@ -1,0 +1,478 @@
+"""The scenario schema: the single source of truth for what a scenario YAML may say.
+
+Field-level rules (types, bounds, unknown keys) live on the pydantic models; rules that
+span fields (an exercise naming an absent patron, a date past the horizon, a parameter
+outside its role's bounds) live in :func:`cross_check`, which returns every problem with
+the field path it belongs to, so the loader can point at the line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from agents import ROLES
+from sim.calendar import add_months
+from sim.params import ICD203, ParamSpec, normalise_word
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
+Path = tuple[str | int, ...]
+
+
+class Strict(BaseModel):
+    """Base for every schema node: unknown keys are errors; NaN and infinity too."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class Cited(Strict):
+    """A node that may say where in the report it comes from."""
+
+    source: str | None = None
+    rationale: str | None = None
+
+
+class Metadata(Strict):
+    name: Name
+    description: str = ""
+    source_report: str = ""
+    start_date: dt.date
+    horizon_months: Annotated[int, Field(ge=1, le=600)]
+
+
+class MonteCarlo(Strict):
+    """Default replicate count and root seed (the command line may override both)."""
+
+    replicates: Annotated[int, Field(ge=1, le=10_000_000)] = 1000
+    seed: Annotated[int, Field(ge=0)] = 20200916
+
+
+class ActorSpec(Cited):
+    name: Name
+    role: str
+    target: str | None = Field(
+        None, description="the client regime this actor acts on; defaults to the only one"
+    )
+    description: str = ""
+    params: dict[str, ParamSpec] = Field(default_factory=dict)
+
+
+class Delivery(Cited):
+    """A system delivered when a rung is granted, after a lead time."""
+
+    system: Name
+    lead_time_days: ParamSpec
+
+
+class Rung(Cited):
+    """One step of the concession ladder. Effects left out are inherited from the rung below."""
+
+    name: Name
+    description: str = ""
+    cost: ParamSpec
+    exercise_interval_days: ParamSpec | None = None
+    stay_probability: ParamSpec | None = None
+    bridge_tolerance_days: ParamSpec | None = None
+    delivers: Delivery | None = None
+    settles_control: bool = Field(
+        False, description="granting this rung settles who controls the patron's systems"
+    )
+    basing: bool = Field(False, description="granting this rung starts permanent basing")
+    basing_lead_time_days: ParamSpec | None = None
+
+
+class Exercise(Cited):
+    """A dated joint exercise: the patron's units are in the host country for its span."""
+
+    name: Name
+    patron: str
+    units: Annotated[list[Name], Field(min_length=1)]
+    start: dt.date | None = None
+    start_window: tuple[dt.date, dt.date] | None = None
+    end: dt.date | None = None
+    duration_days: ParamSpec | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> Exercise:
+        if (self.start is None) == (self.start_window is None):
+            raise ValueError("give exactly one of start or start_window")
+        if (self.end is None) == (self.duration_days is None):
+            raise ValueError("give exactly one of end or duration_days")
+        if self.start_window is not None and self.start_window[0] > self.start_window[1]:
+            raise ValueError(
+                f"start_window is out of order: {self.start_window[0]} is after "
+                f"{self.start_window[1]}"
+            )
+        if self.end is not None and self.start is not None and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if self.end is not None and self.start_window is not None:
+            raise ValueError("a windowed start needs duration_days, not a fixed end")
+        return self
+
+    @property
+    def earliest_start(self) -> dt.date:
+        return self.start if self.start is not None else self.start_window[0]  # type: ignore[index]
+
+
+class Recurring(Cited):
+    """The patron's recurring exercises, at the cadence of the current rung."""
+
+    patron: str
+    start: dt.date | None = Field(
+        None, description="first possible start; defaults to after the patron's dated exercises"
+    )
+    duration_days: ParamSpec
+    jitter: ParamSpec = Field(
+        default_factory=lambda: ParamSpec(value=0.5),
+        description="gaps vary uniformly within +/- this share of their mean",
+    )
+    units: Annotated[list[Name], Field(min_length=1)]
+
+
+class Summit(Cited):
+    """A dated meeting at which the patron presses for the next rung."""
+
+    name: Name
+    date: dt.date
+    patron: str
+    accept_probability: ParamSpec | None = Field(
+        None, description="chance the client grants the rung; omitted: its usual rule"
+    )
+
+
+class Inject(Cited):
+    """A dated shock that sets actor state or parameters."""
+
+    name: Name
+    date: dt.date
+    actor: str
+    probability: ParamSpec = Field(default_factory=lambda: ParamSpec(value=1.0))
+    set: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=dict)
+    params: dict[str, ParamSpec] = Field(default_factory=dict)
+
+
+class Operations(Strict):
+    exercises: list[Exercise] = Field(default_factory=list)
+    recurring: list[Recurring] = Field(default_factory=list)
+    summits: list[Summit] = Field(default_factory=list)
+
+
+class Outcomes(Strict):
+    """How persistent presence is defined (DESIGN.md section 5)."""
+
+    host: str | None = Field(None, description="client regime whose territory is watched")
+    window_days: Annotated[int, Field(ge=1)] = 180
+    threshold: Annotated[float, Field(gt=0, le=1)] = 0.9
+
+
+Metric = Literal["presence_share", "rung_by", "outcome_by"]
+OutcomeName = Literal["continuous", "basing", "persistent"]
+
+
+class Judgment(Cited):
+    """One of the report's estimative claims, stated in model terms."""
+
+    id: Name
+    claim: str
+    word: str
+    metric: Metric
+    start: dt.date | None = None
+    end: dt.date
+    at_least: Annotated[float, Field(ge=0, le=1)] | None = None
+    rung: str | None = None
+    outcome: OutcomeName | None = None
+
+    @model_validator(mode="after")
+    def _fields_for_metric(self) -> Judgment:
+        object.__setattr__(self, "word", normalise_word(self.word))
+        need = {"presence_share": "at_least", "rung_by": "rung", "outcome_by": "outcome"}[
+            self.metric
+        ]
+        if getattr(self, need) is None:
+            raise ValueError(f"metric {self.metric} needs the field '{need}'")
+        return self
+
+    @property
+    def range(self) -> tuple[float, float]:
+        return ICD203[self.word]
+
+
+class Scenario(Strict):
+    metadata: Metadata
+    monte_carlo: MonteCarlo = Field(default_factory=MonteCarlo)
+    actors: Annotated[list[ActorSpec], Field(min_length=1)]
+    ladder: list[Rung]
+    operations: Operations = Field(default_factory=Operations)
+    injects: list[Inject] = Field(default_factory=list)
+    outcomes: Outcomes = Field(default_factory=Outcomes)
+    judgments: list[Judgment] = Field(default_factory=list)
+
+    @property
+    def end_date(self) -> dt.date:
+        return add_months(self.metadata.start_date, self.metadata.horizon_months)
+
+    @property
+    def n_days(self) -> int:
+        return (self.end_date - self.metadata.start_date).days
+
+    def actor(self, name: str) -> ActorSpec:
+        return next(a for a in self.actors if a.name == name)
+
+    def clients(self) -> list[str]:
+        return [a.name for a in self.actors if a.role == "client_regime"]
+
+    def target_of(self, actor: ActorSpec) -> str | None:
+        """The client an actor acts on: its own ``target``, else the only client."""
+        if actor.target is not None or not ROLES[actor.role].has_target:
+            return actor.target
+        clients = self.clients()
+        return clients[0] if len(clients) == 1 else None
+
+    @property
+    def host(self) -> str:
+        """The client regime whose territory the outcomes watch."""
+        return self.outcomes.host or self.clients()[0]
+
+    def rung_index(self, name: str) -> int:
+        return next(i for i, r in enumerate(self.ladder) if r.name == name)
+
+
+# --------------------------------------------------------------------------- cross-checks
+
+Found = tuple[Path, str]
+
+
+def _did_you_mean(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _unknown(kind: str, word: str, options: list[str]) -> str:
+    listed = ", ".join(options) if options else "none defined"
+    return f"unknown {kind} '{word}' (expected one of: {listed}){_did_you_mean(word, options)}"
+
+
+def cross_check(s: Scenario) -> list[Found]:
+    """Every rule that spans fields, as (field path, message) pairs; empty when valid."""
+    return [
+        *_check_actors(s),
+        *_check_ladder(s),
+        *_check_operations(s),
+        *_check_injects(s),
+        *_check_outcomes(s),
+    ]
+
+
+def _check_params(role: str, params: dict[str, ParamSpec], at: Path) -> Iterator[Found]:
+    """Each parameter must be declared by the role and stay inside its bounds."""
+    declared = ROLES[role].Params.declarations()
+    for name, ps in params.items():
+        if name not in declared:
+            yield ((*at, name), _unknown(f"parameter of role {role}", name, list(declared)))
+            continue
+        d = declared[name]
+        low, high = ps.support
+        if low < d.low or high > d.high:
+            yield (
+                (*at, name),
+                f"must lie in [{d.low:g}, {d.high:g}] ({d.units}); found {ps.describe()}",
+            )
+
+
+def _check_actors(s: Scenario) -> Iterator[Found]:
+    seen: set[str] = set()
+    clients = s.clients()
+    for i, a in enumerate(s.actors):
+        if a.name in seen:
+            yield (("actors", i, "name"), f"duplicate actor name '{a.name}'")
+        seen.add(a.name)
+        if a.role not in ROLES:
+            yield (("actors", i, "role"), _unknown("role", a.role, sorted(ROLES)))
+            continue
+        yield from _check_params(a.role, a.params, ("actors", i, "params"))
+        if not ROLES[a.role].has_target:
+            if a.target is not None:
+                yield (("actors", i, "target"), f"a {a.role} acts on no target")
+        elif a.target is not None and a.target not in clients:
+            yield (("actors", i, "target"), _unknown("client regime", a.target, clients))
+        elif a.target is None and len(clients) != 1:
+            yield (
+                ("actors", i, "target"),
+                f"name the client regime this {a.role} acts on; the scenario has "
+                f"{len(clients)} ({', '.join(clients) or 'none'})",
+            )
+
+
+def _check_ladder(s: Scenario) -> Iterator[Found]:
+    if len(s.ladder) < 2:
+        yield (
+            ("ladder",),
+            f"needs at least two rungs (the status quo and one concession); found {len(s.ladder)}",
+        )
+        return
+    names = [r.name for r in s.ladder]
+    for i, r in enumerate(s.ladder):
+        if r.name in names[:i]:
+            yield (("ladder", i, "name"), f"duplicate rung name '{r.name}'")
+    base = s.ladder[0]
+    for field in ("exercise_interval_days", "stay_probability", "bridge_tolerance_days"):
+        if getattr(base, field) is None:
+            yield (("ladder", 0, field), "the first rung must set it (later rungs inherit)")
+    for i, r in enumerate(s.ladder):
+        for field, low, high in (
+            ("cost", 0.0, 1.0),
+            ("stay_probability", 0.0, 1.0),
+            ("exercise_interval_days", 1.0, 3650.0),
+            ("bridge_tolerance_days", 0.1, 3650.0),
+        ):
+            ps = getattr(r, field)
+            if ps is not None and (ps.support[0] < low or ps.support[1] > high):
+                yield (
+                    ("ladder", i, field),
+                    f"must lie in [{low:g}, {high:g}]; found {ps.describe()}",
+                )
+        for field, ps in (
+            ("delivers", r.delivers.lead_time_days if r.delivers else None),
+            ("basing_lead_time_days", r.basing_lead_time_days),
+        ):
+            if ps is not None and ps.support[0] < 0:
+                path = ("ladder", i, field) + (("lead_time_days",) if field == "delivers" else ())
+                yield (path, f"a lead time cannot be negative; found {ps.describe()}")
+    costs = [r.cost.mean() for r in s.ladder]
+    for i in range(1, len(costs)):
+        if costs[i] < costs[i - 1]:
+            yield (
+                ("ladder", i, "cost"),
+                f"the ladder must be ordered by cost: rung '{names[i]}' (mean cost "
+                f"{costs[i]:.2f}) is cheaper than '{names[i - 1]}' ({costs[i - 1]:.2f})",
+            )
+
+
+def _in_horizon(s: Scenario, day: dt.date, at: Path, what: str) -> Iterator[Found]:
+    if not s.metadata.start_date <= day <= s.end_date:
+        yield (
+            at,
+            f"{what} {day} is outside the scenario ({s.metadata.start_date} to {s.end_date})",
+        )
+
+
+def _check_unique(items: list, key: str, at: Path) -> Iterator[Found]:
+    """Names that identify items (and their parameter paths) must not repeat."""
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        value = getattr(item, key)
+        if value in seen:
+            yield ((*at, i, key), f"duplicate {key} '{value}'")
+        seen.add(value)
+
+
+def _check_operations(s: Scenario) -> Iterator[Found]:
+    patrons = [a.name for a in s.actors if a.role == "patron"]
+    ops = s.operations
+    yield from _check_unique(ops.exercises, "name", ("operations", "exercises"))
+    yield from _check_unique(ops.recurring, "patron", ("operations", "recurring"))
+    yield from _check_unique(ops.summits, "name", ("operations", "summits"))
+    for i, ex in enumerate(ops.exercises):
+        at: Path = ("operations", "exercises", i)
+        if ex.patron not in patrons:
+            yield ((*at, "patron"), _unknown("patron", ex.patron, patrons))
+        if ex.end is not None and ex.end < s.metadata.start_date:
+            yield (
+                (*at, "end"),
+                f"exercise ends {ex.end}, before the scenario starts ({s.metadata.start_date})",
+            )
+        last = ex.start_window[1] if ex.start_window else ex.start
+        assert last is not None
+        if last > s.end_date:
+            yield (
+                (*at, "start_window" if ex.start_window else "start"),
+                f"exercise starts {last}, after the scenario ends ({s.end_date})",
+            )
+        if ex.duration_days is not None and ex.duration_days.support[0] < 1:
+            yield (
+                (*at, "duration_days"),
+                f"a duration must be at least 1 day; found {ex.duration_days.describe()}",
+            )
+    for i, rec in enumerate(ops.recurring):
+        at = ("operations", "recurring", i)
+        if rec.patron not in patrons:
+            yield ((*at, "patron"), _unknown("patron", rec.patron, patrons))
+        if rec.duration_days.support[0] < 1:
+            yield (
+                (*at, "duration_days"),
+                f"a duration must be at least 1 day; found {rec.duration_days.describe()}",
+            )
+        if not 0 <= rec.jitter.support[0] <= rec.jitter.support[1] <= 1:
+            yield ((*at, "jitter"), f"must lie in [0, 1]; found {rec.jitter.describe()}")
+        if rec.start is not None:
+            yield from _in_horizon(s, rec.start, (*at, "start"), "recurring start")
+    for i, su in enumerate(ops.summits):
+        at = ("operations", "summits", i)
+        if su.patron not in patrons:
+            yield ((*at, "patron"), _unknown("patron", su.patron, patrons))
+        yield from _in_horizon(s, su.date, (*at, "date"), "summit date")
+        ap = su.accept_probability
+        if ap is not None and not 0 <= ap.support[0] <= ap.support[1] <= 1:
+            yield (
+                (*at, "accept_probability"),
+                f"a probability must lie in [0, 1]; found {ap.describe()}",
+            )
+
+
+def _check_injects(s: Scenario) -> Iterator[Found]:
+    names = [a.name for a in s.actors]
+    yield from _check_unique(s.injects, "name", ("injects",))
+    for i, inj in enumerate(s.injects):
+        at: Path = ("injects", i)
+        yield from _in_horizon(s, inj.date, (*at, "date"), "inject date")
+        p = inj.probability
+        if not 0 <= p.support[0] <= p.support[1] <= 1:
+            yield ((*at, "probability"), f"a probability must lie in [0, 1]; found {p.describe()}")
+        if inj.actor not in names:
+            yield ((*at, "actor"), _unknown("actor", inj.actor, names))
+            continue
+        role = s.actor(inj.actor).role
+        if role not in ROLES:
+            continue
+        for key in inj.set:
+            if key not in ROLES[role].state:
+                yield (
+                    (*at, "set", key),
+                    _unknown(f"state of role {role}", key, list(ROLES[role].state)),
+                )
+        yield from _check_params(role, inj.params, (*at, "params"))
+
+
+def _check_outcomes(s: Scenario) -> Iterator[Found]:
+    clients = s.clients()
+    if not clients:
+        yield (("actors",), "the scenario needs at least one actor of role client_regime")
+    host = s.outcomes.host
+    if host is not None and host not in clients:
+        yield (("outcomes", "host"), _unknown("client regime", host, clients))
+    elif host is None and len(clients) > 1:
+        yield (
+            ("outcomes", "host"),
+            f"name the host: the scenario has {len(clients)} client regimes ({', '.join(clients)})",
+        )
+    if s.outcomes.window_days > s.n_days:
+        yield (
+            ("outcomes", "window_days"),
+            f"the window ({s.outcomes.window_days} days) is "
+            f"longer than the horizon ({s.n_days} days)",
+        )
+    rungs = [r.name for r in s.ladder]
+    yield from _check_unique(s.judgments, "id", ("judgments",))
+    for i, j in enumerate(s.judgments):
+        at: Path = ("judgments", i)
+        yield from _in_horizon(s, j.end, (*at, "end"), "judgment end")
+        if j.start is not None:
+            yield from _in_horizon(s, j.start, (*at, "start"), "judgment start")
+            if j.start > j.end:
+                yield ((*at, "start"), f"start {j.start} is after end {j.end}")
+        if j.rung is not None and j.rung not in rungs:
+            yield ((*at, "rung"), _unknown("rung", j.rung, rungs))

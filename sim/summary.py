@@ -1,0 +1,137 @@
+"""The numbers an analyst reads off a run, computed once from its outcome table.
+
+:func:`summarise` returns plain data (JSON-ready); :func:`format_summary` lays it out as
+the text ``wargame run`` prints.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.calendar import date_of
+from sim.params import word_for
+from sim.plan import Plan
+from sim.stats import km_quantile, wilson
+
+OUTCOMES = {
+    "persistent": "persistent presence (continuous or basing)",
+    "continuous": "continuous presence (rolling window)",
+    "basing": "permanent basing or patron-controlled A2/AD",
+}
+
+
+def proportion(flags: pd.Series) -> dict[str, float]:
+    """Share of replicates where `flags` hold, with its 95 % Wilson interval."""
+    k, n = int(flags.sum()), int(flags.size)
+    lo, hi = wilson(k, n)
+    return {"p": k / n if n else float("nan"), "low": lo, "high": hi, "k": k, "n": n}
+
+
+def _day_and_date(plan: Plan, day: float | None) -> dict[str, Any]:
+    start = plan.scenario.metadata.start_date
+    if day is None:
+        return {"day": None, "date": None}
+    return {"day": int(day), "date": date_of(start, int(day)).isoformat()}
+
+
+def summarise(plan: Plan, outcomes: pd.DataFrame) -> dict[str, Any]:
+    """Probabilities with intervals, time to persistence, rungs reached, judgments."""
+    s = plan.scenario
+    days = outcomes["persistent_day"]
+    times = days.fillna(plan.n_days).to_numpy(dtype=float)
+    observed = days.notna().to_numpy()
+    quartiles = {
+        f"q{int(q * 100)}": _day_and_date(plan, km_quantile(times, observed, q))
+        for q in (0.25, 0.5, 0.75)
+    }
+    counts = outcomes["highest_rung"].value_counts()
+    rungs = {r.name: int(counts.get(i, 0)) / len(outcomes) for i, r in enumerate(s.ladder)}
+    judgments = []
+    for j in s.judgments:
+        est = proportion(outcomes[f"judgment.{j.id}"])
+        low, high = j.range
+        verdict = (
+            "in range"
+            if low <= est["p"] <= high
+            else ("below range" if est["p"] < low else "above range")
+        )
+        judgments.append(
+            {
+                "id": j.id,
+                "claim": j.claim,
+                "source": j.source,
+                "word": j.word,
+                "range": [low, high],
+                **est,
+                "verdict": verdict,
+                "model_word": word_for(est["p"]),
+            }
+        )
+    return {
+        "scenario": s.metadata.name,
+        "replicates": len(outcomes),
+        "horizon": {
+            "start": s.metadata.start_date.isoformat(),
+            "end": s.end_date.isoformat(),
+            "days": plan.n_days,
+        },
+        "outcomes": {name: proportion(outcomes[name]) for name in OUTCOMES},
+        "time_to_persistent": quartiles,
+        "highest_rung": rungs,
+        "mean_presence_days": float(np.mean(outcomes["presence_days"])),
+        "judgments": judgments,
+    }
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:5.1f} %"
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    """The summary as the table ``wargame run`` prints."""
+    h = summary["horizon"]
+    out = [
+        f"{summary['scenario']}: {summary['replicates']} replicates, "
+        f"{h['start']} to {h['end']} ({h['days']} days)",
+        "",
+    ]
+    out.append(f"{'outcome by the horizon':<48}{'probability':>12}   95 % interval (Wilson)")
+    for name, label in OUTCOMES.items():
+        o = summary["outcomes"][name]
+        out.append(
+            f"{label:<48}{_pct(o['p']):>12}   {_pct(o['low'])} - {_pct(o['high'])}"
+            f"   ({word_for(o['p']).replace('_', ' ')})"
+        )
+    t = summary["time_to_persistent"]
+    out.append("")
+    out.append("time to persistent presence (Kaplan-Meier, censored at the horizon):")
+    for q, label in (("q25", "25 %"), ("q50", "median"), ("q75", "75 %")):
+        v = t[q]
+        when = f"{v['date']} (day {v['day']})" if v["date"] else "not reached by the horizon"
+        out.append(f"  {label:<8}{when}")
+    out.append("")
+    out.append("highest rung reached:")
+    for name, share in summary["highest_rung"].items():
+        out.append(f"  {name:<32}{_pct(share)}")
+    if summary["judgments"]:
+        out.append("")
+        out.append("the report's judgments against the model:")
+        for j in summary["judgments"]:
+            low, high = j["range"]
+            mark = "ok " if j["verdict"] == "in range" else "!! "
+            out.append(
+                f"  {mark}{j['id']}: report says {j['word'].replace('_', ' ')} "
+                f"({100 * low:.0f}-{100 * high:.0f} %), model {_pct(j['p']).strip()} "
+                f"({_pct(j['low']).strip()} - {_pct(j['high']).strip()}): "
+                f"{j['verdict']}"
+            )
+            out.append(f'     "{j["claim"]}" [{j["source"]}]')
+        if any(j["verdict"] != "in range" for j in summary["judgments"]):
+            out.append(
+                "  (!! marks a judgment the baseline disagrees with; parameters are not"
+                " tuned to match the report)"
+            )
+    return "\n".join(out)
