@@ -12,6 +12,7 @@ else is replaced.
 from __future__ import annotations
 
 import difflib
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -229,40 +230,45 @@ def _at(locs: Locations, at: Key, message: str) -> ScenarioError:
     return ScenarioError([_locate(locs, at, message, "")])
 
 
-_FIELD_NAMES: list[str] = []
+def _fields_at(loc: Key) -> list[str]:
+    """The keys the schema node at `loc` accepts, for "did you mean" on unknown keys."""
+    tp: Any = Scenario
+    for part in loc:
+        tp = _step(tp, part)
+        if tp is None:
+            return []
+    model = _model_in(tp)
+    return list(model.model_fields) if model else []
 
 
-def _all_field_names() -> list[str]:
-    """Every key any schema node accepts, for "did you mean" on unknown keys."""
-    if not _FIELD_NAMES:
-        seen: set[str] = set()
-        todo: list[type[BaseModel]] = [Scenario]
-        while todo:
-            model = todo.pop()
-            for fname, info in model.model_fields.items():
-                seen.add(fname)
-                for arg in _walk_types(info.annotation):
-                    if (
-                        isinstance(arg, type)
-                        and issubclass(arg, BaseModel)
-                        and arg.__name__ not in seen
-                    ):
-                        seen.add(arg.__name__)
-                        todo.append(arg)
-        _FIELD_NAMES.extend(sorted(n for n in seen if n[0].islower()))
-    return _FIELD_NAMES
+def _model_in(tp: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation such as ``Rung | None``, if any."""
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return tp
+    for arg in typing.get_args(tp):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
-def _walk_types(tp: Any) -> list[Any]:
-    out = [tp]
-    for arg in getattr(tp, "__args__", ()) or ():
-        out += _walk_types(arg)
-    for meta in getattr(tp, "__metadata__", ()) or ():
-        out += [meta]
-    origin = getattr(tp, "__origin__", None)
-    if origin is not None:
-        out.append(origin)
-    return out
+def _step(tp: Any, part: str | int) -> Any:
+    """The annotation one step down from `tp` along a path part."""
+    model = _model_in(tp)
+    if model is not None and isinstance(part, str):
+        field = model.model_fields.get(part)
+        return field.annotation if field else None
+    while typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    origin = typing.get_origin(tp)
+    if origin in (list, tuple) and args:
+        return args[0]
+    if origin is dict and len(args) == 2:
+        return args[1]
+    if len(args) == 1:  # X | None
+        return _step(args[0], part)
+    return None
 
 
 def _problem(err: Any, locs: Locations, name: str) -> Problem:
@@ -271,9 +277,11 @@ def _problem(err: Any, locs: Locations, name: str) -> Problem:
     kind, found = err["type"], err.get("input")
     if kind == "extra_forbidden":
         key = str(at[-1])
-        close = difflib.get_close_matches(key, _all_field_names(), n=1)
+        allowed = _fields_at(at[:-1])
+        close = difflib.get_close_matches(key, allowed, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        return _locate(locs, at, f"unknown key '{key}'{hint}", name)
+        listed = f" (expected one of: {', '.join(allowed)})" if allowed else ""
+        return _locate(locs, at, f"unknown key '{key}'{listed}{hint}", name)
     message = err["msg"].removeprefix("Value error, ")
     if kind == "missing":
         message = "required field is missing"

@@ -30,10 +30,11 @@ class Strict(BaseModel):
 
 
 class Cited(Strict):
-    """A node that may say where in the report it comes from."""
+    """A node that may say where in the report it comes from, or that it is an assumption."""
 
     source: str | None = None
     rationale: str | None = None
+    assumption: bool = False
 
 
 class Metadata(Strict):

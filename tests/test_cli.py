@@ -1,0 +1,79 @@
+"""The command line: what a user sees, and what is (not) left in the output folder."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from tests.conftest import BELARUS, SCENARIOS, write_yaml
+
+
+def test_run_prints_the_probability_with_its_interval_and_the_judgments(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["run", str(BELARUS), "-n", "60", "--workers", "1", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "persistent presence (continuous or basing)" in text
+    assert "95 % interval (Wilson)" in text
+    for judgment in ("sustain_presence", "accelerate_cooperation", "formalize_control"):
+        assert judgment in text
+    summary = json.loads((out / "summary.json").read_text())
+    outcomes = pd.read_parquet(out / "outcomes.parquet")
+    assert len(outcomes) == 60 == summary["replicates"]
+    p = summary["outcomes"]["persistent"]
+    assert p["p"] == outcomes["persistent"].mean()
+    assert p["low"] <= p["p"] <= p["high"]
+    params = pd.read_parquet(out / "parameters.parquet")
+    assert "actors.lukashenko.sovereignty_resistance" in params.columns
+
+
+def test_bad_scenario_exits_2_with_a_message_and_writes_nothing(tmp_path, capsys, minimal):
+    minimal["actors"][0]["params"]["ambition"] = 2
+    path = write_yaml(tmp_path, minimal)
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "actors[0].params.ambition" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["scenario.yaml"]
+
+
+def test_existing_output_folder_is_never_overwritten(tmp_path, capsys):
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "keep.txt").write_text("precious")
+    assert main(["run", str(BELARUS), "-n", "5", "--out", str(out)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+def test_missing_file_is_a_clear_error(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "nope.yaml")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("bad", ["0", "-5", "many"])
+def test_absurd_replicate_counts_are_refused(bad, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["run", str(BELARUS), "-n", bad])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "replicates must be between 1" in err or "expected a whole number" in err
+
+
+def test_validate_accepts_every_shipped_scenario(capsys):
+    files = sorted(str(p) for p in SCENARIOS.glob("*.yaml"))
+    assert len(files) >= 4
+    assert main(["validate", *files]) == 0
+    assert capsys.readouterr().out.count(": ok (") == len(files)
+
+
+def test_explain_lists_every_parameter_with_its_status(capsys):
+    assert main(["explain", str(BELARUS)]) == 0
+    text = capsys.readouterr().out
+    assert "actors.lukashenko.sovereignty_resistance" in text
+    assert "ladder.a2ad_deployed.delivers.lead_time_days" in text
+    assert "assumption" in text and "cited" in text
