@@ -48,12 +48,13 @@ class Concession:
 
 @dataclass(frozen=True)
 class Event:
-    """A dated line of the operations timeline."""
+    """A dated line of the operations timeline; spans (exercises) also have an end day."""
 
     day: int
     kind: str
     actor: str
     detail: str
+    end: int | None = None
 
 
 @dataclass
@@ -79,5 +80,7 @@ class Ledger:
             if stay.end is None:
                 stay.end = self.n_days
 
-    def log(self, day: int, kind: str, actor: str, detail: str = "") -> None:
-        self.events.append(Event(day, kind, actor, detail))
+    def log(
+        self, day: int, kind: str, actor: str, detail: str = "", end: int | None = None
+    ) -> None:
+        self.events.append(Event(day, kind, actor, detail, end))

@@ -92,8 +92,13 @@ class WargameModel(mesa.Model):
             self.agents_by_type[cls].do("step")
 
     def record_month(self, month: int) -> None:
-        """Store every actor's state at the start of `month`."""
-        row = [getattr(self._actors[name], var) for name, var in self.plan.state_columns]
+        """Store every actor's state (and each patron's rung) at the start of `month`."""
+        row = [
+            self.rungs[(name, self._actors[name].target)]
+            if var == "rung"  # type: ignore[index]
+            else getattr(self._actors[name], var)
+            for name, var in self.plan.state_columns
+        ]
         self.trajectory[month] = row
 
     # ---------------------------------------------------------------- questions actors ask

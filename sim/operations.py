@@ -60,10 +60,9 @@ def exercise_programme(
         for unit in current.units:
             if unit not in present and _relief(unit) not in present:
                 present[unit] = ledger.arrive(patron.name, host, unit, current.start)
-        ledger.log(int(env.now), "exercise_start", patron.name, current.name)
+        ledger.log(int(env.now), "exercise", patron.name, current.name, end=current.end)
         yield env.timeout(current.end + 1 - env.now)
         now = int(env.now)  # the day after the exercise's last day
-        ledger.log(current.end, "exercise_end", patron.name, current.name)
         if upcoming:
             current = upcoming.pop(0)
         elif recurring is not None:

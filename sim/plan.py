@@ -76,8 +76,11 @@ class Plan:
 
     @cached_property
     def state_columns(self) -> list[tuple[str, str]]:
-        """(actor, state variable) pairs recorded each month, in a fixed order."""
-        return [(a.name, s) for a in self.scenario.actors for s in ROLES[a.role].state]
+        """(actor, variable) pairs recorded at each month start, in a fixed order: every
+        actor's state variables, then each patron's rung with its client."""
+        actors = self.scenario.actors
+        state = [(a.name, s) for a in actors for s in ROLES[a.role].state]
+        return state + [(a.name, "rung") for a in actors if a.role == "patron"]
 
     def day(self, date) -> int:
         return day_of(self.scenario.metadata.start_date, date)

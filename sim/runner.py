@@ -1,7 +1,9 @@
 """Monte Carlo: run many replicates of a plan, in chunks, on one or more processes.
 
-Replicate `i` always uses the same seed stream (:mod:`sim.replicate`) and rows are put
-back in replicate order, so the results do not depend on the number of workers.
+Replicate `i` always uses the same seed stream (:mod:`sim.replicate`) and chunks are put
+back in replicate order, so results do not depend on the number of workers. A run either
+stays in memory (:func:`monte_carlo`, for the API and tests) or streams chunk by chunk to
+a run folder (:func:`run_to_store`), which can be resumed after an interruption.
 """
 
 from __future__ import annotations
@@ -10,41 +12,49 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from sim.plan import Plan
-from sim.replicate import outcome_record, run_replicate
+from sim.replicate import run_replicate
+from sim.store import RunStore, chunk_bounds
+from sim.summary import summarise
+from sim.tables import ChunkTables, chunk_tables
 
 Progress = Callable[[int], None]
+Bounds = list[tuple[int, int, int]]
+
+#: Replicates per chunk: the unit of work sent to a worker and of writing to disk.
+DEFAULT_CHUNK = 250
 
 
 @dataclass
 class MonteCarloResult:
-    """Per-replicate outcomes and sampled parameters of one run."""
+    """The tables of one run (outcomes and parameters; trajectories and events if kept)."""
 
     plan: Plan
     seed: int
     replicates: int
-    outcomes: pd.DataFrame
-    parameters: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
     wall_seconds: float
+
+    @property
+    def outcomes(self) -> pd.DataFrame:
+        return self.tables["outcomes"]
+
+    @property
+    def parameters(self) -> pd.DataFrame:
+        return self.tables["parameters"]
 
     @property
     def replicates_per_second(self) -> float:
         return self.replicates / self.wall_seconds if self.wall_seconds > 0 else float("inf")
 
 
-def run_chunk(plan: Plan, seed: int, start: int, stop: int) -> tuple[list[dict], np.ndarray]:
-    """Run replicates [start, stop): their outcome rows and parameter values."""
-    rows, values = [], np.empty((stop - start, plan.n_params))
-    for k, i in enumerate(range(start, stop)):
-        run = run_replicate(plan, seed, i)
-        rows.append(outcome_record(plan, run))
-        values[k] = run.values
-    return rows, values
+def run_chunk(plan: Plan, seed: int, start: int, stop: int, detail: bool) -> ChunkTables:
+    """Run replicates [start, stop) and tabulate them."""
+    runs = [run_replicate(plan, seed, i) for i in range(start, stop)]
+    return chunk_tables(plan, runs, detail)
 
 
 _WORKER_PLAN: Plan | None = None
@@ -55,59 +65,79 @@ def _init_worker(plan: Plan) -> None:
     _WORKER_PLAN = plan
 
 
-def _worker_chunk(seed: int, start: int, stop: int) -> tuple[list[dict], np.ndarray]:
+def _worker_chunk(seed: int, start: int, stop: int, detail: bool) -> ChunkTables:
     assert _WORKER_PLAN is not None
-    return run_chunk(_WORKER_PLAN, seed, start, stop)
+    return run_chunk(_WORKER_PLAN, seed, start, stop, detail)
 
 
-def chunks(n: int, workers: int) -> list[tuple[int, int]]:
-    """Split [0, n) into contiguous chunks: several per worker, at most 500 replicates."""
-    size = max(1, min(500, -(-n // (workers * 8))))
-    return [(a, min(a + size, n)) for a in range(0, n, size)]
-
-
-def _results(
-    plan: Plan, seed: int, n: int, workers: int
-) -> Iterator[tuple[int, tuple[list[dict], np.ndarray]]]:
-    parts = chunks(n, workers)
+def execute(
+    plan: Plan, seed: int, bounds: Bounds, workers: int, detail: bool
+) -> Iterator[tuple[int, ChunkTables]]:
+    """Yield (chunk index, tables) for each chunk, in completion order."""
     if workers <= 1:
-        for k, (a, b) in enumerate(parts):
-            yield k, run_chunk(plan, seed, a, b)
+        for k, a, b in bounds:
+            yield k, run_chunk(plan, seed, a, b, detail)
         return
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(plan,)) as pool:
-        futures = {pool.submit(_worker_chunk, seed, a, b): k for k, (a, b) in enumerate(parts)}
-        for fut in as_completed(futures):
-            yield futures[fut], fut.result()
+        futures = {pool.submit(_worker_chunk, seed, a, b, detail): k for k, a, b in bounds}
+        try:
+            for fut in as_completed(futures):
+                yield futures[fut], fut.result()
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
 
 
 def monte_carlo(
-    plan: Plan, replicates: int, seed: int, workers: int = 1, progress: Progress | None = None
+    plan: Plan,
+    replicates: int,
+    seed: int,
+    workers: int = 1,
+    progress: Progress | None = None,
+    detail: bool = False,
+    chunk_size: int = DEFAULT_CHUNK,
 ) -> MonteCarloResult:
-    """Run `replicates` replicates from root `seed` on `workers` processes."""
+    """Run `replicates` replicates from root `seed` in memory."""
     t0 = time.perf_counter()
-    done: dict[int, tuple[list[dict], np.ndarray]] = {}
-    for k, part in _results(plan, seed, replicates, workers):
-        done[k] = part
+    done: dict[int, ChunkTables] = {}
+    for k, tables in execute(plan, seed, chunk_bounds(replicates, chunk_size), workers, detail):
+        done[k] = tables
         if progress:
-            progress(len(part[0]))
-    rows = [r for k in sorted(done) for r in done[k][0]]
-    values = np.vstack([done[k][1] for k in sorted(done)]) if done else np.empty((0, 0))
+            progress(len(tables.outcomes))
+    names = [name for name, _ in done[0].items()] if done else []
+    joined = {
+        name: pd.concat([getattr(done[k], name) for k in sorted(done)], ignore_index=True)
+        for name in names
+    }
+    return MonteCarloResult(plan, seed, replicates, joined, time.perf_counter() - t0)
+
+
+def run_to_store(
+    store: RunStore, plan: Plan, workers: int = 1, progress: Progress | None = None
+) -> MonteCarloResult:
+    """Run the store's missing chunks, writing each as it finishes, then finish the folder.
+
+    On Ctrl-C or a failure the folder is marked incomplete (it can be resumed) and the
+    exception propagates.
+    """
+    m = store.manifest
+    t0 = time.perf_counter()
+    try:
+        for k, tables in execute(plan, m["seed"], store.pending(), workers, m["detail"]):
+            store.write_chunk(k, tables)
+            if progress:
+                progress(len(tables.outcomes))
+    except KeyboardInterrupt:
+        store.mark("incomplete", "interrupted", time.perf_counter() - t0)
+        raise
+    except Exception as e:
+        store.mark("incomplete", f"failed: {type(e).__name__}: {e}", time.perf_counter() - t0)
+        raise
+    tables = store.assemble()
+    summary = summarise(plan, tables["outcomes"])
     wall = time.perf_counter() - t0
+    store.finish(summary, tables, wall)
     return MonteCarloResult(
-        plan, seed, replicates, outcomes_frame(rows), parameters_frame(plan, values), wall
+        plan, m["seed"], m["replicates"], tables, store.manifest["wall_seconds"]
     )
-
-
-def outcomes_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Outcome rows as a typed DataFrame (censored days are <NA>)."""
-    df = pd.DataFrame(rows)
-    for col in ("continuous_day", "basing_day", "persistent_day"):
-        df[col] = df[col].astype("Int32")
-    return df
-
-
-def parameters_frame(plan: Plan, values: np.ndarray) -> pd.DataFrame:
-    """Sampled parameters, one row per replicate, one column per parameter path."""
-    df = pd.DataFrame(values, columns=plan.paths)
-    df.insert(0, "replicate", np.arange(len(df), dtype=np.int64))
-    return df

@@ -31,7 +31,7 @@ def test_a_joint_exercise_starts_in_october_2020(run):
     starts = [
         e.day
         for e in run.ledger.events
-        if e.kind == "exercise_start" and e.detail == "October 2020 joint exercise"
+        if e.kind == "exercise" and e.detail == "October 2020 joint exercise"
     ]
     assert len(starts) == 1
     assert day("2020-10-01") <= starts[0] <= day("2020-10-31")

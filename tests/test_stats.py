@@ -38,3 +38,46 @@ def test_kaplan_meier_on_a_tiny_censored_sample():
 
 def test_km_median_not_reached_when_most_are_censored():
     assert km_quantile(np.array([5, 9, 9, 9]), np.array([True, False, False, False])) is None
+
+
+def test_km_band_matches_greenwood_on_the_log_log_scale():
+    from sim.stats import km_band
+
+    times = np.array([1, 2, 3, 3, 4])
+    observed = np.array([True, False, True, True, False])
+    _, s, lo, hi = km_band(times, observed)
+    # At t = 1: S = 4/5, Greenwood sum = 1 / (5 * 4) = 0.05.
+    se = math.sqrt(0.05) / abs(math.log(0.8))
+    z = 1.959963984540054
+    assert lo[0] == pytest.approx(0.8 ** math.exp(z * se))
+    assert hi[0] == pytest.approx(0.8 ** math.exp(-z * se))
+    assert np.all(lo <= s) and np.all(s <= hi)
+
+
+def test_newcombe_independent_difference_matches_the_published_example():
+    # Newcombe (1998, Stat Med 17:873) example (a): 56/70 vs 48/80 -> 0.0524 to 0.3339.
+    from sim.stats import independent_difference
+
+    delta, lo, hi = independent_difference(56, 70, 48, 80)
+    assert delta == pytest.approx(0.2)
+    assert (lo, hi) == pytest.approx((0.0524, 0.3339), abs=1e-4)
+
+
+def test_paired_difference_on_identical_samples_is_zero_and_narrower_than_unpaired():
+    from sim.stats import independent_difference, paired_difference
+
+    x = np.array([True] * 30 + [False] * 70)
+    delta, lo, hi = paired_difference(x, x)
+    _, ilo, ihi = independent_difference(30, 100, 30, 100)
+    assert delta == 0 and lo <= 0 <= hi
+    assert hi - lo < 0.2 * (ihi - ilo)
+
+
+def test_paired_difference_without_correlation_equals_the_unpaired_interval():
+    # a=2, b=3, c=5, d=10: ad - bc = 5 <= n/2, so the corrected correlation is 0 and the
+    # paired interval reduces to the independent one with n1 = n2 = n.
+    from sim.stats import independent_difference, paired_difference
+
+    x = np.array([1] * 2 + [1] * 3 + [0] * 5 + [0] * 10, dtype=bool)
+    y = np.array([1] * 2 + [0] * 3 + [1] * 5 + [0] * 10, dtype=bool)
+    assert paired_difference(x, y) == pytest.approx(independent_difference(5, 20, 7, 20))

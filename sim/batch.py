@@ -1,0 +1,242 @@
+"""Batches: several scenarios run with one seed policy and compared side by side.
+
+With the default *common* seed policy every scenario runs replicate ``i`` from the same
+seed, so a difference between scenarios is the effect of the scenario, not sampling noise,
+and the interval of each difference is the paired (Newcombe) one. With *independent*
+seeds each scenario gets its own root seed and the unpaired interval is used.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import ScenarioError
+from sim.loader import load as load_scenario
+from sim.plan import Plan
+from sim.results import Batch, Run
+from sim.runner import DEFAULT_CHUNK, run_to_store
+from sim.scenario import Scenario
+from sim.stats import independent_difference, paired_difference
+from sim.store import RunStore, check_new, now, write_json_atomic, write_parquet_atomic
+
+SEED_POLICIES = ("common", "independent")
+
+
+def scenario_files(inputs: list[str]) -> list[Path]:
+    """Expand folders to their ``*.yaml`` files (sorted); keep files as given."""
+    files: list[Path] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            found = sorted(p.glob("*.yaml")) + sorted(p.glob("*.yml"))
+            if not found:
+                raise ScenarioError.single("no scenario files (*.yaml) in this folder", file=item)
+            files += found
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise ScenarioError.single("no such file or folder", file=item)
+    stems = [f.stem for f in files]
+    for stem in set(stems):
+        if stems.count(stem) > 1:
+            raise ScenarioError.single(
+                f"two scenario files are named '{stem}'; a batch names its runs by file name",
+                file=stem,
+            )
+    return files
+
+
+def member_seed(policy: str, seed: int, k: int) -> int:
+    """The root seed of the k-th member under a seed policy."""
+    if policy == "common":
+        return seed
+    return int(np.random.SeedSequence(seed, spawn_key=(10_000 + k,)).generate_state(1)[0])
+
+
+def run_batch(
+    files: list[Path],
+    out: Path,
+    *,
+    replicates: int | None = None,
+    seed: int | None = None,
+    seed_policy: str = "common",
+    baseline: str | None = None,
+    workers: int = 1,
+    detail: bool = True,
+    resume: bool = False,
+    on_member: Callable[[str, int], Callable[[int], None] | None] | None = None,
+) -> Batch:
+    """Run every scenario file into ``out/<file stem>`` and write the comparison."""
+    scenarios = {f.stem: load_scenario(f) for f in files}  # every file valid before any run
+    names = list(scenarios)
+    base = baseline or names[0]
+    if base not in scenarios:
+        raise ScenarioError.single(
+            f"unknown baseline '{base}' (members: {', '.join(names)})", field="--baseline"
+        )
+    n = replicates or scenarios[base].monte_carlo.replicates
+    root = scenarios[base].monte_carlo.seed if seed is None else seed
+    if resume:
+        manifest = _reopen(out, names, n, root, seed_policy, base)
+    else:
+        check_new(out)
+        out.mkdir(parents=True, exist_ok=True)
+        manifest = {
+            "format": 1,
+            "kind": "batch",
+            "status": "running",
+            "members": names,
+            "files": [str(f) for f in files],
+            "baseline": base,
+            "seed": root,
+            "seed_policy": seed_policy,
+            "replicates": n,
+            "started": now(),
+        }
+        write_json_atomic(out / "manifest.json", manifest)
+    for k, (name, file) in enumerate(zip(names, files, strict=True)):
+        store = _member_store(
+            out / name, file, scenarios[name], member_seed(seed_policy, root, k), n, detail
+        )
+        if store is None:
+            continue
+        progress = on_member(name, sum(b - a for _, a, b in store.pending())) if on_member else None
+        try:
+            run_to_store(store, Plan(scenarios[name]), workers=workers, progress=progress)
+        except BaseException:
+            manifest["status"] = "incomplete"
+            write_json_atomic(out / "manifest.json", manifest)
+            raise
+    table = compare({name: _load_run(out / name) for name in names}, base, seed_policy)
+    write_parquet_atomic(out / "comparison.parquet", table)
+    table.to_csv(out / "comparison.csv", index=False)
+    manifest.update(status="complete", finished=now())
+    write_json_atomic(out / "manifest.json", manifest)
+    return Batch(out, manifest)
+
+
+def _load_run(path: Path) -> Run:
+    from sim.results import load
+
+    run = load(path)
+    assert isinstance(run, Run)
+    return run
+
+
+def _reopen(
+    out: Path, names: list[str], n: int, seed: int, policy: str, base: str
+) -> dict[str, Any]:
+    from sim.results import _read_manifest
+
+    manifest = _read_manifest(out)
+    if manifest.get("kind") != "batch":
+        raise ScenarioError.single("not a batch folder", file=str(out))
+    expected = {
+        "members": names,
+        "replicates": n,
+        "seed": seed,
+        "seed_policy": policy,
+        "baseline": base,
+    }
+    for key, value in expected.items():
+        if manifest.get(key) != value:
+            raise ScenarioError.single(
+                f"{key} differs from the batch being resumed "
+                f"({manifest.get(key)!r} there, {value!r} now)",
+                file=str(out),
+            )
+    manifest["status"] = "running"
+    write_json_atomic(out / "manifest.json", manifest)
+    return manifest
+
+
+def _member_store(
+    path: Path, file: Path, scenario: Scenario, seed: int, n: int, detail: bool
+) -> RunStore | None:
+    """The member's run folder: new, resumed, or None when it is already complete."""
+    if (path / "manifest.json").is_file():
+        store = RunStore.open(path)
+        if store.complete:
+            return None
+        return RunStore.resume(path, file)
+    return RunStore.create(
+        path,
+        scenario_file=file,
+        scenario=scenario,
+        seed=seed,
+        replicates=n,
+        chunk_size=DEFAULT_CHUNK,
+        detail=detail,
+    )
+
+
+def compare(
+    runs: dict[str, Run], baseline: str, seed_policy: str, outcome: str = "persistent"
+) -> pd.DataFrame:
+    """One row per scenario: probability of `outcome` with its interval, the difference
+    from the baseline with its interval, and the median time to persistent presence."""
+    base = runs[baseline].outcomes
+    rows = []
+    for name, run in runs.items():
+        o = run.outcomes
+        est = run.summary["outcomes"][outcome]
+        paired = seed_policy == "common" and len(o) == len(base)
+        if paired:
+            diff, lo, hi = paired_difference(o[outcome].to_numpy(), base[outcome].to_numpy())
+        else:
+            diff, lo, hi = independent_difference(
+                int(o[outcome].sum()), len(o), int(base[outcome].sum()), len(base)
+            )
+        median = run.summary["time_to_persistent"]["q50"]
+        rows.append(
+            {
+                "member": name,
+                "scenario": run.name,
+                "replicates": len(o),
+                "p": est["p"],
+                "low": est["low"],
+                "high": est["high"],
+                "diff": diff,
+                "diff_low": lo,
+                "diff_high": hi,
+                "paired": paired,
+                "median_day": median["day"] if median["day"] is not None else math.nan,
+                "median_date": median["date"],
+                "baseline": name == baseline,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def format_comparison(table: pd.DataFrame) -> str:
+    """The comparison table ``wargame batch`` prints."""
+
+    def pct(x: float) -> str:
+        return f"{100 * x:5.1f}"
+
+    head = (
+        f"{'scenario':<44}{'P(persistent)':>14}  {'95 % CI':<15}{'vs baseline':>12}  "
+        f"{'95 % CI':<17}median time"
+    )
+    lines = [head, "-" * len(head)]
+    for r in table.itertuples():
+        diff = "baseline" if r.baseline else f"{100 * r.diff:+5.1f}"
+        ci = "" if r.baseline else f"{100 * r.diff_low:+5.1f} to {100 * r.diff_high:+5.1f}"
+        median = r.median_date or "not reached"
+        lines.append(
+            f"{r.scenario[:43]:<44}{pct(r.p):>12} %  {pct(r.low)} - {pct(r.high):<6}"
+            f"{diff:>12}  {ci:<17}{median}"
+        )
+    pairing = (
+        "paired by replicate (common random numbers)"
+        if table["paired"].all()
+        else "independent samples"
+    )
+    lines.append(f"(percentages; differences in percentage points, Newcombe intervals, {pairing})")
+    return "\n".join(lines)

@@ -1,0 +1,274 @@
+"""Figures: views of a loaded run or batch. They draw; :mod:`sim.results` computes.
+
+Each function takes a :class:`~sim.results.Run` (or :class:`~sim.results.Batch`) and
+returns a matplotlib ``Figure`` with a title, labelled axes with units, dates on time
+axes and a caption naming the scenario, replicate count and seed. :func:`save` writes
+PNG and SVG files.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.dates as mdates
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from sim.results import Batch, Run
+
+BAND = "#4c72b0"
+ACCENT = "#c44e52"
+MUTED = "#8c8c8c"
+
+
+def _figure(width: float, height: float, caption: str) -> Figure:
+    fig = Figure(figsize=(width, height), layout="constrained")
+    margin = 0.28 / height  # keep a strip at the bottom for the caption
+    fig.get_layout_engine().set(rect=(0, margin, 1, 1 - margin))
+    fig.text(0.005, 0.004, caption, fontsize=7.5, color=MUTED, ha="left", va="bottom")
+    return fig
+
+
+def _date_axis(ax) -> None:
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    for label in ax.get_xticklabels():
+        label.set_rotation(30)
+        label.set_ha("right")
+
+
+def outcome_distributions(run: Run) -> Figure:
+    """Presence days, time to persistent presence, and the highest rung reached."""
+    o = run.outcomes
+    fig = _figure(13, 4.2, run.caption)
+    fig.suptitle(f"Outcome distributions: {run.name}")
+    ax1, ax2, ax3 = fig.subplots(1, 3)
+
+    ax1.hist(o["presence_days"], bins=30, color=BAND)
+    ax1.set_xlabel(f"days with foreign forces present (of {run.horizon_days})")
+    ax1.set_ylabel("replicates")
+    ax1.set_title("Presence days over the horizon", fontsize=10)
+
+    hit = o["persistent_date"].dropna()
+    censored = 1 - len(hit) / len(o)
+    if len(hit):
+        edges = np.array(
+            [np.datetime64(run.start_date) + np.timedelta64(d, "D") for d in run.month_starts]
+        )
+        ax2.hist(hit.to_numpy(), bins=edges, color=ACCENT)
+    ax2.set_xlabel("date persistent presence first holds")
+    ax2.set_ylabel("replicates")
+    ax2.set_title(
+        f"Time to persistent presence ({100 * censored:.0f} % not by the horizon)", fontsize=10
+    )
+    _date_axis(ax2)
+
+    rungs = run.summary["highest_rung"]
+    names = list(rungs)
+    ax3.barh(range(len(names)), [100 * rungs[n] for n in names], color=BAND)
+    ax3.set_yticks(range(len(names)), [n.replace("_", " ") for n in names])
+    ax3.invert_yaxis()
+    ax3.set_xlabel("share of replicates (%)")
+    ax3.set_title("Highest rung of the concession ladder", fontsize=10)
+    return fig
+
+
+def persistence_curve(run: Run) -> Figure:
+    """Cumulative probability of persistent presence over time, with its 95 % band."""
+    fig = _figure(8, 4.5, run.caption)
+    ax = fig.subplots()
+    for outcome, colour, label in (
+        ("continuous", MUTED, "continuous presence"),
+        ("basing", "#55a868", "basing or patron-controlled A2/AD"),
+    ):
+        c = run.persistence_curve(outcome)
+        ax.step(c["date"], 100 * c["p"], where="post", color=colour, lw=1, ls="--", label=label)
+    c = run.persistence_curve("persistent")
+    ax.fill_between(
+        c["date"],
+        100 * c["low"],
+        100 * c["high"],
+        step="post",
+        color=BAND,
+        alpha=0.25,
+        lw=0,
+        label="95 % band (Kaplan–Meier, log-log)",
+    )
+    ax.step(c["date"], 100 * c["p"], where="post", color=BAND, lw=2, label="persistent presence")
+    ax.set_ylim(0, max(5.0, float(100 * c["high"].max()) * 1.15))
+    ax.set_ylabel("cumulative probability (%)")
+    ax.set_xlabel("date")
+    ax.set_title(f"When does a persistent foreign presence take hold? {run.name}", fontsize=11)
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    _date_axis(ax)
+    return fig
+
+
+_UNITS = {"rung": "rung (0 = status quo)", "presence_days": "days in month"}
+
+
+def trajectory_fans(run: Run) -> Figure:
+    """Median and 50 / 90 % bands of every actor's monthly state."""
+    bands = run.trajectory_bands()
+    panels = list(dict.fromkeys(zip(bands["actor"], bands["variable"], strict=True)))
+    cols = 3
+    rows = -(-len(panels) // cols)
+    fig = _figure(13, 3.1 * rows + 0.6, run.caption)
+    fig.suptitle(f"Monthly trajectories (median, 50 % and 90 % bands): {run.name}")
+    axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True)).ravel()
+    for ax, (actor, var) in zip(axes, panels, strict=False):
+        b = bands[(bands["actor"] == actor) & (bands["variable"] == var)]
+        ax.fill_between(
+            b["date"], b["q05"], b["q95"], step="post", color=BAND, alpha=0.2, lw=0, label="90 %"
+        )
+        ax.fill_between(
+            b["date"], b["q25"], b["q75"], step="post", color=BAND, alpha=0.45, lw=0, label="50 %"
+        )
+        ax.step(b["date"], b["q50"], where="post", color=BAND, lw=1.8, label="median")
+        ax.set_title(f"{actor}: {var.replace('_', ' ')}", fontsize=10)
+        ax.set_ylabel(_UNITS.get(var, "level (0-1)"))
+        ax.tick_params(labelbottom=True)
+        if var == "rung":
+            names = run.manifest["scenario"]["ladder"]
+            ax.set_yticks(
+                range(len(names)), [r["name"].replace("_", " ") for r in names], fontsize=7
+            )
+        _date_axis(ax)
+    for ax in axes[len(panels) :]:
+        ax.set_visible(False)
+    axes[0].legend(fontsize=8, frameon=False, loc="upper right")
+    return fig
+
+
+def forest(batch: Batch) -> Figure:
+    """Scenarios of a batch side by side: probability and difference from the baseline."""
+    t = batch.comparison
+    fig = _figure(12, 1.0 + 0.55 * len(t), batch.caption)
+    fig.suptitle("Probability of persistent presence by the horizon, by scenario")
+    ax1, ax2 = fig.subplots(1, 2, sharey=True)
+    y = np.arange(len(t))
+    ax1.errorbar(
+        100 * t["p"],
+        y,
+        xerr=[100 * (t["p"] - t["low"]), 100 * (t["high"] - t["p"])],
+        fmt="o",
+        color=BAND,
+        capsize=3,
+    )
+    ax1.set_yticks(
+        y,
+        [
+            s + (" (baseline)" if b else "")
+            for s, b in zip(t["scenario"], t["baseline"], strict=True)
+        ],
+    )
+    ax1.invert_yaxis()
+    ax1.set_xlabel("probability (%), 95 % Wilson interval")
+    others = ~t["baseline"]
+    ax2.axvline(0, color=MUTED, lw=1)
+    ax2.errorbar(
+        100 * t.loc[others, "diff"],
+        y[others],
+        xerr=[
+            100 * (t.loc[others, "diff"] - t.loc[others, "diff_low"]),
+            100 * (t.loc[others, "diff_high"] - t.loc[others, "diff"]),
+        ],
+        fmt="s",
+        color=ACCENT,
+        capsize=3,
+    )
+    kind = "paired" if t["paired"].all() else "unpaired"
+    ax2.set_xlabel(f"difference from baseline (points), 95 % {kind} interval")
+    return fig
+
+
+_SPANS = {"exercise": ("#dd8452", "exercise"), "unit_present": (BAND, "unit present")}
+_MARKS = {
+    "delivery": ("^", "#55a868"),
+    "basing": ("s", "#55a868"),
+    "summit": ("D", MUTED),
+    "inject": ("X", "#8172b3"),
+    "concession_refused": ("x", MUTED),
+}
+
+
+def timeline(run: Run, replicate: int | None = None) -> Figure:
+    """One replicate's operations: exercises, units present, deliveries, concessions."""
+    k = run.showcase_replicate() if replicate is None else replicate
+    ev = run.timeline(k)
+    spans = ev[ev["kind"].isin(_SPANS)]
+    rows = list(
+        dict.fromkeys(
+            ["exercises"] + [d for d in spans.loc[spans["kind"] == "unit_present", "detail"]]
+        )
+    )
+    fig = _figure(13, 1.6 + 0.42 * len(rows), f"{run.caption} · replicate {k}")
+    fig.suptitle(f"Operations timeline of replicate {k}: {run.name}")
+    ax = fig.subplots()
+    for r in spans.itertuples():
+        row = 0 if r.kind == "exercise" else rows.index(r.detail)
+        colour, _ = _SPANS[r.kind]
+        width = (r.end_date - r.date) / np.timedelta64(1, "D") + 1
+        ax.barh(row, width, left=r.date, height=0.6, color=colour, alpha=0.9)
+    for kind, (marker, colour) in _MARKS.items():
+        m = ev[ev["kind"] == kind]
+        if len(m):
+            ax.scatter(
+                m["date"],
+                [-0.9] * len(m),
+                marker=marker,
+                color=colour,
+                zorder=3,
+                label=kind.replace("_", " "),
+            )
+    for r in ev[ev["kind"] == "concession"].itertuples():
+        ax.axvline(r.date, color=ACCENT, lw=1, ls=":")
+        label = " " + r.detail.replace("_", " ")
+        ax.text(r.date, -1.5, label, fontsize=7, color=ACCENT, va="center")
+    held = run.outcomes.loc[run.outcomes["replicate"] == k, "persistent_date"].iloc[0]
+    if not np.isnat(np.datetime64(held)):
+        ax.axvline(held, color="black", lw=1.5)
+        ax.text(held, len(rows) - 0.5, "persistent presence ", fontsize=7, ha="right")
+    ax.set_yticks(range(len(rows)), rows, fontsize=8)
+    ax.set_ylim(len(rows) - 0.4, -2.0)
+    ax.set_xlabel("date")
+    handles = [Patch(color=c, label=lab) for c, lab in _SPANS.values()]
+    handles.append(Line2D([], [], color=ACCENT, ls=":", label="concession"))
+    handles += ax.get_legend_handles_labels()[0]
+    ax.legend(
+        handles=handles, fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0)
+    )
+    _date_axis(ax)
+    return fig
+
+
+def run_figures(run: Run, replicate: int | None = None) -> dict[str, Figure]:
+    """Every figure of a run, by file stem."""
+    figs = {"outcomes": outcome_distributions(run), "persistence": persistence_curve(run)}
+    if run.trajectories is not None:
+        figs["trajectories"] = trajectory_fans(run)
+    if run.events is not None:
+        figs["timeline"] = timeline(run, replicate)
+    return figs
+
+
+def save(figs: dict[str, Figure], folder: Path) -> list[Path]:
+    """Write each figure as PNG and SVG (each file renamed into place when complete)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, fig in figs.items():
+        for ext in ("png", "svg"):
+            path = folder / f"{name}.{ext}"
+            tmp = folder / f".{name}.tmp.{ext}"
+            meta = {"Date": None} if ext == "svg" else {}
+            fig.savefig(tmp, dpi=150, metadata=meta)
+            os.replace(tmp, path)
+            written.append(path)
+    return written

@@ -1,0 +1,227 @@
+"""Results as data: load a run or a batch folder back as pandas DataFrames.
+
+``sim.results.load(path)`` gives a :class:`Run` (tables, manifest, summary) or a
+:class:`Batch` (comparison table and its runs). The derived tables that figures draw
+(the time-to-persistence curve, trajectory bands, one replicate's timeline) are computed
+here, once; :mod:`sim.plots` only draws them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import ScenarioError
+from sim.stats import km_band
+
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    file = path / "manifest.json"
+    if not file.is_file():
+        raise ScenarioError.single("not a results folder (no manifest.json)", file=str(path))
+    try:
+        return json.loads(file.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ScenarioError.single(f"manifest.json is unreadable: {e}", file=str(path)) from None
+
+
+def load(path: str | Path) -> Run | Batch:
+    """Load a complete run or batch folder (an incomplete one is refused, not half-read)."""
+    path = Path(path)
+    manifest = _read_manifest(path)
+    if manifest.get("status") != "complete":
+        why = f", {manifest['reason']}" if manifest.get("reason") else ""
+        raise ScenarioError.single(
+            f"this {manifest.get('kind', 'results')} folder is incomplete (status "
+            f"{manifest.get('status')!r}{why}); finish it with --resume before reading it",
+            file=str(path),
+        )
+    if manifest.get("kind") == "batch":
+        return Batch(path, manifest)
+    return Run(path, manifest)
+
+
+@dataclass
+class Run:
+    """One complete Monte Carlo run: its manifest, summary and tables."""
+
+    path: Path
+    manifest: dict[str, Any]
+
+    def _table(self, name: str) -> pd.DataFrame | None:
+        file = self.path / f"{name}.parquet"
+        return pd.read_parquet(file) if file.is_file() else None
+
+    @cached_property
+    def summary(self) -> dict[str, Any]:
+        return json.loads((self.path / "summary.json").read_text())
+
+    @cached_property
+    def outcomes(self) -> pd.DataFrame:
+        return self._with_dates(
+            self._table("outcomes"), ("continuous_day", "basing_day", "persistent_day")
+        )
+
+    @cached_property
+    def parameters(self) -> pd.DataFrame:
+        return self._table("parameters")
+
+    @cached_property
+    def trajectories(self) -> pd.DataFrame | None:
+        df = self._table("trajectories")
+        if df is not None:
+            starts = np.array(self.month_starts[:-1], dtype="timedelta64[D]")
+            df["date"] = np.datetime64(self.start_date) + starts[df["month"].to_numpy()]
+        return df
+
+    @cached_property
+    def events(self) -> pd.DataFrame | None:
+        return self._with_dates(self._table("events"), ("day", "end_day"))
+
+    # ------------------------------------------------------------------ facts
+
+    @property
+    def name(self) -> str:
+        return self.manifest["scenario_name"]
+
+    @property
+    def replicates(self) -> int:
+        return self.manifest["replicates"]
+
+    @property
+    def seed(self) -> int:
+        return self.manifest["seed"]
+
+    @property
+    def start_date(self) -> str:
+        return self.manifest["start_date"]
+
+    @property
+    def horizon_days(self) -> int:
+        return self.summary["horizon"]["days"]
+
+    @cached_property
+    def month_starts(self) -> list[int]:
+        from sim.calendar import month_boundaries
+
+        start = pd.Timestamp(self.start_date).date()
+        return month_boundaries(start, self.manifest["scenario"]["metadata"]["horizon_months"])
+
+    @property
+    def caption(self) -> str:
+        """The line every figure carries: scenario, replicate count and seed."""
+        return f"{self.name} · {self.replicates:,} replicates · seed {self.seed}"
+
+    def _with_dates(self, df: pd.DataFrame | None, columns: tuple[str, ...]) -> pd.DataFrame | None:
+        if df is None:
+            return None
+        base = np.datetime64(self.start_date)
+        for col in columns:
+            days = df[col].astype("float64").to_numpy()
+            dates = np.full(days.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+            ok = ~np.isnan(days)
+            dates[ok] = base + days[ok].astype("timedelta64[D]")
+            df[col.removesuffix("_day") + "_date" if col != "day" else "date"] = dates
+        return df
+
+    # ------------------------------------------------------------------ derived tables
+
+    def persistence_curve(self, outcome: str = "persistent") -> pd.DataFrame:
+        """Cumulative probability that `outcome` has held, by day, with a 95 % band
+        (Kaplan–Meier, censored at the horizon). Starts at day 0 with probability 0."""
+        days = self.outcomes[f"{outcome}_day"]
+        times = days.fillna(self.horizon_days).to_numpy(dtype=float)
+        observed = days.notna().to_numpy()
+        t, s, low, high = km_band(times, observed)
+        df = pd.DataFrame(
+            {
+                "day": np.concatenate(([0], t, [self.horizon_days])),
+                "p": np.concatenate(([0.0], 1 - s, [1 - s[-1] if s.size else 0.0])),
+                "low": np.concatenate(([0.0], 1 - high, [1 - high[-1] if s.size else 0.0])),
+                "high": np.concatenate(([0.0], 1 - low, [1 - low[-1] if s.size else 0.0])),
+            }
+        )
+        df["date"] = np.datetime64(self.start_date) + df["day"].to_numpy().astype("timedelta64[D]")
+        return df
+
+    def trajectory_bands(self) -> pd.DataFrame:
+        """Quantiles (5, 25, 50, 75, 95 %) of each actor variable at each month start."""
+        df = self.trajectories
+        if df is None:
+            raise ScenarioError.single(
+                "this run kept no trajectories (it ran with --lean)", file=str(self.path)
+            )
+        bands = (
+            df.groupby(["actor", "variable", "month", "date"], sort=False)["value"]
+            .quantile(list(QUANTILES))
+            .unstack()
+        )
+        bands.columns = [f"q{round(q * 100):02d}" for q in QUANTILES]
+        return bands.reset_index()
+
+    def showcase_replicate(self) -> int:
+        """A replicate worth drawing: the first with persistent presence, else the one
+        with the most presence days."""
+        o = self.outcomes
+        hits = o.loc[o["persistent"], "replicate"]
+        if len(hits):
+            return int(hits.iloc[0])
+        return int(o.loc[o["presence_days"].idxmax(), "replicate"])
+
+    def timeline(self, replicate: int) -> pd.DataFrame:
+        """The operations timeline of one replicate."""
+        if self.events is None:
+            raise ScenarioError.single(
+                "this run kept no events (it ran with --lean)", file=str(self.path)
+            )
+        ev = self.events[self.events["replicate"] == replicate]
+        if ev.empty and replicate not in set(self.outcomes["replicate"]):
+            raise ScenarioError.single(
+                f"no replicate {replicate} in this run (0 to {self.replicates - 1})",
+                file=str(self.path),
+            )
+        return ev.reset_index(drop=True)
+
+
+@dataclass
+class Batch:
+    """Several runs compared: the comparison table and each member run."""
+
+    path: Path
+    manifest: dict[str, Any]
+    _runs: dict[str, Run] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def comparison(self) -> pd.DataFrame:
+        return pd.read_parquet(self.path / "comparison.parquet")
+
+    @property
+    def baseline(self) -> str:
+        return self.manifest["baseline"]
+
+    @property
+    def caption(self) -> str:
+        m = self.manifest
+        return (
+            f"batch of {len(m['members'])} scenarios · {m['replicates']:,} replicates each "
+            f"· seed {m['seed']} ({m['seed_policy']} random numbers)"
+        )
+
+    def run(self, member: str) -> Run:
+        if member not in self._runs:
+            loaded = load(self.path / member)
+            assert isinstance(loaded, Run)
+            self._runs[member] = loaded
+        return self._runs[member]
+
+    @property
+    def members(self) -> list[str]:
+        return list(self.manifest["members"])

@@ -1,0 +1,253 @@
+"""A run's folder on disk: written in chunks as replicates finish, finished once.
+
+Life of a folder::
+
+    manifest.json  status "running"    created before the first replicate
+    chunks/        <table>-<k>.parquet  one file per table and finished chunk
+    manifest.json  status "incomplete" after an interruption or a failure (or still
+                   "running" if the process was killed): resume it
+    <table>.parquet, summary.json, manifest.json status "complete"   after finishing
+
+Every file is written under a temporary name and renamed into place, so no reader ever
+sees half a file, and a folder is complete only when its manifest says so. A resumed run
+computes only the missing chunks; because replicate ``i`` always has the same seed and the
+chunk layout is fixed in the manifest, the finished tables are byte-identical to those of
+an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.errors import ScenarioError
+from sim.scenario import Scenario
+from sim.tables import TABLES, ChunkTables
+
+FORMAT = 1
+PACKAGES = ("wargame", "mesa", "simpy", "numpy", "pandas", "pyarrow", "pydantic", "scipy")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def versions() -> dict[str, str]:
+    """Installed versions of the packages that shape the results."""
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def default_out(scenario_file: Path, root: Path = Path("results")) -> Path:
+    """``results/<scenario>-<UTC timestamp>``, never an existing folder."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    base = root / f"{scenario_file.stem}-{stamp}"
+    out, k = base, 1
+    while out.exists():
+        k += 1
+        out = base.with_name(f"{base.name}-{k}")
+    return out
+
+
+def check_new(out: Path) -> None:
+    """Refuse to write into an existing non-empty folder (results are never lost)."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ScenarioError.single(
+            "already exists and is not empty; choose another --out (or --resume it)",
+            file=str(out),
+        )
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def write_json_atomic(path: Path, obj: Any) -> None:
+    write_bytes_atomic(path, (json.dumps(obj, indent=2, default=str) + "\n").encode())
+
+
+def write_parquet_atomic(path: Path, df: pd.DataFrame | pa.Table) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    table = df if isinstance(df, pa.Table) else pa.Table.from_pandas(df, preserve_index=False)
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)
+
+
+def chunk_bounds(replicates: int, chunk_size: int) -> list[tuple[int, int, int]]:
+    """(chunk index, first replicate, one past the last) for every chunk."""
+    return [
+        (k, a, min(a + chunk_size, replicates))
+        for k, a in enumerate(range(0, replicates, chunk_size))
+    ]
+
+
+class RunStore:
+    """The folder of one Monte Carlo run."""
+
+    def __init__(self, path: Path, manifest: dict[str, Any]):
+        self.path = path
+        self.manifest = manifest
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        *,
+        scenario_file: Path,
+        scenario: Scenario,
+        seed: int,
+        replicates: int,
+        chunk_size: int,
+        detail: bool,
+    ) -> RunStore:
+        """Start a new run folder (refusing a non-empty existing one)."""
+        check_new(path)
+        (path / "chunks").mkdir(parents=True, exist_ok=True)
+        manifest = {
+            "format": FORMAT,
+            "kind": "run",
+            "status": "running",
+            "scenario_name": scenario.metadata.name,
+            "scenario_file": str(scenario_file),
+            "scenario_sha256": sha256(scenario_file),
+            "scenario": scenario.model_dump(mode="json"),
+            "start_date": scenario.metadata.start_date.isoformat(),
+            "seed": seed,
+            "replicates": replicates,
+            "chunk_size": chunk_size,
+            "detail": detail,
+            "versions": versions(),
+            "started": now(),
+            "finished": None,
+            "wall_seconds": 0.0,
+        }
+        store = cls(path, manifest)
+        store.save()
+        return store
+
+    @classmethod
+    def open(cls, path: Path) -> RunStore:
+        """Open an existing run folder (complete or not)."""
+        file = path / "manifest.json"
+        if not file.is_file():
+            raise ScenarioError.single("not a run folder (no manifest.json)", file=str(path))
+        try:
+            manifest = json.loads(file.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise ScenarioError.single(
+                f"manifest.json is unreadable: {e}", file=str(path)
+            ) from None
+        if manifest.get("kind") != "run":
+            raise ScenarioError.single(
+                f"not a run folder (kind {manifest.get('kind')!r})", file=str(path)
+            )
+        return cls(path, manifest)
+
+    @classmethod
+    def resume(cls, path: Path, scenario_file: Path) -> RunStore:
+        """Reopen an unfinished run of the same scenario file content."""
+        store = cls.open(path)
+        m = store.manifest
+        if m["status"] == "complete":
+            raise ScenarioError.single(
+                "this run is already complete; nothing to resume", file=str(path)
+            )
+        if sha256(scenario_file) != m["scenario_sha256"]:
+            raise ScenarioError.single(
+                f"the scenario file has changed since this run started "
+                f"(sha256 {m['scenario_sha256'][:12]}...); a resumed run must use the same "
+                "scenario",
+                file=str(scenario_file),
+            )
+        m["status"] = "running"
+        store.save()
+        return store
+
+    # ------------------------------------------------------------------ chunks
+
+    @property
+    def complete(self) -> bool:
+        return self.manifest.get("status") == "complete"
+
+    def tables(self) -> tuple[str, ...]:
+        return TABLES if self.manifest["detail"] else TABLES[:2]
+
+    def _chunk_file(self, table: str, k: int) -> Path:
+        return self.path / "chunks" / f"{table}-{k:06d}.parquet"
+
+    def bounds(self) -> list[tuple[int, int, int]]:
+        return chunk_bounds(self.manifest["replicates"], self.manifest["chunk_size"])
+
+    def pending(self) -> list[tuple[int, int, int]]:
+        """Chunks not yet on disk with all their tables."""
+        return [
+            b
+            for b in self.bounds()
+            if not all(self._chunk_file(t, b[0]).is_file() for t in self.tables())
+        ]
+
+    def write_chunk(self, k: int, tables: ChunkTables) -> None:
+        for name, df in tables.items():
+            write_parquet_atomic(self._chunk_file(name, k), df)
+
+    # ------------------------------------------------------------------ finishing
+
+    def save(self) -> None:
+        write_json_atomic(self.path / "manifest.json", self.manifest)
+
+    def mark(self, status: str, reason: str = "", wall_seconds: float = 0.0) -> None:
+        """Record an interruption or failure (the folder stays resumable)."""
+        self.manifest["status"] = status
+        self.manifest["wall_seconds"] = round(self.manifest["wall_seconds"] + wall_seconds, 3)
+        if reason:
+            self.manifest["reason"] = reason
+        self.save()
+
+    def assemble(self) -> dict[str, pd.DataFrame]:
+        """Concatenate every chunk into the final tables, write them, and return them."""
+        out = {}
+        n_chunks = len(self.bounds())
+        for name in self.tables():
+            parts = [pq.read_table(self._chunk_file(name, k)) for k in range(n_chunks)]
+            table = pa.concat_tables(parts).combine_chunks()
+            write_parquet_atomic(self.path / f"{name}.parquet", table)
+            out[name] = table.to_pandas()
+        return out
+
+    def finish(
+        self, summary: dict[str, Any], tables: dict[str, pd.DataFrame], wall_seconds: float
+    ) -> None:
+        """Write the summary, mark the manifest complete, and drop the chunk files."""
+        m = self.manifest
+        write_json_atomic(self.path / "summary.json", summary)
+        m["wall_seconds"] = round(m["wall_seconds"] + wall_seconds, 3)
+        m["replicates_per_second"] = round(m["replicates"] / max(m["wall_seconds"], 1e-9), 1)
+        m["finished"] = now()
+        m["rows"] = {name: len(df) for name, df in tables.items()}
+        m["status"] = "complete"
+        m.pop("reason", None)
+        self.save()
+        shutil.rmtree(self.path / "chunks", ignore_errors=True)

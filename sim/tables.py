@@ -1,0 +1,113 @@
+"""Turn finished replicates into the run's tables (one DataFrame per table and chunk).
+
+Tables, each with a ``replicate`` column:
+
+* ``outcomes``: one row per replicate (:func:`sim.replicate.outcome_record`);
+* ``parameters``: the values each replicate drew, one column per parameter path;
+* ``trajectories``: long format, one row per replicate, month, actor and variable: every
+  actor's state at the month's start, each patron's rung, and the host's presence days
+  during the month;
+* ``events``: the dated operations timeline, with unit presence spans (``unit_present``)
+  and exercises as spans (``end_day`` is the last day, inclusive).
+
+Days are offsets from the scenario start; :mod:`sim.results` adds calendar dates on load.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.plan import Plan
+from sim.replicate import ReplicateRun, outcome_record
+
+TABLES = ("outcomes", "parameters", "trajectories", "events")
+
+
+@dataclass
+class ChunkTables:
+    """The tables of one chunk of consecutive replicates."""
+
+    outcomes: pd.DataFrame
+    parameters: pd.DataFrame
+    trajectories: pd.DataFrame | None
+    events: pd.DataFrame | None
+
+    def items(self) -> list[tuple[str, pd.DataFrame]]:
+        return [(n, getattr(self, n)) for n in TABLES if getattr(self, n) is not None]
+
+
+def chunk_tables(plan: Plan, runs: list[ReplicateRun], detail: bool = True) -> ChunkTables:
+    """All tables for `runs`; trajectories and events only when `detail` is set."""
+    records = [outcome_record(plan, r) for r in runs]
+    values = np.vstack([r.values for r in runs]) if runs else np.empty((0, plan.n_params))
+    return ChunkTables(
+        outcomes=outcomes_frame(records),
+        parameters=parameters_frame(plan, [r.index for r in runs], values),
+        trajectories=trajectories_frame(plan, runs, records) if detail else None,
+        events=events_frame(runs) if detail else None,
+    )
+
+
+def outcomes_frame(rows: list[dict]) -> pd.DataFrame:
+    """Outcome rows as a typed DataFrame (censored days are <NA>)."""
+    df = pd.DataFrame(rows)
+    for col in ("continuous_day", "basing_day", "persistent_day"):
+        df[col] = df[col].astype("Int32")
+    return df
+
+
+def parameters_frame(plan: Plan, index: list[int], values: np.ndarray) -> pd.DataFrame:
+    """Sampled parameters, one row per replicate, one column per parameter path."""
+    df = pd.DataFrame(values, columns=plan.paths)
+    df.insert(0, "replicate", np.asarray(index, dtype=np.int64))
+    return df
+
+
+def trajectories_frame(plan: Plan, runs: list[ReplicateRun], records: list[dict]) -> pd.DataFrame:
+    """Monthly state in long format: replicate, month, actor, variable, value."""
+    columns = [*plan.state_columns, (plan.scenario.host, "presence_days")]
+    months = len(plan.months) - 1
+    blocks = []
+    for run, rec in zip(runs, records, strict=True):
+        presence = np.asarray(rec["presence_days_by_month"], dtype=float)[:, None]
+        blocks.append(np.hstack([run.trajectory, presence]))
+    data = np.stack(blocks) if blocks else np.empty((0, months, len(columns)))
+    n = data.shape[0]
+    actors = np.array([a for a, _ in columns], dtype=object)
+    variables = np.array([v for _, v in columns], dtype=object)
+    return pd.DataFrame(
+        {
+            "replicate": np.repeat([r.index for r in runs], months * len(columns)).astype(np.int64),
+            "month": np.tile(np.repeat(np.arange(months, dtype=np.int16), len(columns)), n),
+            "actor": np.tile(actors, n * months),
+            "variable": np.tile(variables, n * months),
+            "value": data.reshape(-1),
+        }
+    )
+
+
+def events_frame(runs: list[ReplicateRun]) -> pd.DataFrame:
+    """The operations timeline of every replicate, with unit presence as spans."""
+    rows = []
+    for run in runs:
+        for st in run.ledger.stays:
+            end = run.ledger.n_days if st.end is None else st.end
+            if end > st.start:
+                rows.append(
+                    (
+                        run.index,
+                        st.start,
+                        end - 1,
+                        "unit_present",
+                        st.patron,
+                        st.unit,
+                    )
+                )
+        for e in run.ledger.events:
+            rows.append((run.index, e.day, e.end, e.kind, e.actor, e.detail))
+    df = pd.DataFrame(rows, columns=["replicate", "day", "end_day", "kind", "actor", "detail"])
+    df = df.astype({"replicate": np.int64, "day": np.int32, "end_day": "Int32"})
+    return df.sort_values(["replicate", "day", "kind"], kind="stable", ignore_index=True)

@@ -1,0 +1,89 @@
+"""Batches compare scenarios with common random numbers; figures are complete views."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from sim import plots
+from sim.cli import main
+from sim.results import Batch, Run, load
+from tests.conftest import SCENARIOS
+
+N = 200
+
+
+@pytest.fixture(scope="module")
+def batch_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("batch") / "b"
+    assert main(["batch", str(SCENARIOS), "-n", str(N), "--workers", "1", "--out", str(out)]) == 0
+    return out
+
+
+def test_batch_prints_the_comparison_and_writes_the_forest_plot(batch_dir):
+    batch = load(batch_dir)
+    assert isinstance(batch, Batch)
+    table = batch.comparison
+    assert list(table["member"]) == sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
+    base = table[table["baseline"]].iloc[0]
+    assert base["member"] == "belarus_2020" and base["diff"] == 0
+    assert table["paired"].all()
+    assert ((table["diff_low"] <= table["diff"]) & (table["diff"] <= table["diff_high"])).all()
+    assert (batch_dir / "figures" / "forest.png").stat().st_size > 10_000
+    assert (batch_dir / "comparison.csv").is_file()
+
+
+def test_batch_differences_match_the_member_runs(batch_dir):
+    batch = load(batch_dir)
+    base = batch.run("belarus_2020").outcomes["persistent"].mean()
+    for row in batch.comparison.itertuples():
+        p = batch.run(row.member).outcomes["persistent"].mean()
+        assert row.p == pytest.approx(p) and row.diff == pytest.approx(p - base)
+
+
+def test_common_random_numbers_share_parameter_draws_across_scenarios(batch_dir):
+    batch = load(batch_dir)
+    a = batch.run("belarus_2020").parameters
+    b = batch.run("belarus_2020_nato_surge").parameters
+    same = "actors.lukashenko.sovereignty_resistance"
+    pd.testing.assert_series_equal(a[same], b[same])
+
+
+def _check_figure(fig: Figure, caption: str) -> None:
+    texts = [t.get_text() for t in fig.texts]
+    assert caption in texts, "every figure carries its caption"
+    title = fig._suptitle.get_text() if fig._suptitle else ""
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert title or all(ax.get_title() for ax in axes)
+    for ax in axes:
+        assert ax.get_xlabel() or ax.get_ylabel()
+
+
+def test_every_run_figure_is_titled_labelled_and_captioned(batch_dir, tmp_path):
+    run = load(batch_dir / "belarus_2020")
+    assert isinstance(run, Run)
+    figs = plots.run_figures(run)
+    assert set(figs) == {"outcomes", "persistence", "trajectories", "timeline"}
+    for name, fig in figs.items():
+        caption = run.caption + (
+            f" · replicate {run.showcase_replicate()}" if name == "timeline" else ""
+        )
+        _check_figure(fig, caption)
+    written = plots.save(figs, tmp_path)
+    assert len(written) == 8 and all(p.stat().st_size > 5_000 for p in written)
+
+
+def test_persistence_curve_is_monotone_and_ends_at_the_estimate(batch_dir):
+    run = load(batch_dir / "belarus_2020")
+    curve = run.persistence_curve()
+    assert curve["p"].is_monotonic_increasing
+    assert curve["p"].iloc[-1] == pytest.approx(run.outcomes["persistent"].mean())
+    assert (curve["low"] <= curve["p"]).all() and (curve["p"] <= curve["high"]).all()
+
+
+def test_plot_command_draws_a_batch(batch_dir, capsys):
+    assert main(["plot", str(batch_dir)]) == 0
+    printed = capsys.readouterr().out.split()
+    assert any(p.endswith("forest.svg") for p in printed)
+    assert any(p.endswith("belarus_2020/figures/timeline.png") for p in printed)

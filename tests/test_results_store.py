@@ -1,0 +1,123 @@
+"""The results store: chunked safe writes, resume to identical bytes, loading back."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+from sim.errors import ScenarioError
+from sim.results import Run, load
+from tests.conftest import BELARUS, ROOT
+
+TABLES = ("outcomes", "parameters", "trajectories", "events")
+N, CHUNK = "1500", "50"
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> Path:
+    """An uninterrupted run to compare against."""
+    out = tmp_path_factory.mktemp("ref") / "run"
+    args = ["run", str(BELARUS), "-n", N, "--chunk-size", CHUNK, "--workers", "1"]
+    assert main([*args, "--out", str(out)]) == 0
+    return out
+
+
+def start_run(out: Path) -> subprocess.Popen:
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim.cli",
+        "run",
+        str(BELARUS),
+        "-n",
+        N,
+        "--chunk-size",
+        CHUNK,
+        "--workers",
+        "2",
+        "--out",
+        str(out),
+    ]
+    return subprocess.Popen(
+        cmd, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+
+
+def wait_for_chunks(out: Path, proc: subprocess.Popen, at_least: int = 3) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if len(list((out / "chunks").glob("outcomes-*.parquet"))) >= at_least:
+            return
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        time.sleep(0.01)
+    pytest.fail("no chunks appeared")
+
+
+@pytest.mark.parametrize("how", ["kill the whole process group", "Ctrl-C to the parent"])
+def test_interrupted_run_resumes_to_identical_bytes(tmp_path, reference, how, capsys):
+    out = tmp_path / "run"
+    proc = start_run(out)
+    wait_for_chunks(out, proc)
+    if how.startswith("kill"):
+        os.killpg(proc.pid, signal.SIGKILL)
+    else:
+        proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=60)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] != "complete"
+    assert not (out / "outcomes.parquet").exists()
+    with pytest.raises(ScenarioError, match="incomplete"):
+        load(out)
+    done_before = len(list((out / "chunks").glob("outcomes-*.parquet")))
+    assert 3 <= done_before < 30
+    assert main(["run", str(BELARUS), "--resume", str(out), "--workers", "2"]) == 0
+    assert f"{N} replicates" in capsys.readouterr().out
+    for table in TABLES:
+        name = f"{table}.parquet"
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+    assert not (out / "chunks").exists()
+
+
+def test_loaded_tables_match_the_manifest(reference):
+    run = load(reference)
+    assert isinstance(run, Run)
+    rows = run.manifest["rows"]
+    assert len(run.outcomes) == rows["outcomes"] == run.replicates == int(N)
+    assert len(run.parameters) == rows["parameters"] == int(N)
+    assert len(run.trajectories) == rows["trajectories"]
+    assert len(run.events) == rows["events"]
+    months = run.manifest["scenario"]["metadata"]["horizon_months"]
+    per_month = run.trajectories.groupby("replicate").size()
+    assert (
+        per_month == months * run.trajectories[["actor", "variable"]].drop_duplicates().shape[0]
+    ).all()
+    assert run.outcomes["persistent_date"].notna().sum() == run.outcomes["persistent"].sum()
+
+
+def test_resume_refuses_a_changed_scenario(tmp_path, reference):
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(BELARUS.read_text().replace("replicates: 2000", "replicates: 2001"))
+    out = tmp_path / "run"
+    assert main(["run", str(changed), "-n", "10", "--out", str(out)]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["status"] = "incomplete"
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    changed.write_text(changed.read_text().replace("2001", "2002"))
+    assert main(["run", str(changed), "--resume", str(out)]) == 2
+
+
+def test_lean_run_keeps_only_outcomes_and_parameters(tmp_path):
+    out = tmp_path / "lean"
+    assert main(["run", str(BELARUS), "-n", "30", "--lean", "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.glob("*.parquet")) == [
+        "outcomes.parquet",
+        "parameters.parquet",
+    ]
