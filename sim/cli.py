@@ -20,6 +20,7 @@ from sim.errors import ScenarioError
 if TYPE_CHECKING:
     from sim.scenario import Scenario
     from sim.store import RunStore
+    from sim.sweep import SweepSpec
 
 EXIT_USER_ERROR = 2
 
@@ -178,11 +179,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    from sim.plots import forest, run_figures, save
-    from sim.results import Batch, load
+    from sim.plots import forest, run_figures, save, sweep_figures
+    from sim.results import Batch, SweepResult, load
 
     loaded = load(args.folder)
-    if isinstance(loaded, Batch):
+    if isinstance(loaded, SweepResult):
+        written = save(sweep_figures(loaded), loaded.path / "figures")
+    elif isinstance(loaded, Batch):
         written = save({"forest": forest(loaded)}, loaded.path / "figures")
         for member in loaded.members:
             run = loaded.run(member)
@@ -192,6 +195,152 @@ def cmd_plot(args: argparse.Namespace) -> int:
     for path in written:
         print(path)
     return 0
+
+
+def _sweep_spec(args: argparse.Namespace) -> SweepSpec:
+    """The sweep from a ``sweep:`` file or from a scenario and --vary, with CLI overrides."""
+    from sim.loader import read_yaml
+    from sim.sweep import SweepSpec, load_sweep, parse_vary
+
+    target = Path(args.target)
+    data, _ = read_yaml(target)
+    if "sweep" in data:
+        spec = load_sweep(target)
+        if args.vary:
+            spec = spec.model_copy(update={"vary": {**spec.vary, **parse_vary(args.vary)}})
+    else:
+        if not args.vary:
+            raise ScenarioError.single(
+                "name the parameters to vary with --vary PATH=LOW:HIGH "
+                "(paths as 'wargame explain' prints them)",
+                field="--vary",
+            )
+        spec = SweepSpec(scenario=str(target), vary=parse_vary(args.vary))
+    given = {
+        k: getattr(args, k)
+        for k in (
+            "design",
+            "samples",
+            "levels",
+            "replicates",
+            "seed",
+            "outcome",
+            "target_halfwidth",
+            "max_replicates",
+        )
+    }
+    update = {k: v for k, v in given.items() if v is not None}
+    if args.first_order_only:
+        update["second_order"] = False
+    return SweepSpec.model_validate({**spec.model_dump(), **update})
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from sim.loader import load
+    from sim.plan import Plan
+    from sim.plots import save, sweep_figures
+    from sim.results import load as load_results
+    from sim.store import default_out, sha256
+    from sim.sweep import ModelEvaluator, Sweep, resolve_factors
+    from sim.sweep_run import run_sweep
+
+    spec = _sweep_spec(args)
+    scenario_file = Path(spec.scenario)
+    scenario = load(scenario_file)
+    seed = scenario.monte_carlo.seed if spec.seed is None else spec.seed
+    factors = resolve_factors(Plan(scenario), spec.vary)
+    sweep = Sweep(
+        factors,
+        spec.design,
+        samples=spec.samples,
+        levels=spec.n_levels,
+        seed=seed,
+        second_order=spec.second_order,
+    )
+    evaluator = ModelEvaluator(scenario, sweep.names, seed, spec.outcome)
+    out = Path(args.resume or args.out or default_out(Path(f"sweep-{scenario_file.stem}")))
+    info = {
+        "scenario_file": str(scenario_file),
+        "scenario_sha256": sha256(scenario_file),
+        "scenario_name": scenario.metadata.name,
+        "outcome": spec.outcome,
+        "start_date": scenario.metadata.start_date.isoformat(),
+    }
+    print(
+        f"{spec.design} design: {len(sweep.X):,} points x {spec.replicates} replicates "
+        f"({len(factors)} factors)",
+        file=sys.stderr,
+    )
+    update, close = _progress_bar(len(sweep.X) * spec.replicates)
+    try:
+        run_sweep(
+            sweep,
+            evaluator,
+            out,
+            replicates=spec.replicates,
+            target=spec.target_halfwidth,
+            max_replicates=spec.max_replicates,
+            workers=args.workers,
+            resume=bool(args.resume),
+            info=info,
+            progress=update,
+        )
+    except KeyboardInterrupt:
+        close()
+        print(
+            f"interrupted; finished points are kept. Resume with the same command and "
+            f"--resume {out}",
+            file=sys.stderr,
+        )
+        return 130
+    finally:
+        close()
+    result = load_results(out)
+    print(format_sweep(result.summary))
+    for path in save(sweep_figures(result), out / "figures")[::2]:
+        print(f"figure: {path}")
+    print(f"results: {out}")
+    return 0
+
+
+def format_sweep(summary: dict) -> str:
+    """The ranking and adequacy report ``wargame sweep`` prints."""
+    score = summary["score"]
+    lines = [f"factors ranked by {score} ({summary['design']} design):"]
+    for k, row in enumerate(summary["ranking"], 1):
+        extra = ""
+        if score == "ST":
+            extra = (
+                f"  S1 {row['S1']:.3f} ± {row['S1_conf']:.3f}   ST {row['ST']:.3f} "
+                f"± {row['ST_conf']:.3f}"
+            )
+        elif score == "mu_star":
+            extra = (
+                f"  mu* {row['mu_star']:.3f} ± {row['mu_star_conf']:.3f}   sigma {row['sigma']:.3f}"
+            )
+        elif score == "swing":
+            extra = f"  swing {100 * row['swing']:.1f} points"
+        else:
+            extra = f"  Spearman {row['spearman']:+.2f}"
+        lines.append(f"  {k:>2}. {row['factor']:<52}{extra}")
+    a = summary["adequacy"]
+    lines.append("")
+    lines.append(
+        f"adequacy: {a['replicates_per_point']} replicates per point; 95 % interval "
+        f"half-width max {100 * a['max_halfwidth']:.1f}, median "
+        f"{100 * a['median_halfwidth']:.1f} points"
+    )
+    if a["target_halfwidth"] is not None:
+        met = "met" if a["target_met"] else "NOT met (raise --max-replicates)"
+        lines.append(f"  target half-width {100 * a['target_halfwidth']:.1f} points: {met}")
+    lines.append(
+        f"  Monte Carlo noise is {100 * a['noise_share_of_variance']:.0f} % of the "
+        "variance of the point estimates"
+        + ("  !! indices are inflated by noise; add replicates" if a["noise_warning"] else "")
+    )
+    for flag in a["flags"]:
+        lines.append(f"  !! {flag}")
+    return "\n".join(lines)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -268,6 +417,52 @@ def build_parser() -> argparse.ArgumentParser:
         help="replicate for the timeline (default: one that reaches persistent presence)",
     )
     plo.set_defaults(func=cmd_plot)
+
+    swp = sub.add_parser("sweep", help="sensitivity sweep: which assumption drives the answer")
+    swp.add_argument("target", help="a sweep YAML file (top-level 'sweep:') or a scenario file")
+    swp.add_argument(
+        "--vary",
+        action="append",
+        metavar="PATH=LOW:HIGH",
+        help="a parameter to vary (repeatable); a bare PATH uses its own range",
+    )
+    swp.add_argument("--design", choices=("oat", "grid", "lhs", "sobol", "morris"))
+    swp.add_argument(
+        "-N",
+        "--samples",
+        type=_positive("samples", 1_000_000),
+        help="base samples (Sobol: a power of two), LHS points, Morris trajectories",
+    )
+    swp.add_argument(
+        "--levels",
+        type=_positive("levels", 100),
+        help="levels per factor (one-at-a-time, grid, Morris)",
+    )
+    swp.add_argument(
+        "-r",
+        "--replicates",
+        type=_positive("replicates", 1_000_000),
+        help="replicates per design point (default 32)",
+    )
+    swp.add_argument("--seed", type=_seed)
+    swp.add_argument("--outcome", choices=("persistent", "continuous", "basing"))
+    swp.add_argument(
+        "--first-order-only",
+        action="store_true",
+        help="Sobol without second-order indices (fewer points)",
+    )
+    swp.add_argument(
+        "--target-halfwidth",
+        type=float,
+        help="add replicates until every point's 95 %% half-width is below this",
+    )
+    swp.add_argument("--max-replicates", type=_positive("max replicates", 1_000_000))
+    swp.add_argument(
+        "--workers", type=_positive("workers", 512), default=min(2, os.cpu_count() or 1)
+    )
+    swp.add_argument("--out", help="output folder (default: results/sweep-<scenario>-<time>)")
+    swp.add_argument("--resume", metavar="DIR", help="finish an interrupted sweep in DIR")
+    swp.set_defaults(func=cmd_sweep)
 
     exp = sub.add_parser("explain", help="list every parameter with its source in the report")
     exp.add_argument("scenario", help="scenario YAML file")

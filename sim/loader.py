@@ -23,6 +23,7 @@ from sim.errors import Problem, ScenarioError
 from sim.scenario import Scenario, cross_check
 
 Key = tuple[str | int, ...]
+M = typing.TypeVar("M", bound=BaseModel)
 Where = tuple[str, int, int]  # file, line, column (1-based)
 Locations = dict[Key, Where]
 
@@ -201,14 +202,25 @@ def _merge(
 
 
 def _validate(data: Any, locs: Locations, name: str) -> Scenario:
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as e:
-        raise ScenarioError([_problem(err, locs, name) for err in e.errors()]) from None
+    scenario = validate_as(Scenario, data, locs, name)
     found = cross_check(scenario)
     if found:
         raise ScenarioError([_locate(locs, at, msg, name) for at, msg in found])
     return scenario
+
+
+def validate_as(model: type[M], data: Any, locs: Locations, name: str) -> M:
+    """Validate `data` as `model`, turning pydantic errors into located Problems."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise ScenarioError([_problem(err, locs, name, model) for err in e.errors()]) from None
+
+
+def read_yaml(path: Path) -> tuple[Any, Locations]:
+    """A YAML mapping file and the location of every key (no ``extends``)."""
+    data, locs = _read_with_extends(path, chain=())
+    return data, locs
 
 
 def _locate(locs: Locations, at: Key, message: str, default_file: str) -> Problem:
@@ -230,9 +242,9 @@ def _at(locs: Locations, at: Key, message: str) -> ScenarioError:
     return ScenarioError([_locate(locs, at, message, "")])
 
 
-def _fields_at(loc: Key) -> list[str]:
+def _fields_at(loc: Key, root: type[BaseModel] = Scenario) -> list[str]:
     """The keys the schema node at `loc` accepts, for "did you mean" on unknown keys."""
-    tp: Any = Scenario
+    tp: Any = root
     for part in loc:
         tp = _step(tp, part)
         if tp is None:
@@ -271,13 +283,13 @@ def _step(tp: Any, part: str | int) -> Any:
     return None
 
 
-def _problem(err: Any, locs: Locations, name: str) -> Problem:
+def _problem(err: Any, locs: Locations, name: str, root: type[BaseModel] = Scenario) -> Problem:
     """Turn one pydantic error into a plain-language Problem."""
     at: Key = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function")))
     kind, found = err["type"], err.get("input")
     if kind == "extra_forbidden":
         key = str(at[-1])
-        allowed = _fields_at(at[:-1])
+        allowed = _fields_at(at[:-1], root)
         close = difflib.get_close_matches(key, allowed, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         listed = f" (expected one of: {', '.join(allowed)})" if allowed else ""

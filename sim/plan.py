@@ -6,6 +6,7 @@ only looks up numbers. A Plan pickles, so process and cluster workers receive it
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -51,6 +52,15 @@ class Plan:
 
     def __post_init__(self) -> None:
         self.table = override(parameter_table(self.scenario), self.overrides)
+
+    def overridden(self, changes: dict[str, ParamSpec | float]) -> Plan:
+        """This plan with some parameters' distributions replaced (for sweep points).
+
+        Reuses everything already computed; only the table's entries change.
+        """
+        new = copy.copy(self)
+        new.table = override(self.table, changes)
+        return new
 
     @cached_property
     def paths(self) -> list[str]:

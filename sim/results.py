@@ -33,7 +33,7 @@ def _read_manifest(path: Path) -> dict[str, Any]:
         raise ScenarioError.single(f"manifest.json is unreadable: {e}", file=str(path)) from None
 
 
-def load(path: str | Path) -> Run | Batch:
+def load(path: str | Path) -> Run | Batch | SweepResult:
     """Load a complete run or batch folder (an incomplete one is refused, not half-read)."""
     path = Path(path)
     manifest = _read_manifest(path)
@@ -46,6 +46,8 @@ def load(path: str | Path) -> Run | Batch:
         )
     if manifest.get("kind") == "batch":
         return Batch(path, manifest)
+    if manifest.get("kind") == "sweep":
+        return SweepResult(path, manifest)
     return Run(path, manifest)
 
 
@@ -225,3 +227,74 @@ class Batch:
     @property
     def members(self) -> list[str]:
         return list(self.manifest["members"])
+
+
+@dataclass
+class SweepResult:
+    """A complete sweep: design, per-point estimates, indices and the adequacy report."""
+
+    path: Path
+    manifest: dict[str, Any]
+
+    @cached_property
+    def summary(self) -> dict[str, Any]:
+        return json.loads((self.path / "summary.json").read_text())
+
+    @cached_property
+    def points(self) -> pd.DataFrame:
+        return pd.read_parquet(self.path / "points.parquet")
+
+    @cached_property
+    def indices(self) -> pd.DataFrame:
+        return pd.read_parquet(self.path / "indices.parquet")
+
+    @cached_property
+    def second_order(self) -> pd.DataFrame | None:
+        file = self.path / "second_order.parquet"
+        return pd.read_parquet(file) if file.is_file() else None
+
+    @property
+    def design(self) -> str:
+        return self.manifest["design"]
+
+    @property
+    def factors(self) -> list[str]:
+        return [f["path"] for f in self.manifest["factors"]]
+
+    @property
+    def caption(self) -> str:
+        m = self.manifest
+        return (
+            f"{m.get('scenario_name', 'sweep')} · {m['design']} design, {m['points']:,} "
+            f"points × {m.get('replicates_done', m['replicates'])} replicates · seed "
+            f"{m['seed']}"
+        )
+
+    def response(self, factor: str, bins: int = 8) -> pd.DataFrame:
+        """The outcome against one factor: the factor's own points for one-at-a-time and
+        grid designs (averaged over the others), quantile bins of it otherwise; each with
+        a 95 % interval."""
+        pts = self.points.dropna(subset=[factor])
+        if self.design in ("oat", "grid"):
+            groups = pts.groupby(factor)
+        else:
+            edges = np.unique(np.quantile(pts[factor], np.linspace(0, 1, bins + 1)))
+            groups = pts.groupby(pd.cut(pts[factor], edges, include_lowest=True), observed=True)
+        rows = []
+        for _, g in groups:
+            est = g["estimate"]
+            if len(g) == 1:
+                low, high = float(g["low"].iloc[0]), float(g["high"].iloc[0])
+            else:
+                half = 1.959963984540054 * est.std(ddof=1) / np.sqrt(len(g))
+                low, high = est.mean() - half, est.mean() + half
+            rows.append(
+                {
+                    "value": float(g[factor].mean()),
+                    "estimate": float(est.mean()),
+                    "low": low,
+                    "high": high,
+                    "points": len(g),
+                }
+            )
+        return pd.DataFrame(rows)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import pandas as pd
 
+from sim.executor import map_unordered
 from sim.plan import Plan
 from sim.replicate import run_replicate
 from sim.store import RunStore, chunk_bounds
@@ -57,36 +57,16 @@ def run_chunk(plan: Plan, seed: int, start: int, stop: int, detail: bool) -> Chu
     return chunk_tables(plan, runs, detail)
 
 
-_WORKER_PLAN: Plan | None = None
-
-
-def _init_worker(plan: Plan) -> None:
-    global _WORKER_PLAN
-    _WORKER_PLAN = plan
-
-
-def _worker_chunk(seed: int, start: int, stop: int, detail: bool) -> ChunkTables:
-    assert _WORKER_PLAN is not None
-    return run_chunk(_WORKER_PLAN, seed, start, stop, detail)
+def _chunk_task(plan: Plan, seed: int, start: int, stop: int, detail: bool) -> ChunkTables:
+    return run_chunk(plan, seed, start, stop, detail)
 
 
 def execute(
     plan: Plan, seed: int, bounds: Bounds, workers: int, detail: bool
 ) -> Iterator[tuple[int, ChunkTables]]:
     """Yield (chunk index, tables) for each chunk, in completion order."""
-    if workers <= 1:
-        for k, a, b in bounds:
-            yield k, run_chunk(plan, seed, a, b, detail)
-        return
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(plan,)) as pool:
-        futures = {pool.submit(_worker_chunk, seed, a, b, detail): k for k, a, b in bounds}
-        try:
-            for fut in as_completed(futures):
-                yield futures[fut], fut.result()
-        except BaseException:
-            for fut in futures:
-                fut.cancel()
-            raise
+    tasks = [(k, (seed, a, b, detail)) for k, a, b in bounds]
+    yield from map_unordered(_chunk_task, plan, tasks, workers)  # type: ignore[misc]
 
 
 def monte_carlo(

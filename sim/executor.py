@@ -1,0 +1,48 @@
+"""Where work runs: in this process or on a pool of worker processes.
+
+:func:`map_unordered` applies a picklable function to tasks and yields ``(key, result)``
+as each finishes. The caller puts results back in order, so what is computed never
+depends on where or in which order it ran. Workers receive the shared context (a Plan,
+an evaluator) once, through the pool's initializer, not with every task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any
+
+Task = tuple[Hashable, tuple[Any, ...]]
+
+_CONTEXT: Any = None
+
+
+def _set_context(context: Any) -> None:
+    global _CONTEXT
+    _CONTEXT = context
+
+
+def _call(fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    return fn(_CONTEXT, *args)
+
+
+def map_unordered(
+    fn: Callable[..., Any], context: Any, tasks: Iterable[Task], workers: int = 1
+) -> Iterator[tuple[Hashable, Any]]:
+    """Yield ``(key, fn(context, *args))`` for each ``(key, args)`` task as it finishes."""
+    tasks = list(tasks)
+    if workers <= 1 or len(tasks) <= 1:
+        for key, args in tasks:
+            yield key, fn(context, *args)
+        return
+    with ProcessPoolExecutor(
+        min(workers, len(tasks)), initializer=_set_context, initargs=(context,)
+    ) as pool:
+        futures = {pool.submit(_call, fn, args): key for key, args in tasks}
+        try:
+            for fut in as_completed(futures):
+                yield futures[fut], fut.result()
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
