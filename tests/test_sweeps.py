@@ -1,0 +1,194 @@
+"""Sensitivity sweeps: known indices on Ishigami, resume, common random numbers."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from SALib.test_functions import Ishigami
+
+from sim.cli import main
+from sim.errors import ScenarioError
+from sim.loader import load as load_scenario
+from sim.plan import Plan
+from sim.results import SweepResult, load
+from sim.runner import monte_carlo
+from sim.sweep import Factor, ModelEvaluator, Sweep, resolve_factors
+from sim.sweep_run import run_sweep
+from tests.conftest import BELARUS, ROOT
+
+
+@dataclass
+class AnalyticEvaluator:
+    """A deterministic function as a sweep evaluator (every replicate gives f(x))."""
+
+    fn: object = Ishigami.evaluate
+    is_probability: bool = False
+    calls: int = 0
+    fail_after: int | None = None
+
+    def __call__(self, x, start, stop):
+        if self.fail_after is not None and self.calls >= self.fail_after:
+            raise KeyboardInterrupt
+        self.calls += 1
+        return float(self.fn(x[None, :])[0]) * (stop - start), stop - start
+
+
+def ishigami_truth(a: float = 7.0, b: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
+    """Closed-form first-order and total indices of the Ishigami function."""
+    pi4, pi8 = math.pi**4, math.pi**8
+    v1 = 0.5 * (1 + b * pi4 / 5) ** 2
+    v2 = a**2 / 8
+    v13 = b**2 * pi8 * (1 / 18 - 1 / 50)
+    v = v1 + v2 + v13
+    return np.array([v1, v2, 0.0]) / v, np.array([v1 + v13, v2, v13]) / v
+
+
+ISHIGAMI = [Factor(f"x{i}", -math.pi, math.pi) for i in (1, 2, 3)]
+
+
+@pytest.fixture(scope="module")
+def ishigami_sweep(tmp_path_factory) -> SweepResult:
+    sweep = Sweep(ISHIGAMI, "sobol", samples=1024, seed=11)
+    out = tmp_path_factory.mktemp("ishigami") / "sweep"
+    run_sweep(sweep, AnalyticEvaluator(), out, replicates=1)
+    result = load(out)
+    assert isinstance(result, SweepResult)
+    return result
+
+
+def test_sobol_indices_of_ishigami_match_the_closed_form(ishigami_sweep):
+    s1, st = ishigami_truth()
+    t = ishigami_sweep.indices
+    assert list(t["factor"]) == ["x1", "x2", "x3"]
+    assert np.all(np.abs(t["S1"] - s1) <= t["S1_conf"])
+    assert np.all(np.abs(t["ST"] - st) <= t["ST_conf"])
+    # and the intervals are informative, not wide enough to hold anything
+    assert t["ST_conf"].max() < 0.1
+
+
+def test_ishigami_ranking_and_second_order(ishigami_sweep):
+    ranked = [r["factor"] for r in ishigami_sweep.summary["ranking"]]
+    assert ranked == ["x1", "x2", "x3"]
+    s2 = ishigami_sweep.second_order.set_index(["factor", "other"])["S2"]
+    _, st = ishigami_truth()
+    assert s2[("x1", "x3")] == pytest.approx(st[2], abs=0.1)  # the only interaction
+    assert abs(s2[("x1", "x2")]) < 0.1
+
+
+def test_interrupted_sweep_resumes_without_recomputing(tmp_path):
+    sweep = Sweep(ISHIGAMI, "sobol", samples=64, seed=3)  # 512 points in 2 groups of 256
+    reference = tmp_path / "ref"
+    run_sweep(sweep, AnalyticEvaluator(), reference, replicates=1)
+    out = tmp_path / "sweep"
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(sweep, AnalyticEvaluator(fail_after=300), out, replicates=1)
+    assert len(list((out / "chunks").glob("*.parquet"))) == 1
+    with pytest.raises(ScenarioError, match="incomplete"):
+        load(out)
+    counting = AnalyticEvaluator()
+    run_sweep(sweep, counting, out, replicates=1, resume=True)
+    assert counting.calls == len(sweep.X) - 256, "finished points were not evaluated again"
+    assert not (out / "chunks").exists()
+    assert (out / "points.parquet").read_bytes() == (reference / "points.parquet").read_bytes()
+
+
+def test_target_halfwidth_adds_replicate_rounds(tmp_path):
+    scenario = load_scenario(BELARUS)
+    factors = resolve_factors(Plan(scenario), {"actors.kremlin.ambition": (0.1, 0.9)})
+    sweep = Sweep(factors, "oat", levels=2, seed=5)
+    evaluator = ModelEvaluator(scenario, sweep.names, seed=5)
+    run_sweep(sweep, evaluator, tmp_path / "s", replicates=16, target=0.09, max_replicates=64)
+    result = load(tmp_path / "s")
+    rounds = result.manifest["rounds"]
+    assert rounds[0] == [0, 16] and rounds[-1][1] <= 64 and len(rounds) > 1
+    a = result.summary["adequacy"]
+    assert a["target_met"] == (a["max_halfwidth"] <= 0.09)
+    assert a["target_met"] or rounds[-1][1] == 64
+
+
+def test_oat_baseline_point_is_the_plain_run_with_the_same_seeds(tmp_path, capsys):
+    out = tmp_path / "oat"
+    args = [
+        "sweep",
+        str(BELARUS),
+        "--vary",
+        "actors.lukashenko.sovereignty_resistance=0.4:0.9",
+        "--vary",
+        "actors.protests.initial_strength",
+        "--design",
+        "oat",
+        "--levels",
+        "3",
+        "-r",
+        "60",
+        "--seed",
+        "9",
+        "--workers",
+        "1",
+        "--out",
+        str(out),
+    ]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "factors ranked by swing" in text and "adequacy:" in text
+    result = load(out)
+    baseline = result.points.loc[0, "estimate"]
+    plain = monte_carlo(Plan(load_scenario(BELARUS)), 60, 9).outcomes["persistent"].mean()
+    assert baseline == plain
+    assert (out / "figures" / "tornado.png").is_file()
+
+
+def test_sweep_file_is_read_relative_to_itself(tmp_path, capsys):
+    spec = ROOT / "sweeps" / "belarus_sobol.yaml"
+    assert (
+        main(
+            [
+                "sweep",
+                str(spec),
+                "--design",
+                "morris",
+                "-N",
+                "2",
+                "-r",
+                "4",
+                "--workers",
+                "1",
+                "--out",
+                str(tmp_path / "m"),
+            ]
+        )
+        == 0
+    )
+    assert "mu*" in capsys.readouterr().out
+    assert (tmp_path / "m" / "figures" / "morris.png").is_file()
+
+
+@pytest.mark.parametrize(
+    ("vary", "expected"),
+    [
+        ("actors.lukashenko.sovereignty=0.1:0.5", "did you mean 'actors.lukashenko.sovereignty"),
+        ("actors.kremlin.ambition=0.5:1.5", "must lie in [0, 1]"),
+        ("actors.kremlin.ambition=0.9:0.1", "low < high"),
+        ("actors.kremlin.ambition=0.1-0.9", "expected PATH=LOW:HIGH"),
+    ],
+)
+def test_bad_sweep_requests_are_clear_errors(tmp_path, capsys, vary, expected):
+    code = main(
+        [
+            "sweep",
+            str(BELARUS),
+            "--vary",
+            vary,
+            "--vary",
+            "actors.kremlin.support",
+            "--out",
+            str(tmp_path / "x"),
+        ]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err
+    assert not (tmp_path / "x").exists()
