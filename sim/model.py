@@ -43,12 +43,26 @@ class WargameModel(mesa.Model):
         self.rungs: dict[tuple[str, str], int] = {
             (a.name, a.target): 0 for a in self._actors.values() if a.role == "patron"
         }  # type: ignore[misc]
-        self._phases = sorted({type(a) for a in self._actors.values()}, key=lambda c: c.phase)
-        for cls in self._phases:
+        self._movements = self._by_target("protest_movement")
+        self._alliances = self._by_target("alliance")
+        phases = sorted({type(a) for a in self._actors.values()}, key=lambda c: c.phase)
+        for cls in phases:
             self.agents_by_type[cls].do("start")
+        # The monthly order, resolved once: roles by phase, actors of a role as created.
+        self._stepping = [a for cls in phases for a in self.agents_by_type[cls]]
+        self._live_stays: list = []
+        self._seen_stays = 0
+        self.month = 0
         self.trajectory = np.full((len(plan.months) - 1, len(plan.state_columns)), np.nan)
         self.record_month(0)
         self._start_processes()
+
+    def _by_target(self, role: str) -> dict[str | None, list[Actor]]:
+        out: dict[str | None, list[Actor]] = {}
+        for a in self._actors.values():
+            if a.role == role:
+                out.setdefault(a.target, []).append(a)
+        return out
 
     def _make_actor(self, name: str, role: str, target: str | None) -> Actor:
         cls = ROLES[role]
@@ -82,14 +96,30 @@ class WargameModel(mesa.Model):
 
     def run(self) -> Ledger:
         """Simulate to the horizon and return the closed ledger."""
-        self.env.run(until=self.plan.n_days)
-        self.ledger.close()
+        if self.env.now < self.plan.n_days:
+            self.env.run(until=self.plan.n_days)
+            self.ledger.close()
+        self.running = False
         return self.ledger
 
     def step(self) -> None:
+        """Mesa's step: advance the day clock to the start of the next month.
+
+        Stepping month by month and calling :meth:`run` give the same replicate: the
+        operations and decisions are SimPy processes, and SimPy does not care where the
+        clock is paused.
+        """
+        months = self.plan.months
+        until = months[min(self.steps, len(months) - 1)]
+        if until > self.env.now:
+            self.env.run(until=until)
+        if self.env.now >= self.plan.n_days:
+            self.run()
+
+    def decide_month(self) -> None:
         """One month of decisions: roles act in phase order (protest, regime, patron, alliance)."""
-        for cls in self._phases:
-            self.agents_by_type[cls].do("step")
+        for actor in self._stepping:
+            actor.step()
 
     def record_month(self, month: int) -> None:
         """Store every actor's state (and each patron's rung) at the start of `month`."""
@@ -109,39 +139,38 @@ class WargameModel(mesa.Model):
     def protest_strength_against(self, client: str) -> float:
         """Combined strength of the movements targeting `client` (a probabilistic OR)."""
         calm = 1.0
-        for a in self._actors.values():
-            if a.role == "protest_movement" and a.target == client:
-                calm *= 1.0 - a.strength  # type: ignore[attr-defined]
+        for a in self._movements.get(client, ()):
+            calm *= 1.0 - a.strength  # type: ignore[attr-defined]
         return 1.0 - calm
 
     def alliance_posture(self, client: str | None) -> float:
         """The highest posture of any alliance watching `client`."""
         return max(
-            (
-                a.posture
-                for a in self._actors.values()  # type: ignore[attr-defined]
-                if a.role == "alliance" and a.target == client
-            ),
+            (a.posture for a in self._alliances.get(client, ())),  # type: ignore[attr-defined]
             default=0.0,
         )
 
     def _last_month(self) -> tuple[int, int]:
-        now = int(self.env.now)
+        """First day of last month and of this one (the monthly step sets ``month``)."""
         months = self.plan.months
-        prev = max((d for d in months if d < now), default=0)
-        return prev, now
+        return months[max(self.month - 1, 0)], months[self.month]
 
     def presence_share_last_month(self, host: str | None) -> float:
         """Share of last month's days on which any foreign unit was in `host`."""
         lo, hi = self._last_month()
         if hi <= lo:
             return 0.0
-        days = np.zeros(hi - lo, dtype=bool)
-        for st in self.ledger.stays:
-            end = hi if st.end is None else st.end
-            if st.host == host and st.start < hi and end > lo:
-                days[max(st.start, lo) - lo : min(end, hi) - lo] = True
-        return float(days.mean())
+        # Stays that ended before last month can never matter again: drop them once.
+        stays = self.ledger.stays
+        self._live_stays += stays[self._seen_stays :]
+        self._seen_stays = len(stays)
+        self._live_stays = [st for st in self._live_stays if st.end is None or st.end > lo]
+        days = bytearray(hi - lo)
+        for st in self._live_stays:
+            if st.host == host and st.start < hi:
+                a, b = max(st.start, lo) - lo, min(hi if st.end is None else st.end, hi) - lo
+                days[a:b] = b"\x01" * (b - a)
+        return days.count(1) / (hi - lo)
 
     def patron_control_gains_last_month(self, host: str | None) -> int:
         """How many concessions last month gave a patron control of systems in `host`."""

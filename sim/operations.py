@@ -29,10 +29,11 @@ Process = Generator[object, object, None]
 
 
 def monthly_step(model: WargameModel) -> Process:
-    """Step the actors at the start of every simulated month after the first."""
+    """Run the actors' decisions at the start of every simulated month after the first."""
     for month, day in enumerate(model.plan.months[1:-1], start=1):
         yield model.env.timeout(day - model.env.now)
-        model.step()
+        model.month = month
+        model.decide_month()
         model.record_month(month)
 
 

@@ -41,10 +41,20 @@ class ReplicateRun:
 
 def run_replicate(plan: Plan, root: int, index: int) -> ReplicateRun:
     """Draw the replicate's parameters and simulate it to the horizon."""
-    param_rng, dyn_rng = replicate_streams(root, index)
-    values = draw(plan.table, param_rng.random(plan.n_params))
-    model = WargameModel(plan, values, dyn_rng)
-    return ReplicateRun(index, values, model.run(), model.trajectory)
+    return run_replicates(plan, root, index, index + 1)[0]
+
+
+def run_replicates(plan: Plan, root: int, start: int, stop: int) -> list[ReplicateRun]:
+    """Replicates [start, stop): parameters drawn for all of them at once (the quantile
+    functions are vectorised), then each simulated with its own dynamics stream."""
+    streams = [replicate_streams(root, i) for i in range(start, stop)]
+    uniforms = np.array([p.random(plan.n_params) for p, _ in streams]).reshape(-1, plan.n_params)
+    values = draw(plan.table, uniforms)
+    runs = []
+    for k, (_, dyn_rng) in enumerate(streams):
+        model = WargameModel(plan, values[k], dyn_rng)
+        runs.append(ReplicateRun(start + k, values[k], model.run(), model.trajectory))
+    return runs
 
 
 def outcome_record(plan: Plan, run: ReplicateRun) -> dict[str, Any]:

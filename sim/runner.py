@@ -16,7 +16,7 @@ import pandas as pd
 
 from sim.executor import map_unordered
 from sim.plan import Plan
-from sim.replicate import run_replicate
+from sim.replicate import run_replicates
 from sim.store import RunStore, chunk_bounds
 from sim.summary import summarise
 from sim.tables import ChunkTables, chunk_tables
@@ -53,7 +53,7 @@ class MonteCarloResult:
 
 def run_chunk(plan: Plan, seed: int, start: int, stop: int, detail: bool) -> ChunkTables:
     """Run replicates [start, stop) and tabulate them."""
-    runs = [run_replicate(plan, seed, i) for i in range(start, stop)]
+    runs = run_replicates(plan, seed, start, stop)
     return chunk_tables(plan, runs, detail)
 
 

@@ -32,7 +32,7 @@ from scipy import stats as sstats
 from sim.errors import ScenarioError
 from sim.params import ParamSpec
 from sim.plan import Plan
-from sim.replicate import outcome_record, run_replicate
+from sim.replicate import outcome_record, run_replicates
 from sim.scenario import Scenario
 from sim.stats import wilson
 
@@ -79,9 +79,8 @@ class ModelEvaluator:
 
     def __call__(self, x: np.ndarray, start: int, stop: int) -> tuple[float, int]:
         plan = self.plan_at(x)
-        hits = 0
-        for i in range(start, stop):
-            hits += bool(outcome_record(plan, run_replicate(plan, self.seed, i))[self.outcome])
+        runs = run_replicates(plan, self.seed, start, stop)
+        hits = sum(bool(outcome_record(plan, run)[self.outcome]) for run in runs)
         return float(hits), stop - start
 
 

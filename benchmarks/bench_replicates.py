@@ -1,0 +1,123 @@
+"""Replicate throughput and memory of the Belarus baseline, against a mesa.batch_run baseline.
+
+Run by hand from the repository root (not a test):
+
+    python benchmarks/bench_replicates.py            # throughput, ratios, memory at 1e4, 1e5
+    python benchmarks/bench_replicates.py --million  # also peak memory for 10^6 replicates
+
+Everything is measured in the same run on the same machine, so the ratios are fair.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+os.chdir(ROOT)
+
+import mesa_baseline  # noqa: E402
+
+from sim.loader import load  # noqa: E402
+from sim.plan import Plan  # noqa: E402
+from sim.runner import monte_carlo  # noqa: E402
+
+
+def rate(fn, n: int, repeat: int = 2) -> float:
+    """Best replicates per second over `repeat` timings of fn(n)."""
+    best = 0.0
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn(n)
+        best = max(best, n / (time.perf_counter() - t0))
+    return best
+
+
+def peak_rss_mb(n: int, extra: list[str]) -> float:
+    """Peak resident memory (MB) of a `wargame run` of n replicates, children included."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [
+            sys.executable,
+            "-m",
+            "sim.cli",
+            "run",
+            "scenarios/belarus_2020.yaml",
+            "-n",
+            str(n),
+            "--out",
+            f"{tmp}/run",
+            *extra,
+        ]
+        code = (
+            "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+            "stdout=subprocess.DEVNULL); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code, *cmd], capture_output=True, text=True, check=True
+        )
+        return int(out.stdout.strip()) / 1024
+
+
+def check_fidelity(n: int = 50) -> None:
+    """The batch_run baseline and wargame give the same outcomes for the same seeds."""
+    plan = Plan(load(mesa_baseline.SCENARIO))
+    ours = monte_carlo(plan, n, mesa_baseline.SEED).outcomes["persistent"].tolist()
+    last = {r["RunId"]: r["persistent"] for r in mesa_baseline.run_batch(n)}
+    theirs = [last[k] for k in sorted(last)]
+    assert ours == theirs, "the baseline does not run the same model"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("-n", type=int, default=20_000, help="replicates for throughput")
+    ap.add_argument("--million", action="store_true", help="also measure 10^6 replicates")
+    args = ap.parse_args()
+
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, mesa {mesa_baseline.mesa.__version__}"
+    )
+    check_fidelity()
+    print("fidelity: batch_run baseline gives the same outcomes as wargame (50 replicates)")
+    plan = Plan(load("scenarios/belarus_2020.yaml"))
+    n = args.n
+    results = {
+        "wargame, 1 worker": rate(lambda k: monte_carlo(plan, k, 1, workers=1), n),
+        "wargame, 2 workers": rate(lambda k: monte_carlo(plan, k, 1, workers=2), n),
+        "wargame, 2 workers, with trajectories and events": rate(
+            lambda k: monte_carlo(plan, k, 1, workers=2, detail=True), n
+        ),
+        "mesa.batch_run + DataCollector, 1 process": rate(mesa_baseline.run_batch, n // 10, 1),
+        "mesa.batch_run + DataCollector, 2 processes": rate(
+            lambda k: mesa_baseline.run_batch(k, 2), n // 10, 1
+        ),
+    }
+    print(f"\nthroughput, Belarus baseline, 24 months ({n:,} replicates; batch_run {n // 10:,}):")
+    for name, r in results.items():
+        print(f"  {name:<52}{r:>9,.0f} replicates/s")
+    one, two = results["wargame, 1 worker"], results["wargame, 2 workers"]
+    base1 = results["mesa.batch_run + DataCollector, 1 process"]
+    base2 = results["mesa.batch_run + DataCollector, 2 processes"]
+    print("\nratios:")
+    print(f"  2 workers / 1 worker                                {two / one:6.2f}x")
+    print(f"  wargame / batch_run, 1 process each                 {one / base1:6.2f}x")
+    print(f"  wargame / batch_run, 2 processes each               {two / base2:6.2f}x")
+    print("\npeak memory (RSS of the largest process), `wargame run --lean`, 2 workers:")
+    sizes = [10_000, 100_000] + ([1_000_000] if args.million else [])
+    for size in sizes:
+        t0 = time.perf_counter()
+        mb = peak_rss_mb(size, ["--lean", "--workers", "2"])
+        print(f"  {size:>9,} replicates: {mb:8,.0f} MB   ({time.perf_counter() - t0:,.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
