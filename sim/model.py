@@ -100,6 +100,11 @@ class WargameModel(mesa.Model):
             self.env.run(until=self.plan.n_days)
             self.ledger.close()
         self.running = False
+        # Mesa 3.3 keeps every model alive in the class-level Agent._ids (mesa#3179, fixed
+        # upstream by mesa#3180): without this, each replicate leaks about 36 KB.
+        ids = getattr(mesa.Agent, "_ids", None)
+        if isinstance(ids, dict):
+            ids.pop(self, None)
         return self.ledger
 
     def step(self) -> None:

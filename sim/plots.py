@@ -251,9 +251,11 @@ def timeline(run: Run, replicate: int | None = None) -> Figure:
 
 def run_figures(run: Run, replicate: int | None = None) -> dict[str, Figure]:
     """Every figure of a run, by file stem."""
-    figs = {"outcomes": outcome_distributions(run), "persistence": persistence_curve(run)}
-    if run.trajectories is not None:
-        figs["trajectories"] = trajectory_fans(run)
+    figs = {
+        "outcomes": outcome_distributions(run),
+        "persistence": persistence_curve(run),
+        "trajectories": trajectory_fans(run),
+    }
     if run.events is not None:
         figs["timeline"] = timeline(run, replicate)
     return figs

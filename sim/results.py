@@ -20,8 +20,6 @@ import pandas as pd
 from sim.errors import ScenarioError
 from sim.stats import km_band
 
-QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-
 
 def _read_manifest(path: Path) -> dict[str, Any]:
     file = path / "manifest.json"
@@ -155,19 +153,9 @@ class Run:
         return df
 
     def trajectory_bands(self) -> pd.DataFrame:
-        """Quantiles (5, 25, 50, 75, 95 %) of each actor variable at each month start."""
-        df = self.trajectories
-        if df is None:
-            raise ScenarioError.single(
-                "this run kept no trajectories (it ran with --lean)", file=str(self.path)
-            )
-        bands = (
-            df.groupby(["actor", "variable", "month", "date"], sort=False)["value"]
-            .quantile(list(QUANTILES))
-            .unstack()
-        )
-        bands.columns = [f"q{round(q * 100):02d}" for q in QUANTILES]
-        return bands.reset_index()
+        """Quantiles (5, 25, 50, 75, 95 %) of each actor variable at each month start,
+        tallied while the run streamed (:mod:`sim.aggregate`), so lean runs have them too."""
+        return pd.read_parquet(self.path / "bands.parquet")
 
     def showcase_replicate(self) -> int:
         """A replicate worth drawing: the first with persistent presence, else the one

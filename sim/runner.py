@@ -18,7 +18,6 @@ from sim.executor import map_unordered
 from sim.plan import Plan
 from sim.replicate import run_replicates
 from sim.store import RunStore, chunk_bounds
-from sim.summary import summarise
 from sim.tables import ChunkTables, chunk_tables
 
 Progress = Callable[[int], None]
@@ -95,7 +94,7 @@ def monte_carlo(
 
 def run_to_store(
     store: RunStore, plan: Plan, workers: int = 1, progress: Progress | None = None
-) -> MonteCarloResult:
+) -> dict:
     """Run the store's missing chunks, writing each as it finishes, then finish the folder.
 
     On Ctrl-C or a failure the folder is marked incomplete (it can be resumed) and the
@@ -114,10 +113,6 @@ def run_to_store(
     except Exception as e:
         store.mark("incomplete", f"failed: {type(e).__name__}: {e}", time.perf_counter() - t0)
         raise
-    tables = store.assemble()
-    summary = summarise(plan, tables["outcomes"])
-    wall = time.perf_counter() - t0
-    store.finish(summary, tables, wall)
-    return MonteCarloResult(
-        plan, m["seed"], m["replicates"], tables, store.manifest["wall_seconds"]
-    )
+    summary, rows = store.assemble(plan)
+    store.finish(summary, rows, time.perf_counter() - t0)
+    return summary

@@ -26,12 +26,16 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.aggregate import BandTally, OutcomeTally
 from sim.errors import ScenarioError
+from sim.plan import Plan
 from sim.scenario import Scenario
+from sim.summary import summary_of
 from sim.tables import TABLES, ChunkTables
 
 FORMAT = 1
@@ -206,12 +210,14 @@ class RunStore:
         return [
             b
             for b in self.bounds()
-            if not all(self._chunk_file(t, b[0]).is_file() for t in self.tables())
+            if not all(self._chunk_file(t, b[0]).is_file() for t in (*self.tables(), "bands"))
         ]
 
     def write_chunk(self, k: int, tables: ChunkTables) -> None:
+        """Write a chunk's tables, then its bands (which mark the chunk as done)."""
         for name, df in tables.items():
             write_parquet_atomic(self._chunk_file(name, k), df)
+        write_parquet_atomic(self._chunk_file("bands", k), tables.bands)
 
     # ------------------------------------------------------------------ finishing
 
@@ -226,27 +232,43 @@ class RunStore:
             self.manifest["reason"] = reason
         self.save()
 
-    def assemble(self) -> dict[str, pd.DataFrame]:
-        """Concatenate every chunk into the final tables, write them, and return them."""
-        out = {}
+    def assemble(self, plan: Plan) -> tuple[dict[str, Any], dict[str, int]]:
+        """Stream every chunk into the final tables, tallying the summary and the
+        trajectory bands on the way; memory stays that of one chunk. Returns the summary
+        and the row count of each table."""
+        tally, bands = OutcomeTally(plan), BandTally(plan)
         n_chunks = len(self.bounds())
+        rows = {}
         for name in self.tables():
-            parts = [pq.read_table(self._chunk_file(name, k)) for k in range(n_chunks)]
-            table = pa.concat_tables(parts).combine_chunks()
-            write_parquet_atomic(self.path / f"{name}.parquet", table)
-            out[name] = table.to_pandas()
-        return out
+            final = self.path / f"{name}.parquet"
+            tmp = final.with_name(f".{final.name}.tmp")
+            writer, rows[name] = None, 0
+            for k in range(n_chunks):
+                table = pq.read_table(self._chunk_file(name, k))
+                if name == "outcomes":
+                    tally.add(table.to_pandas())
+                writer = writer or pq.ParquetWriter(tmp, table.schema)
+                writer.write_table(table)
+                rows[name] += table.num_rows
+            if writer is not None:
+                writer.close()
+                os.replace(tmp, final)
+        for k in range(n_chunks):
+            bands.add_counts(pq.read_table(self._chunk_file("bands", k)).to_pandas())
+        starts = np.datetime64(plan.scenario.metadata.start_date) + np.array(
+            plan.months[:-1], dtype="timedelta64[D]"
+        )
+        write_parquet_atomic(self.path / "bands.parquet", bands.bands(starts))
+        return summary_of(tally), rows
 
-    def finish(
-        self, summary: dict[str, Any], tables: dict[str, pd.DataFrame], wall_seconds: float
-    ) -> None:
+    def finish(self, summary: dict[str, Any], rows: dict[str, int], wall_seconds: float) -> None:
         """Write the summary, mark the manifest complete, and drop the chunk files."""
         m = self.manifest
         write_json_atomic(self.path / "summary.json", summary)
         m["wall_seconds"] = round(m["wall_seconds"] + wall_seconds, 3)
         m["replicates_per_second"] = round(m["replicates"] / max(m["wall_seconds"], 1e-9), 1)
         m["finished"] = now()
-        m["rows"] = {name: len(df) for name, df in tables.items()}
+        m["rows"] = rows
         m["status"] = "complete"
         m.pop("reason", None)
         self.save()

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from sim.aggregate import OutcomeTally
 from sim.calendar import date_of
 from sim.params import word_for
 from sim.plan import Plan
-from sim.stats import km_quantile, wilson
+from sim.stats import wilson
 
 OUTCOMES = {
     "persistent": "persistent presence (continuous or basing)",
@@ -23,14 +23,13 @@ OUTCOMES = {
 }
 
 
-def proportion(flags: pd.Series) -> dict[str, float]:
-    """Share of replicates where `flags` hold, with its 95 % Wilson interval."""
-    k, n = int(flags.sum()), int(flags.size)
+def proportion(k: int, n: int) -> dict[str, float]:
+    """A share of replicates with its 95 % Wilson interval."""
     lo, hi = wilson(k, n)
     return {"p": k / n if n else float("nan"), "low": lo, "high": hi, "k": k, "n": n}
 
 
-def _day_and_date(plan: Plan, day: float | None) -> dict[str, Any]:
+def _day_and_date(plan: Plan, day: int | None) -> dict[str, Any]:
     start = plan.scenario.metadata.start_date
     if day is None:
         return {"day": None, "date": None}
@@ -38,20 +37,24 @@ def _day_and_date(plan: Plan, day: float | None) -> dict[str, Any]:
 
 
 def summarise(plan: Plan, outcomes: pd.DataFrame) -> dict[str, Any]:
+    """The summary of an outcome table held in memory."""
+    tally = OutcomeTally(plan)
+    tally.add(outcomes)
+    return summary_of(tally)
+
+
+def summary_of(tally: OutcomeTally) -> dict[str, Any]:
     """Probabilities with intervals, time to persistence, rungs reached, judgments."""
+    plan, n = tally.plan, tally.n
     s = plan.scenario
-    days = outcomes["persistent_day"]
-    times = days.fillna(plan.n_days).to_numpy(dtype=float)
-    observed = days.notna().to_numpy()
     quartiles = {
-        f"q{int(q * 100)}": _day_and_date(plan, km_quantile(times, observed, q))
+        f"q{int(q * 100)}": _day_and_date(plan, tally.first_day_quantile(q))
         for q in (0.25, 0.5, 0.75)
     }
-    counts = outcomes["highest_rung"].value_counts()
-    rungs = {r.name: int(counts.get(i, 0)) / len(outcomes) for i, r in enumerate(s.ladder)}
+    rungs = {r.name: int(tally.rungs[i]) / n for i, r in enumerate(s.ladder)}
     judgments = []
     for j in s.judgments:
-        est = proportion(outcomes[f"judgment.{j.id}"])
+        est = proportion(tally.judgments[j.id], n)
         low, high = j.range
         verdict = (
             "in range"
@@ -72,16 +75,16 @@ def summarise(plan: Plan, outcomes: pd.DataFrame) -> dict[str, Any]:
         )
     return {
         "scenario": s.metadata.name,
-        "replicates": len(outcomes),
+        "replicates": n,
         "horizon": {
             "start": s.metadata.start_date.isoformat(),
             "end": s.end_date.isoformat(),
             "days": plan.n_days,
         },
-        "outcomes": {name: proportion(outcomes[name]) for name in OUTCOMES},
+        "outcomes": {name: proportion(tally.hits[name], n) for name in OUTCOMES},
         "time_to_persistent": quartiles,
         "highest_rung": rungs,
-        "mean_presence_days": float(np.mean(outcomes["presence_days"])),
+        "mean_presence_days": tally.presence_days / n,
         "judgments": judgments,
     }
 

@@ -10,6 +10,10 @@ Tables, each with a ``replicate`` column:
 * ``events``: the dated operations timeline, with unit presence spans (``unit_present``)
   and exercises as spans (``end_day`` is the last day, inclusive).
 
+Every chunk also carries ``bands``: histogram counts of the monthly state
+(:class:`sim.aggregate.BandTally`), kept even when trajectories are not, so that
+trajectory quantile bands never need the per-replicate rows.
+
 Days are offsets from the scenario start; :mod:`sim.results` adds calendar dates on load.
 """
 
@@ -20,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.aggregate import BandTally
 from sim.plan import Plan
 from sim.replicate import ReplicateRun, outcome_record
 
@@ -34,6 +39,7 @@ class ChunkTables:
     parameters: pd.DataFrame
     trajectories: pd.DataFrame | None
     events: pd.DataFrame | None
+    bands: pd.DataFrame
 
     def items(self) -> list[tuple[str, pd.DataFrame]]:
         return [(n, getattr(self, n)) for n in TABLES if getattr(self, n) is not None]
@@ -43,12 +49,27 @@ def chunk_tables(plan: Plan, runs: list[ReplicateRun], detail: bool = True) -> C
     """All tables for `runs`; trajectories and events only when `detail` is set."""
     records = [outcome_record(plan, r) for r in runs]
     values = np.vstack([r.values for r in runs]) if runs else np.empty((0, plan.n_params))
+    monthly = monthly_state(plan, runs, records)
+    bands = BandTally(plan)
+    bands.add_values(monthly)
     return ChunkTables(
         outcomes=outcomes_frame(records),
         parameters=parameters_frame(plan, [r.index for r in runs], values),
-        trajectories=trajectories_frame(plan, runs, records) if detail else None,
+        trajectories=trajectories_frame(plan, runs, monthly) if detail else None,
         events=events_frame(runs) if detail else None,
+        bands=bands.counts_table(),
     )
+
+
+def monthly_state(plan: Plan, runs: list[ReplicateRun], records: list[dict]) -> np.ndarray:
+    """(replicates, months, columns): state columns, then the host's presence days."""
+    months = len(plan.months) - 1
+    blocks = []
+    for run, rec in zip(runs, records, strict=True):
+        presence = np.asarray(rec["presence_days_by_month"], dtype=float)[:, None]
+        blocks.append(np.hstack([run.trajectory, presence]))
+    width = len(plan.state_columns) + 1
+    return np.stack(blocks) if blocks else np.empty((0, months, width))
 
 
 def outcomes_frame(rows: list[dict]) -> pd.DataFrame:
@@ -66,15 +87,10 @@ def parameters_frame(plan: Plan, index: list[int], values: np.ndarray) -> pd.Dat
     return df
 
 
-def trajectories_frame(plan: Plan, runs: list[ReplicateRun], records: list[dict]) -> pd.DataFrame:
+def trajectories_frame(plan: Plan, runs: list[ReplicateRun], data: np.ndarray) -> pd.DataFrame:
     """Monthly state in long format: replicate, month, actor, variable, value."""
     columns = [*plan.state_columns, (plan.scenario.host, "presence_days")]
     months = len(plan.months) - 1
-    blocks = []
-    for run, rec in zip(runs, records, strict=True):
-        presence = np.asarray(rec["presence_days_by_month"], dtype=float)[:, None]
-        blocks.append(np.hstack([run.trajectory, presence]))
-    data = np.stack(blocks) if blocks else np.empty((0, months, len(columns)))
     n = data.shape[0]
     actors = np.array([a for a, _ in columns], dtype=object)
     variables = np.array([v for _, v in columns], dtype=object)

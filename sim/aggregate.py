@@ -1,0 +1,133 @@
+"""Streaming aggregation: summaries built chunk by chunk, in memory that does not grow
+with the replicate count.
+
+* :class:`OutcomeTally` counts outcomes, judgments and rungs, and keeps a histogram of the
+  day persistent presence first holds. Every count is an integer, so the result does not
+  depend on the order in which chunks arrive.
+* :class:`BandTally` keeps, for every (actor, variable, month), a histogram of the monthly
+  state, from which the trajectory quantile bands are read. Variables in [0, 1] use
+  ``BINS`` equal bins (quantiles to within 1/BINS); integer variables (rungs, presence
+  days) use one bin per value, so their quantiles are exact.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.plan import Plan
+
+BINS = 200
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+_INTEGER = {"rung", "presence_days"}
+
+
+class OutcomeTally:
+    """Integer counts of a run's outcomes, added chunk by chunk."""
+
+    def __init__(self, plan: Plan):
+        s = plan.scenario
+        self.plan = plan
+        self.n = 0
+        self.hits = {"persistent": 0, "continuous": 0, "basing": 0}
+        self.judgments = {j.id: 0 for j in s.judgments}
+        self.rungs = np.zeros(len(s.ladder), dtype=np.int64)
+        self.first_day = np.zeros(plan.n_days + 1, dtype=np.int64)  # persistent_day counts
+        self.presence_days = 0
+
+    def add(self, outcomes: pd.DataFrame) -> None:
+        self.n += len(outcomes)
+        for name in self.hits:
+            self.hits[name] += int(outcomes[name].sum())
+        for jid in self.judgments:
+            self.judgments[jid] += int(outcomes[f"judgment.{jid}"].sum())
+        self.rungs += np.bincount(
+            outcomes["highest_rung"].to_numpy(dtype=np.int64), minlength=len(self.rungs)
+        )
+        days = outcomes["persistent_day"].dropna().to_numpy(dtype=np.int64)
+        self.first_day += np.bincount(days, minlength=len(self.first_day))
+        self.presence_days += int(outcomes["presence_days"].sum())
+
+    def first_day_quantile(self, q: float) -> int | None:
+        """Day by which a share `q` of replicates have persistent presence.
+
+        Replicates without it are censored at the horizon and every event falls before the
+        horizon, so the Kaplan–Meier estimate is the empirical share of events so far.
+        """
+        cumulative = np.cumsum(self.first_day) / max(self.n, 1)
+        hit = np.flatnonzero(cumulative >= q - 1e-12)
+        return int(hit[0]) if hit.size else None
+
+
+class BandTally:
+    """Histograms of every (actor, variable) at every month start, added chunk by chunk."""
+
+    def __init__(self, plan: Plan):
+        self.columns = [*plan.state_columns, (plan.scenario.host, "presence_days")]
+        self.months = len(plan.months) - 1
+        self.tops = [self._top(plan, var) for _, var in self.columns]
+        self.counts = np.zeros((len(self.columns), self.months, max(self.tops) + 1), np.int64)
+
+    @staticmethod
+    def _top(plan: Plan, var: str) -> int:
+        """Highest bin index of a variable."""
+        if var == "rung":
+            return len(plan.scenario.ladder) - 1
+        if var == "presence_days":
+            return 31
+        return BINS - 1
+
+    def bin_of(self, values: np.ndarray, column: int) -> np.ndarray:
+        var = self.columns[column][1]
+        if var in _INTEGER:
+            return np.clip(np.rint(values), 0, self.tops[column]).astype(np.int64)
+        return np.clip((values * BINS).astype(np.int64), 0, BINS - 1)
+
+    def add_values(self, data: np.ndarray) -> None:
+        """Add replicates' trajectories, shaped (replicates, months, columns)."""
+        for c in range(len(self.columns)):
+            bins = self.bin_of(data[:, :, c], c)
+            for m in range(self.months):
+                self.counts[c, m] += np.bincount(bins[:, m], minlength=self.counts.shape[2])
+
+    def add_counts(self, table: pd.DataFrame) -> None:
+        """Add a chunk's histogram table (column, month, bin, count)."""
+        np.add.at(
+            self.counts,
+            (table["column"].to_numpy(), table["month"].to_numpy(), table["bin"].to_numpy()),
+            table["count"].to_numpy(),
+        )
+
+    def counts_table(self) -> pd.DataFrame:
+        """The non-zero histogram cells, for a chunk file."""
+        c, m, b = np.nonzero(self.counts)
+        return pd.DataFrame(
+            {
+                "column": c.astype(np.int16),
+                "month": m.astype(np.int16),
+                "bin": b.astype(np.int16),
+                "count": self.counts[c, m, b],
+            }
+        )
+
+    def bands(self, month_dates: np.ndarray) -> pd.DataFrame:
+        """Quantile bands: one row per (actor, variable, month)."""
+        rows = []
+        for c, (actor, var) in enumerate(self.columns):
+            for m in range(self.months):
+                hist = self.counts[c, m]
+                total = hist.sum()
+                if total == 0:
+                    continue
+                cum = np.cumsum(hist) / total
+                qs = [self._value(np.searchsorted(cum, q - 1e-12), var) for q in QUANTILES]
+                rows.append((actor, var, m, month_dates[m], *qs))
+        cols = ["actor", "variable", "month", "date"] + [
+            f"q{round(q * 100):02d}" for q in QUANTILES
+        ]
+        return pd.DataFrame(rows, columns=cols)
+
+    @staticmethod
+    def _value(index: int, var: str) -> float:
+        """The value a bin stands for: the integer itself, or the bin's midpoint."""
+        return float(index) if var in _INTEGER else (index + 0.5) / BINS

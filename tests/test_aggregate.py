@@ -1,0 +1,87 @@
+"""Streaming aggregation agrees with the tables it summarises; replicates do not leak."""
+
+from __future__ import annotations
+
+import gc
+
+import numpy as np
+import pytest
+
+from sim.aggregate import BINS, OutcomeTally
+from sim.cli import main
+from sim.loader import load as load_scenario
+from sim.model import WargameModel
+from sim.plan import Plan
+from sim.results import load
+from sim.runner import monte_carlo
+from sim.stats import km_quantile
+from tests.conftest import BELARUS
+
+PLAN = Plan(load_scenario(BELARUS))
+
+
+def test_tally_quantiles_equal_kaplan_meier_on_the_table():
+    outcomes = monte_carlo(PLAN, 400, 3).outcomes
+    tally = OutcomeTally(PLAN)
+    for part in np.array_split(np.arange(len(outcomes)), 7):  # any chunking, any order
+        tally.add(outcomes.iloc[part[::-1]])
+    days = outcomes["persistent_day"]
+    times = days.fillna(PLAN.n_days).to_numpy(dtype=float)
+    for q in (0.05, 0.1, 0.5):
+        assert tally.first_day_quantile(q) == km_quantile(times, days.notna().to_numpy(), q)
+    assert tally.hits["persistent"] == int(outcomes["persistent"].sum())
+
+
+def test_bands_match_exact_quantiles_within_a_bin(tmp_path):
+    out = tmp_path / "run"
+    assert main(["run", str(BELARUS), "-n", "300", "--workers", "1", "--out", str(out)]) == 0
+    run = load(out)
+    bands = run.trajectory_bands().set_index(["actor", "variable", "month"])
+    exact = run.trajectories.groupby(["actor", "variable", "month"])["value"]
+    for q, col in ((0.05, "q05"), (0.5, "q50"), (0.95, "q95")):
+        lower = exact.quantile(q, interpolation="lower")
+        diff = (bands[col] - lower.reindex(bands.index)).abs()
+        integer = bands.index.get_level_values("variable").isin(["rung", "presence_days"])
+        assert (diff[integer] == 0).all(), col
+        assert (diff[~integer] <= 1 / BINS).all(), col
+
+
+def test_lean_and_detailed_runs_have_the_same_bands(tmp_path):
+    for flag in ("--lean", "--chunk-size=77"):
+        assert (
+            main(
+                [
+                    "run",
+                    str(BELARUS),
+                    "-n",
+                    "150",
+                    flag,
+                    "--workers",
+                    "1",
+                    "--out",
+                    str(tmp_path / flag.strip("-")),
+                ]
+            )
+            == 0
+        )
+    a = (tmp_path / "lean" / "bands.parquet").read_bytes()
+    b = (tmp_path / "chunk-size=77" / "bands.parquet").read_bytes()
+    assert a == b
+
+
+def test_finished_replicates_are_freed():
+    gc.collect()
+    before = sum(isinstance(o, WargameModel) for o in gc.get_objects())
+    monte_carlo(PLAN, 60, 1)
+    gc.collect()
+    after = sum(isinstance(o, WargameModel) for o in gc.get_objects())
+    assert after == before, "models kept alive (see mesa#3179)"
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_tiny_runs_work(tmp_path, n):
+    assert (
+        main(["run", str(BELARUS), "-n", str(n), "--workers", "2", "--out", str(tmp_path / "r")])
+        == 0
+    )
+    assert load(tmp_path / "r").summary["replicates"] == n
