@@ -8,9 +8,10 @@ an evaluator) once, through the pool's initializer, not with every task.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from functools import cache
 from typing import Any
 
@@ -58,11 +59,21 @@ def map_unordered(
         initializer=_set_context,
         initargs=(context,),
     ) as pool:
-        futures = {pool.submit(_call, fn, args): key for key, args in tasks}
+        # Keep a few tasks per worker in flight, not all of them: finished results are
+        # handed on and dropped one by one, so memory does not grow with the task count.
+        todo = iter(tasks)
+        running: dict[Future, Hashable] = {}
         try:
-            for fut in as_completed(futures):
-                yield futures[fut], fut.result()
+            while True:
+                for key, args in itertools.islice(todo, 2 * workers - len(running)):
+                    running[pool.submit(_call, fn, args)] = key
+                if not running:
+                    return
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    key = running.pop(fut)
+                    yield key, fut.result()
         except BaseException:
-            for fut in futures:
+            for fut in running:
                 fut.cancel()
             raise
