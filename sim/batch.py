@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ScenarioError
+from sim.executor import Executor
 from sim.loader import load as load_scenario
 from sim.plan import Plan
 from sim.results import Batch, Run
@@ -67,7 +68,7 @@ def run_batch(
     seed: int | None = None,
     seed_policy: str = "common",
     baseline: str | None = None,
-    workers: int = 1,
+    workers: int | Executor = 1,
     detail: bool = True,
     resume: bool = False,
     on_member: Callable[[str, int], Callable[[int], None] | None] | None = None,

@@ -18,6 +18,7 @@ from sim import __version__
 from sim.errors import ScenarioError
 
 if TYPE_CHECKING:
+    from sim.executor import Executor
     from sim.scenario import Scenario
     from sim.store import RunStore
     from sim.sweep import SweepSpec
@@ -123,11 +124,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     path = Path(args.scenario)
     scenario = load(path)
+    executor = _executor(args)
     store = _open_store(args, path, scenario)
     todo = sum(b - a for _, a, b in store.pending())
     update, close = _progress_bar(todo)
     try:
-        run_to_store(store, Plan(scenario), workers=args.workers, progress=update)
+        run_to_store(store, Plan(scenario), workers=executor, progress=update)
     except KeyboardInterrupt:
         close()
         print(
@@ -138,6 +140,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 130
     finally:
         close()
+        executor.close()
     m = store.manifest
     print(format_summary(json.loads((store.path / "summary.json").read_text())))
     print(
@@ -160,18 +163,22 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"running {name} ({todo} replicates to go)", file=sys.stderr)
         return _progress_bar(todo)[0]
 
-    batch = run_batch(
-        files,
-        out,
-        replicates=args.replicates,
-        seed=args.seed,
-        seed_policy=args.seed_policy,
-        baseline=args.baseline,
-        workers=args.workers,
-        detail=not args.lean,
-        resume=bool(args.resume),
-        on_member=on_member,
-    )
+    executor = _executor(args)
+    try:
+        batch = run_batch(
+            files,
+            out,
+            replicates=args.replicates,
+            seed=args.seed,
+            seed_policy=args.seed_policy,
+            baseline=args.baseline,
+            workers=executor,
+            detail=not args.lean,
+            resume=bool(args.resume),
+            on_member=on_member,
+        )
+    finally:
+        executor.close()
     print(format_comparison(batch.comparison))
     written = save({"forest": forest(batch)}, out / "figures")
     print(f"\nresults: {out}\nforest plot: {written[0]}")
@@ -272,6 +279,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     update, close = _progress_bar(len(sweep.X) * spec.replicates)
+    executor = _executor(args)
     try:
         run_sweep(
             sweep,
@@ -280,7 +288,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             replicates=spec.replicates,
             target=spec.target_halfwidth,
             max_replicates=spec.max_replicates,
-            workers=args.workers,
+            workers=executor,
             resume=bool(args.resume),
             info=info,
             progress=update,
@@ -295,6 +303,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         return 130
     finally:
         close()
+        executor.close()
     result = load_results(out)
     print(format_sweep(result.summary))
     for path in save(sweep_figures(result), out / "figures")[::2]:
@@ -343,6 +352,35 @@ def format_sweep(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def _add_executor_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--workers",
+        type=_positive("workers", 512),
+        default=min(2, os.cpu_count() or 1),
+        help="worker processes (default: %(default)s); results do not depend on it",
+    )
+    p.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="local processes (default) or a Dask cluster; results are identical",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: start a local "
+        "cluster with --workers processes)",
+    )
+
+
+def _executor(args: argparse.Namespace) -> Executor:
+    from sim.executor import Executor
+
+    if args.scheduler and args.executor != "dask":
+        raise ScenarioError.single("--scheduler needs --executor dask", field="--scheduler")
+    return Executor(workers=args.workers, kind=args.executor, scheduler=args.scheduler)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="wargame",
@@ -361,12 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="replicate count (default: the scenario's monte_carlo.replicates)",
     )
     run.add_argument("--seed", type=_seed, help="root seed (default: the scenario's)")
-    run.add_argument(
-        "--workers",
-        type=_positive("workers", 512),
-        default=min(2, os.cpu_count() or 1),
-        help="worker processes (default: %(default)s); results do not depend on it",
-    )
+    _add_executor_options(run)
     run.add_argument("--out", help="output folder (default: results/<scenario>-<time>)")
     run.add_argument("--resume", metavar="DIR", help="finish an interrupted run in DIR")
     run.add_argument(
@@ -401,9 +434,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="common random numbers across scenarios (default) or independent",
     )
     bat.add_argument("--baseline", help="file stem of the baseline (default: the first)")
-    bat.add_argument(
-        "--workers", type=_positive("workers", 512), default=min(2, os.cpu_count() or 1)
-    )
+    _add_executor_options(bat)
     bat.add_argument("--out", help="output folder (default: results/batch-<time>)")
     bat.add_argument("--resume", metavar="DIR", help="finish an interrupted batch in DIR")
     bat.add_argument("--lean", action="store_true", help="no trajectories or events")
@@ -457,9 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="add replicates until every point's 95 %% half-width is below this",
     )
     swp.add_argument("--max-replicates", type=_positive("max replicates", 1_000_000))
-    swp.add_argument(
-        "--workers", type=_positive("workers", 512), default=min(2, os.cpu_count() or 1)
-    )
+    _add_executor_options(swp)
     swp.add_argument("--out", help="output folder (default: results/sweep-<scenario>-<time>)")
     swp.add_argument("--resume", metavar="DIR", help="finish an interrupted sweep in DIR")
     swp.set_defaults(func=cmd_sweep)

@@ -1,9 +1,11 @@
-"""Where work runs: in this process or on a pool of worker processes.
+"""Where work runs: this process, a pool of local processes, or a Dask cluster.
 
-:func:`map_unordered` applies a picklable function to tasks and yields ``(key, result)``
-as each finishes. The caller puts results back in order, so what is computed never
-depends on where or in which order it ran. Workers receive the shared context (a Plan,
-an evaluator) once, through the pool's initializer, not with every task.
+An :class:`Executor` applies a picklable function to tasks and yields ``(key, result)``
+as each finishes. Callers put results back in order, so what is computed never depends
+on where or in which order it ran: the same seed gives the same bytes on one process,
+on a local pool, or on a cluster. Workers receive the shared context (a Plan, an
+evaluator) once, not with every task, and only a few tasks per worker are in flight, so
+memory does not grow with the task count.
 """
 
 from __future__ import annotations
@@ -12,10 +14,14 @@ import itertools
 import multiprocessing
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Literal
+
+from sim.errors import ScenarioError
 
 Task = tuple[Hashable, tuple[Any, ...]]
+Kind = Literal["local", "dask"]
 
 _CONTEXT: Any = None
 
@@ -44,36 +50,140 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     return ctx
 
 
-def map_unordered(
-    fn: Callable[..., Any], context: Any, tasks: Iterable[Task], workers: int = 1
+@dataclass
+class Executor:
+    """How to run tasks: ``local`` processes (``workers`` of them; 1 = in this process) or
+    a ``dask`` cluster (at ``scheduler``, or a local one with ``workers`` processes)."""
+
+    workers: int = 1
+    kind: Kind = "local"
+    scheduler: str | None = None
+    _client: Any = field(default=None, init=False, repr=False)
+    _cluster: Any = field(default=None, init=False, repr=False)
+
+    def map_unordered(
+        self, fn: Callable[..., Any], context: Any, tasks: Iterable[Task]
+    ) -> Iterator[tuple[Hashable, Any]]:
+        """Yield ``(key, fn(context, *args))`` for each ``(key, args)`` as it finishes."""
+        tasks = list(tasks)
+        if self.kind == "dask":
+            yield from self._dask(fn, context, tasks)
+        elif self.workers <= 1 or len(tasks) <= 1:
+            for key, args in tasks:
+                yield key, fn(context, *args)
+        else:
+            yield from self._pool(fn, context, tasks)
+
+    def _pool(
+        self, fn: Callable[..., Any], context: Any, tasks: list[Task]
+    ) -> Iterator[tuple[Hashable, Any]]:
+        with ProcessPoolExecutor(
+            min(self.workers, len(tasks)),
+            mp_context=_mp_context(),
+            initializer=_set_context,
+            initargs=(context,),
+        ) as pool:
+            yield from _windowed(
+                lambda args: pool.submit(_call, fn, args),
+                tasks,
+                2 * self.workers,
+                wait_any=_wait_futures,
+            )
+
+    # ------------------------------------------------------------------ dask
+
+    def client(self) -> Any:
+        """The Dask client, connecting (or starting a local cluster) on first use."""
+        if self._client is None:
+            try:
+                from distributed import Client, LocalCluster
+            except ImportError:  # pragma: no cover - distributed is a dependency
+                raise ScenarioError.single(
+                    "--executor dask needs the 'distributed' package", field="--executor"
+                ) from None
+            if self.scheduler:
+                try:
+                    self._client = Client(self.scheduler, timeout="20s")
+                except OSError as e:
+                    raise ScenarioError.single(
+                        f"cannot reach the Dask scheduler: {e}", field="--scheduler"
+                    ) from None
+            else:
+                self._cluster = LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                )
+                self._client = Client(self._cluster)
+        return self._client
+
+    def _dask(
+        self, fn: Callable[..., Any], context: Any, tasks: list[Task]
+    ) -> Iterator[tuple[Hashable, Any]]:
+        from distributed import wait as dask_wait
+
+        client = self.client()
+        shared = client.scatter(context, broadcast=True, hash=False)
+        width = 2 * max(1, sum(client.nthreads().values()))
+
+        def wait_any(running: dict) -> set:
+            return set(dask_wait(list(running), return_when="FIRST_COMPLETED").done)
+
+        yield from _windowed(
+            lambda args: client.submit(fn, shared, *args, pure=False),
+            tasks,
+            width,
+            wait_any=wait_any,
+        )
+
+    def close(self) -> None:
+        """Close a Dask client and any cluster this executor started."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+
+def _wait_futures(running: dict) -> set:
+    done, _ = wait(running, return_when=FIRST_COMPLETED)
+    return done
+
+
+def _windowed(
+    submit: Callable[[tuple[Any, ...]], Any],
+    tasks: list[Task],
+    width: int,
+    wait_any: Callable[[dict], set],
 ) -> Iterator[tuple[Hashable, Any]]:
-    """Yield ``(key, fn(context, *args))`` for each ``(key, args)`` task as it finishes."""
-    tasks = list(tasks)
-    if workers <= 1 or len(tasks) <= 1:
-        for key, args in tasks:
-            yield key, fn(context, *args)
-        return
-    with ProcessPoolExecutor(
-        min(workers, len(tasks)),
-        mp_context=_mp_context(),
-        initializer=_set_context,
-        initargs=(context,),
-    ) as pool:
-        # Keep a few tasks per worker in flight, not all of them: finished results are
-        # handed on and dropped one by one, so memory does not grow with the task count.
-        todo = iter(tasks)
-        running: dict[Future, Hashable] = {}
-        try:
-            while True:
-                for key, args in itertools.islice(todo, 2 * workers - len(running)):
-                    running[pool.submit(_call, fn, args)] = key
-                if not running:
-                    return
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    key = running.pop(fut)
-                    yield key, fut.result()
-        except BaseException:
-            for fut in running:
-                fut.cancel()
-            raise
+    """Keep at most `width` tasks in flight; hand on each result as it arrives."""
+    todo = iter(tasks)
+    running: dict[Future, Hashable] = {}
+    try:
+        while True:
+            for key, args in itertools.islice(todo, width - len(running)):
+                running[submit(args)] = key
+            if not running:
+                return
+            for fut in wait_any(running):
+                key = running.pop(fut)
+                yield key, fut.result()
+    except BaseException:
+        for fut in running:
+            fut.cancel()
+        raise
+
+
+def as_executor(workers: int | Executor) -> Executor:
+    """Accept a worker count wherever an Executor is expected."""
+    return workers if isinstance(workers, Executor) else Executor(workers=workers)
+
+
+def map_unordered(
+    fn: Callable[..., Any], context: Any, tasks: Iterable[Task], workers: int | Executor = 1
+) -> Iterator[tuple[Hashable, Any]]:
+    """Shorthand for ``as_executor(workers).map_unordered(fn, context, tasks)``."""
+    yield from as_executor(workers).map_unordered(fn, context, tasks)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sim.executor import map_unordered
+from sim.executor import Executor, map_unordered
 from sim.plan import Plan
 from sim.replicate import run_replicates
 from sim.store import RunStore, chunk_bounds
@@ -61,7 +61,7 @@ def _chunk_task(plan: Plan, seed: int, start: int, stop: int, detail: bool) -> C
 
 
 def execute(
-    plan: Plan, seed: int, bounds: Bounds, workers: int, detail: bool
+    plan: Plan, seed: int, bounds: Bounds, workers: int | Executor, detail: bool
 ) -> Iterator[tuple[int, ChunkTables]]:
     """Yield (chunk index, tables) for each chunk, in completion order."""
     tasks = [(k, (seed, a, b, detail)) for k, a, b in bounds]
@@ -72,7 +72,7 @@ def monte_carlo(
     plan: Plan,
     replicates: int,
     seed: int,
-    workers: int = 1,
+    workers: int | Executor = 1,
     progress: Progress | None = None,
     detail: bool = False,
     chunk_size: int = DEFAULT_CHUNK,
@@ -93,7 +93,7 @@ def monte_carlo(
 
 
 def run_to_store(
-    store: RunStore, plan: Plan, workers: int = 1, progress: Progress | None = None
+    store: RunStore, plan: Plan, workers: int | Executor = 1, progress: Progress | None = None
 ) -> dict:
     """Run the store's missing chunks, writing each as it finishes, then finish the folder.
 

@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from sim.errors import ScenarioError
-from sim.executor import map_unordered
+from sim.executor import Executor, map_unordered
 from sim.store import check_new, now, write_json_atomic, write_parquet_atomic
 from sim.sweep import Evaluator, Sweep, adequacy, point_estimates, ranking
 
@@ -142,7 +142,7 @@ def run_sweep(
     replicates: int,
     target: float | None = None,
     max_replicates: int = 1024,
-    workers: int = 1,
+    workers: int | Executor = 1,
     resume: bool = False,
     info: dict[str, Any] | None = None,
     progress: Callable[[int], None] | None = None,
