@@ -103,13 +103,6 @@ class Exercise(Cited):
             raise ValueError("give exactly one of start or start_window")
         if (self.end is None) == (self.duration_days is None):
             raise ValueError("give exactly one of end or duration_days")
-        if self.start_window is not None and self.start_window[0] > self.start_window[1]:
-            raise ValueError(
-                f"start_window is out of order: {self.start_window[0]} is after "
-                f"{self.start_window[1]}"
-            )
-        if self.end is not None and self.start is not None and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
         if self.end is not None and self.start_window is not None:
             raise ValueError("a windowed start needs duration_days, not a fixed end")
         return self
@@ -379,6 +372,13 @@ def _check_operations(s: Scenario) -> Iterator[Found]:
     yield from _check_unique(ops.summits, "name", ("operations", "summits"))
     for i, ex in enumerate(ops.exercises):
         at: Path = ("operations", "exercises", i)
+        if ex.start_window is not None and ex.start_window[0] > ex.start_window[1]:
+            yield (
+                (*at, "start_window"),
+                f"out of order: {ex.start_window[0]} is after {ex.start_window[1]}",
+            )
+        if ex.end is not None and ex.start is not None and ex.end < ex.start:
+            yield ((*at, "end"), f"end {ex.end} is before start {ex.start}")
         if ex.patron not in patrons:
             yield ((*at, "patron"), _unknown("patron", ex.patron, patrons))
         if ex.end is not None and ex.end < s.metadata.start_date:
