@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim import __version__
-from sim.errors import ScenarioError
+from sim.errors import ReplicateFailure, RunFailed, ScenarioError
 
 if TYPE_CHECKING:
     from sim.executor import Executor
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from sim.sweep import SweepSpec
 
 EXIT_USER_ERROR = 2
+EXIT_RUN_FAILED = 3
 
 
 def _positive(kind: str, upper: int) -> Callable[[str], int]:
@@ -128,16 +129,34 @@ def cmd_run(args: argparse.Namespace) -> int:
     store = _open_store(args, path, scenario)
     todo = sum(b - a for _, a, b in store.pending())
     update, close = _progress_bar(todo)
+    resume = f"wargame run {path} --resume {store.path}"
     try:
         run_to_store(store, Plan(scenario), workers=executor, progress=update)
     except KeyboardInterrupt:
         close()
+        print(f"interrupted; finished chunks are kept. Resume with:\n  {resume}", file=sys.stderr)
+        return 130
+    except ReplicateFailure as e:
+        if args.debug:
+            raise
         print(
-            f"interrupted; finished chunks are kept. Resume with:\n  wargame run {path} "
-            f"--resume {store.path}",
+            f"error: {e}\n  replay it alone: wargame replay {store.path} --replicate "
+            f"{e.index}\n  the other chunks are kept; resume with: {resume}",
             file=sys.stderr,
         )
-        return 130
+        return EXIT_RUN_FAILED
+    except RunFailed as e:
+        print(f"error: {e}\n  finished chunks are kept; resume with: {resume}", file=sys.stderr)
+        return EXIT_RUN_FAILED
+    except OSError as e:
+        if args.debug:
+            raise
+        print(
+            f"error: cannot write the results: {e.strerror or e} ({e.filename or store.path})"
+            f"\n  finished chunks are kept; once fixed, resume with: {resume}",
+            file=sys.stderr,
+        )
+        return EXIT_USER_ERROR
     finally:
         close()
         executor.close()
@@ -352,6 +371,38 @@ def format_sweep(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Re-run one replicate of a run (complete or not) and print its timeline."""
+    from sim.calendar import date_of
+    from sim.plan import Plan
+    from sim.replicate import outcome_record, run_replicate
+    from sim.scenario import Scenario
+    from sim.store import RunStore
+
+    store = RunStore.open(Path(args.folder))
+    m = store.manifest
+    k = args.replicate
+    if not 0 <= k < m["replicates"]:
+        raise ScenarioError.single(
+            f"no replicate {k}: this run has 0 to {m['replicates'] - 1}", field="--replicate"
+        )
+    plan = Plan(Scenario.model_validate(m["scenario"]))
+    print(f"{m['scenario_name']}: replicate {k} of {m['replicates']}, root seed {m['seed']}")
+    run = run_replicate(plan, m["seed"], k)  # a failure here shows its full traceback
+    start = plan.scenario.metadata.start_date
+    for e in sorted(run.ledger.events, key=lambda e: e.day):
+        until = f" to {date_of(start, e.end)}" if e.end is not None else ""
+        print(f"  {date_of(start, e.day)}{until:<14} {e.kind:<20} {e.actor:<12} {e.detail}")
+    rec = outcome_record(plan, run)
+    held = rec["persistent_day"]
+    when = date_of(start, held).isoformat() if held is not None else "not by the horizon"
+    print(
+        f"persistent presence: {when}; highest rung: {rec['highest_rung_name']}; "
+        f"presence days: {rec['presence_days']}"
+    )
+    return 0
+
+
 def _add_executor_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--workers",
@@ -492,6 +543,11 @@ def build_parser() -> argparse.ArgumentParser:
     swp.add_argument("--out", help="output folder (default: results/sweep-<scenario>-<time>)")
     swp.add_argument("--resume", metavar="DIR", help="finish an interrupted sweep in DIR")
     swp.set_defaults(func=cmd_sweep)
+
+    rep = sub.add_parser("replay", help="re-run one replicate of a run and print its timeline")
+    rep.add_argument("folder", help="a run folder (complete or not)")
+    rep.add_argument("--replicate", type=int, required=True, help="replicate index")
+    rep.set_defaults(func=cmd_replay)
 
     exp = sub.add_parser("explain", help="list every parameter with its source in the report")
     exp.add_argument("scenario", help="scenario YAML file")

@@ -50,3 +50,33 @@ class ScenarioError(Exception):
     def single(cls, message: str, **where: object) -> ScenarioError:
         """An error with one problem; `where` takes Problem's location fields."""
         return cls([Problem(message, **where)])  # type: ignore[arg-type]
+
+
+class ReplicateFailure(Exception):
+    """A replicate raised: which one, from which root seed, and what it raised.
+
+    It pickles (it crosses from worker processes), and it says how to replay the replicate
+    alone, since replicate ``index`` of root ``seed`` always runs the same way.
+    """
+
+    def __init__(self, index: int, seed: int, error: str):
+        super().__init__(index, seed, error)
+        self.index, self.seed, self.error = index, seed, error
+
+    def __str__(self) -> str:
+        return f"replicate {self.index} (root seed {self.seed}) failed: {self.error}"
+
+
+class WorkerDied(Exception):
+    """A worker process died (killed, out of memory) while running the tasks `keys`."""
+
+    def __init__(self, keys: list):
+        super().__init__(keys)
+        self.keys = keys
+
+    def __str__(self) -> str:
+        return f"a worker process died while running task(s) {self.keys}"
+
+
+class RunFailed(Exception):
+    """A run stopped part-way; its folder is marked incomplete and can be resumed."""

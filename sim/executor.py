@@ -14,11 +14,12 @@ import itertools
 import multiprocessing
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, WorkerDied
 
 Task = tuple[Hashable, tuple[Any, ...]]
 Kind = Literal["local", "dask"]
@@ -162,6 +163,7 @@ def _windowed(
     """Keep at most `width` tasks in flight; hand on each result as it arrives."""
     todo = iter(tasks)
     running: dict[Future, Hashable] = {}
+    current: Hashable | None = None
     try:
         while True:
             for key, args in itertools.islice(todo, width - len(running)):
@@ -169,8 +171,13 @@ def _windowed(
             if not running:
                 return
             for fut in wait_any(running):
-                key = running.pop(fut)
-                yield key, fut.result()
+                current = running.pop(fut)
+                result = fut.result()
+                yield current, result
+                current = None
+    except BrokenProcessPool:
+        lost = {*running.values(), *([] if current is None else [current])}
+        raise WorkerDied(sorted(lost)) from None  # type: ignore[type-var]
     except BaseException:
         for fut in running:
             fut.cancel()

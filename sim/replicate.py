@@ -15,6 +15,7 @@ import numpy as np
 
 from sim import outcomes as oc
 from sim.draws import draw
+from sim.errors import ReplicateFailure
 from sim.ledger import Ledger
 from sim.model import WargameModel
 from sim.plan import Plan
@@ -52,8 +53,11 @@ def run_replicates(plan: Plan, root: int, start: int, stop: int) -> list[Replica
     values = draw(plan.table, uniforms)
     runs = []
     for k, (_, dyn_rng) in enumerate(streams):
-        model = WargameModel(plan, values[k], dyn_rng)
-        runs.append(ReplicateRun(start + k, values[k], model.run(), model.trajectory))
+        try:
+            model = WargameModel(plan, values[k], dyn_rng)
+            runs.append(ReplicateRun(start + k, values[k], model.run(), model.trajectory))
+        except Exception as e:
+            raise ReplicateFailure(start + k, root, f"{type(e).__name__}: {e}") from e
     return runs
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sim.errors import RunFailed, WorkerDied
 from sim.executor import Executor, map_unordered
 from sim.plan import Plan
 from sim.replicate import run_replicates
@@ -110,6 +111,11 @@ def run_to_store(
     except KeyboardInterrupt:
         store.mark("incomplete", "interrupted", time.perf_counter() - t0)
         raise
+    except WorkerDied as e:
+        spans = ", ".join(f"{a}-{b - 1}" for k, a, b in store.bounds() if k in e.keys)
+        reason = f"a worker process died (killed or out of memory) running replicates {spans}"
+        store.mark("incomplete", reason, time.perf_counter() - t0)
+        raise RunFailed(reason) from None
     except Exception as e:
         store.mark("incomplete", f"failed: {type(e).__name__}: {e}", time.perf_counter() - t0)
         raise

@@ -17,6 +17,7 @@ an uninterrupted run.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -225,12 +226,15 @@ class RunStore:
         write_json_atomic(self.path / "manifest.json", self.manifest)
 
     def mark(self, status: str, reason: str = "", wall_seconds: float = 0.0) -> None:
-        """Record an interruption or failure (the folder stays resumable)."""
+        """Record an interruption or failure (the folder stays resumable). Best effort: on
+        a full disk the manifest may not be writable, and then it still says "running",
+        which readers treat as incomplete too."""
         self.manifest["status"] = status
         self.manifest["wall_seconds"] = round(self.manifest["wall_seconds"] + wall_seconds, 3)
         if reason:
             self.manifest["reason"] = reason
-        self.save()
+        with contextlib.suppress(OSError):
+            self.save()
 
     def assemble(self, plan: Plan) -> tuple[dict[str, Any], dict[str, int]]:
         """Stream every chunk into the final tables, tallying the summary and the

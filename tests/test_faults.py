@@ -1,0 +1,154 @@
+"""Faults during a run: a failing replicate, a killed worker, a full disk.
+
+In each case the folder is left marked incomplete, the message says what failed and how
+to go on, and resuming gives the same bytes as an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import sim.replicate
+import sim.store
+from sim.cli import main
+from sim.errors import ScenarioError
+from sim.results import load
+from sim.store import sha256
+from tests.conftest import BELARUS, ROOT
+
+TABLES = ("outcomes", "parameters", "trajectories", "events", "bands")
+ARGS = ["run", str(BELARUS), "-n", "40", "--seed", "13", "--chunk-size", "5"]
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("ref") / "run"
+    assert main([*ARGS, "--workers", "1", "--out", str(out)]) == 0
+    return out
+
+
+def assert_same_as(out: Path, reference: Path) -> None:
+    for table in TABLES:
+        name = f"{table}.parquet"
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+
+
+def status(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text())
+
+
+def test_a_failing_replicate_is_named_with_its_seed_and_can_be_replayed(
+    tmp_path, reference, monkeypatch, capsys
+):
+    real = sim.replicate.WargameModel
+    calls = {"n": 0}
+
+    def flaky(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 8:  # replicate 7
+            raise ZeroDivisionError("a bug in the model")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sim.replicate, "WargameModel", flaky)
+    out = tmp_path / "run"
+    assert main([*ARGS, "--workers", "1", "--out", str(out)]) == 3
+    err = capsys.readouterr().err
+    assert "replicate 7 (root seed 13) failed: ZeroDivisionError: a bug in the model" in err
+    assert f"wargame replay {out} --replicate 7" in err and "--resume" in err
+    assert "Traceback" not in err
+    manifest = status(out)
+    assert manifest["status"] == "incomplete" and "replicate 7" in manifest["reason"]
+    assert not (out / "outcomes.parquet").exists()
+    with pytest.raises(ScenarioError, match="incomplete"):
+        load(out)
+    monkeypatch.setattr(sim.replicate, "WargameModel", real)  # the bug is fixed
+    assert main(["replay", str(out), "--replicate", "7"]) == 0
+    replay = capsys.readouterr().out
+    assert "replicate 7 of 40, root seed 13" in replay and "Slavic Brotherhood 2020" in replay
+    assert main(["run", str(BELARUS), "--resume", str(out), "--workers", "1"]) == 0
+    assert_same_as(out, reference)
+
+
+def descendants(pid: int) -> dict[int, int]:
+    """Every descendant process of `pid`, with its depth below it."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    out, frontier, depth = {}, {pid}, 0
+    while frontier:
+        depth += 1
+        frontier = {p for p, pp in parents.items() if pp in frontier}
+        out.update(dict.fromkeys(frontier, depth))
+    return out
+
+
+def test_a_killed_worker_leaves_a_resumable_run(tmp_path, reference):
+    out = tmp_path / "run"
+    # Slow enough to catch mid-run: 1,500 replicates in chunks of 5.
+    big = ["run", str(BELARUS), "-n", "1500", "--seed", "13", "--chunk-size", "5"]
+    cmd = [sys.executable, "-m", "sim.cli", *big, "--workers", "2", "--out", str(out)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(list((out / "chunks").glob("bands-*.parquet"))) < 4:
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.01)
+    workers = [p for p, d in descendants(proc.pid).items() if d == 2]  # fork server's children
+    assert workers, "no worker processes found"
+    os.kill(workers[0], signal.SIGKILL)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 3, err
+    assert "worker process died" in err and "resume with" in err
+    assert status(out)["status"] == "incomplete"
+    assert main(["run", str(BELARUS), "--resume", str(out), "--workers", "2"]) == 0
+    reference_big = tmp_path / "ref"
+    assert main([*big, "--workers", "1", "--out", str(reference_big)]) == 0
+    assert_same_as(out, reference_big)
+
+
+def test_a_full_disk_is_a_clear_error_and_the_run_resumes(tmp_path, reference, monkeypatch, capsys):
+    real = sim.store.write_parquet_atomic
+    calls = {"n": 0}
+
+    def full_disk(path, df):
+        calls["n"] += 1
+        if calls["n"] == 12:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return real(path, df)
+
+    monkeypatch.setattr(sim.store, "write_parquet_atomic", full_disk)
+    out = tmp_path / "run"
+    assert main([*ARGS, "--workers", "1", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write the results: No space left on device" in err and "--resume" in err
+    assert status(out)["status"] == "incomplete"
+    monkeypatch.setattr(sim.store, "write_parquet_atomic", real)  # space freed
+    assert main(["run", str(BELARUS), "--resume", str(out), "--workers", "1"]) == 0
+    assert_same_as(out, reference)
+
+
+def test_scenario_hash_changes_when_and_only_when_the_content_does(tmp_path):
+    text = BELARUS.read_bytes()
+    a, b = tmp_path / "a.yaml", tmp_path / "other name.yaml"
+    a.write_bytes(text)
+    b.write_bytes(text)
+    assert sha256(a) == sha256(b) == sha256(BELARUS)
+    b.write_bytes(text + b"\n")
+    assert sha256(b) != sha256(a)
+    out1, out2 = tmp_path / "r1", tmp_path / "r2"
+    assert main(["run", str(a), "-n", "3", "--workers", "1", "--out", str(out1)]) == 0
+    assert main(["run", str(b), "-n", "3", "--workers", "1", "--out", str(out2)]) == 0
+    assert status(out1)["scenario_sha256"] == sha256(a) != status(out2)["scenario_sha256"]
