@@ -288,6 +288,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     info = {
         "scenario_file": str(scenario_file),
         "scenario_sha256": sha256(scenario_file),
+        "scenario": scenario.model_dump(mode="json"),
         "scenario_name": scenario.metadata.name,
         "outcome": spec.outcome,
         "start_date": scenario.metadata.start_date.isoformat(),
@@ -400,6 +401,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
         f"persistent presence: {when}; highest rung: {rec['highest_rung_name']}; "
         f"presence days: {rec['presence_days']}"
     )
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from sim.report import write_report
+
+    print(write_report(args.folder, args.out))
     return 0
 
 
@@ -548,6 +556,11 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("folder", help="a run folder (complete or not)")
     rep.add_argument("--replicate", type=int, required=True, help="replicate index")
     rep.set_defaults(func=cmd_replay)
+
+    rpt = sub.add_parser("report", help="write a self-contained HTML brief of a results folder")
+    rpt.add_argument("folder", help="a run, batch or sweep folder")
+    rpt.add_argument("--out", help="HTML file to write (default: <folder>/report.html)")
+    rpt.set_defaults(func=cmd_report)
 
     exp = sub.add_parser("explain", help="list every parameter with its source in the report")
     exp.add_argument("scenario", help="scenario YAML file")

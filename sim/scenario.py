@@ -58,6 +58,7 @@ class ActorSpec(Cited):
     target: str | None = Field(
         None, description="the client regime this actor acts on; defaults to the only one"
     )
+    country: str | None = Field(None, description="the country the actor stands for")
     description: str = ""
     params: dict[str, ParamSpec] = Field(default_factory=dict)
 
@@ -225,6 +226,11 @@ class Scenario(Strict):
             return actor.target
         clients = self.clients()
         return clients[0] if len(clients) == 1 else None
+
+    @property
+    def host_country(self) -> str:
+        """The host's country name for prose (its actor name if none is given)."""
+        return self.actor(self.host).country or self.host
 
     @property
     def host(self) -> str:

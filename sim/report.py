@@ -1,0 +1,288 @@
+"""``wargame report``: one self-contained HTML brief of a run, a batch or a sweep.
+
+The page is rendered with Jinja2 from ``templates/report.html.j2``; figures are inline
+SVG, styles are inline, and nothing is fetched, so the file opens offline in any browser
+and prints cleanly. The numbers come from the folder's summary and manifest; the figures
+from :mod:`sim.plots`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from matplotlib.figure import Figure
+
+from sim import __version__, plots
+from sim.draws import parameter_table
+from sim.params import word_for
+from sim.results import Batch, Run, SweepResult, load
+from sim.scenario import Scenario
+from sim.summary import OUTCOMES
+
+
+def svg(fig: Figure) -> str:
+    """A figure as inline SVG markup (no XML prolog)."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    text = buf.getvalue()
+    return text[text.index("<svg") :]
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f} %"
+
+
+def _pct0(x: float) -> str:
+    return f"{100 * x:.0f} %"
+
+
+def _environment() -> jinja2.Environment:
+    template_dir = resources.files("sim") / "templates"
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir)),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["pct"] = _pct
+    env.filters["pct0"] = _pct0
+    return env
+
+
+def words(p: float, low: float, high: float) -> str:
+    """``"likely, 62 % (58–66 %)"``: the estimate in ICD 203 words and numbers."""
+    return f"{word_for(p).replace('_', ' ')}, {_pct0(p)} ({_pct0(low)}–{_pct0(high)})"
+
+
+# ------------------------------------------------------------------ contexts
+
+
+def _scenario_context(manifest: dict[str, Any]) -> dict[str, Any]:
+    scenario = Scenario.model_validate(manifest["scenario"])
+    meta = scenario.metadata
+    table = parameter_table(scenario)
+    counts: dict[str, int] = {}
+    for e in table:
+        counts[e.status] = counts.get(e.status, 0) + 1
+    return {
+        "scenario": scenario,
+        "description": meta.description,
+        "source_report": meta.source_report,
+        "question": f"How likely is a persistent foreign military presence in "
+        f"{scenario.host_country}, and by when? ({meta.start_date} to {scenario.end_date})",
+        "parameters": [
+            {
+                "path": e.path,
+                "value": e.spec.describe() + (f" {e.units}" if e.units else ""),
+                "status": e.status,
+                "source": e.spec.source or "",
+                "rationale": e.spec.rationale or "",
+            }
+            for e in table
+        ],
+        "parameter_counts": f"{len(table)} parameters: "
+        + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())),
+    }
+
+
+def _provenance(m: dict[str, Any]) -> list[tuple[str, Any]]:
+    keys = [
+        ("scenario file", "scenario_file"),
+        ("scenario SHA-256", "scenario_sha256"),
+        ("root seed", "seed"),
+        ("replicates", "replicates"),
+        ("started", "started"),
+        ("finished", "finished"),
+        ("wall time (s)", "wall_seconds"),
+        ("replicates per second", "replicates_per_second"),
+    ]
+    rows = [(label, m[key]) for label, key in keys if m.get(key) is not None]
+    rows += [(f"version of {k}", v) for k, v in (m.get("versions") or {}).items()]
+    return rows
+
+
+def _figure(fig_id: str, heading: str, fig: Figure, caption: str) -> dict[str, str]:
+    return {"id": fig_id, "heading": heading, "svg": svg(fig), "caption": caption}
+
+
+def run_context(run: Run) -> dict[str, Any]:
+    s = run.summary
+    o = s["outcomes"]["persistent"]
+    start = run.manifest["start_date"]
+    median = s["time_to_persistent"]["q50"]["date"] or "not reached by the horizon"
+    quartiles = {
+        q: f"by {v['date']}" if v["date"] else "not reached by the horizon"
+        for q, v in s["time_to_persistent"].items()
+    }
+    figures = [
+        _figure(
+            "persistence",
+            "When does persistent presence take hold?",
+            plots.persistence_curve(run),
+            "Cumulative probability with its 95 % band.",
+        ),
+        _figure(
+            "distributions",
+            "Outcome distributions",
+            plots.outcome_distributions(run),
+            "Presence days, time to persistent presence, highest rung reached.",
+        ),
+        _figure(
+            "trajectories",
+            "Monthly trajectories",
+            plots.trajectory_fans(run),
+            "Median, 50 % and 90 % bands of every actor's monthly state.",
+        ),
+    ]
+    if run.events is not None:
+        k = run.showcase_replicate()
+        figures.append(
+            _figure(
+                "timeline",
+                f"One replicate's operations (replicate {k})",
+                plots.timeline(run, k),
+                "Exercises, units present, deliveries and concessions.",
+            )
+        )
+    return {
+        **_scenario_context(run.manifest),
+        "title": run.name,
+        "headline": {
+            "p": o["p"],
+            "low": o["low"],
+            "high": o["high"],
+            "n": o["n"],
+            "words": words(o["p"], o["low"], o["high"]),
+            "median": median,
+            "end": s["horizon"]["end"],
+        },
+        "outcomes": [
+            {
+                "label": label,
+                **s["outcomes"][name],
+                "word": word_for(s["outcomes"][name]["p"]).replace("_", " "),
+            }
+            for name, label in OUTCOMES.items()
+        ],
+        "quartiles": quartiles,
+        "judgments": [{**j, "word": j["word"].replace("_", " ")} for j in s["judgments"]],
+        "figures": figures,
+        "provenance": [("start date", start), *_provenance(run.manifest)],
+    }
+
+
+def batch_context(batch: Batch) -> dict[str, Any]:
+    base = batch.run(batch.baseline)
+    context = run_context(base)
+    table = batch.comparison
+    context.update(
+        title=f"Scenario comparison: {base.name} and {len(table) - 1} variants",
+        comparison=table.to_dict(orient="records"),
+        pairing="Differences are paired by replicate (common random numbers), Newcombe intervals."
+        if table["paired"].all()
+        else "Independent samples, Newcombe intervals.",
+        figures=[
+            _figure(
+                "forest",
+                "Scenarios side by side",
+                plots.forest(batch),
+                "Probability of persistent presence and difference from the baseline.",
+            ),
+            *context["figures"],
+        ],
+        provenance=[
+            ("batch members", ", ".join(batch.members)),
+            ("seed policy", batch.manifest["seed_policy"]),
+            *context["provenance"],
+        ],
+    )
+    context["figures"][1]["heading"] += f" (baseline: {base.name})"
+    return context
+
+
+def sweep_context(sweep: SweepResult) -> dict[str, Any]:
+    s = sweep.summary
+    score = s["score"]
+    columns = {
+        "ST": ["S1", "S1_conf", "ST", "ST_conf"],
+        "mu_star": ["mu_star", "mu_star_conf", "sigma"],
+        "swing": ["swing"],
+        "abs_spearman": ["spearman"],
+    }[score]
+    a = s["adequacy"]
+    adequacy = (
+        f"{a['replicates_per_point']} replicates per point; 95 % interval half-width "
+        f"max {100 * a['max_halfwidth']:.1f}, median {100 * a['median_halfwidth']:.1f} "
+        f"points; Monte Carlo noise is {100 * a['noise_share_of_variance']:.0f} % of the "
+        "variance of the point estimates."
+    )
+    if a["flags"]:
+        adequacy += " Flagged: " + "; ".join(a["flags"]) + "."
+    figures = [
+        _figure(
+            name,
+            {
+                "response": "The outcome against each factor",
+                "tornado": "One factor at a time",
+                "sobol": "Sobol indices",
+                "morris": "Morris screening",
+                "heatmap": "Two-factor grid",
+            }[name],
+            fig,
+            sweep.caption,
+        )
+        for name, fig in plots.sweep_figures(sweep).items()
+    ]
+    return {
+        **_scenario_context(sweep.manifest),
+        "title": f"Sensitivity of {sweep.manifest.get('scenario_name', 'the scenario')} "
+        f"({sweep.design} design)",
+        "headline": None,
+        "outcomes": None,
+        "judgments": None,
+        "quartiles": {},
+        "ranking": s["ranking"],
+        "ranking_columns": columns,
+        "adequacy": adequacy,
+        "figures": figures[::-1],
+        "provenance": [
+            ("design", sweep.design),
+            ("points", sweep.manifest["points"]),
+            ("factors", ", ".join(sweep.factors)),
+            *_provenance(sweep.manifest),
+        ],
+    }
+
+
+def render(path: str | Path) -> str:
+    """The HTML brief of a results folder (a run, a batch or a sweep)."""
+    loaded = load(path)
+    if isinstance(loaded, Batch):
+        context = batch_context(loaded)
+    elif isinstance(loaded, SweepResult):
+        context = sweep_context(loaded)
+    else:
+        context = run_context(loaded)
+    defaults = {
+        "comparison": None,
+        "pairing": "",
+        "ranking": None,
+        "ranking_columns": [],
+        "adequacy": "",
+        "version": __version__,
+    }
+    return _environment().get_template("report.html.j2").render({**defaults, **context})
+
+
+def write_report(path: str | Path, out: str | Path | None = None) -> Path:
+    """Render and write the brief (default ``<folder>/report.html``), atomically."""
+    target = Path(out) if out else Path(path) / "report.html"
+    html = render(path)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    os.replace(tmp, target)
+    return target
