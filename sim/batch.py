@@ -21,7 +21,7 @@ from sim.executor import Executor
 from sim.loader import load as load_scenario
 from sim.plan import Plan
 from sim.results import Batch, Run
-from sim.runner import DEFAULT_CHUNK, run_to_store
+from sim.runner import default_chunk, run_to_store
 from sim.scenario import Scenario
 from sim.stats import independent_difference, paired_difference
 from sim.store import RunStore, check_new, now, write_json_atomic, write_parquet_atomic
@@ -172,7 +172,7 @@ def _member_store(
         scenario=scenario,
         seed=seed,
         replicates=n,
-        chunk_size=DEFAULT_CHUNK,
+        chunk_size=default_chunk(n),
         detail=detail,
     )
 

@@ -85,7 +85,7 @@ def _progress_bar(total: int) -> tuple[Callable[[int], None] | None, Callable[[]
 
 def _open_store(args: argparse.Namespace, path: Path, scenario: Scenario) -> RunStore:
     """A new run folder, or the unfinished one named by --resume."""
-    from sim.runner import DEFAULT_CHUNK
+    from sim.runner import default_chunk
     from sim.store import RunStore, default_out
 
     if args.resume:
@@ -106,13 +106,14 @@ def _open_store(args: argparse.Namespace, path: Path, scenario: Scenario) -> Run
                     file=args.resume,
                 )
         return store
+    replicates = args.replicates or scenario.monte_carlo.replicates
     return RunStore.create(
         Path(args.out) if args.out else default_out(path),
         scenario_file=path,
         scenario=scenario,
         seed=scenario.monte_carlo.seed if args.seed is None else args.seed,
-        replicates=args.replicates or scenario.monte_carlo.replicates,
-        chunk_size=args.chunk_size or DEFAULT_CHUNK,
+        replicates=replicates,
+        chunk_size=args.chunk_size or default_chunk(replicates),
         detail=not args.lean,
     )
 
@@ -464,7 +465,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--chunk-size",
         type=_positive("chunk size", 1_000_000),
-        help="replicates per chunk written to disk (default: 250)",
+        help="replicates per chunk written to disk (default: 250, more for large runs)",
     )
     run.add_argument(
         "--lean",

@@ -28,6 +28,12 @@ Bounds = list[tuple[int, int, int]]
 DEFAULT_CHUNK = 250
 
 
+def default_chunk(replicates: int) -> int:
+    """Chunk size for a run: 250 replicates, growing to keep large runs to about 400
+    chunks (each chunk is a few files to write and to read back when finishing)."""
+    return min(5000, max(DEFAULT_CHUNK, replicates // 400))
+
+
 @dataclass
 class MonteCarloResult:
     """The tables of one run (outcomes and parameters; trajectories and events if kept)."""
