@@ -115,7 +115,7 @@ def run_context(run: Run) -> dict[str, Any]:
     start = run.manifest["start_date"]
     median = s["time_to_persistent"]["q50"]["date"] or "not reached by the horizon"
     quartiles = {
-        q: f"by {v['date']}" if v["date"] else "not reached by the horizon"
+        q: v["date"] if v["date"] else "not by the horizon"
         for q, v in s["time_to_persistent"].items()
     }
     figures = [

@@ -20,58 +20,24 @@ def cluster():
         yield c
 
 
+def on_cluster(cluster) -> list[str]:
+    return ["--executor", "dask", "--scheduler", cluster.scheduler_address]
+
+
 def test_dask_cluster_matches_the_process_pool_byte_for_byte(tmp_path, cluster, capsys):
     args = ["run", str(BELARUS), "-n", "400", "--seed", "31", "--chunk-size", "50"]
     assert main([*args, "--workers", "2", "--out", str(tmp_path / "pool")]) == 0
-    assert (
-        main(
-            [
-                *args,
-                "--executor",
-                "dask",
-                "--scheduler",
-                cluster.scheduler_address,
-                "--out",
-                str(tmp_path / "dask"),
-            ]
-        )
-        == 0
-    )
+    assert main([*args, *on_cluster(cluster), "--out", str(tmp_path / "dask")]) == 0
     for table in TABLES:
         name = f"{table}.parquet"
         assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "pool" / name).read_bytes()
 
 
 def test_dask_sweep_matches_local(tmp_path, cluster, capsys):
-    args = [
-        "sweep",
-        str(BELARUS),
-        "--vary",
-        "actors.kremlin.ambition=0.2:0.9",
-        "--vary",
-        "actors.kremlin.support",
-        "--design",
-        "oat",
-        "--levels",
-        "3",
-        "-r",
-        "20",
-    ]
+    args = ["sweep", str(BELARUS), "--vary", "actors.kremlin.ambition=0.2:0.9"]
+    args += ["--vary", "actors.kremlin.support", "--design", "oat", "--levels", "3", "-r", "20"]
     assert main([*args, "--workers", "1", "--out", str(tmp_path / "local")]) == 0
-    assert (
-        main(
-            [
-                *args,
-                "--executor",
-                "dask",
-                "--scheduler",
-                cluster.scheduler_address,
-                "--out",
-                str(tmp_path / "dask"),
-            ]
-        )
-        == 0
-    )
+    assert main([*args, *on_cluster(cluster), "--out", str(tmp_path / "dask")]) == 0
     local = (tmp_path / "local" / "points.parquet").read_bytes()
     assert (tmp_path / "dask" / "points.parquet").read_bytes() == local
 
