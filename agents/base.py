@@ -94,10 +94,6 @@ class Actor(mesa.Agent):
     def start(self) -> None:
         """Set the initial state, once every actor of the model exists."""
 
-    def state_vector(self) -> list[float]:
-        """Current values of this role's state variables, in ``state`` order."""
-        return [float(getattr(self, s)) for s in self.state]
-
     def set_state(self, name: str, value: float) -> None:
         """Overwrite one state variable (used by injects)."""
         setattr(self, name, value)

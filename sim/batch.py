@@ -26,8 +26,6 @@ from sim.scenario import Scenario
 from sim.stats import independent_difference, paired_difference
 from sim.store import RunStore, check_new, now, write_json_atomic, write_parquet_atomic
 
-SEED_POLICIES = ("common", "independent")
-
 
 def scenario_files(inputs: list[str]) -> list[Path]:
     """Expand folders to their ``*.yaml`` files (sorted); keep files as given."""

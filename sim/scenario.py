@@ -108,10 +108,6 @@ class Exercise(Cited):
             raise ValueError("a windowed start needs duration_days, not a fixed end")
         return self
 
-    @property
-    def earliest_start(self) -> dt.date:
-        return self.start if self.start is not None else self.start_window[0]  # type: ignore[index]
-
 
 class Recurring(Cited):
     """The patron's recurring exercises, at the cadence of the current rung."""

@@ -286,9 +286,7 @@ def ranking(analysis: dict[str, Any]) -> pd.DataFrame:
     return table.sort_values(analysis["score"], ascending=False, ignore_index=True)
 
 
-def point_estimates(
-    design_x: np.ndarray, sums: np.ndarray, counts: np.ndarray, is_probability: bool
-) -> pd.DataFrame:
+def point_estimates(sums: np.ndarray, counts: np.ndarray, is_probability: bool) -> pd.DataFrame:
     """Per-point estimate with its 95 % interval (Wilson for probabilities)."""
     est = sums / counts
     if is_probability:

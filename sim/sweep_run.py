@@ -200,7 +200,7 @@ def _run_rounds(
             store.manifest["rounds"].append([start, stop])
             store.save()
         sums, counts = store.totals()
-        points = point_estimates(sweep.X, sums, counts, evaluator.is_probability)
+        points = point_estimates(sums, counts, evaluator.is_probability)
         if target is None or points["halfwidth"].max() <= target or stop >= max_replicates:
             return points
         start, stop, rnd = stop, min(2 * stop, max_replicates), rnd + 1

@@ -85,3 +85,33 @@ def test_tiny_runs_work(tmp_path, n):
         == 0
     )
     assert load(tmp_path / "r").summary["replicates"] == n
+
+
+def test_in_memory_summary_equals_the_streamed_one(tmp_path):
+    import json
+
+    from sim.summary import summarise
+
+    out = tmp_path / "run"
+    assert (
+        main(
+            [
+                "run",
+                str(BELARUS),
+                "-n",
+                "120",
+                "--seed",
+                "8",
+                "--chunk-size",
+                "33",
+                "--workers",
+                "1",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    streamed = json.loads((out / "summary.json").read_text())
+    in_memory = summarise(PLAN, monte_carlo(PLAN, 120, 8).outcomes)
+    assert json.loads(json.dumps(in_memory)) == streamed
