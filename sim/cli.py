@@ -500,7 +500,7 @@ def build_parser() -> argparse.ArgumentParser:
     bat.add_argument("--lean", action="store_true", help="no trajectories or events")
     bat.set_defaults(func=cmd_batch)
 
-    plo = sub.add_parser("plot", help="draw the figures of a run or batch folder")
+    plo = sub.add_parser("plot", help="draw the figures of a run, batch or sweep folder")
     plo.add_argument("folder", help="a run or batch folder under results/")
     plo.add_argument(
         "--replicate",
