@@ -579,8 +579,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(
+            "interrupted; finished work is kept and can be resumed with --resume", file=sys.stderr
+        )
         return 130
+    except (ReplicateFailure, RunFailed) as e:
+        if args.debug:
+            raise
+        print(f"error: {e}\n  finished work is kept; resume with --resume", file=sys.stderr)
+        return EXIT_RUN_FAILED
+    except OSError as e:
+        if args.debug:
+            raise
+        print(f"error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_USER_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

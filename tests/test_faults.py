@@ -152,3 +152,36 @@ def test_scenario_hash_changes_when_and_only_when_the_content_does(tmp_path):
     assert main(["run", str(a), "-n", "3", "--workers", "1", "--out", str(out1)]) == 0
     assert main(["run", str(b), "-n", "3", "--workers", "1", "--out", str(out2)]) == 0
     assert status(out1)["scenario_sha256"] == sha256(a) != status(out2)["scenario_sha256"]
+
+
+def test_a_failing_replicate_in_a_sweep_is_reported_not_a_traceback(tmp_path, monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise ValueError("broken model")
+
+    monkeypatch.setattr(sim.replicate, "WargameModel", broken)
+    out = tmp_path / "sweep"
+    code = main(
+        [
+            "sweep",
+            str(BELARUS),
+            "--vary",
+            "actors.kremlin.ambition=0.2:0.9",
+            "--vary",
+            "actors.kremlin.support",
+            "--design",
+            "oat",
+            "--levels",
+            "2",
+            "-r",
+            "3",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 3
+    err = capsys.readouterr().err
+    assert "replicate 0 (root seed" in err and "ValueError: broken model" in err
+    assert "Traceback" not in err
+    assert json.loads((out / "manifest.json").read_text())["status"] == "incomplete"
