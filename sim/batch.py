@@ -24,7 +24,15 @@ from sim.results import Batch, Run
 from sim.runner import default_chunk, run_to_store
 from sim.scenario import Scenario
 from sim.stats import independent_difference, paired_difference
-from sim.store import RunStore, check_new, now, write_json_atomic, write_parquet_atomic
+from sim.store import (
+    RunStore,
+    check_new,
+    now,
+    read_manifest,
+    require_same,
+    write_json_atomic,
+    write_parquet_atomic,
+)
 
 
 def scenario_files(inputs: list[str]) -> list[Path]:
@@ -131,11 +139,7 @@ def _load_run(path: Path) -> Run:
 def _reopen(
     out: Path, names: list[str], n: int, seed: int, policy: str, base: str
 ) -> dict[str, Any]:
-    from sim.results import _read_manifest
-
-    manifest = _read_manifest(out)
-    if manifest.get("kind") != "batch":
-        raise ScenarioError.single("not a batch folder", file=str(out))
+    manifest = read_manifest(out, "batch")
     expected = {
         "members": names,
         "replicates": n,
@@ -143,13 +147,7 @@ def _reopen(
         "seed_policy": policy,
         "baseline": base,
     }
-    for key, value in expected.items():
-        if manifest.get(key) != value:
-            raise ScenarioError.single(
-                f"{key} differs from the batch being resumed "
-                f"({manifest.get(key)!r} there, {value!r} now)",
-                file=str(out),
-            )
+    require_same(manifest, expected, "batch", out)
     manifest["status"] = "running"
     write_json_atomic(out / "manifest.json", manifest)
     return manifest

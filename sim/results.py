@@ -19,22 +19,13 @@ import pandas as pd
 
 from sim.errors import ScenarioError
 from sim.stats import km_band
-
-
-def _read_manifest(path: Path) -> dict[str, Any]:
-    file = path / "manifest.json"
-    if not file.is_file():
-        raise ScenarioError.single("not a results folder (no manifest.json)", file=str(path))
-    try:
-        return json.loads(file.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ScenarioError.single(f"manifest.json is unreadable: {e}", file=str(path)) from None
+from sim.store import read_manifest
 
 
 def load(path: str | Path) -> Run | Batch | SweepResult:
     """Load a complete run or batch folder (an incomplete one is refused, not half-read)."""
     path = Path(path)
-    manifest = _read_manifest(path)
+    manifest = read_manifest(path)
     if manifest.get("status") != "complete":
         why = f", {manifest['reason']}" if manifest.get("reason") else ""
         raise ScenarioError.single(

@@ -99,6 +99,34 @@ def write_parquet_atomic(path: Path, df: pd.DataFrame | pa.Table) -> None:
     os.replace(tmp, path)
 
 
+def read_manifest(path: Path, kind: str | None = None) -> dict[str, Any]:
+    """A results folder's manifest; with `kind`, the folder must be of that kind."""
+    what = kind or "results"
+    file = path / "manifest.json"
+    if not file.is_file():
+        raise ScenarioError.single(f"not a {what} folder (no manifest.json)", file=str(path))
+    try:
+        manifest = json.loads(file.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ScenarioError.single(f"manifest.json is unreadable: {e}", file=str(path)) from None
+    if kind is not None and manifest.get("kind") != kind:
+        raise ScenarioError.single(
+            f"not a {kind} folder (kind {manifest.get('kind')!r})", file=str(path)
+        )
+    return manifest
+
+
+def require_same(manifest: dict[str, Any], expected: dict[str, Any], what: str, path: Path) -> None:
+    """Refuse to resume `what` when a setting differs from the one it started with."""
+    for key, value in expected.items():
+        if manifest.get(key) != value:
+            raise ScenarioError.single(
+                f"{key} differs from the {what} being resumed "
+                f"({manifest.get(key)!r} there, {value!r} now)",
+                file=str(path),
+            )
+
+
 def chunk_bounds(replicates: int, chunk_size: int) -> list[tuple[int, int, int]]:
     """(chunk index, first replicate, one past the last) for every chunk."""
     return [
@@ -156,19 +184,7 @@ class RunStore:
     @classmethod
     def open(cls, path: Path) -> RunStore:
         """Open an existing run folder (complete or not)."""
-        file = path / "manifest.json"
-        if not file.is_file():
-            raise ScenarioError.single("not a run folder (no manifest.json)", file=str(path))
-        try:
-            manifest = json.loads(file.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise ScenarioError.single(
-                f"manifest.json is unreadable: {e}", file=str(path)
-            ) from None
-        if manifest.get("kind") != "run":
-            raise ScenarioError.single(
-                f"not a run folder (kind {manifest.get('kind')!r})", file=str(path)
-            )
+        manifest = read_manifest(path, "run")
         return cls(path, manifest)
 
     @classmethod

@@ -28,7 +28,14 @@ import pyarrow.parquet as pq
 
 from sim.errors import ScenarioError
 from sim.executor import Executor, map_unordered
-from sim.store import check_new, now, write_json_atomic, write_parquet_atomic
+from sim.store import (
+    check_new,
+    now,
+    read_manifest,
+    require_same,
+    write_json_atomic,
+    write_parquet_atomic,
+)
 from sim.sweep import Evaluator, Sweep, adequacy, point_estimates, ranking
 
 #: Replicates per task: enough work per task to amortise sending it to a worker.
@@ -90,11 +97,7 @@ class SweepStore:
 
     @classmethod
     def resume(cls, path: Path, sweep: Sweep, info: dict[str, Any]) -> SweepStore:
-        from sim.results import _read_manifest
-
-        manifest = _read_manifest(path)
-        if manifest.get("kind") != "sweep":
-            raise ScenarioError.single("not a sweep folder", file=str(path))
+        manifest = read_manifest(path, "sweep")
         if manifest.get("status") == "complete":
             raise ScenarioError.single("this sweep is already complete", file=str(path))
         if manifest["design_sha256"] != sweep.digest:
@@ -103,15 +106,7 @@ class SweepStore:
                 "(factors, ranges, design, samples or seed changed)",
                 file=str(path),
             )
-        for key, value in info.items():
-            if key in ("started",):
-                continue
-            if manifest.get(key) != value:
-                raise ScenarioError.single(
-                    f"{key} differs from the sweep being resumed "
-                    f"({manifest.get(key)!r} there, {value!r} now)",
-                    file=str(path),
-                )
+        require_same(manifest, info, "sweep", path)
         manifest["status"] = "running"
         store = cls(path, manifest)
         store.save()
