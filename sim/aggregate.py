@@ -63,7 +63,7 @@ class BandTally:
     """Histograms of every (actor, variable) at every month start, added chunk by chunk."""
 
     def __init__(self, plan: Plan):
-        self.columns = [*plan.state_columns, (plan.scenario.host, "presence_days")]
+        self.columns = plan.monthly_columns
         self.months = len(plan.months) - 1
         self.tops = [self._top(plan, var) for _, var in self.columns]
         self.counts = np.zeros((len(self.columns), self.months, max(self.tops) + 1), np.int64)

@@ -218,7 +218,7 @@ def validate_as(model: type[M], data: Any, locs: Locations, name: str) -> M:
 
 
 def read_yaml(path: Path) -> tuple[Any, Locations]:
-    """A YAML mapping file and the location of every key (no ``extends``)."""
+    """A YAML mapping file and the location of every key, ``extends`` resolved."""
     data, locs = _read_with_extends(path, chain=())
     return data, locs
 

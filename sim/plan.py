@@ -92,6 +92,12 @@ class Plan:
         state = [(a.name, s) for a in actors for s in ROLES[a.role].state]
         return state + [(a.name, "rung") for a in actors if a.role == "patron"]
 
+    @cached_property
+    def monthly_columns(self) -> list[tuple[str, str]]:
+        """The columns of the monthly tables: ``state_columns``, then the host's presence
+        days during the month (counted from the ledger after the run)."""
+        return [*self.state_columns, (self.scenario.host, "presence_days")]
+
     def day(self, date) -> int:
         return day_of(self.scenario.metadata.start_date, date)
 

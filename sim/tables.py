@@ -68,7 +68,7 @@ def monthly_state(plan: Plan, runs: list[ReplicateRun], records: list[dict]) -> 
     for run, rec in zip(runs, records, strict=True):
         presence = np.asarray(rec["presence_days_by_month"], dtype=float)[:, None]
         blocks.append(np.hstack([run.trajectory, presence]))
-    width = len(plan.state_columns) + 1
+    width = len(plan.monthly_columns)
     return np.stack(blocks) if blocks else np.empty((0, months, width))
 
 
@@ -89,7 +89,7 @@ def parameters_frame(plan: Plan, index: list[int], values: np.ndarray) -> pd.Dat
 
 def trajectories_frame(plan: Plan, runs: list[ReplicateRun], data: np.ndarray) -> pd.DataFrame:
     """Monthly state in long format: replicate, month, actor, variable, value."""
-    columns = [*plan.state_columns, (plan.scenario.host, "presence_days")]
+    columns = plan.monthly_columns
     months = len(plan.months) - 1
     n = data.shape[0]
     actors = np.array([a for a, _ in columns], dtype=object)
