@@ -16,7 +16,7 @@ import simpy
 
 from agents import ROLES, Actor
 from sim import operations
-from sim.ledger import Controller, Ledger
+from sim.ledger import Concession, Controller, Ledger
 from sim.mathutil import clip01
 from sim.plan import DatedExercise, Plan
 
@@ -227,8 +227,6 @@ class WargameModel(mesa.Model):
         controller: Controller | None,
         day: int,
     ) -> None:
-        from sim.ledger import Concession
-
         self.rungs[(patron.name, client.name)] = rung
         self.ledger.concessions.append(Concession(day, patron.name, client.name, rung, controller))
         fx = self.effects
