@@ -66,5 +66,5 @@ class Patron(Actor):
     def step(self) -> None:
         self.leverage = self._leverage()
         # Always draw, so that common random numbers stay aligned whatever the parameters.
-        if self.model.rng.random() < self.demand_propensity():
+        if self.model.uniform() < self.demand_propensity():
             self.model.negotiate(self, self.model.actor(self.target))

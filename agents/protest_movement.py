@@ -41,7 +41,10 @@ class ProtestMovement(Actor):
         p = self.params
         repression = self.model.actor(self.target).repression
         strength = self.strength * (1.0 - p.fatigue) * (1.0 - p.repression_effect * repression)
-        surge, size = self.model.rng.random(2)  # both drawn every month: aligned streams
+        surge, size = (
+            self.model.uniform(),
+            self.model.uniform(),
+        )  # both drawn every month: aligned streams
         if surge < p.resurgence_probability:
             strength += p.resurgence_size * size * (1.0 - strength)
         self.strength = clip01(strength)

@@ -59,7 +59,12 @@ class Event:
 
 @dataclass
 class Ledger:
+    """What happened in one replicate. Outcomes need the stays, systems, basings and
+    concessions; the `events` timeline is for people (the events table, ``wargame replay``)
+    and is only kept when `record_events` is set."""
+
     n_days: int
+    record_events: bool = True
     stays: list[Stay] = field(default_factory=list)
     systems: list[System] = field(default_factory=list)
     basings: list[tuple[str, str, int]] = field(default_factory=list)  # patron, host, day
@@ -83,4 +88,5 @@ class Ledger:
     def log(
         self, day: int, kind: str, actor: str, detail: str = "", end: int | None = None
     ) -> None:
-        self.events.append(Event(day, kind, actor, detail, end))
+        if self.record_events:
+            self.events.append(Event(day, kind, actor, detail, end))

@@ -19,6 +19,7 @@ from sim import operations
 from sim.ledger import Concession, Controller, Ledger
 from sim.mathutil import clip01
 from sim.plan import DatedExercise, Plan
+from sim.uniforms import Uniforms
 
 if TYPE_CHECKING:
     from agents.client_regime import ClientRegime
@@ -27,14 +28,27 @@ if TYPE_CHECKING:
 
 
 class WargameModel(mesa.Model):
-    """A scenario with one replicate's parameter values, ready to :meth:`run`."""
+    """A scenario with one replicate's parameter values, ready to :meth:`run`.
 
-    def __init__(self, plan: Plan, values: np.ndarray, rng: np.random.Generator):
+    `record_events` keeps the ledger's timeline of events (for the events table and
+    ``wargame replay``); outcomes never read it.
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        values: np.ndarray,
+        rng: np.random.Generator,
+        record_events: bool = True,
+    ):
         super().__init__(rng=rng)
+        #: Every random number of the dynamics comes from here, in order (after the one
+        #: integer Mesa itself draws from `rng` to seed ``self.random``).
+        self.uniform = Uniforms(self.rng)
         self.plan = plan
         self.values: dict[str, float] = dict(zip(plan.paths, values.tolist(), strict=True))
         self.env = simpy.Environment()
-        self.ledger = Ledger(plan.n_days)
+        self.ledger = Ledger(plan.n_days, record_events)
         self.effects = plan.rung_effects(self.values)
         self._actors = {
             a.name: self._make_actor(a.name, a.role, plan.scenario.target_of(a))
@@ -196,7 +210,7 @@ class WargameModel(mesa.Model):
     ) -> bool:
         """The patron demands the next rung; the client grants it or not, and if the rung
         settles control, who controls the systems is settled too."""
-        u_accept, u_control = self.rng.random(2)
+        u_accept, u_control = self.uniform(), self.uniform()
         key = (patron.name, client.name)
         nxt = self.rungs[key] + 1
         day = int(self.env.now)
@@ -253,7 +267,7 @@ class WargameModel(mesa.Model):
         The chance to stay is the current rung's ``stay_probability`` plus leverage, falling
         off as ``exp(-gap / bridge_tolerance_days)``: a short gap is easy to bridge.
         """
-        u_stay, u_rotate = self.rng.random(2)
+        u_stay, u_rotate = self.uniform(), self.uniform()
         if math.isinf(gap):
             return False, False
         rung = self.rungs[(patron.name, patron.target)]  # type: ignore[index]
@@ -272,7 +286,7 @@ class WargameModel(mesa.Model):
             jitter = self.values[f"operations.recurring.{patron.name}.jitter"]
             rung = self.rungs[(patron.name, patron.target)]  # type: ignore[index]
             mean = max(self.effects.interval[rung] - duration, 1.0)
-            gap = max(0, round(mean * (1.0 + jitter * (2.0 * self.rng.random() - 1.0))))
+            gap = max(0, round(mean * (1.0 + jitter * (2.0 * self.uniform() - 1.0))))
         start = after + gap
         if start >= self.plan.n_days:
             return None

@@ -124,7 +124,7 @@ def summit(model: WargameModel, spec: Summit) -> Process:
 def inject(model: WargameModel, spec: Inject) -> Process:
     """At the inject's date, with its probability, overwrite state and parameters."""
     yield model.env.timeout(model.plan.day(spec.date))
-    fires = model.rng.random() < model.values[f"injects.{spec.name}.probability"]
+    fires = model.uniform() < model.values[f"injects.{spec.name}.probability"]
     if not fires:
         return
     actor = model.actor(spec.actor)

@@ -45,16 +45,22 @@ def run_replicate(plan: Plan, root: int, index: int) -> ReplicateRun:
     return run_replicates(plan, root, index, index + 1)[0]
 
 
-def run_replicates(plan: Plan, root: int, start: int, stop: int) -> list[ReplicateRun]:
+def run_replicates(
+    plan: Plan, root: int, start: int, stop: int, events: bool = True
+) -> list[ReplicateRun]:
     """Replicates [start, stop): parameters drawn for all of them at once (the quantile
-    functions are vectorised), then each simulated with its own dynamics stream."""
+    functions are vectorised), then each simulated with its own dynamics stream.
+
+    With `events` false the ledgers keep no timeline: the outcomes are the same, and a run
+    that stores no events table skips the cost of writing one down.
+    """
     streams = [replicate_streams(root, i) for i in range(start, stop)]
     uniforms = np.array([p.random(plan.n_params) for p, _ in streams]).reshape(-1, plan.n_params)
     values = draw(plan.table, uniforms)
     runs = []
     for k, (_, dyn_rng) in enumerate(streams):
         try:
-            model = WargameModel(plan, values[k], dyn_rng)
+            model = WargameModel(plan, values[k], dyn_rng, record_events=events)
             runs.append(ReplicateRun(start + k, values[k], model.run(), model.trajectory))
         except Exception as e:
             raise ReplicateFailure(start + k, root, f"{type(e).__name__}: {e}") from e

@@ -59,7 +59,7 @@ class MonteCarloResult:
 
 def run_chunk(plan: Plan, seed: int, start: int, stop: int, detail: bool) -> ChunkTables:
     """Run replicates [start, stop) and tabulate them."""
-    runs = run_replicates(plan, seed, start, stop)
+    runs = run_replicates(plan, seed, start, stop, events=detail)
     return chunk_tables(plan, runs, detail)
 
 

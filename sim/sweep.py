@@ -79,7 +79,7 @@ class ModelEvaluator:
 
     def __call__(self, x: np.ndarray, start: int, stop: int) -> tuple[float, int]:
         plan = self.plan_at(x)
-        runs = run_replicates(plan, self.seed, start, stop)
+        runs = run_replicates(plan, self.seed, start, stop, events=False)
         hits = sum(bool(outcome_record(plan, run)[self.outcome]) for run in runs)
         return float(hits), stop - start
 

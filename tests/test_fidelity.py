@@ -53,6 +53,17 @@ def test_replicates_match_the_pinned_digests(path):
     )
 
 
+def test_keeping_no_events_changes_nothing_else():
+    plan = Plan(load(SCENARIOS / "belarus_2020.yaml"))
+    full = run_replicates(plan, SEED, 0, 60)
+    lean = run_replicates(plan, SEED, 0, 60, events=False)
+    assert all(r.ledger.events for r in full) and not any(r.ledger.events for r in lean)
+    for a, b in zip(full, lean, strict=True):
+        assert outcome_record(plan, a) == outcome_record(plan, b)
+        assert a.ledger.stays == b.ledger.stays
+        assert a.trajectory.tobytes() == b.trajectory.tobytes()
+
+
 if __name__ == "__main__":
     FIXTURE.write_text(json.dumps({p.name: digests(p) for p in scenario_files()}, indent=2) + "\n")
     print(f"wrote {FIXTURE}")
