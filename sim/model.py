@@ -18,13 +18,12 @@ from agents import ROLES, Actor
 from sim import operations
 from sim.ledger import Concession, Controller, Ledger
 from sim.mathutil import clip01
-from sim.plan import DatedExercise, Plan
+from sim.plan import Cadence, DatedExercise, Plan
 from sim.uniforms import Uniforms
 
 if TYPE_CHECKING:
     from agents.client_regime import ClientRegime
     from agents.patron import Patron
-    from sim.scenario import Recurring
 
 
 class WargameModel(mesa.Model):
@@ -79,27 +78,20 @@ class WargameModel(mesa.Model):
         return out
 
     def _make_actor(self, name: str, role: str, target: str | None) -> Actor:
-        cls = ROLES[role]
-        params = cls.Params.from_values(
-            {p: self.values[f"actors.{name}.{p}"] for p in cls.Params.model_fields}
-        )
+        cls, v = ROLES[role], self.values
+        params = cls.Params.from_values({p: v[k] for p, k in self.plan.param_paths[name]})
         return cls(self, name, params, target)
 
     def _start_processes(self) -> None:
         s, env = self.plan.scenario, self.env
         env.process(operations.monthly_step(self))
-        recurring = {r.patron: r for r in s.operations.recurring}
         for a in self._actors.values():
             if a.role == "patron":
                 dated = self.plan.dated_exercises(a.name, self.values)
-                if dated or a.name in recurring:
+                cadence = self.plan.cadence(a.name, self.values)
+                if dated or cadence:
                     env.process(
-                        operations.exercise_programme(
-                            self,
-                            a,
-                            dated,  # type: ignore[arg-type]
-                            recurring.get(a.name),
-                        )
+                        operations.exercise_programme(self, a, dated, cadence)  # type: ignore[arg-type]
                     )
         for su in s.operations.summits:
             env.process(operations.summit(self, su))
@@ -278,18 +270,17 @@ class WargameModel(mesa.Model):
         return stays, stays and u_rotate < patron.params.rotation_share
 
     def next_recurring(
-        self, patron: Patron, rec: Recurring, after: int, gap: int | None
+        self, patron: Patron, cadence: Cadence, after: int, gap: int | None
     ) -> DatedExercise | None:
         """The patron's next recurring exercise, starting a cadence gap after `after`."""
-        duration = max(1, round(self.values[f"operations.recurring.{patron.name}.duration_days"]))
+        duration = cadence.duration
         if gap is None:
-            jitter = self.values[f"operations.recurring.{patron.name}.jitter"]
             rung = self.rungs[(patron.name, patron.target)]  # type: ignore[index]
             mean = max(self.effects.interval[rung] - duration, 1.0)
-            gap = max(0, round(mean * (1.0 + jitter * (2.0 * self.uniform() - 1.0))))
+            gap = max(0, round(mean * (1.0 + cadence.jitter * (2.0 * self.uniform() - 1.0))))
         start = after + gap
         if start >= self.plan.n_days:
             return None
         return DatedExercise(
-            f"{patron.name} exercise (day {start})", start, start + duration - 1, tuple(rec.units)
+            f"{patron.name} exercise (day {start})", start, start + duration - 1, cadence.units
         )

@@ -18,12 +18,12 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING
 
 from sim.ledger import Controller, Stay, System
-from sim.plan import DatedExercise
+from sim.plan import Cadence, DatedExercise
 
 if TYPE_CHECKING:
     from agents.patron import Patron
     from sim.model import WargameModel
-    from sim.scenario import Inject, Recurring, Summit
+    from sim.scenario import Inject, Summit
 
 Process = Generator[object, object, None]
 
@@ -44,14 +44,14 @@ def _relief(unit: str) -> str:
 
 
 def exercise_programme(
-    model: WargameModel, patron: Patron, dated: list[DatedExercise], recurring: Recurring | None
+    model: WargameModel, patron: Patron, dated: list[DatedExercise], recurring: Cadence | None
 ) -> Process:
     """Run one patron's exercises in its target country, bridging gaps when units stay."""
     env, ledger, host = model.env, model.ledger, patron.target
     assert host is not None
     present: dict[str, Stay] = {}
     upcoming = list(dated)
-    rec_start = model.plan.day(recurring.start) if recurring and recurring.start else None
+    rec_start = recurring.start if recurring else None
     current = upcoming.pop(0) if upcoming else None
     if current is None and recurring is not None:
         current = model.next_recurring(patron, recurring, rec_start or 0, gap=0)

@@ -30,6 +30,16 @@ class DatedExercise:
 
 
 @dataclass(frozen=True)
+class Cadence:
+    """A patron's recurring exercises with their numbers resolved for one replicate."""
+
+    start: int | None  # first possible start day; None: after the dated exercises
+    duration: int  # days, at least one
+    jitter: float  # gaps vary uniformly within +/- this share of their mean
+    units: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class RungEffects:
     """The ladder's effects for one replicate, with inheritance from lower rungs applied."""
 
@@ -67,6 +77,14 @@ class Plan:
         return [e.path for e in self.table]
 
     @cached_property
+    def param_paths(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Each actor's declared parameters, as (name, parameter path) pairs."""
+        return {
+            a.name: tuple((p, f"actors.{a.name}.{p}") for p in ROLES[a.role].Params.model_fields)
+            for a in self.scenario.actors
+        }
+
+    @cached_property
     def index(self) -> dict[str, int]:
         return {p: i for i, p in enumerate(self.paths)}
 
@@ -101,34 +119,65 @@ class Plan:
     def day(self, date) -> int:
         return day_of(self.scenario.metadata.start_date, date)
 
+    @cached_property
+    def _rung_keys(self) -> dict[str, tuple[str | None, ...]]:
+        """Where each rung reads each effect from, resolved once per plan.
+
+        For the four inheritable fields, a rung that does not set one reads the nearest
+        lower rung's parameter. ``delivers`` and ``basing`` name the lead-time parameter
+        (None where the rung has none).
+        """
+        keys: dict[str, tuple[str | None, ...]] = {}
+        for f in RUNG_FIELDS:
+            col: list[str] = []
+            for r in self.scenario.ladder:
+                key = f"ladder.{r.name}.{f}"
+                col.append(key if key in self.index else col[-1])
+            keys[f] = tuple(col)
+        ladder = self.scenario.ladder
+        keys["delivers"] = tuple(
+            f"ladder.{r.name}.delivers.lead_time_days" if r.delivers else None for r in ladder
+        )
+        keys["basing"] = tuple(
+            f"ladder.{r.name}.basing_lead_time_days"
+            if r.basing and r.basing_lead_time_days
+            else None
+            for r in ladder
+        )
+        return keys
+
     def rung_effects(self, v: dict[str, float]) -> RungEffects:
         """Resolve each rung's effects from the drawn values `v`, inheriting gaps."""
-        cols: dict[str, list[float]] = {f: [] for f in RUNG_FIELDS}
-        for r in self.scenario.ladder:
-            for f in RUNG_FIELDS:
-                key = f"ladder.{r.name}.{f}"
-                cols[f].append(v[key] if key in v else cols[f][-1])
-        ladder = self.scenario.ladder
+        keys, ladder = self._rung_keys, self.scenario.ladder
         return RungEffects(
             names=tuple(r.name for r in ladder),
-            cost=tuple(cols["cost"]),
-            interval=tuple(cols["exercise_interval_days"]),
-            stay=tuple(cols["stay_probability"]),
-            tolerance=tuple(cols["bridge_tolerance_days"]),
+            cost=tuple(v[k] for k in keys["cost"]),  # type: ignore[index]
+            interval=tuple(v[k] for k in keys["exercise_interval_days"]),  # type: ignore[index]
+            stay=tuple(v[k] for k in keys["stay_probability"]),  # type: ignore[index]
+            tolerance=tuple(v[k] for k in keys["bridge_tolerance_days"]),  # type: ignore[index]
             delivery=tuple(
-                (r.delivers.system, v[f"ladder.{r.name}.delivers.lead_time_days"])
-                if r.delivers
-                else None
-                for r in ladder
+                (r.delivers.system, v[k]) if r.delivers and k else None  # type: ignore[index]
+                for r, k in zip(ladder, keys["delivers"], strict=True)
             ),
             basing_lead=tuple(
-                (v[f"ladder.{r.name}.basing_lead_time_days"] if r.basing_lead_time_days else 0.0)
-                if r.basing
-                else None
-                for r in ladder
+                (v[k] if k else 0.0) if r.basing else None
+                for r, k in zip(ladder, keys["basing"], strict=True)
             ),
             settles_control=tuple(r.settles_control for r in ladder),
         )
+
+    def cadence(self, patron: str, v: dict[str, float]) -> Cadence | None:
+        """The patron's recurring exercises for one replicate (None if it has none)."""
+        for rec in self.scenario.operations.recurring:
+            if rec.patron == patron:
+                key = f"operations.recurring.{patron}"
+                return Cadence(
+                    start=self.day(rec.start) if rec.start else None,
+                    duration=max(1, round(v[f"{key}.duration_days"])),
+                    jitter=v[f"{key}.jitter"],
+                    units=tuple(rec.units),
+                )
+        return None
 
     def dated_exercises(self, patron: str, v: dict[str, float]) -> list[DatedExercise]:
         """The patron's scheduled exercises for one replicate, in start order."""
