@@ -25,9 +25,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 os.chdir(ROOT)
 
 import mesa_baseline  # noqa: E402
+import simpy  # noqa: E402
 
 from sim.loader import load  # noqa: E402
 from sim.plan import Plan  # noqa: E402
+from sim.replicate import replicate_streams, run_replicates  # noqa: E402
 from sim.runner import monte_carlo  # noqa: E402
 
 
@@ -65,6 +67,46 @@ def peak_rss_mb(n: int, extra: list[str]) -> float:
             [sys.executable, "-c", code, *cmd], capture_output=True, text=True, check=True
         )
         return int(out.stdout.strip()) / 1024
+
+
+def simpy_events_per_replicate(plan: Plan, n: int = 500) -> float:
+    """Mean number of SimPy events a Belarus replicate processes."""
+    count = 0
+    step = simpy.Environment.step
+
+    def counting(env: simpy.Environment) -> None:
+        nonlocal count
+        count += 1
+        step(env)
+
+    simpy.Environment.step = counting  # type: ignore[method-assign]
+    try:
+        run_replicates(plan, mesa_baseline.SEED, 0, n, events=False)
+    finally:
+        simpy.Environment.step = step  # type: ignore[method-assign]
+    return count / n
+
+
+def skeleton(n: int, events: int) -> None:
+    """`n` replicates with no model in them: the replicate's seed streams, a Mesa model with
+    four agents of four classes (as the Belarus scenario casts them) and a SimPy clock
+    processing `events` events. Nothing built of Mesa actors and SimPy operations with
+    these seeds can run a replicate faster."""
+    classes = [type(f"Idle{i}", (mesa_baseline.mesa.Agent,), {}) for i in range(4)]
+
+    def clock(env: simpy.Environment):
+        for _ in range(events - 2):  # the process's start and end are events too
+            yield env.timeout(1)
+
+    for i in range(n):
+        _, rng = replicate_streams(mesa_baseline.SEED, i)
+        model = mesa_baseline.mesa.Model(rng=rng)
+        for cls in classes:
+            cls(model)
+        env = simpy.Environment()
+        env.process(clock(env))
+        env.run()
+        mesa_baseline.mesa.Agent._ids.pop(model, None)  # mesa#3179, as WargameModel.run
 
 
 def check_fidelity(n: int = 50) -> None:
@@ -112,6 +154,16 @@ def main() -> None:
     print(f"  2 workers / 1 worker                                {two / one:6.2f}x")
     print(f"  wargame / batch_run, 1 process each                 {one / base1:6.2f}x")
     print(f"  wargame / batch_run, 2 processes each               {two / base2:6.2f}x")
+    # batch_run runs the same model, so its time per replicate is wargame's plus its own
+    # overhead B; the 1-process ratio (w + B) / w reaches 5 only when w <= B / 4.
+    events = simpy_events_per_replicate(plan)
+    floor_us = 1e6 / rate(lambda k: skeleton(k, round(events)), n)
+    ours_us, overhead_us = 1e6 / one, 1e6 * (1 / base1 - 1 / one)
+    print("\nwhat 5x batch_run would take, 1 process each (microseconds per replicate):")
+    print(f"  wargame now                                         {ours_us:>9,.0f}")
+    print(f"  batch_run + DataCollector's own overhead B          {overhead_us:>9,.0f}")
+    print(f"  5x needs wargame at or under B / 4                  {overhead_us / 4:>9,.0f}")
+    print(f"  floor: seeds, Mesa model + 4 agents, {events:.0f} SimPy events {floor_us:>7,.0f}")
     print("\npeak memory (RSS of the largest process), `wargame run --lean`, 2 workers:")
     sizes = [10_000, 100_000] + ([1_000_000] if args.million else [])
     for size in sizes:

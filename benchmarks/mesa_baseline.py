@@ -35,7 +35,9 @@ class BatchRunModel(WargameModel):
         p = plan()
         param_rng, dyn_rng = replicate_streams(SEED, replicate)
         values = draw(p.table, param_rng.random(p.n_params))
-        super().__init__(p, values, dyn_rng)
+        # It collects no events, so, like wargame's own runs without an events table, it
+        # keeps no event timeline: both sides do the same simulation work.
+        super().__init__(p, values, dyn_rng, record_events=False)
         self.replicate = replicate
         reporters = {f"{a}.{v}": _reporter(a, v) for a, v in p.state_columns}
         reporters["persistent"] = lambda m: (
