@@ -41,10 +41,8 @@ class ProtestMovement(Actor):
         p = self.params
         repression = self.model.actor(self.target).repression
         strength = self.strength * (1.0 - p.fatigue) * (1.0 - p.repression_effect * repression)
-        surge, size = (
-            self.model.uniform(),
-            self.model.uniform(),
-        )  # both drawn every month: aligned streams
+        # Both drawn every month, used or not, so common random numbers stay aligned.
+        surge, size = self.model.uniform(), self.model.uniform()
         if surge < p.resurgence_probability:
             strength += p.resurgence_size * size * (1.0 - strength)
         self.strength = clip01(strength)

@@ -44,17 +44,17 @@ def _relief(unit: str) -> str:
 
 
 def exercise_programme(
-    model: WargameModel, patron: Patron, dated: list[DatedExercise], recurring: Cadence | None
+    model: WargameModel, patron: Patron, dated: list[DatedExercise], cadence: Cadence | None
 ) -> Process:
     """Run one patron's exercises in its target country, bridging gaps when units stay."""
     env, ledger, host = model.env, model.ledger, patron.target
     assert host is not None
     present: dict[str, Stay] = {}
     upcoming = list(dated)
-    rec_start = recurring.start if recurring else None
+    rec_start = cadence.start if cadence else None
     current = upcoming.pop(0) if upcoming else None
-    if current is None and recurring is not None:
-        current = model.next_recurring(patron, recurring, rec_start or 0, gap=0)
+    if current is None and cadence is not None:
+        current = model.next_recurring(patron, cadence, rec_start or 0, gap=0)
     while current is not None:
         if env.now < current.start:
             yield env.timeout(current.start - env.now)
@@ -66,9 +66,9 @@ def exercise_programme(
         now = int(env.now)  # the day after the exercise's last day
         if upcoming:
             current = upcoming.pop(0)
-        elif recurring is not None:
+        elif cadence is not None:
             earliest = max(now, rec_start or now)
-            current = model.next_recurring(patron, recurring, earliest, gap=None)
+            current = model.next_recurring(patron, cadence, earliest, gap=None)
         else:
             current = None
         gap = math.inf if current is None else max(current.start - now, 0)

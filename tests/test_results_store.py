@@ -46,8 +46,15 @@ def start_run(out: Path) -> subprocess.Popen:
         "--out",
         str(out),
     ]
+    # A shell's background job starts with SIGINT ignored, and children inherit that; give
+    # the run Python's own Ctrl-C handling whatever launched the tests.
     return subprocess.Popen(
-        cmd, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        cmd,
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
