@@ -14,11 +14,15 @@ import hashlib
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.loader import load
 from sim.plan import Plan
 from sim.replicate import outcome_record, run_replicates
+from sim.uniforms import Uniforms
 from tests.conftest import SCENARIOS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fidelity.json"
@@ -62,6 +66,14 @@ def test_keeping_no_events_changes_nothing_else():
         assert outcome_record(plan, a) == outcome_record(plan, b)
         assert a.ledger.stays == b.ledger.stays
         assert a.trajectory.tobytes() == b.trajectory.tobytes()
+
+
+@settings(max_examples=50, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), block=st.integers(1, 70), n=st.integers(0, 300))
+def test_uniforms_in_blocks_are_the_successive_draws(seed, block, n):
+    blocks = Uniforms(np.random.default_rng(seed), block=block)
+    one_by_one = np.random.default_rng(seed)
+    assert [blocks() for _ in range(n)] == [one_by_one.random() for _ in range(n)]
 
 
 if __name__ == "__main__":
