@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 os.chdir(ROOT)
 
+import mesa  # noqa: E402
 import mesa_baseline  # noqa: E402
 import simpy  # noqa: E402
 
@@ -92,7 +93,7 @@ def skeleton(n: int, events: int) -> None:
     four agents of four classes (as the Belarus scenario casts them) and a SimPy clock
     processing `events` events. Nothing built of Mesa actors and SimPy operations with
     these seeds can run a replicate faster."""
-    classes = [type(f"Idle{i}", (mesa_baseline.mesa.Agent,), {}) for i in range(4)]
+    classes = [type(f"Idle{i}", (mesa.Agent,), {}) for i in range(4)]
 
     def clock(env: simpy.Environment):
         for _ in range(events - 2):  # the process's start and end are events too
@@ -100,13 +101,13 @@ def skeleton(n: int, events: int) -> None:
 
     for i in range(n):
         _, rng = replicate_streams(mesa_baseline.SEED, i)
-        model = mesa_baseline.mesa.Model(rng=rng)
+        model = mesa.Model(rng=rng)
         for cls in classes:
             cls(model)
         env = simpy.Environment()
         env.process(clock(env))
         env.run()
-        mesa_baseline.mesa.Agent._ids.pop(model, None)  # mesa#3179, as WargameModel.run
+        mesa.Agent._ids.pop(model, None)  # mesa#3179, as WargameModel.run
 
 
 def check_fidelity(n: int = 50) -> None:
@@ -126,7 +127,7 @@ def main() -> None:
 
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, mesa {mesa_baseline.mesa.__version__}"
+        f"Python {platform.python_version()}, mesa {mesa.__version__}"
     )
     check_fidelity()
     print("fidelity: batch_run baseline gives the same outcomes as wargame (50 replicates)")
