@@ -13,6 +13,26 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 BELARUS = SCENARIOS / "belarus_2020.yaml"
 
+
+def small_sweep(levels: int, replicates: int) -> list[str]:
+    """CLI arguments of a small one-at-a-time sweep of the Belarus baseline over two
+    Kremlin parameters (add the executor and ``--out``)."""
+    return [
+        "sweep",
+        str(BELARUS),
+        "--vary",
+        "actors.kremlin.ambition=0.2:0.9",
+        "--vary",
+        "actors.kremlin.support",
+        "--design",
+        "oat",
+        "--levels",
+        str(levels),
+        "-r",
+        str(replicates),
+    ]
+
+
 #: A small scenario every schema test starts from; tests break one thing in a copy.
 MINIMAL: dict[str, Any] = {
     "metadata": {"name": "minimal", "start_date": "2020-09-16", "horizon_months": 12},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sim.cli import main
-from tests.conftest import BELARUS
+from tests.conftest import BELARUS, small_sweep
 
 distributed = pytest.importorskip("distributed")
 TABLES = ("outcomes", "parameters", "trajectories", "events", "bands")
@@ -34,8 +34,7 @@ def test_dask_cluster_matches_the_process_pool_byte_for_byte(tmp_path, cluster, 
 
 
 def test_dask_sweep_matches_local(tmp_path, cluster, capsys):
-    args = ["sweep", str(BELARUS), "--vary", "actors.kremlin.ambition=0.2:0.9"]
-    args += ["--vary", "actors.kremlin.support", "--design", "oat", "--levels", "3", "-r", "20"]
+    args = small_sweep(levels=3, replicates=20)
     assert main([*args, "--workers", "1", "--out", str(tmp_path / "local")]) == 0
     assert main([*args, *on_cluster(cluster), "--out", str(tmp_path / "dask")]) == 0
     local = (tmp_path / "local" / "points.parquet").read_bytes()

@@ -23,7 +23,7 @@ from sim.cli import main
 from sim.errors import ScenarioError
 from sim.results import load
 from sim.store import sha256
-from tests.conftest import BELARUS, ROOT
+from tests.conftest import BELARUS, ROOT, small_sweep
 
 TABLES = ("outcomes", "parameters", "trajectories", "events", "bands")
 ARGS = ["run", str(BELARUS), "-n", "40", "--seed", "13", "--chunk-size", "5"]
@@ -160,26 +160,7 @@ def test_a_failing_replicate_in_a_sweep_is_reported_not_a_traceback(tmp_path, mo
 
     monkeypatch.setattr(sim.replicate, "WargameModel", broken)
     out = tmp_path / "sweep"
-    code = main(
-        [
-            "sweep",
-            str(BELARUS),
-            "--vary",
-            "actors.kremlin.ambition=0.2:0.9",
-            "--vary",
-            "actors.kremlin.support",
-            "--design",
-            "oat",
-            "--levels",
-            "2",
-            "-r",
-            "3",
-            "--workers",
-            "1",
-            "--out",
-            str(out),
-        ]
-    )
+    code = main([*small_sweep(levels=2, replicates=3), "--workers", "1", "--out", str(out)])
     assert code == 3
     err = capsys.readouterr().err
     assert "replicate 0 (root seed" in err and "ValueError: broken model" in err

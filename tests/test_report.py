@@ -15,7 +15,7 @@ from sim.draws import parameter_table
 from sim.loader import load as load_scenario
 from sim.report import words
 from sim.results import load
-from tests.conftest import BELARUS
+from tests.conftest import BELARUS, small_sweep
 
 
 class Sections(HTMLParser):
@@ -128,29 +128,8 @@ def test_batch_and_sweep_reports(tmp_path):
     assert "comparison" in page.text and "forest" in page.text
     assert "NATO surges" in page.text["comparison"]
     sweep = tmp_path / "sweep"
-    assert (
-        main(
-            [
-                "sweep",
-                str(BELARUS),
-                "--vary",
-                "actors.kremlin.ambition=0.2:0.9",
-                "--vary",
-                "actors.kremlin.support",
-                "--design",
-                "oat",
-                "--levels",
-                "2",
-                "-r",
-                "10",
-                "--workers",
-                "1",
-                "--out",
-                str(sweep),
-            ]
-        )
-        == 0
-    )
+    args = [*small_sweep(levels=2, replicates=10), "--workers", "1", "--out", str(sweep)]
+    assert main(args) == 0
     assert main(["report", str(sweep)]) == 0
     page = parsed(sweep / "report.html")
     assert "actors.kremlin.ambition" in page.text["sensitivity"]
