@@ -15,7 +15,7 @@ import mesa
 from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
-    from sim.model import WargameModel
+    from sim.engine.model import WargameModel
 
 
 def declare(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from agents.base import Actor, RoleParams, declare
-from sim.mathutil import clip01
+from sim.maths.clip import clip01
 
 
 class ClientRegimeParams(RoleParams):

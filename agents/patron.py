@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agents.base import Actor, RoleParams, declare
-from sim.mathutil import clip01
+from sim.maths.clip import clip01
 
 
 class PatronParams(RoleParams):

@@ -28,10 +28,10 @@ import mesa  # noqa: E402
 import mesa_baseline  # noqa: E402
 import simpy  # noqa: E402
 
-from sim.loader import load  # noqa: E402
-from sim.plan import Plan  # noqa: E402
-from sim.replicate import replicate_streams, run_replicates  # noqa: E402
-from sim.runner import monte_carlo  # noqa: E402
+from sim.engine.plan import Plan  # noqa: E402
+from sim.engine.replicate import replicate_streams, run_replicates  # noqa: E402
+from sim.runs.runner import monte_carlo  # noqa: E402
+from sim.scenario.loader import load  # noqa: E402
 
 
 def rate(fn, n: int, repeat: int = 2) -> float:
@@ -50,7 +50,7 @@ def peak_rss_mb(n: int, extra: list[str]) -> float:
         cmd = [
             sys.executable,
             "-m",
-            "sim.cli",
+            "sim.present.cli",
             "run",
             "scenarios/belarus_2020.yaml",
             "-n",

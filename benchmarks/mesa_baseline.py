@@ -1,7 +1,7 @@
 """The baseline a typical Mesa user would write: ``mesa.batch_run`` over the same model,
 with a ``DataCollector`` collecting the same monthly state.
 
-The model is wargame's own :class:`~sim.model.WargameModel` (same actors, same SimPy
+The model is wargame's own :class:`~sim.engine.model.WargameModel` (same actors, same SimPy
 operations, same seeds), stepped month by month by ``batch_run``; only the way replicates
 are driven and recorded differs. :func:`check_fidelity` confirms the outcomes are the same.
 """
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import mesa
 
-from sim.draws import draw
-from sim.loader import load
-from sim.model import WargameModel
-from sim.plan import Plan
-from sim.replicate import ReplicateRun, outcome_record, replicate_streams
+from sim.engine.draws import draw
+from sim.engine.model import WargameModel
+from sim.engine.plan import Plan
+from sim.engine.replicate import ReplicateRun, outcome_record, replicate_streams
+from sim.scenario.loader import load
 
 SCENARIO = "scenarios/belarus_2020.yaml"
 SEED = 20200916

@@ -7,14 +7,14 @@ import gc
 import numpy as np
 import pytest
 
-from sim.aggregate import BINS, OutcomeTally
-from sim.cli import main
-from sim.loader import load as load_scenario
-from sim.model import WargameModel
-from sim.plan import Plan
-from sim.results import load
-from sim.runner import monte_carlo
-from sim.stats import km_quantile
+from sim.engine.model import WargameModel
+from sim.engine.plan import Plan
+from sim.maths.stats import km_quantile
+from sim.present.cli import main
+from sim.runs.aggregate import BINS, OutcomeTally
+from sim.runs.results import load
+from sim.runs.runner import monte_carlo
+from sim.scenario.loader import load as load_scenario
 from tests.conftest import BELARUS
 
 PLAN = Plan(load_scenario(BELARUS))
@@ -90,7 +90,7 @@ def test_tiny_runs_work(tmp_path, n):
 def test_in_memory_summary_equals_the_streamed_one(tmp_path):
     import json
 
-    from sim.summary import summarise
+    from sim.runs.summary import summarise
 
     out = tmp_path / "run"
     assert (

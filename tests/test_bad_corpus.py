@@ -15,9 +15,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.cli import main
-from sim.errors import ScenarioError
-from sim.loader import load, loads
+from sim.present.cli import main
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import load, loads
 from tests.conftest import BELARUS, MINIMAL
 
 CORPUS = Path(__file__).parent / "bad_scenarios"

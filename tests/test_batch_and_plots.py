@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from sim import plots
-from sim.cli import main
-from sim.results import Batch, Run, load
+from sim.present import plots
+from sim.present.cli import main
+from sim.runs.results import Batch, Run, load
 from tests.conftest import SCENARIOS
 
 N = 200

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from sim.cli import main
+from sim.present.cli import main
 from tests.conftest import BELARUS, SCENARIOS, write_yaml
 
 

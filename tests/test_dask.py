@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.cli import main
+from sim.present.cli import main
 from tests.conftest import BELARUS, small_sweep
 
 distributed = pytest.importorskip("distributed")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.cli import main
-from sim.replicate import seed_sequence
+from sim.engine.replicate import seed_sequence
+from sim.present.cli import main
 from tests.conftest import BELARUS
 
 

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-import sim.replicate
-import sim.store
-from sim.cli import main
-from sim.errors import ScenarioError
-from sim.results import load
-from sim.store import sha256
+import sim.engine.replicate
+import sim.runs.store
+from sim.present.cli import main
+from sim.runs.results import load
+from sim.runs.store import sha256
+from sim.scenario.errors import ScenarioError
 from tests.conftest import BELARUS, ROOT, small_sweep
 
 TABLES = ("outcomes", "parameters", "trajectories", "events", "bands")
@@ -49,7 +49,7 @@ def status(out: Path) -> dict:
 def test_a_failing_replicate_is_named_with_its_seed_and_can_be_replayed(
     tmp_path, reference, monkeypatch, capsys
 ):
-    real = sim.replicate.WargameModel
+    real = sim.engine.replicate.WargameModel
     calls = {"n": 0}
 
     def flaky(*args, **kwargs):
@@ -58,7 +58,7 @@ def test_a_failing_replicate_is_named_with_its_seed_and_can_be_replayed(
             raise ZeroDivisionError("a bug in the model")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(sim.replicate, "WargameModel", flaky)
+    monkeypatch.setattr(sim.engine.replicate, "WargameModel", flaky)
     out = tmp_path / "run"
     assert main([*ARGS, "--workers", "1", "--out", str(out)]) == 3
     err = capsys.readouterr().err
@@ -70,7 +70,7 @@ def test_a_failing_replicate_is_named_with_its_seed_and_can_be_replayed(
     assert not (out / "outcomes.parquet").exists()
     with pytest.raises(ScenarioError, match="incomplete"):
         load(out)
-    monkeypatch.setattr(sim.replicate, "WargameModel", real)  # the bug is fixed
+    monkeypatch.setattr(sim.engine.replicate, "WargameModel", real)  # the bug is fixed
     assert main(["replay", str(out), "--replicate", "7"]) == 0
     replay = capsys.readouterr().out
     assert "replicate 7 of 40, root seed 13" in replay and "Slavic Brotherhood 2020" in replay
@@ -100,7 +100,7 @@ def test_a_killed_worker_leaves_a_resumable_run(tmp_path, reference):
     out = tmp_path / "run"
     # Slow enough to catch mid-run: 1,500 replicates in chunks of 5.
     big = ["run", str(BELARUS), "-n", "1500", "--seed", "13", "--chunk-size", "5"]
-    cmd = [sys.executable, "-m", "sim.cli", *big, "--workers", "2", "--out", str(out)]
+    cmd = [sys.executable, "-m", "sim.present.cli", *big, "--workers", "2", "--out", str(out)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while len(list((out / "chunks").glob("bands-*.parquet"))) < 4:
@@ -120,7 +120,7 @@ def test_a_killed_worker_leaves_a_resumable_run(tmp_path, reference):
 
 
 def test_a_full_disk_is_a_clear_error_and_the_run_resumes(tmp_path, reference, monkeypatch, capsys):
-    real = sim.store.write_parquet_atomic
+    real = sim.runs.store.write_parquet_atomic
     calls = {"n": 0}
 
     def full_disk(path, df):
@@ -129,13 +129,13 @@ def test_a_full_disk_is_a_clear_error_and_the_run_resumes(tmp_path, reference, m
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
         return real(path, df)
 
-    monkeypatch.setattr(sim.store, "write_parquet_atomic", full_disk)
+    monkeypatch.setattr(sim.runs.store, "write_parquet_atomic", full_disk)
     out = tmp_path / "run"
     assert main([*ARGS, "--workers", "1", "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert "cannot write the results: No space left on device" in err and "--resume" in err
     assert status(out)["status"] == "incomplete"
-    monkeypatch.setattr(sim.store, "write_parquet_atomic", real)  # space freed
+    monkeypatch.setattr(sim.runs.store, "write_parquet_atomic", real)  # space freed
     assert main(["run", str(BELARUS), "--resume", str(out), "--workers", "1"]) == 0
     assert_same_as(out, reference)
 
@@ -158,7 +158,7 @@ def test_a_failing_replicate_in_a_sweep_is_reported_not_a_traceback(tmp_path, mo
     def broken(*args, **kwargs):
         raise ValueError("broken model")
 
-    monkeypatch.setattr(sim.replicate, "WargameModel", broken)
+    monkeypatch.setattr(sim.engine.replicate, "WargameModel", broken)
     out = tmp_path / "sweep"
     code = main([*small_sweep(levels=2, replicates=3), "--workers", "1", "--out", str(out)])
     assert code == 3

@@ -19,10 +19,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.loader import load
-from sim.plan import Plan
-from sim.replicate import outcome_record, run_replicates
-from sim.uniforms import Uniforms
+from sim.engine.plan import Plan
+from sim.engine.replicate import outcome_record, run_replicates
+from sim.engine.uniforms import Uniforms
+from sim.scenario.loader import load
 from tests.conftest import SCENARIOS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fidelity.json"

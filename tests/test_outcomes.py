@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import outcomes as oc
-from sim.ledger import Concession, Ledger, System
+from sim.engine import outcomes as oc
+from sim.engine.ledger import Concession, Ledger, System
 
 
 def ledger_with(stays: list[tuple[int, int]], n_days: int = 400, host: str = "by") -> Ledger:

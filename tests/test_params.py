@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from sim.params import ICD203, ParamSpec, normalise_word, word_for
+from sim.scenario.params import ICD203, ParamSpec, normalise_word, word_for
 
 
 def test_a_bare_number_is_a_fixed_value():

@@ -13,9 +13,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.loader import load
-from sim.plan import Plan
-from sim.runner import monte_carlo
+from sim.engine.plan import Plan
+from sim.runs.runner import monte_carlo
+from sim.scenario.loader import load
 from tests.conftest import BELARUS
 
 SCENARIO = load(BELARUS)

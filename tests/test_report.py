@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import main
-from sim.draws import parameter_table
-from sim.loader import load as load_scenario
-from sim.report import words
-from sim.results import load
+from sim.engine.draws import parameter_table
+from sim.present.cli import main
+from sim.present.report import words
+from sim.runs.results import load
+from sim.scenario.loader import load as load_scenario
 from tests.conftest import BELARUS, small_sweep
 
 

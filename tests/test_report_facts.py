@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from sim import outcomes as oc
-from sim.loader import load
-from sim.plan import Plan
-from sim.replicate import run_replicate
+from sim.engine import outcomes as oc
+from sim.engine.plan import Plan
+from sim.engine.replicate import run_replicate
+from sim.scenario.loader import load
 from tests.conftest import BELARUS
 
 PLAN = Plan(load(BELARUS))

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import main
-from sim.errors import ScenarioError
-from sim.results import Run, load
+from sim.present.cli import main
+from sim.runs.results import Run, load
+from sim.scenario.errors import ScenarioError
 from tests.conftest import BELARUS, ROOT
 
 TABLES = ("outcomes", "parameters", "trajectories", "events")
@@ -34,7 +34,7 @@ def start_run(out: Path) -> subprocess.Popen:
     cmd = [
         sys.executable,
         "-m",
-        "sim.cli",
+        "sim.present.cli",
         "run",
         str(BELARUS),
         "-n",

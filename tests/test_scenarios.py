@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sim.draws import parameter_table
-from sim.loader import load
+from sim.engine.draws import parameter_table
+from sim.scenario.loader import load
 from tests.conftest import SCENARIOS
 
 FILES = sorted(SCENARIOS.glob("belarus_2020*.yaml"))

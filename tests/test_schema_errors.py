@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.errors import ScenarioError
-from sim.loader import load
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import load
 from tests.conftest import write_yaml
 
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from sim.stats import kaplan_meier, km_quantile, wilson
+from sim.maths.stats import kaplan_meier, km_quantile, wilson
 
 
 def test_wilson_matches_the_closed_form():
@@ -41,7 +41,7 @@ def test_km_median_not_reached_when_most_are_censored():
 
 
 def test_km_band_matches_greenwood_on_the_log_log_scale():
-    from sim.stats import km_band
+    from sim.maths.stats import km_band
 
     times = np.array([1, 2, 3, 3, 4])
     observed = np.array([True, False, True, True, False])
@@ -56,7 +56,7 @@ def test_km_band_matches_greenwood_on_the_log_log_scale():
 
 def test_newcombe_independent_difference_matches_the_published_example():
     # Newcombe (1998, Stat Med 17:873) example (a): 56/70 vs 48/80 -> 0.0524 to 0.3339.
-    from sim.stats import independent_difference
+    from sim.maths.stats import independent_difference
 
     delta, lo, hi = independent_difference(56, 70, 48, 80)
     assert delta == pytest.approx(0.2)
@@ -64,7 +64,7 @@ def test_newcombe_independent_difference_matches_the_published_example():
 
 
 def test_paired_difference_on_identical_samples_is_zero_and_narrower_than_unpaired():
-    from sim.stats import independent_difference, paired_difference
+    from sim.maths.stats import independent_difference, paired_difference
 
     x = np.array([True] * 30 + [False] * 70)
     delta, lo, hi = paired_difference(x, x)
@@ -76,7 +76,7 @@ def test_paired_difference_on_identical_samples_is_zero_and_narrower_than_unpair
 def test_paired_difference_without_correlation_equals_the_unpaired_interval():
     # a=2, b=3, c=5, d=10: ad - bc = 5 <= n/2, so the corrected correlation is 0 and the
     # paired interval reduces to the independent one with n1 = n2 = n.
-    from sim.stats import independent_difference, paired_difference
+    from sim.maths.stats import independent_difference, paired_difference
 
     x = np.array([1] * 2 + [1] * 3 + [0] * 5 + [0] * 10, dtype=bool)
     y = np.array([1] * 2 + [0] * 3 + [1] * 5 + [0] * 10, dtype=bool)

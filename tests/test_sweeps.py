@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 from SALib.test_functions import Ishigami
 
-from sim.cli import main
-from sim.errors import ScenarioError
-from sim.loader import load as load_scenario
-from sim.plan import Plan
-from sim.results import SweepResult, load
-from sim.runner import monte_carlo
-from sim.sweep import Factor, ModelEvaluator, Sweep, resolve_factors
-from sim.sweep_run import run_sweep
+from sim.analysis.sweep import Factor, ModelEvaluator, Sweep, resolve_factors
+from sim.analysis.sweep_run import run_sweep
+from sim.engine.plan import Plan
+from sim.present.cli import main
+from sim.runs.results import SweepResult, load
+from sim.runs.runner import monte_carlo
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import load as load_scenario
 from tests.conftest import BELARUS, ROOT
 
 

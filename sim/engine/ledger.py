@@ -2,7 +2,7 @@
 controls each delivered system, and what happened when.
 
 The operations layer only appends to the ledger; outcomes are pure functions of it
-(:mod:`sim.outcomes`). Days are offsets from the scenario start; spans are half-open.
+(:mod:`sim.engine.outcomes`). Days are offsets from the scenario start; spans are half-open.
 """
 
 from __future__ import annotations

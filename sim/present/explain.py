@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from sim.draws import Entry
+from sim.engine.draws import Entry
 
 
 def format_table(table: list[Entry], width: int = 100) -> str:

@@ -3,7 +3,7 @@
 The page is rendered with Jinja2 from ``templates/report.html.j2``; figures are inline
 SVG, styles are inline, and nothing is fetched, so the file opens offline in any browser
 and prints cleanly. The numbers come from the folder's summary and manifest; the figures
-from :mod:`sim.plots`.
+from :mod:`sim.present.plots`.
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from typing import Any
 import jinja2
 from matplotlib.figure import Figure
 
-from sim import __version__, plots
-from sim.draws import parameter_table
-from sim.params import word_for
-from sim.results import Batch, Run, SweepResult, load
-from sim.scenario import Scenario
-from sim.summary import OUTCOMES
+from sim import __version__
+from sim.engine.draws import parameter_table
+from sim.present import plots
+from sim.runs.results import Batch, Run, SweepResult, load
+from sim.runs.summary import OUTCOMES
+from sim.scenario.params import word_for
+from sim.scenario.schema import Scenario
 
 
 def svg(fig: Figure) -> str:
@@ -42,7 +43,7 @@ def _pct0(x: float) -> str:
 
 
 def _environment() -> jinja2.Environment:
-    template_dir = resources.files("sim") / "templates"
+    template_dir = resources.files("sim.present") / "templates"
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
         autoescape=jinja2.select_autoescape(["html", "j2"]),

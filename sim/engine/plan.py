@@ -13,10 +13,10 @@ from functools import cached_property
 import numpy as np
 
 from agents import ROLES
-from sim.calendar import day_of, month_boundaries
-from sim.draws import RUNG_FIELDS, Entry, override, parameter_table
-from sim.params import ParamSpec
-from sim.scenario import Scenario
+from sim.engine.draws import RUNG_FIELDS, Entry, override, parameter_table
+from sim.scenario.calendar import day_of, month_boundaries
+from sim.scenario.params import ParamSpec
+from sim.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ import numpy as np
 import simpy
 
 from agents import ROLES, Actor
-from sim import operations
-from sim.ledger import Concession, Controller, Ledger
-from sim.mathutil import clip01
-from sim.plan import Cadence, DatedExercise, Plan
-from sim.uniforms import Uniforms
+from sim.engine import operations
+from sim.engine.ledger import Concession, Controller, Ledger
+from sim.engine.plan import Cadence, DatedExercise, Plan
+from sim.engine.uniforms import Uniforms
+from sim.maths.clip import clip01
 
 if TYPE_CHECKING:
     from agents.client_regime import ClientRegime

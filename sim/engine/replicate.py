@@ -13,12 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from sim import outcomes as oc
-from sim.draws import draw
-from sim.errors import ReplicateFailure
-from sim.ledger import Ledger
-from sim.model import WargameModel
-from sim.plan import Plan
+from sim.engine import outcomes as oc
+from sim.engine.draws import draw
+from sim.engine.ledger import Ledger
+from sim.engine.model import WargameModel
+from sim.engine.plan import Plan
+from sim.scenario.errors import ReplicateFailure
 
 
 def seed_sequence(root: int, index: int) -> np.random.SeedSequence:

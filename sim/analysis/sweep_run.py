@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from sim.errors import ScenarioError
-from sim.executor import Executor, map_unordered
-from sim.store import (
+from sim.analysis.sweep import Evaluator, Sweep, adequacy, point_estimates, ranking
+from sim.runs.executor import Executor, map_unordered
+from sim.runs.store import (
     check_new,
     now,
     read_manifest,
@@ -36,7 +36,7 @@ from sim.store import (
     write_json_atomic,
     write_parquet_atomic,
 )
-from sim.sweep import Evaluator, Sweep, adequacy, point_estimates, ranking
+from sim.scenario.errors import ScenarioError
 
 #: Replicates per task: enough work per task to amortise sending it to a worker.
 TASK_REPLICATES = 256

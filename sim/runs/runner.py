@@ -1,6 +1,6 @@
 """Monte Carlo: run many replicates of a plan, in chunks, on one or more processes.
 
-Replicate `i` always uses the same seed stream (:mod:`sim.replicate`) and chunks are put
+Replicate `i` always uses the same seed stream (:mod:`sim.engine.replicate`) and chunks are put
 back in replicate order, so results do not depend on the number of workers. A run either
 stays in memory (:func:`monte_carlo`, for the API and tests) or streams chunk by chunk to
 a run folder (:func:`run_to_store`), which can be resumed after an interruption.
@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sim.errors import RunFailed, WorkerDied
-from sim.executor import Executor, map_unordered
-from sim.plan import Plan
-from sim.replicate import run_replicates
-from sim.store import RunStore, chunk_bounds
-from sim.tables import ChunkTables, chunk_tables
+from sim.engine.plan import Plan
+from sim.engine.replicate import run_replicates
+from sim.runs.executor import Executor, map_unordered
+from sim.runs.store import RunStore, chunk_bounds
+from sim.runs.tables import ChunkTables, chunk_tables
+from sim.scenario.errors import RunFailed, WorkerDied
 
 Progress = Callable[[int], None]
 Bounds = list[tuple[int, int, int]]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
-from sim.errors import ScenarioError, WorkerDied
+from sim.scenario.errors import ScenarioError, WorkerDied
 
 Task = tuple[Hashable, tuple[Any, ...]]
 Kind = Literal["local", "dask"]
@@ -47,7 +47,7 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["sim.runner", "sim.sweep", "agents"])
+    ctx.set_forkserver_preload(["sim.runs.runner", "sim.analysis.sweep", "agents"])
     return ctx
 
 

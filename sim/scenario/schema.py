@@ -16,8 +16,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from agents import ROLES
-from sim.calendar import add_months
-from sim.params import ICD203, ParamSpec, normalise_word
+from sim.scenario.calendar import add_months
+from sim.scenario.params import ICD203, ParamSpec, normalise_word
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
 Path = tuple[str | int, ...]

@@ -2,7 +2,7 @@
 
 Tables, each with a ``replicate`` column:
 
-* ``outcomes``: one row per replicate (:func:`sim.replicate.outcome_record`);
+* ``outcomes``: one row per replicate (:func:`sim.engine.replicate.outcome_record`);
 * ``parameters``: the values each replicate drew, one column per parameter path;
 * ``trajectories``: long format, one row per replicate, month, actor and variable: every
   actor's state at the month's start, each patron's rung, and the host's presence days
@@ -11,10 +11,10 @@ Tables, each with a ``replicate`` column:
   and exercises as spans (``end_day`` is the last day, inclusive).
 
 Every chunk also carries ``bands``: histogram counts of the monthly state
-(:class:`sim.aggregate.BandTally`), kept even when trajectories are not, so that
+(:class:`sim.runs.aggregate.BandTally`), kept even when trajectories are not, so that
 trajectory quantile bands never need the per-replicate rows.
 
-Days are offsets from the scenario start; :mod:`sim.results` adds calendar dates on load.
+Days are offsets from the scenario start; :mod:`sim.runs.results` adds calendar dates on load.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.aggregate import BandTally
-from sim.plan import Plan
-from sim.replicate import ReplicateRun, outcome_record
+from sim.engine.plan import Plan
+from sim.engine.replicate import ReplicateRun, outcome_record
+from sim.runs.aggregate import BandTally
 
 TABLES = ("outcomes", "parameters", "trajectories", "events")
 

@@ -29,12 +29,12 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 from scipy import stats as sstats
 
-from sim.errors import ScenarioError
-from sim.params import ParamSpec
-from sim.plan import Plan
-from sim.replicate import outcome_record, run_replicates
-from sim.scenario import Scenario
-from sim.stats import wilson
+from sim.engine.plan import Plan
+from sim.engine.replicate import outcome_record, run_replicates
+from sim.maths.stats import wilson
+from sim.scenario.errors import ScenarioError
+from sim.scenario.params import ParamSpec
+from sim.scenario.schema import Scenario
 
 Design = Literal["oat", "grid", "lhs", "sobol", "morris"]
 DESIGNS: tuple[str, ...] = ("oat", "grid", "lhs", "sobol", "morris")
@@ -366,7 +366,7 @@ class SweepFile(BaseModel):
 
 def load_sweep(path: Path) -> SweepSpec:
     """Read a sweep file; its ``scenario`` is resolved relative to the file's folder."""
-    from sim.loader import read_yaml, validate_as
+    from sim.scenario.loader import read_yaml, validate_as
 
     data, locs = read_yaml(path)
     spec = validate_as(SweepFile, data, locs, str(path)).sweep

@@ -16,15 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.errors import ScenarioError
-from sim.executor import Executor
-from sim.loader import load as load_scenario
-from sim.plan import Plan
-from sim.results import Batch, Run
-from sim.runner import default_chunk, run_to_store
-from sim.scenario import Scenario
-from sim.stats import independent_difference, paired_difference
-from sim.store import (
+from sim.engine.plan import Plan
+from sim.maths.stats import independent_difference, paired_difference
+from sim.runs.executor import Executor
+from sim.runs.results import Batch, Run
+from sim.runs.runner import default_chunk, run_to_store
+from sim.runs.store import (
     RunStore,
     check_new,
     now,
@@ -33,6 +30,9 @@ from sim.store import (
     write_json_atomic,
     write_parquet_atomic,
 )
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import load as load_scenario
+from sim.scenario.schema import Scenario
 
 
 def scenario_files(inputs: list[str]) -> list[Path]:
@@ -129,7 +129,7 @@ def run_batch(
 
 
 def _load_run(path: Path) -> Run:
-    from sim.results import load
+    from sim.runs.results import load
 
     run = load(path)
     assert isinstance(run, Run)

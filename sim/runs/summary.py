@@ -10,11 +10,11 @@ from typing import Any
 
 import pandas as pd
 
-from sim.aggregate import OutcomeTally
-from sim.calendar import date_of
-from sim.params import word_for
-from sim.plan import Plan
-from sim.stats import wilson
+from sim.engine.plan import Plan
+from sim.maths.stats import wilson
+from sim.runs.aggregate import OutcomeTally
+from sim.scenario.calendar import date_of
+from sim.scenario.params import word_for
 
 OUTCOMES = {
     "persistent": "persistent presence (continuous or basing)",

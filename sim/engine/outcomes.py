@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from sim.ledger import Ledger
+from sim.engine.ledger import Ledger
 
 
 def daily_presence(ledger: Ledger, host: str) -> np.ndarray:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.plan import Plan
+from sim.engine.plan import Plan
 
 BINS = 200
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)

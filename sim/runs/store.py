@@ -32,12 +32,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.aggregate import BandTally, OutcomeTally
-from sim.errors import ScenarioError
-from sim.plan import Plan
-from sim.scenario import Scenario
-from sim.summary import summary_of
-from sim.tables import TABLES, ChunkTables
+from sim.engine.plan import Plan
+from sim.runs.aggregate import BandTally, OutcomeTally
+from sim.runs.summary import summary_of
+from sim.runs.tables import TABLES, ChunkTables
+from sim.scenario.errors import ScenarioError
+from sim.scenario.schema import Scenario
 
 FORMAT = 1
 PACKAGES = ("wargame", "mesa", "simpy", "numpy", "pandas", "pyarrow", "pydantic", "scipy")

@@ -1,9 +1,9 @@
 """Results as data: load a run or a batch folder back as pandas DataFrames.
 
-``sim.results.load(path)`` gives a :class:`Run` (tables, manifest, summary) or a
+``sim.runs.results.load(path)`` gives a :class:`Run` (tables, manifest, summary) or a
 :class:`Batch` (comparison table and its runs). The derived tables that figures draw
 (the time-to-persistence curve, trajectory bands, one replicate's timeline) are computed
-here, once; :mod:`sim.plots` only draws them.
+here, once; :mod:`sim.present.plots` only draws them.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.errors import ScenarioError
-from sim.stats import km_band
-from sim.store import read_manifest
+from sim.maths.stats import km_band
+from sim.runs.store import read_manifest
+from sim.scenario.errors import ScenarioError
 
 
 def load(path: str | Path) -> Run | Batch | SweepResult:
@@ -101,7 +101,7 @@ class Run:
 
     @cached_property
     def month_starts(self) -> list[int]:
-        from sim.calendar import month_boundaries
+        from sim.scenario.calendar import month_boundaries
 
         start = pd.Timestamp(self.start_date).date()
         return month_boundaries(start, self.manifest["scenario"]["metadata"]["horizon_months"])
@@ -145,7 +145,7 @@ class Run:
 
     def trajectory_bands(self) -> pd.DataFrame:
         """Quantiles (5, 25, 50, 75, 95 %) of each actor variable at each month start,
-        tallied while the run streamed (:mod:`sim.aggregate`), so lean runs have them too."""
+        tallied while the run streamed (:mod:`sim.runs.aggregate`), so lean runs have them too."""
         return pd.read_parquet(self.path / "bands.parquet")
 
     def showcase_replicate(self) -> int:

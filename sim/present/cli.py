@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim import __version__
-from sim.errors import ReplicateFailure, RunFailed, ScenarioError
+from sim.scenario.errors import ReplicateFailure, RunFailed, ScenarioError
 
 if TYPE_CHECKING:
-    from sim.executor import Executor
-    from sim.scenario import Scenario
-    from sim.store import RunStore
-    from sim.sweep import SweepSpec
+    from sim.analysis.sweep import SweepSpec
+    from sim.runs.executor import Executor
+    from sim.runs.store import RunStore
+    from sim.scenario.schema import Scenario
 
 EXIT_USER_ERROR = 2
 EXIT_RUN_FAILED = 3
@@ -53,7 +53,7 @@ def _seed(text: str) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from sim.loader import load
+    from sim.scenario.loader import load
 
     for path in args.scenarios:
         s = load(path)
@@ -65,9 +65,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from sim.draws import parameter_table
-    from sim.explain import format_table
-    from sim.loader import load
+    from sim.engine.draws import parameter_table
+    from sim.present.explain import format_table
+    from sim.scenario.loader import load
 
     print(format_table(parameter_table(load(args.scenario))))
     return 0
@@ -85,8 +85,8 @@ def _progress_bar(total: int) -> tuple[Callable[[int], None] | None, Callable[[]
 
 def _open_store(args: argparse.Namespace, path: Path, scenario: Scenario) -> RunStore:
     """A new run folder, or the unfinished one named by --resume."""
-    from sim.runner import default_chunk
-    from sim.store import RunStore, default_out
+    from sim.runs.runner import default_chunk
+    from sim.runs.store import RunStore, default_out
 
     if args.resume:
         store = RunStore.resume(Path(args.resume), path)
@@ -119,10 +119,10 @@ def _open_store(args: argparse.Namespace, path: Path, scenario: Scenario) -> Run
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from sim.loader import load
-    from sim.plan import Plan
-    from sim.runner import run_to_store
-    from sim.summary import format_summary
+    from sim.engine.plan import Plan
+    from sim.runs.runner import run_to_store
+    from sim.runs.summary import format_summary
+    from sim.scenario.loader import load
 
     path = Path(args.scenario)
     scenario = load(path)
@@ -172,9 +172,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from sim.batch import format_comparison, run_batch, scenario_files
-    from sim.plots import forest, save
-    from sim.store import default_out
+    from sim.present.plots import forest, save
+    from sim.runs.batch import format_comparison, run_batch, scenario_files
+    from sim.runs.store import default_out
 
     files = scenario_files(args.inputs)
     out = Path(args.resume or args.out or default_out(Path("batch")))
@@ -206,8 +206,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    from sim.plots import forest, run_figures, save, sweep_figures
-    from sim.results import Batch, SweepResult, load
+    from sim.present.plots import forest, run_figures, save, sweep_figures
+    from sim.runs.results import Batch, SweepResult, load
 
     loaded = load(args.folder)
     if isinstance(loaded, SweepResult):
@@ -226,8 +226,8 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 def _sweep_spec(args: argparse.Namespace) -> SweepSpec:
     """The sweep from a ``sweep:`` file or from a scenario and --vary, with CLI overrides."""
-    from sim.loader import read_yaml
-    from sim.sweep import SweepSpec, load_sweep, parse_vary
+    from sim.analysis.sweep import SweepSpec, load_sweep, parse_vary
+    from sim.scenario.loader import read_yaml
 
     target = Path(args.target)
     data, _ = read_yaml(target)
@@ -263,13 +263,13 @@ def _sweep_spec(args: argparse.Namespace) -> SweepSpec:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from sim.loader import load
-    from sim.plan import Plan
-    from sim.plots import save, sweep_figures
-    from sim.results import load as load_results
-    from sim.store import default_out, sha256
-    from sim.sweep import ModelEvaluator, Sweep, resolve_factors
-    from sim.sweep_run import run_sweep
+    from sim.analysis.sweep import ModelEvaluator, Sweep, resolve_factors
+    from sim.analysis.sweep_run import run_sweep
+    from sim.engine.plan import Plan
+    from sim.present.plots import save, sweep_figures
+    from sim.runs.results import load as load_results
+    from sim.runs.store import default_out, sha256
+    from sim.scenario.loader import load
 
     spec = _sweep_spec(args)
     scenario_file = Path(spec.scenario)
@@ -375,11 +375,11 @@ def format_sweep(summary: dict) -> str:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     """Re-run one replicate of a run (complete or not) and print its timeline."""
-    from sim.calendar import date_of
-    from sim.plan import Plan
-    from sim.replicate import outcome_record, run_replicate
-    from sim.scenario import Scenario
-    from sim.store import RunStore
+    from sim.engine.plan import Plan
+    from sim.engine.replicate import outcome_record, run_replicate
+    from sim.runs.store import RunStore
+    from sim.scenario.calendar import date_of
+    from sim.scenario.schema import Scenario
 
     store = RunStore.open(Path(args.folder))
     m = store.manifest
@@ -406,7 +406,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from sim.report import write_report
+    from sim.present.report import write_report
 
     print(write_report(args.folder, args.out))
     return 0
@@ -434,7 +434,7 @@ def _add_executor_options(p: argparse.ArgumentParser) -> None:
 
 
 def _executor(args: argparse.Namespace) -> Executor:
-    from sim.executor import Executor
+    from sim.runs.executor import Executor
 
     if args.scheduler and args.executor != "dask":
         raise ScenarioError.single("--scheduler needs --executor dask", field="--scheduler")

@@ -17,13 +17,13 @@ import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING
 
-from sim.ledger import Controller, Stay, System
-from sim.plan import Cadence, DatedExercise
+from sim.engine.ledger import Controller, Stay, System
+from sim.engine.plan import Cadence, DatedExercise
 
 if TYPE_CHECKING:
     from agents.patron import Patron
-    from sim.model import WargameModel
-    from sim.scenario import Inject, Summit
+    from sim.engine.model import WargameModel
+    from sim.scenario.schema import Inject, Summit
 
 Process = Generator[object, object, None]
 

@@ -1,6 +1,6 @@
-"""Figures: views of a loaded run or batch. They draw; :mod:`sim.results` computes.
+"""Figures: views of a loaded run or batch. They draw; :mod:`sim.runs.results` computes.
 
-Each function takes a :class:`~sim.results.Run` (or :class:`~sim.results.Batch`) and
+Each function takes a :class:`~sim.runs.results.Run` (or :class:`~sim.runs.results.Batch`) and
 returns a matplotlib ``Figure`` with a title, labelled axes with units, dates on time
 axes and a caption naming the scenario, replicate count and seed. :func:`save` writes
 PNG and SVG files.
@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sim.results import Batch, Run, SweepResult
+from sim.runs.results import Batch, Run, SweepResult
 
 BAND = "#4c72b0"
 ACCENT = "#c44e52"

@@ -1,6 +1,6 @@
-"""Read a scenario YAML file into a :class:`~sim.scenario.Scenario`, or say what is wrong.
+"""Read a scenario YAML file into a :class:`~sim.scenario.schema.Scenario`, or say what is wrong.
 
-Every failure becomes one :class:`~sim.errors.ScenarioError` naming the file, the line and
+Every failure becomes one :class:`~sim.scenario.errors.ScenarioError` naming the file, the line and
 column where the YAML parser knows them, and the field path (``actors[1].params.x``).
 
 A scenario may start with ``extends: other.yaml`` (relative to its own folder): it is the
@@ -19,8 +19,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim.errors import Problem, ScenarioError
-from sim.scenario import Scenario, cross_check
+from sim.scenario.errors import Problem, ScenarioError
+from sim.scenario.schema import Scenario, cross_check
 
 Key = tuple[str | int, ...]
 M = typing.TypeVar("M", bound=BaseModel)

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from agents import ROLES
-from sim.calendar import day_of
-from sim.params import ParamSpec
-from sim.scenario import Scenario
+from sim.scenario.calendar import day_of
+from sim.scenario.params import ParamSpec
+from sim.scenario.schema import Scenario
 
 RUNG_FIELDS = ("cost", "exercise_interval_days", "stay_probability", "bridge_tolerance_days")
 
@@ -183,7 +183,7 @@ def override(table: list[Entry], changes: dict[str, ParamSpec | float]) -> list[
     """
     from dataclasses import replace
 
-    from sim.errors import Problem, ScenarioError
+    from sim.scenario.errors import Problem, ScenarioError
 
     index = {e.path: i for i, e in enumerate(table)}
     out, problems = list(table), []

@@ -1,0 +1,76 @@
+"""The stage layering of ``sim/`` is a contract that import-linter checks on every build.
+
+The contract lives in ``pyproject.toml`` (``[tool.importlinter]``). The first test checks the
+tree as it is; the second plants an upward import in a copy of the tree and checks that the
+linter fails and names it, so the first test cannot pass by checking nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# The console script, run by this interpreter so it is found wherever pip put it.
+LINT = "import sys; from importlinter.cli import lint_imports_command as c; sys.exit(c())"
+
+
+def _lint(cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(cwd)}
+    return subprocess.run(
+        [sys.executable, "-c", LINT, "--no-cache"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture
+def copy_of_tree(tmp_path) -> Path:
+    dest = tmp_path
+    for name in ("sim", "agents"):
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
+    return dest
+
+
+def test_the_tree_keeps_the_layers():
+    result = _lint(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout
+
+
+def test_an_upward_import_breaks_the_build_and_is_named(copy_of_tree):
+    ledger = copy_of_tree / "sim" / "engine" / "ledger.py"
+    ledger.write_text(ledger.read_text() + "\nfrom sim.present import cli  # noqa: E402\n")
+    result = _lint(copy_of_tree)
+    assert result.returncode != 0
+    assert "BROKEN" in result.stdout
+    assert "sim.engine.ledger -> sim.present.cli" in result.stdout
+
+
+def test_an_import_under_type_checking_is_allowed(copy_of_tree):
+    model = copy_of_tree / "sim" / "engine" / "outcomes.py"
+    model.write_text(
+        model.read_text()
+        + "\nfrom typing import TYPE_CHECKING  # noqa: E402\n"
+        + "if TYPE_CHECKING:\n    from sim.runs.results import Run  # noqa: F401\n"
+    )
+    assert _lint(copy_of_tree).returncode == 0
+
+
+def test_the_documented_facades_still_work():
+    import sim.plots
+    import sim.results
+    from sim.present import plots
+    from sim.runs import results
+
+    assert sim.results.load is results.load
+    assert sim.plots.persistence_curve is plots.persistence_curve
