@@ -68,6 +68,7 @@ class Ledger:
     stays: list[Stay] = field(default_factory=list)
     systems: list[System] = field(default_factory=list)
     basings: list[tuple[str, str, int]] = field(default_factory=list)  # patron, host, day
+    exercises: list[tuple[str, str, int]] = field(default_factory=list)  # patron, host, start
     concessions: list[Concession] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 
@@ -75,6 +76,10 @@ class Ledger:
         stay = Stay(patron, host, unit, max(day, 0))
         self.stays.append(stay)
         return stay
+
+    def exercise(self, patron: str, host: str, day: int) -> None:
+        """An exercise starts (kept even without the timeline: events may ask about it)."""
+        self.exercises.append((patron, host, day))
 
     def leave(self, stay: Stay, day: int) -> None:
         stay.end = min(max(day, stay.start), self.n_days)

@@ -61,6 +61,7 @@ def exercise_programme(
         for unit in current.units:
             if unit not in present and _relief(unit) not in present:
                 present[unit] = ledger.arrive(patron.name, host, unit, current.start)
+        ledger.exercise(patron.name, host, current.start)
         ledger.log(int(env.now), "exercise", patron.name, current.name, end=current.end)
         yield env.timeout(current.end + 1 - env.now)
         now = int(env.now)  # the day after the exercise's last day

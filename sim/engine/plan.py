@@ -14,6 +14,7 @@ import numpy as np
 
 from agents import ROLES
 from sim.engine.draws import RUNG_FIELDS, Entry, override, parameter_table
+from sim.engine.rows import Rows
 from sim.scenario.calendar import day_of, month_boundaries
 from sim.scenario.params import ParamSpec
 from sim.scenario.schema import Scenario
@@ -59,9 +60,28 @@ class Plan:
     table: list[Entry] = field(init=False)
 
     overrides: dict[str, ParamSpec | float] = field(default_factory=dict)
+    rows: Rows | None = None  # joint rows: a design, else the scenario's posterior if any
 
     def __post_init__(self) -> None:
         self.table = override(parameter_table(self.scenario), self.overrides)
+        post = self.scenario.posterior
+        if self.rows is None and post is not None:
+            self.rows = Rows.from_parquet(post.file, post.weight, self.paths)
+        if self.rows is not None:
+            unknown = [p for p in self.rows.paths if p not in self.paths]
+            if unknown:
+                raise ValueError(f"rows for unknown parameters: {unknown}")
+
+    @cached_property
+    def row_columns(self) -> list[int]:
+        """Where the joint rows' parameters sit in the table."""
+        return [self.index[p] for p in self.rows.paths] if self.rows else []
+
+    @property
+    def n_uniforms(self) -> int:
+        """Uniforms each replicate takes from its parameter stream (one more to pick a
+        weighted row)."""
+        return self.n_params + (1 if self.rows is not None and self.rows.weighted else 0)
 
     def overridden(self, changes: dict[str, ParamSpec | float]) -> Plan:
         """This plan with some parameters' distributions replaced (for sweep points).

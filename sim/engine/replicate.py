@@ -15,6 +15,7 @@ import numpy as np
 
 from sim.engine import outcomes as oc
 from sim.engine.draws import draw
+from sim.engine.events import Facts, holds
 from sim.engine.ledger import Ledger
 from sim.engine.model import WargameModel
 from sim.engine.plan import Plan
@@ -55,8 +56,12 @@ def run_replicates(
     that stores no events table skips the cost of writing one down.
     """
     streams = [replicate_streams(root, i) for i in range(start, stop)]
-    uniforms = np.array([p.random(plan.n_params) for p, _ in streams]).reshape(-1, plan.n_params)
-    values = draw(plan.table, uniforms)
+    width = plan.n_uniforms
+    uniforms = np.array([p.random(width) for p, _ in streams]).reshape(-1, width)
+    values = draw(plan.table, uniforms[:, : plan.n_params])
+    if plan.rows is not None:
+        index = np.arange(start, stop)
+        plan.rows.apply(values, index, uniforms[:, -1], plan.row_columns)
     runs = []
     for k, (_, dyn_rng) in enumerate(streams):
         try:
@@ -92,26 +97,12 @@ def outcome_record(plan: Plan, run: ReplicateRun) -> dict[str, Any]:
         "systems_patron_controlled": systems["patron"],
         "systems_client_controlled": systems["client"],
     }
+    facts = Facts(ledger, present, {"continuous": cont, "basing": base, "persistent": persist})
     for j in s.judgments:
-        record[f"judgment.{j.id}"] = judgment_holds(plan, j, present, ledger, cont, base, persist)
+        record[f"judgment.{j.id}"] = holds(plan, j, facts)
+    if s.observations:
+        seen = [holds(plan, o, facts) == o.value for o in s.observations]
+        for o, agrees in zip(s.observations, seen, strict=True):
+            record[f"observation.{o.id}"] = agrees
+        record["consistent"] = all(seen)
     return record
-
-
-def judgment_holds(
-    plan: Plan,
-    j: Any,
-    present: np.ndarray,
-    ledger: Ledger,
-    cont: int | None,
-    base: int | None,
-    persist: int | None,
-) -> bool:
-    """Whether the report's claim `j`, in model terms, came true in this replicate."""
-    end = plan.day(j.end)
-    if j.metric == "presence_share":
-        start = plan.day(j.start) if j.start else 0
-        return oc.presence_share(present, start, end) >= j.at_least
-    if j.metric == "rung_by":
-        return oc.rung_by_day(ledger, plan.scenario.host, end) >= plan.scenario.rung_index(j.rung)
-    day = {"continuous": cont, "basing": base, "persistent": persist}[j.outcome]
-    return day is not None and day <= end

@@ -251,6 +251,7 @@ def timeline(run: Run, replicate: int | None = None) -> Figure:
 
 def run_figures(run: Run, replicate: int | None = None) -> dict[str, Figure]:
     """Every figure of a run, by file stem."""
+    run.require_kept()
     figs = {
         "outcomes": outcome_distributions(run),
         "persistence": persistence_curve(run),

@@ -111,6 +111,7 @@ def _figure(fig_id: str, heading: str, fig: Figure, caption: str) -> dict[str, s
 
 
 def run_context(run: Run) -> dict[str, Any]:
+    run.require_kept()
     s = run.summary
     o = s["outcomes"]["persistent"]
     start = run.manifest["start_date"]

@@ -28,7 +28,9 @@ class OutcomeTally:
     def __init__(self, plan: Plan):
         s = plan.scenario
         self.plan = plan
-        self.n = 0
+        self.n = 0  # replicates counted: those consistent with every observation
+        self.drawn = 0  # replicates run, kept or not
+        self.observations = {o.id: 0 for o in s.observations}  # replicates agreeing with each
         self.hits = {"persistent": 0, "continuous": 0, "basing": 0}
         self.judgments = {j.id: 0 for j in s.judgments}
         self.rungs = np.zeros(len(s.ladder), dtype=np.int64)
@@ -36,6 +38,12 @@ class OutcomeTally:
         self.presence_days = 0
 
     def add(self, outcomes: pd.DataFrame) -> None:
+        """Count a chunk's outcome rows; with observations, only the consistent rows."""
+        self.drawn += len(outcomes)
+        for oid in self.observations:
+            self.observations[oid] += int(outcomes[f"observation.{oid}"].sum())
+        if "consistent" in outcomes:
+            outcomes = outcomes[outcomes["consistent"].to_numpy(dtype=bool)]
         self.n += len(outcomes)
         for name in self.hits:
             self.hits[name] += int(outcomes[name].sum())

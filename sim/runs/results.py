@@ -56,10 +56,20 @@ class Run:
         return json.loads((self.path / "summary.json").read_text())
 
     @cached_property
-    def outcomes(self) -> pd.DataFrame:
+    def all_outcomes(self) -> pd.DataFrame:
+        """Every replicate's outcome row, whether or not it agrees with the observations."""
         return self._with_dates(
             self._table("outcomes"), ("continuous_day", "basing_day", "persistent_day")
         )
+
+    @cached_property
+    def outcomes(self) -> pd.DataFrame:
+        """The replicates the run keeps: with observations, only the histories that agree
+        with every one (the rows the summary and figures describe)."""
+        df = self.all_outcomes
+        if "consistent" in df:
+            df = df[df["consistent"].to_numpy(dtype=bool)].reset_index(drop=True)
+        return df
 
     @cached_property
     def parameters(self) -> pd.DataFrame:
@@ -107,9 +117,26 @@ class Run:
         return month_boundaries(start, self.manifest["scenario"]["metadata"]["horizon_months"])
 
     @property
+    def kept(self) -> int:
+        """Replicates the run keeps (all of them unless observations rejected some)."""
+        return int(self.summary["replicates"])
+
+    def require_kept(self) -> None:
+        """Refuse to describe a run in which no history agreed with the observations."""
+        if self.kept == 0:
+            raise ScenarioError.single(
+                "no replicate of this run agrees with its observations; there is nothing to "
+                "draw or report (check the observations, or calibrate the scenario to them)",
+                file=str(self.path),
+            )
+
+    @property
     def caption(self) -> str:
         """The line every figure carries: scenario, replicate count and seed."""
-        return f"{self.name} · {self.replicates:,} replicates · seed {self.seed}"
+        count = f"{self.replicates:,} replicates"
+        if self.kept != self.replicates:
+            count = f"{self.kept:,} of {self.replicates:,} replicates kept by the observations"
+        return f"{self.name} · {count} · seed {self.seed}"
 
     def _with_dates(self, df: pd.DataFrame | None, columns: tuple[str, ...]) -> pd.DataFrame | None:
         if df is None:

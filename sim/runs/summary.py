@@ -6,6 +6,7 @@ the text ``wargame run`` prints.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -51,13 +52,15 @@ def summary_of(tally: OutcomeTally) -> dict[str, Any]:
         f"q{int(q * 100)}": _day_and_date(plan, tally.first_day_quantile(q))
         for q in (0.25, 0.5, 0.75)
     }
-    rungs = {r.name: int(tally.rungs[i]) / n for i, r in enumerate(s.ladder)}
+    rungs = {r.name: int(tally.rungs[i]) / n if n else math.nan for i, r in enumerate(s.ladder)}
     judgments = []
     for j in s.judgments:
         est = proportion(tally.judgments[j.id], n)
         low, high = j.range
         verdict = (
-            "in range"
+            "no replicates kept"
+            if n == 0
+            else "in range"
             if low <= est["p"] <= high
             else ("below range" if est["p"] < low else "above range")
         )
@@ -84,8 +87,30 @@ def summary_of(tally: OutcomeTally) -> dict[str, Any]:
         "outcomes": {name: proportion(tally.hits[name], n) for name in OUTCOMES},
         "time_to_persistent": quartiles,
         "highest_rung": rungs,
-        "mean_presence_days": tally.presence_days / n,
+        "mean_presence_days": tally.presence_days / n if n else math.nan,
         "judgments": judgments,
+        **_observations(tally),
+    }
+
+
+def _observations(tally: OutcomeTally) -> dict[str, Any]:
+    """How many replicates each observation kept (only when the scenario has some)."""
+    s = tally.plan.scenario
+    if not s.observations:
+        return {}
+    return {
+        "drawn": tally.drawn,
+        "kept": proportion(tally.n, tally.drawn),
+        "observations": [
+            {
+                "id": o.id,
+                "value": o.value,
+                "as_of": o.as_of.isoformat(),
+                "source": o.source,
+                **proportion(tally.observations[o.id], tally.drawn),
+            }
+            for o in s.observations
+        ],
     }
 
 
@@ -101,6 +126,10 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"{h['start']} to {h['end']} ({h['days']} days)",
         "",
     ]
+    if "kept" in summary:
+        out.extend(_format_observations(summary))
+        if summary["replicates"] == 0:
+            return "\n".join(out)
     out.append(f"{'outcome by the horizon':<48}{'probability':>12}   95 % interval (Wilson)")
     for name, label in OUTCOMES.items():
         o = summary["outcomes"][name]
@@ -138,3 +167,25 @@ def format_summary(summary: dict[str, Any]) -> str:
                 " tuned to match the report)"
             )
     return "\n".join(out)
+
+
+def _format_observations(summary: dict[str, Any]) -> list[str]:
+    """The lines saying which observations the run conditioned on and what they kept."""
+    kept = summary["kept"]
+    out = [
+        f"conditioned on {len(summary['observations'])} observation(s): kept {kept['k']} of "
+        f"{kept['n']} replicates ({_pct(kept['p']).strip()}, "
+        f"{_pct(kept['low']).strip()} - {_pct(kept['high']).strip()})"
+    ]
+    for o in summary["observations"]:
+        said = "yes" if o["value"] else "no"
+        out.append(
+            f"  {o['id']} = {said} (as of {o['as_of']}): agreed by {_pct(o['p']).strip()} of draws"
+        )
+    if kept["k"] == 0:
+        out.append(
+            "  no replicate's history agrees with every observation: nothing to forecast from;"
+            " check the observations, or calibrate the scenario to them first"
+        )
+    out.append("")
+    return out

@@ -51,7 +51,10 @@ def chunk_tables(plan: Plan, runs: list[ReplicateRun], detail: bool = True) -> C
     values = np.vstack([r.values for r in runs]) if runs else np.empty((0, plan.n_params))
     monthly = monthly_state(plan, runs, records)
     bands = BandTally(plan)
-    bands.add_values(monthly)
+    kept = monthly
+    if plan.scenario.observations:  # bands describe the histories a run keeps
+        kept = monthly[np.array([bool(r["consistent"]) for r in records], dtype=bool)]
+    bands.add_values(kept)
     return ChunkTables(
         outcomes=outcomes_frame(records),
         parameters=parameters_frame(plan, [r.index for r in runs], values),

@@ -11,7 +11,9 @@ else is replaced.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import hashlib
 import typing
 from pathlib import Path
 from typing import Any
@@ -28,10 +30,64 @@ Where = tuple[str, int, int]  # file, line, column (1-based)
 Locations = dict[Key, Where]
 
 
-def load(path: str | Path) -> Scenario:
-    """Load and validate a scenario file; raise ScenarioError on any mistake."""
-    data, locs = _read_with_extends(Path(path), chain=())
-    return _validate(data, locs, str(path))
+def load(
+    path: str | Path,
+    observations: str | Path | None = None,
+    as_of: dt.date | None = None,
+) -> Scenario:
+    """Load and validate a scenario file; raise ScenarioError on any mistake.
+
+    `observations` names a YAML file whose ``observations:`` list is added to the
+    scenario's own; with `as_of`, only observations known by that date are kept, so an
+    analyst can replay what the model would have said then. A ``posterior:`` file is
+    resolved beside the scenario and checked against its recorded SHA-256.
+    """
+    path = Path(path)
+    data, locs = _read_with_extends(path, chain=())
+    if observations is not None:
+        data, locs = _add_observations(data, locs, Path(observations))
+    scenario = _validate(data, locs, str(path))
+    if as_of is not None:
+        kept = [o for o in scenario.observations if o.as_of <= as_of]
+        scenario = scenario.model_copy(update={"observations": kept})
+    if scenario.posterior is not None:
+        scenario = _resolve_posterior(scenario, path, locs)
+    return scenario
+
+
+def _add_observations(data: dict, locs: Locations, path: Path) -> tuple[dict, Locations]:
+    """Append an observations file's list to the scenario's, keeping each line's location."""
+    extra, extra_locs = _read_with_extends(path, chain=())
+    unknown = sorted(set(extra) - {"observations"})
+    if unknown:
+        raise _at(extra_locs, (unknown[0],), "an observations file holds only 'observations:'")
+    items = extra.get("observations")
+    if not isinstance(items, list):
+        raise ScenarioError.single("expected 'observations:' with a list", file=str(path))
+    have = data.get("observations") or []
+    out_locs = dict(locs)
+    out_locs.setdefault(("observations",), extra_locs[("observations",)])
+    for i in range(len(items)):
+        _graft(extra_locs, ("observations", i), ("observations", len(have) + i), out_locs)
+    return {**data, "observations": [*have, *items]}, out_locs
+
+
+def _resolve_posterior(scenario: Scenario, path: Path, locs: Locations) -> Scenario:
+    """Point the posterior at its file beside the scenario, refusing a changed file."""
+    post = scenario.posterior
+    assert post is not None
+    file = (path.parent / post.file).resolve()
+    if not file.is_file():
+        raise _at(locs, ("posterior", "file"), f"no such posterior file: {post.file}")
+    digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    if digest != post.sha256:
+        raise _at(
+            locs,
+            ("posterior", "sha256"),
+            f"{post.file} has changed since the scenario was written "
+            f"(sha256 {digest[:12]}..., expected {post.sha256[:12]}...)",
+        )
+    return scenario.model_copy(update={"posterior": post.model_copy(update={"file": str(file)})})
 
 
 def loads(text: str, name: str = "<string>") -> Scenario:

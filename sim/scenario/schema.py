@@ -160,36 +160,99 @@ class Outcomes(Strict):
     threshold: Annotated[float, Field(gt=0, le=1)] = 0.9
 
 
-Metric = Literal["presence_share", "rung_by", "outcome_by"]
+Metric = Literal[
+    "present_on",
+    "presence_share",
+    "present_every_month",
+    "exercise_in",
+    "rung_by",
+    "delivered_by",
+    "outcome_by",
+]
 OutcomeName = Literal["continuous", "basing", "persistent"]
+Controller = Literal["patron", "client"]
+
+#: The fields each metric needs, besides ``end`` (which every metric has).
+METRIC_NEEDS: dict[str, tuple[str, ...]] = {
+    "present_on": (),
+    "presence_share": ("at_least",),
+    "present_every_month": ("start",),
+    "exercise_in": (),
+    "rung_by": ("rung",),
+    "delivered_by": (),
+    "outcome_by": ("outcome",),
+}
 
 
-class Judgment(Cited):
-    """One of the report's estimative claims, stated in model terms."""
+class Event(Cited):
+    """A dated event in model terms: the one vocabulary of judgments, observations and
+    questions. Days are inclusive; ``start`` defaults to the scenario's first day.
 
-    id: Name
-    claim: str
-    word: str
+    * ``present_on``: foreign forces in the host on the day ``end``;
+    * ``presence_share``: present on at least ``at_least`` of the days ``start``..``end``;
+    * ``present_every_month``: present on some day of every calendar month ``start``..``end``;
+    * ``exercise_in``: an exercise starts in ``start``..``end``;
+    * ``rung_by``: rung ``rung`` (or higher) granted by ``end``; with ``controller``, a
+      concession at that rung or above settled control in that side's favour;
+    * ``delivered_by``: a system (named ``system``, or any) delivered by ``end``, under
+      ``controller``'s command if one is given;
+    * ``outcome_by``: outcome ``outcome`` (continuous, basing, persistent) by ``end``.
+    """
+
     metric: Metric
     start: dt.date | None = None
     end: dt.date
     at_least: Annotated[float, Field(ge=0, le=1)] | None = None
     rung: str | None = None
     outcome: OutcomeName | None = None
+    controller: Controller | None = None
+    system: str | None = None
 
     @model_validator(mode="after")
-    def _fields_for_metric(self) -> Judgment:
+    def _fields_for_metric(self) -> Event:
+        for need in METRIC_NEEDS[self.metric]:
+            if getattr(self, need) is None:
+                raise ValueError(f"metric {self.metric} needs the field '{need}'")
+        return self
+
+
+class Judgment(Event):
+    """One of the report's estimative claims, stated as an event with the report's word."""
+
+    id: Name
+    claim: str
+    word: str
+
+    @model_validator(mode="after")
+    def _normalise_word(self) -> Judgment:
         object.__setattr__(self, "word", normalise_word(self.word))
-        need = {"presence_share": "at_least", "rung_by": "rung", "outcome_by": "outcome"}[
-            self.metric
-        ]
-        if getattr(self, need) is None:
-            raise ValueError(f"metric {self.metric} needs the field '{need}'")
         return self
 
     @property
     def range(self) -> tuple[float, float]:
         return ICD203[self.word]
+
+
+class Observation(Event):
+    """A dated event known to have happened (``value: yes``) or not (``no``) by ``as_of``.
+
+    Observations are data, not beliefs: a run keeps only replicates whose history agrees
+    with every observation, and calibration weighs parameters by how often they agree.
+    """
+
+    id: Name
+    value: bool
+    as_of: dt.date
+    source: str  # type: ignore[assignment]  # an observation must say where it is known from
+
+
+class Posterior(Strict):
+    """Parameter rows drawn jointly (a calibration's output): the file beside the scenario,
+    its SHA-256 (so the scenario's own hash covers it), and the weight column to draw by."""
+
+    file: str
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    weight: str = "draw_weight"
 
 
 class Scenario(Strict):
@@ -201,6 +264,8 @@ class Scenario(Strict):
     injects: list[Inject] = Field(default_factory=list)
     outcomes: Outcomes = Field(default_factory=Outcomes)
     judgments: list[Judgment] = Field(default_factory=list)
+    observations: list[Observation] = Field(default_factory=list)
+    posterior: Posterior | None = None
 
     @property
     def end_date(self) -> dt.date:
@@ -468,13 +533,24 @@ def _check_outcomes(s: Scenario) -> Iterator[Found]:
             f"the window ({s.outcomes.window_days} days) is "
             f"longer than the horizon ({s.n_days} days)",
         )
+    yield from _check_events(s, s.judgments, "judgments")
+    yield from _check_events(s, s.observations, "observations")
+    for i, o in enumerate(s.observations):
+        if o.as_of < s.metadata.start_date:
+            yield (
+                ("observations", i, "as_of"),
+                f"as_of {o.as_of} is before the scenario starts ({s.metadata.start_date})",
+            )
+
+
+def _check_events(s: Scenario, events: list, key: str) -> Iterator[Found]:
     rungs = [r.name for r in s.ladder]
-    yield from _check_unique(s.judgments, "id", ("judgments",))
-    for i, j in enumerate(s.judgments):
-        at: Path = ("judgments", i)
-        yield from _in_horizon(s, j.end, (*at, "end"), "judgment end")
+    yield from _check_unique(events, "id", (key,))
+    for i, j in enumerate(events):
+        at: Path = (key, i)
+        yield from _in_horizon(s, j.end, (*at, "end"), "event end")
         if j.start is not None:
-            yield from _in_horizon(s, j.start, (*at, "start"), "judgment start")
+            yield from _in_horizon(s, j.start, (*at, "start"), "event start")
             if j.start > j.end:
                 yield ((*at, "start"), f"start {j.start} is after end {j.end}")
         if j.rung is not None and j.rung not in rungs:

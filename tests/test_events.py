@@ -1,0 +1,104 @@
+"""The event vocabulary, checked on hand-built ledgers with answers worked out by hand.
+
+The toy calendar starts on 2020-09-16; day d is 2020-09-16 + d.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import yaml
+
+from sim.engine import outcomes as oc
+from sim.engine.events import Facts, holds, month_spans
+from sim.engine.ledger import Concession, Ledger, System
+from sim.engine.plan import Plan
+from sim.scenario.loader import loads
+from sim.scenario.schema import Event
+from tests.conftest import MINIMAL
+
+PLAN = Plan(loads(yaml.safe_dump(MINIMAL)))
+START = dt.date(2020, 9, 16)
+
+
+def day(d: int) -> str:
+    return (START + dt.timedelta(days=d)).isoformat()
+
+
+def facts(ledger: Ledger) -> Facts:
+    present = oc.daily_presence(ledger, "client")
+    return Facts(ledger, present, {"continuous": None, "basing": 120, "persistent": 120})
+
+
+def ev(**fields) -> Event:
+    return Event.model_validate(fields)
+
+
+@pytest.fixture
+def ledger() -> Ledger:
+    """Forces in the client on days 10-19 and 50-69; an exercise starting on day 10; rung 1
+    on day 5 (no control settled) and rung 2 on day 40 under patron control; a system
+    delivered on day 60 under client control."""
+    led = Ledger(PLAN.n_days)
+    led.leave(led.arrive("patron", "client", "a", 10), 20)
+    led.leave(led.arrive("patron", "client", "b", 50), 70)
+    led.exercise("patron", "client", 10)
+    led.concessions += [
+        Concession(5, "patron", "client", 1, None),
+        Concession(40, "patron", "client", 2, "patron"),
+    ]
+    led.systems.append(System("patron", "client", "S-400", 60, "client"))
+    return led
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"metric": "present_on", "end": day(10)}, True),
+        ({"metric": "present_on", "end": day(20)}, False),  # stays are half-open
+        ({"metric": "presence_share", "start": day(0), "end": day(19), "at_least": 0.5}, True),
+        ({"metric": "presence_share", "start": day(0), "end": day(20), "at_least": 0.5}, False),
+        ({"metric": "exercise_in", "start": day(0), "end": day(10)}, True),
+        ({"metric": "exercise_in", "start": day(11), "end": day(100)}, False),
+        ({"metric": "rung_by", "rung": "more_exercises", "end": day(5)}, True),
+        ({"metric": "rung_by", "rung": "more_exercises", "end": day(4)}, False),
+        ({"metric": "rung_by", "rung": "basing", "end": day(39)}, False),
+        ({"metric": "rung_by", "rung": "basing", "end": day(40), "controller": "patron"}, True),
+        ({"metric": "rung_by", "rung": "basing", "end": day(40), "controller": "client"}, False),
+        # rung 1 settled no control; only the patron-controlled rung 2 counts for rung 1 too
+        (
+            {"metric": "rung_by", "rung": "more_exercises", "end": day(39), "controller": "patron"},
+            False,
+        ),
+        ({"metric": "delivered_by", "end": day(60)}, True),
+        ({"metric": "delivered_by", "end": day(59)}, False),
+        ({"metric": "delivered_by", "end": day(90), "controller": "patron"}, False),
+        (
+            {"metric": "delivered_by", "end": day(90), "system": "S-400", "controller": "client"},
+            True,
+        ),
+        ({"metric": "outcome_by", "outcome": "basing", "end": day(120)}, True),
+        ({"metric": "outcome_by", "outcome": "basing", "end": day(119)}, False),
+        ({"metric": "outcome_by", "outcome": "continuous", "end": day(300)}, False),
+    ],
+)
+def test_each_metric_on_a_hand_built_ledger(ledger, fields, expected):
+    assert holds(PLAN, ev(**fields), facts(ledger)) is expected
+
+
+def test_present_every_month_needs_a_day_in_each_calendar_month(ledger):
+    # Sep 16-30: days 10-14 present; Oct: days 15-19 (Oct 1-5); Nov: days 50-69 (Nov 5-24).
+    every = {"metric": "present_every_month", "start": "2020-09-16"}
+    assert holds(PLAN, ev(**every, end="2020-11-30"), facts(ledger)) is True
+    assert holds(PLAN, ev(**every, end="2020-12-01"), facts(ledger)) is False  # not in Dec
+
+
+def test_month_spans_clip_to_the_window():
+    spans = month_spans(PLAN, dt.date(2020, 9, 20), dt.date(2020, 11, 3))
+    assert spans == [(4, 14), (15, 45), (46, 48)]
+
+
+def test_a_metric_without_its_field_is_refused():
+    with pytest.raises(ValueError, match="needs the field 'rung'"):
+        ev(metric="rung_by", end=day(3))

@@ -1,0 +1,86 @@
+"""Observations condition a run: kept replicates agree with every one; bad files are named."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sim.present.cli import main
+from tests.conftest import MINIMAL, write_yaml
+
+GRANTED = {"metric": "rung_by", "rung": "more_exercises", "end": "2020-10-02"}
+
+
+def observations_file(tmp_path: Path, items: list[dict]) -> Path:
+    path = tmp_path / "observed.yaml"
+    path.write_text(yaml.safe_dump({"observations": items}, sort_keys=False))
+    return path
+
+
+def run(tmp_path: Path, *extra: str, name: str = "r") -> tuple[int, Path]:
+    scenario = write_yaml(tmp_path, MINIMAL)
+    out = tmp_path / name
+    code = main(["run", str(scenario), "-n", "400", "--workers", "1", "--out", str(out), *extra])
+    return code, out
+
+
+def test_a_run_keeps_only_histories_that_agree_and_says_how_many(tmp_path, capsys):
+    obs = observations_file(
+        tmp_path,
+        [{"id": "granted", "value": True, "as_of": "2020-10-02", "source": "t", **GRANTED}],
+    )
+    code, out = run(tmp_path, "--observations", str(obs))
+    assert code == 0
+    text = capsys.readouterr().out
+    summary = json.loads((out / "summary.json").read_text())
+    kept = summary["kept"]
+    assert f"kept {kept['k']} of 400 replicates" in text
+    assert 0 < kept["k"] < 400 and summary["replicates"] == kept["k"]
+    # every kept history reached the rung by the observation's date
+    assert summary["highest_rung"]["status_quo"] == 0.0
+
+
+def test_as_of_before_an_observation_leaves_the_run_unconditioned(tmp_path, capsys):
+    obs = observations_file(
+        tmp_path,
+        [{"id": "granted", "value": True, "as_of": "2020-10-02", "source": "t", **GRANTED}],
+    )
+    code, out = run(tmp_path, "--observations", str(obs), "--as-of", "2020-10-01")
+    assert code == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert "kept" not in summary and summary["replicates"] == 400
+
+
+def test_an_observation_no_history_agrees_with_says_so_without_a_traceback(tmp_path, capsys):
+    never = {"metric": "rung_by", "rung": "basing", "end": "2020-09-17"}
+    obs = observations_file(
+        tmp_path, [{"id": "based", "value": True, "as_of": "2020-09-17", "source": "t", **never}]
+    )
+    code, out = run(tmp_path, "--observations", str(obs))
+    assert code == 0
+    assert "no replicate's history agrees with every observation" in capsys.readouterr().out
+    for command in (["plot", str(out)], ["report", str(out)]):
+        assert main(command) in (0, 2)
+        assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ({"value": "maybe"}, "observations[0].value"),
+        ({"as_of": "2019-01-01"}, "before the scenario starts"),
+        ({"rung": "bases"}, "unknown rung 'bases'"),
+        ({"source": None}, "observations[0].source"),
+    ],
+)
+def test_a_bad_observations_file_is_named_with_its_line(tmp_path, capsys, item, message):
+    good = {"id": "granted", "value": True, "as_of": "2020-10-02", "source": "t", **GRANTED}
+    obs = observations_file(tmp_path, [{**good, **item}])
+    code, out = run(tmp_path, "--observations", str(obs))
+    assert code == 2
+    err = capsys.readouterr().err
+    assert message in err and "observed.yaml:" in err
+    assert not out.exists()
