@@ -7,6 +7,7 @@ clear message and exit with status 2; ``--debug`` shows the traceback instead.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -42,6 +43,16 @@ def _positive(kind: str, upper: int) -> Callable[[str], int]:
     return parse
 
 
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, found {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number; found {text}")
+    return value
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -50,6 +61,13 @@ def _seed(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"a seed cannot be negative; found {value}")
     return value
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, found {text!r}") from None
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -125,7 +143,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.scenario.loader import load
 
     path = Path(args.scenario)
-    scenario = load(path)
+    scenario = load(path, args.observations, args.as_of)
     executor = _executor(args)
     store = _open_store(args, path, scenario)
     todo = sum(b - a for _, a, b in store.pending())
@@ -168,6 +186,55 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"({m['replicates_per_second']:.0f}/s, {args.workers} worker(s), seed {m['seed']})"
     )
     print(f"results: {store.path}")
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from sim.analysis.calibrate import Settings, calibrate
+    from sim.analysis.diagnostics import format_calibration
+    from sim.present.plots import save
+    from sim.present.plots_calibration import calibration_figures
+    from sim.runs.store import default_out
+
+    path = Path(args.scenario)
+    out = Path(args.resume or args.out or default_out(path.with_name(f"{path.stem}-calibration")))
+    settings = Settings(
+        waves=args.waves,
+        replicates=args.replicates,
+        cutoff=args.cutoff,
+        posterior_rows=args.posterior_rows,
+        check_replicates=args.check_replicates,
+        seed=args.seed,
+        free=tuple(args.free) if args.free else None,
+        as_of=args.as_of.isoformat() if args.as_of else None,
+        observations=args.observations,
+    )
+    bars: list[Callable[[], None]] = []
+
+    def progress(name: str, todo: int) -> Callable[[int], None] | None:
+        print(f"{name}: {todo:,} replicates to run", file=sys.stderr)
+        update, close = _progress_bar(todo)
+        bars.append(close)
+        return update
+
+    executor = _executor(args)
+    try:
+        report = calibrate(path, out, settings, executor, progress, resume=bool(args.resume))
+    except KeyboardInterrupt:
+        print(
+            f"interrupted; finished waves are kept. Resume with:\n  wargame calibrate {path} "
+            f"--resume {out} (and the same options)",
+            file=sys.stderr,
+        )
+        return 130
+    finally:
+        for close in bars:
+            close()
+        executor.close()
+    figures = save(calibration_figures(out), out / "figures")
+    print(format_calibration(report))
+    print(f"\nresults: {out}  (calibrated scenario: {out / 'calibrated.yaml'})")
+    print(f"figures: {', '.join(f.name for f in figures)}")
     return 0
 
 
@@ -433,6 +500,20 @@ def _add_executor_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_observation_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--observations",
+        metavar="FILE",
+        help="a YAML file of observations (dated facts) added to the scenario's own",
+    )
+    p.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="DATE",
+        help="use only observations known by this date (replay what the model said then)",
+    )
+
+
 def _executor(args: argparse.Namespace) -> Executor:
     from sim.runs.executor import Executor
 
@@ -472,7 +553,50 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep outcomes and parameters only (no trajectories or events)",
     )
+    _add_observation_options(run)
     run.set_defaults(func=cmd_run)
+
+    cal = sub.add_parser(
+        "calibrate", help="move parameter beliefs to where the judgments and observations hold"
+    )
+    cal.add_argument("scenario", help="scenario YAML file (with judgments or observations)")
+    cal.add_argument(
+        "--free",
+        nargs="+",
+        metavar="PATH",
+        help="calibrate only these parameters (default: every one with a distribution)",
+    )
+    _add_observation_options(cal)
+    cal.add_argument("--waves", type=_positive("waves", 20), default=3, help="default 3")
+    cal.add_argument(
+        "-n",
+        "--replicates",
+        type=_positive("replicates", 10_000_000),
+        default=10_000,
+        help="simulator replicates per wave (default 10,000)",
+    )
+    cal.add_argument(
+        "--cutoff",
+        type=_positive_float,
+        default=3.0,
+        help="implausibility cut-off in standard deviations (default 3)",
+    )
+    cal.add_argument(
+        "--posterior-rows",
+        type=_positive("posterior rows", 10_000_000),
+        default=20_000,
+        help="rows kept in posterior.parquet (default 20,000)",
+    )
+    cal.add_argument(
+        "--check-replicates",
+        type=_positive("check replicates", 10_000_000),
+        help="replicates of the check run (default: the scenario's)",
+    )
+    cal.add_argument("--seed", type=_seed, help="root seed (default: the scenario's)")
+    _add_executor_options(cal)
+    cal.add_argument("--out", help="output folder (default: results/<scenario>-calibration-<time>)")
+    cal.add_argument("--resume", metavar="DIR", help="finish an interrupted calibration in DIR")
+    cal.set_defaults(func=cmd_calibrate)
 
     val = sub.add_parser("validate", help="check scenario files without running them")
     val.add_argument("scenarios", nargs="+", help="scenario YAML files")

@@ -1,0 +1,479 @@
+"""Calibration: move beliefs about parameters to where the report's judgments hold and the
+observations agree, by history matching with emulators in waves.
+
+The method (Vernon, Goldstein & Bower 2010; Andrianakis et al. 2015), adapted to targets
+that are probabilities:
+
+1. **Wave k** runs ``replicates`` simulator replicates at parameter rows drawn from the
+   prior and kept only where every earlier wave's emulators find each target plausible.
+   Each wave is an ordinary run folder under ``waves/`` (same executors, seeds, progress,
+   resume as ``wargame run``); its rows are a fixed design (:class:`sim.engine.rows.Rows`).
+2. For each judgment an :class:`~sim.analysis.emulator.Emulator` learns P(event | θ) from
+   the wave's yes/no outcomes, with its Monte Carlo and structural error.
+3. A row θ is **implausible** for a judgment when its emulated log-odds lie more than
+   ``cutoff`` standard deviations outside the judgment's ICD 203 range (a range, not a
+   point): I(θ) = max(0, logit(low) − η, η − logit(high)) / s. The cut-off 3 is the
+   convention (Pukelsheim's three-sigma rule).
+4. The **posterior** is the prior restricted to the rows no wave rules out, each weighted
+   (``draw_weight``) by the probability, under the last wave's emulators, that its event
+   probabilities lie in their ranges: the emulator's error softens the region's edges
+   instead of widening them, and the weight tends to the region's indicator as the
+   error shrinks. Observations are data: a calibrated run keeps only replicates whose
+   history agrees with them, which is exactly Bayes' rule for the paths and the
+   parameters together. ``weight`` in the posterior file multiplies in the emulated
+   probability that a row's history agrees with every observation, so it shows the
+   parameter posterior given judgments *and* observations.
+5. A **check run** of the calibrated scenario reports every target and headline outcome
+   with its Monte Carlo interval: the emulators choose the rows; the simulator, not the
+   emulator, says how well the result meets the targets.
+
+The dynamics never change: only which parameter rows are drawn. When the targets cannot
+all hold together, the largest set that can is kept and the others are named as dropped,
+with the pairs that conflict.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import yaml
+from scipy import special
+
+from sim.analysis.emulator import Emulator, features, logit
+from sim.engine.draws import Entry, parameter_table
+from sim.engine.plan import Plan
+from sim.engine.rows import Rows
+from sim.maths.stats import wilson
+from sim.runs.executor import Executor
+from sim.runs.runner import default_chunk, run_to_store
+from sim.runs.store import (
+    RunStore,
+    check_new,
+    now,
+    read_manifest,
+    sha256,
+    write_bytes_atomic,
+    write_json_atomic,
+    write_parquet_atomic,
+)
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import load
+
+#: Spawn-key prefix of calibration's own random streams (replicates use 1-tuples).
+STREAM = 0xCA11B
+BATCH = 50_000  # candidate rows screened at a time
+Progress = Callable[[str, int], Callable[[int], None] | None]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a calibration runs. Part of its manifest: a resume must use the same."""
+
+    waves: int = 3
+    replicates: int = 10_000  # per wave
+    cutoff: float = 3.0
+    posterior_rows: int = 20_000
+    max_candidates: int = 4_000_000  # prior rows screened for the posterior at most
+    check_replicates: int | None = None  # default: the scenario's monte_carlo.replicates
+    seed: int | None = None  # default: the scenario's
+    free: tuple[str, ...] | None = None  # default: every parameter with a distribution
+    as_of: str | None = None
+    observations: str | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """A judgment to meet: its event's probability must lie in [low, high]."""
+
+    id: str
+    low: float
+    high: float
+    word: str
+    claim: str
+    source: str | None
+
+    @property
+    def column(self) -> str:
+        return f"judgment.{self.id}"
+
+
+@dataclass
+class Wave:
+    """One wave's emulators (by target id), and of agreement with every observation."""
+
+    index: int
+    rows: int
+    emulators: dict[str, Emulator] = field(default_factory=dict)
+    agreement: Emulator | None = None
+
+
+# ------------------------------------------------------------------------------ the steps
+
+
+def free_entries(table: list[Entry], free: tuple[str, ...] | None) -> list[Entry]:
+    """The parameters calibration may move: those named, or every one with a distribution."""
+    uncertain = [e for e in table if not e.spec.is_fixed]
+    if free is None:
+        return uncertain
+    by_path = {e.path: e for e in table}
+    out = []
+    for path in free:
+        if path not in by_path:
+            import difflib
+
+            near = difflib.get_close_matches(path, list(by_path), n=1)
+            hint = f"; did you mean '{near[0]}'?" if near else ""
+            raise ScenarioError.single(f"no parameter '{path}'{hint}", field="--free")
+        if by_path[path].spec.is_fixed:
+            raise ScenarioError.single(
+                f"'{path}' is a fixed value, not a distribution; there is no belief to move",
+                field="--free",
+            )
+        out.append(by_path[path])
+    return out
+
+
+def implausibility(emulator: Emulator, target: Target, x: np.ndarray) -> np.ndarray:
+    """How many standard deviations the emulated log-odds lie outside the target range,
+    at rows given as emulator :func:`~sim.analysis.emulator.features`."""
+    mean, sd = emulator.log_odds_of(x)
+    gap = np.maximum(0.0, np.maximum(logit(target.low) - mean, mean - logit(target.high)))
+    return gap / sd
+
+
+def plausible(waves: list[Wave], targets: list[Target], u: np.ndarray, cutoff: float) -> np.ndarray:
+    """(rows, targets) booleans: no wave rules the row out for that target."""
+    x = features(u)
+    ok = np.ones((len(u), len(targets)), dtype=bool)
+    for wave in waves:
+        for j, t in enumerate(targets):
+            if t.id in wave.emulators:
+                ok[:, j] &= implausibility(wave.emulators[t.id], t, x) <= cutoff
+    return ok
+
+
+def plausible_for_all(
+    waves: list[Wave], targets: list[Target], u: np.ndarray, cutoff: float
+) -> np.ndarray:
+    """Rows no wave rules out for any target (each check only on the rows still in)."""
+    x = features(u)
+    alive = np.arange(len(u))
+    for wave in waves:
+        for t in targets:
+            if t.id in wave.emulators and alive.size:
+                keep = implausibility(wave.emulators[t.id], t, x[alive]) <= cutoff
+                alive = alive[keep]
+    out = np.zeros(len(u), dtype=bool)
+    out[alive] = True
+    return out
+
+
+def closest_set(ok: np.ndarray, targets: list[Target]) -> tuple[list[int], list[tuple[str, str]]]:
+    """The largest set of targets some screened row meets together (ties: the larger
+    share of rows), and the pairs of targets no row meets together."""
+    conflicts = [
+        (targets[a].id, targets[b].id)
+        for a, b in itertools.combinations(range(len(targets)), 2)
+        if ok[:, a].any() and ok[:, b].any() and not (ok[:, a] & ok[:, b]).any()
+    ]
+    n = len(targets)
+    for size in range(n, 0, -1):
+        best = max(
+            itertools.combinations(range(n), size),
+            key=lambda s: int(np.all(ok[:, list(s)], axis=1).sum()),
+        )
+        if np.all(ok[:, list(best)], axis=1).any():
+            return list(best), conflicts
+    return [], conflicts
+
+
+def candidates(seed: int, key: int, d: int, batch: int) -> np.ndarray:
+    """Batch `batch` of prior rows as quantiles in [0, 1]^d, from calibration's own stream."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(STREAM, key, batch)))
+    return rng.random((BATCH, d))
+
+
+# ------------------------------------------------------------------------------ the driver
+
+
+class Calibration:
+    """A calibration folder being built (or resumed)."""
+
+    def __init__(
+        self,
+        scenario_file: Path,
+        out: Path,
+        settings: Settings,
+        workers: int | Executor = 1,
+        progress: Progress | None = None,
+        resume: bool = False,
+    ):
+        self.file = scenario_file
+        self.out = out
+        self.workers = workers
+        self.progress = progress
+        as_of = None if settings.as_of is None else pd.Timestamp(settings.as_of).date()
+        self.scenario = load(scenario_file, settings.observations, as_of)
+        if self.scenario.posterior is not None:
+            raise ScenarioError.single(
+                "this scenario is already calibrated (it has a posterior); calibrate the "
+                "scenario it extends, with every target and observation you want",
+                file=str(scenario_file),
+            )
+        s = self.scenario
+        self.seed = s.monte_carlo.seed if settings.seed is None else settings.seed
+        self.settings = settings
+        self.table = parameter_table(s)
+        self.free = free_entries(self.table, settings.free)
+        self.paths = [e.path for e in self.free]
+        self.targets = [Target(j.id, *j.range, j.word, j.claim, j.source) for j in s.judgments]
+        self.active = list(range(len(self.targets)))
+        self.conflicts: list[tuple[str, str]] = []
+        self.waves: list[Wave] = []
+        self.edge_sd: dict[str, float] = {}  # the last emulator's log-odds s.d. on the posterior
+        self.wave_outcomes: list[pd.DataFrame] = []
+        self._open(resume)
+
+    # ---------------------------------------------------------------- the folder
+
+    def _manifest(self) -> dict[str, Any]:
+        return {
+            "kind": "calibration",
+            "scenario_file": str(self.file),
+            "scenario_sha256": sha256(self.file),
+            "scenario": self.scenario.model_dump(mode="json"),
+            "settings": {**asdict(self.settings), "seed": self.seed},
+        }
+
+    def _open(self, resume: bool) -> None:
+        expected = self._manifest()
+        if resume:
+            m = read_manifest(self.out, "calibration")
+            if m.get("status") == "complete":
+                raise ScenarioError.single(
+                    "this calibration is already complete", file=str(self.out)
+                )
+            for key in ("scenario_sha256", "scenario", "settings"):
+                if m.get(key) != expected[key]:
+                    raise ScenarioError.single(
+                        f"the {key.replace('_', ' ')} differs from the calibration being "
+                        "resumed; resume with the same scenario and options",
+                        file=str(self.out),
+                    )
+            self.manifest = m
+        else:
+            check_new(self.out)
+            self.out.mkdir(parents=True, exist_ok=True)
+            self.manifest = {**expected, "status": "running", "started": now()}
+        self.manifest["status"] = "running"
+        (self.out / "waves").mkdir(exist_ok=True)
+        write_json_atomic(self.out / "manifest.json", self.manifest)
+
+    def _mark(self, status: str, reason: str = "") -> None:
+        self.manifest["status"] = status
+        if reason:
+            self.manifest["reason"] = reason
+        write_json_atomic(self.out / "manifest.json", self.manifest)
+
+    # ---------------------------------------------------------------- running
+
+    def _run(self, name: str, plan: Plan, scenario_file: Path, n: int, seed: int) -> Path:
+        """A run folder under the calibration, through the same runner as ``wargame run``
+        (resumed if a previous attempt left it unfinished)."""
+        path = self.out / name
+        if (path / "manifest.json").exists():
+            store = RunStore.open(path)
+            if store.complete:
+                return path
+            store = RunStore.resume(path, scenario_file)
+        else:
+            store = RunStore.create(
+                path,
+                scenario_file=scenario_file,
+                scenario=plan.scenario,
+                seed=seed,
+                replicates=n,
+                chunk_size=default_chunk(n),
+                detail=False,
+            )
+        todo = sum(b - a for _, a, b in store.pending())
+        update = self.progress(name, todo) if self.progress else None
+        run_to_store(store, plan, workers=self.workers, progress=update)
+        return path
+
+    def _wave_seed(self, k: int) -> int:
+        return int(np.random.SeedSequence(self.seed, spawn_key=(STREAM, k)).generate_state(1)[0])
+
+    def _design(self, k: int) -> np.ndarray:
+        """Wave k's rows: prior rows no earlier wave rules out, in a fixed order."""
+        want, rows, batch = self.settings.replicates, [], 0
+        targets = [self.targets[j] for j in self.active]
+        screened = 0
+        while sum(len(r) for r in rows) < want and screened < self.settings.max_candidates:
+            u = candidates(self.seed, k, len(self.paths), batch)
+            screened += len(u)
+            rows.append(u[plausible_for_all(self.waves, targets, u, self.settings.cutoff)])
+            batch += 1
+        return np.concatenate(rows)[:want] if rows else np.empty((0, len(self.paths)))
+
+    def _values(self, u: np.ndarray) -> np.ndarray:
+        return np.column_stack([e.spec.ppf(u[:, i]) for i, e in enumerate(self.free)])
+
+    def run_wave(self, k: int) -> None:
+        """Simulate wave k at its design and fit its emulators."""
+        design_file = self.out / "waves" / f"{k}-design.parquet"
+        if design_file.exists():
+            u = pq.read_table(design_file).to_pandas().to_numpy(dtype=float)
+        else:
+            u = self._design(k)
+            write_parquet_atomic(design_file, pd.DataFrame(u, columns=self.paths))
+        if len(u) == 0:
+            return
+        plan = Plan(self.scenario, rows=Rows.design(self.paths, self._values(u)))
+        folder = self._run(f"waves/{k}", plan, self.file, len(u), self._wave_seed(k))
+        outcomes = pd.read_parquet(folder / "outcomes.parquet").sort_values("replicate")
+        wave = Wave(k, len(u))
+        for j in self.active:
+            t = self.targets[j]
+            wave.emulators[t.id] = Emulator.fit(u, outcomes[t.column].to_numpy(dtype=bool))
+        if "consistent" in outcomes:
+            wave.agreement = Emulator.fit(u, outcomes["consistent"].to_numpy(dtype=bool))
+        self.waves.append(wave)
+        self.wave_outcomes.append(outcomes)
+        self._settle_targets(k)
+
+    def _settle_targets(self, k: int) -> None:
+        """After a wave: if the active targets cannot hold together, keep the closest set."""
+        if not self.active:
+            return
+        u = candidates(self.seed, 10_000 + k, len(self.paths), 0)
+        targets = [self.targets[j] for j in self.active]
+        ok = plausible(self.waves, targets, u, self.settings.cutoff)
+        if ok.all(axis=1).any():
+            return
+        keep, conflicts = closest_set(ok, targets)
+        self.conflicts += [c for c in conflicts if c not in self.conflicts]
+        self.active = [self.active[i] for i in keep]
+
+    def posterior(self) -> tuple[pd.DataFrame, dict[str, Any]]:
+        """Screen prior rows through every wave; the survivors are the posterior."""
+        targets = [self.targets[j] for j in self.active]
+        kept, screened, batch = [], 0, 0
+        while sum(len(x) for x in kept) < self.settings.posterior_rows and (
+            screened < self.settings.max_candidates
+        ):
+            u = candidates(self.seed, 20_000, len(self.paths), batch)
+            ok = plausible_for_all(self.waves, targets, u, self.settings.cutoff)
+            screened, batch = screened + len(u), batch + 1
+            kept.append(u[ok])
+        u = np.concatenate(kept)[: self.settings.posterior_rows]
+        accepted = int(sum(len(x) for x in kept))
+        frame = pd.DataFrame(self._values(u), columns=self.paths)
+        frame["draw_weight"] = self.judgment_weight(u, targets)
+        agreement = self.waves[-1].agreement if self.waves else None
+        frame["weight"] = frame["draw_weight"] * (
+            agreement.probability(u) if agreement is not None and len(u) else 1.0
+        )
+        share = {"k": accepted, "n": screened, "p": accepted / max(screened, 1)}
+        share["low"], share["high"] = wilson(accepted, screened)
+        return frame, share
+
+    def judgment_weight(self, u: np.ndarray, targets: list[Target]) -> np.ndarray:
+        """The probability, under the latest emulator of each target, that the event's
+        true probability at each row lies in the target's range (multiplied over targets).
+
+        The cut-off screens rows out; this weighs the rows left by how sure the emulator is
+        that they meet the targets, so the posterior's edges are neither sharper nor wider
+        than the emulator's knowledge allows, and it tends to the indicator of the targets'
+        region as the emulators' error shrinks.
+        """
+        w, x = np.ones(len(u)), features(u)
+        for t in targets:
+            emulator = next(w.emulators[t.id] for w in reversed(self.waves) if t.id in w.emulators)
+            mean, sd = emulator.log_odds_of(x)
+            self.edge_sd[t.id] = float(np.median(sd)) if len(sd) else math.nan
+            w *= special.ndtr((logit(t.high) - mean) / sd) - special.ndtr(
+                (logit(t.low) - mean) / sd
+            )
+        return w
+
+    # ---------------------------------------------------------------- writing
+
+    def write_calibrated(self, frame: pd.DataFrame) -> Path:
+        """posterior.parquet and calibrated.yaml, a scenario that extends the original."""
+        post = self.out / "posterior.parquet"
+        write_parquet_atomic(post, frame)
+        doc: dict[str, Any] = {
+            "extends": os.path.relpath(self.file.resolve(), self.out.resolve()),
+            "metadata": {"name": f"{self.scenario.metadata.name} (calibrated)"},
+            "posterior": {"file": post.name, "sha256": sha256(post), "weight": "draw_weight"},
+        }
+        if self.scenario.observations or self.settings.as_of or self.settings.observations:
+            doc["observations"] = [
+                o.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+                | {"value": o.value, "metric": o.metric}
+                for o in self.scenario.observations
+            ]
+        head = (
+            f"# Calibrated by `wargame calibrate` on {now()} from {self.file.name}.\n"
+            "# Its freed parameters are drawn jointly from posterior.parquet (by draw_weight);\n"
+            "# see calibration.json for the diagnostics. Do not edit the posterior file: its\n"
+            "# SHA-256 below is checked on every load.\n"
+        )
+        path = self.out / "calibrated.yaml"
+        write_bytes_atomic(path, (head + yaml.safe_dump(doc, sort_keys=False)).encode())
+        return path
+
+
+# ------------------------------------------------------------------------------ API
+
+
+def calibrate(
+    scenario_file: str | Path,
+    out: str | Path,
+    settings: Settings = Settings(),
+    workers: int | Executor = 1,
+    progress: Progress | None = None,
+    resume: bool = False,
+) -> dict[str, Any]:
+    """Calibrate a scenario into folder `out`; returns the diagnostics (calibration.json).
+
+    Interrupted, it leaves every finished wave in place; calling again with
+    ``resume=True`` and the same arguments finishes it with the same result.
+    """
+    t0 = time.perf_counter()
+    cal = Calibration(Path(scenario_file), Path(out), settings, workers, progress, resume)
+    try:
+        for k in range(1, settings.waves + 1):
+            cal.run_wave(k)
+        frame, share = cal.posterior()
+        if frame.empty:
+            raise ScenarioError.single(
+                "no prior row meets the targets kept; nothing to calibrate to "
+                f"(screened {share['n']:,} rows)",
+                file=str(scenario_file),
+            )
+        calibrated = cal.write_calibrated(frame)
+        n_check = settings.check_replicates or cal.scenario.monte_carlo.replicates
+        check_plan = Plan(load(calibrated))
+        check = cal._run("check", check_plan, calibrated, n_check, cal.seed)
+    except BaseException as e:
+        cal._mark("incomplete", f"{type(e).__name__}: {e}")
+        raise
+    from sim.analysis.diagnostics import diagnostics
+
+    report = diagnostics(cal, frame, share, check, time.perf_counter() - t0)
+    write_json_atomic(cal.out / "calibration.json", report)
+    cal.manifest["finished"] = now()
+    cal._mark("complete")
+    return report

@@ -1,0 +1,277 @@
+"""What an analyst reads after a calibration (``calibration.json``).
+
+Targets before (the prior wave, as ``wargame run`` would print it) and after (the check
+run of the calibrated scenario), each with its Wilson interval and ICD 203 word; each
+freed parameter's prior and posterior with the shift in prior standard deviations, cited
+and assumed apart; the share of the prior consistent with the targets; the effective
+sample size; conflicts and dropped targets; the headline outcomes before and after; and
+each emulator's held-out fit.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from sim.runs.store import read_manifest
+from sim.runs.summary import OUTCOMES, proportion
+from sim.scenario.errors import ScenarioError
+from sim.scenario.params import word_for
+
+if TYPE_CHECKING:
+    from sim.analysis.calibrate import Calibration
+
+
+def ess(weights: np.ndarray) -> float:
+    """Kish's effective sample size of weighted rows."""
+    w = np.asarray(weights, dtype=float)
+    return float(w.sum() ** 2 / (w**2).sum()) if w.size and w.sum() > 0 else 0.0
+
+
+def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
+    order = np.argsort(x, kind="stable")
+    cum = np.cumsum(w[order]) / w.sum()
+    return float(x[order][min(np.searchsorted(cum, q), len(x) - 1)])
+
+
+def describe(x: np.ndarray, w: np.ndarray) -> dict[str, float]:
+    """Mean, standard deviation and 90 % interval of weighted values."""
+    mean = float(np.average(x, weights=w))
+    sd = math.sqrt(float(np.average((x - mean) ** 2, weights=w)))
+    return {
+        "mean": mean,
+        "sd": sd,
+        "q05": weighted_quantile(x, w, 0.05),
+        "q95": weighted_quantile(x, w, 0.95),
+    }
+
+
+def _verdict(p: float, low: float, high: float) -> str:
+    return "in range" if low <= p <= high else ("below range" if p < low else "above range")
+
+
+def _kept(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """The replicates a run keeps: those consistent with every observation."""
+    if "consistent" in outcomes:
+        return outcomes[outcomes["consistent"].to_numpy(dtype=bool)]
+    return outcomes
+
+
+def parameters(cal: Calibration, frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Prior and posterior of every freed parameter, sorted by how far it moved."""
+    prior_u = np.random.default_rng(np.random.SeedSequence(cal.seed, spawn_key=(0xD1A6,)))
+    u = prior_u.random((20_000, len(cal.free)))
+    ones = np.ones(len(u))
+    w = frame["weight"].to_numpy(dtype=float)
+    out = []
+    for i, e in enumerate(cal.free):
+        prior = describe(e.spec.ppf(u[:, i]), ones)
+        post = describe(frame[e.path].to_numpy(dtype=float), w)
+        shift = (post["mean"] - prior["mean"]) / prior["sd"] if prior["sd"] > 0 else 0.0
+        out.append(
+            {
+                "path": e.path,
+                "status": e.status,
+                "prior": prior,
+                "posterior": post,
+                "shift_sd": shift,
+            }
+        )
+    return sorted(out, key=lambda r: -abs(r["shift_sd"]))
+
+
+def diagnostics(
+    cal: Calibration, frame: pd.DataFrame, share: dict[str, float], check: Path, seconds: float
+) -> dict[str, Any]:
+    before = _kept(cal.wave_outcomes[0]) if cal.wave_outcomes else pd.DataFrame()
+    after_summary = json.loads((check / "summary.json").read_text())
+    after_j = {j["id"]: j for j in after_summary["judgments"]}
+    active = {cal.targets[j].id for j in cal.active}
+    targets = []
+    for t in cal.targets:
+        b = proportion(int(before[t.column].sum()), len(before))
+        a = {k: after_j[t.id][k] for k in ("p", "low", "high", "k", "n")}
+        targets.append(
+            {
+                "id": t.id,
+                "claim": t.claim,
+                "source": t.source,
+                "word": t.word,
+                "range": [t.low, t.high],
+                "kept": t.id in active,
+                "emulator_sd_log_odds": cal.edge_sd.get(t.id),
+                "before": {
+                    **b,
+                    "verdict": _verdict(b["p"], t.low, t.high),
+                    "word": word_for(b["p"]),
+                },
+                "after": {
+                    **a,
+                    "verdict": _verdict(a["p"], t.low, t.high),
+                    "word": word_for(a["p"]),
+                },
+            }
+        )
+    outcomes = {
+        name: {
+            "before": proportion(int(before[name].sum()), len(before)),
+            "after": after_summary["outcomes"][name],
+        }
+        for name in OUTCOMES
+    }
+    replicates = [int(w.rows) for w in cal.waves]
+    return {
+        "scenario": cal.scenario.metadata.name,
+        "scenario_file": str(cal.file),
+        "method": (
+            f"history matching in {len(cal.waves)} wave(s): spline-logistic emulators of each "
+            f"judgment's probability, implausibility cut-off {cal.settings.cutoff}"
+        ),
+        "settings": cal.manifest["settings"],
+        "freed": len(cal.paths),
+        "replicates": {
+            "waves": replicates,
+            "check": after_summary.get("drawn", after_summary["replicates"]),
+            "total": sum(replicates) + after_summary.get("drawn", after_summary["replicates"]),
+        },
+        "prior_share_consistent": share,
+        "posterior_rows": len(frame),
+        "ess": ess(frame["weight"].to_numpy()),
+        "ess_draw": ess(frame["draw_weight"].to_numpy()),
+        "targets": targets,
+        "dropped": [t.id for t in cal.targets if t.id not in active],
+        "conflicts": [list(c) for c in cal.conflicts],
+        "observations": [
+            {
+                "id": o.id,
+                "value": o.value,
+                "as_of": o.as_of.isoformat(),
+                "source": o.source,
+                "agreed_before": proportion(
+                    int(cal.wave_outcomes[0][f"observation.{o.id}"].sum()),
+                    len(cal.wave_outcomes[0]),
+                ),
+            }
+            for o in cal.scenario.observations
+        ]
+        if cal.wave_outcomes
+        else [],
+        "kept_after": after_summary.get("kept"),
+        "outcomes": outcomes,
+        "parameters": parameters(cal, frame),
+        "emulators": [
+            {
+                "wave": w.index,
+                "target": tid,
+                "rows": w.rows,
+                "holdout_brier": em.holdout_brier,
+                "holdout_p_value": em.holdout_p_value,
+                "discrepancy": em.discrepancy,
+            }
+            for w in cal.waves
+            for tid, em in w.emulators.items()
+        ],
+        "wall_seconds": round(seconds, 2),
+    }
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f} %"
+
+
+def _interval(d: dict[str, float]) -> str:
+    return f"{_pct(d['p'])} ({_pct(d['low'])} - {_pct(d['high'])})"
+
+
+def format_calibration(r: dict[str, Any]) -> str:
+    """The diagnostics as ``wargame calibrate`` prints them."""
+    s = r["prior_share_consistent"]
+    out = [
+        f"{r['scenario']}: {r['method']}",
+        f"replicates: waves {' + '.join(f'{n:,}' for n in r['replicates']['waves'])}, "
+        f"check {r['replicates']['check']:,}; total {r['replicates']['total']:,}",
+        f"prior consistent with the targets: {_interval(s)} of {s['n']:,} rows screened",
+        f"posterior: {r['posterior_rows']:,} rows, effective sample size {r['ess']:,.0f}"
+        + (f" ({r['ess_draw']:,.0f} before the observations)" if r["observations"] else ""),
+        "",
+        "targets (before = prior, after = the calibrated scenario's check run):",
+    ]
+    for t in r["targets"]:
+        low, high = t["range"]
+        mark = "ok " if t["after"]["verdict"] == "in range" else "!! "
+        kept = "" if t["kept"] else "  [DROPPED: cannot hold with the others]"
+        out.append(
+            f"  {mark}{t['id']}: {t['word'].replace('_', ' ')} ({100 * low:.0f}-{100 * high:.0f} %)"
+            f"  before {_interval(t['before'])}  after {_interval(t['after'])}{kept}"
+        )
+    for a, b in r["conflicts"]:
+        out.append(f"  conflict: {a} and {b} cannot hold together anywhere in the prior")
+    if r["observations"]:
+        out.append("")
+        out.append("observations (data: a calibrated run keeps only histories that agree):")
+        for o in r["observations"]:
+            said = "yes" if o["value"] else "no"
+            out.append(
+                f"  {o['id']} = {said} (as of {o['as_of']}): agreed by "
+                f"{_interval(o['agreed_before'])} of prior replicates"
+            )
+        if r["kept_after"]:
+            out.append(f"  check run kept {_interval(r['kept_after'])} of its replicates")
+    out.append("")
+    out.append("headline outcomes by the horizon:")
+    for name, label in OUTCOMES.items():
+        o = r["outcomes"][name]
+        out.append(f"  {label:<44} before {_interval(o['before'])}  after {_interval(o['after'])}")
+    out.append("")
+    out.append("parameters that moved most (shift of the mean in prior standard deviations):")
+    for p in r["parameters"][:8]:
+        pr, po = p["prior"], p["posterior"]
+        out.append(
+            f"  {p['shift_sd']:+5.2f}  {p['path']:<52} [{p['status']}]  prior {pr['mean']:.3g} "
+            f"({pr['q05']:.3g}-{pr['q95']:.3g})  posterior {po['mean']:.3g} "
+            f"({po['q05']:.3g}-{po['q95']:.3g})"
+        )
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------------------ loading
+
+
+@dataclass
+class CalibrationResult:
+    """A finished calibration folder, loaded: diagnostics, posterior and prior rows."""
+
+    path: Path
+    report: dict[str, Any]
+    posterior: pd.DataFrame
+    prior: pd.DataFrame  # the first wave's rows: draws from the prior
+
+    @property
+    def caption(self) -> str:
+        r = self.report
+        return (
+            f"{r['scenario']} · calibration: {r['replicates']['total']:,} replicates in "
+            f"{len(r['replicates']['waves'])} waves · posterior ESS {r['ess']:,.0f} · "
+            f"seed {r['settings']['seed']}"
+        )
+
+
+def load_calibration(path: str | Path) -> CalibrationResult:
+    """Load a complete calibration folder (an incomplete one is refused)."""
+    path = Path(path)
+    manifest = read_manifest(path, "calibration")
+    if manifest.get("status") != "complete":
+        raise ScenarioError.single(
+            "this calibration is not complete; finish it with wargame calibrate --resume",
+            file=str(path),
+        )
+    report = json.loads((path / "calibration.json").read_text())
+    posterior = pd.read_parquet(path / "posterior.parquet")
+    prior = pd.read_parquet(path / "waves" / "1" / "parameters.parquet")
+    return CalibrationResult(path, report, posterior, prior)

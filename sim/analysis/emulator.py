@@ -1,0 +1,140 @@
+"""An emulator of an event's probability given the parameters, with its own error.
+
+A replicate gives one yes or no, not a probability, so P(event | θ) is learnt from many
+replicates at different θ: a logistic regression on cubic B-spline features of each
+parameter's prior quantile (an additive model on the log-odds scale). Its uncertainty is
+the Laplace approximation of the coefficients' posterior (prior variance ``C``), so the
+log-odds at any θ come with a standard deviation. Because an additive model can miss
+interactions, a held-out fifth of the replicates measures the structural error left over
+(``discrepancy``, on the log-odds scale) when a Hosmer-Lemeshow test finds any; it is
+added to every prediction's variance. The Monte Carlo error of the training data and the
+emulator's own misfit are both counted.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+from sklearn.preprocessing import SplineTransformer
+
+KNOTS = 5
+DEGREE = 3
+PRIOR_VARIANCE = 4.0  # on each coefficient of the log-odds; weak next to the data
+HOLDOUT = 5  # every fifth replicate is held out to measure the misfit
+BINS = 10
+CLIP = 1e-4  # probabilities are kept inside [CLIP, 1 - CLIP] on the log-odds scale
+
+
+def logit(p: np.ndarray | float) -> np.ndarray:
+    p = np.clip(np.asarray(p, dtype=float), CLIP, 1 - CLIP)
+    return np.log(p) - np.log1p(-p)
+
+
+def expit(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
+
+
+@dataclass
+class Emulator:
+    """P(event | u) for parameters given as prior quantiles `u` in [0, 1]^d."""
+
+    beta: np.ndarray  # intercept, then one coefficient per spline feature
+    covariance: np.ndarray  # of beta (the Laplace approximation)
+    discrepancy: float  # structural standard deviation on the log-odds scale
+    holdout_brier: float
+    holdout_p_value: float  # Hosmer-Lemeshow test of the held-out bins (small: misfit)
+    base_rate: float
+    n: int
+
+    @classmethod
+    def fit(cls, u: np.ndarray, y: np.ndarray) -> Emulator:
+        """Fit on the replicates not held out, then measure the misfit on the others."""
+        u, y = np.asarray(u, dtype=float), np.asarray(y, dtype=bool)
+        held = np.arange(len(y)) % HOLDOUT == HOLDOUT - 1
+        emu = cls._fit(u[~held], y[~held])
+        emu.discrepancy, emu.holdout_brier, emu.holdout_p_value = _misfit(emu, u[held], y[held])
+        return emu
+
+    @classmethod
+    def _fit(cls, u: np.ndarray, y: np.ndarray) -> Emulator:
+        beta, covariance = _newton(features(u), y.astype(float))
+        return cls(beta, covariance, 0.0, math.nan, math.nan, float(y.mean()), len(y))
+
+    def log_odds(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and standard deviation of the event's log-odds at each row of `u`,
+        the misfit included."""
+        return self.log_odds_of(features(u))
+
+    def log_odds_of(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`log_odds` from rows already turned into :func:`features` (every emulator
+        shares them, so a batch of rows is transformed once for all of them)."""
+        mean = x @ self.beta
+        var = np.sum((x @ self.covariance) * x, axis=1)  # diag(X Σ Xᵀ), by BLAS
+        return mean, np.sqrt(np.maximum(var, 0.0) + self.discrepancy**2)
+
+    def probability(self, u: np.ndarray) -> np.ndarray:
+        return expit(self.log_odds(u)[0])
+
+
+def features(u: np.ndarray) -> np.ndarray:
+    """An intercept and cubic B-spline features of each quantile, with knots on the whole
+    prior range [0, 1], the same for every wave: a later wave's emulator is never
+    extrapolated, only less certain where it has no rows."""
+    u = np.asarray(u, dtype=float)
+    d = max(u.shape[1], 1)
+    knots = np.repeat(np.linspace(0.0, 1.0, KNOTS)[:, None], d, axis=1)
+    splines = SplineTransformer(n_knots=KNOTS, degree=DEGREE, knots=knots)
+    return np.hstack([np.ones((len(u), 1)), splines.fit(knots).transform(u)])
+
+
+def _newton(x: np.ndarray, y: np.ndarray, steps: int = 50) -> tuple[np.ndarray, np.ndarray]:
+    """Maximum a posteriori logistic coefficients by Newton's method, and their Laplace
+    covariance. Each coefficient but the intercept has a N(0, PRIOR_VARIANCE) prior, which
+    also keeps the fit finite when one outcome never (or always) happens."""
+    penalty = np.full(x.shape[1], 1.0 / PRIOR_VARIANCE)
+    penalty[0] = 1e-6  # the intercept's prior is flat
+    beta = np.zeros(x.shape[1])
+    beta[0] = float(logit((y.sum() + 0.5) / (len(y) + 1)))
+    for _ in range(steps):
+        p = expit(x @ beta)
+        gradient = x.T @ (y - p) - penalty * beta
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        beta += step
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    p = expit(x @ beta)
+    hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty)
+    return beta, np.linalg.inv(hessian)
+
+
+def _misfit(emu: Emulator, u: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """(discrepancy, Brier score, Hosmer-Lemeshow p-value) on held-out replicates.
+
+    Held-out rows are binned by predicted probability. When the Hosmer-Lemeshow test
+    finds the bins' counts further from the predictions than binomial noise allows (at the
+    5 % level), the excess of the observed log-odds' squared gaps over their noise is
+    structural error, and its mean is the discrepancy variance; otherwise the emulator's
+    own variance already explains the held-out data and the discrepancy is zero (adding
+    a noisy estimate would blur every prediction for nothing).
+    """
+    if len(y) == 0:
+        return 0.0, math.nan, math.nan
+    p = emu.probability(u)
+    brier = float(np.mean((p - y) ** 2))
+    order = np.argsort(p, kind="stable")
+    chi2, excess = 0.0, []
+    bins = np.array_split(order, min(BINS, len(order)))
+    for chunk in bins:
+        k, n, q = y[chunk].sum(), len(chunk), p[chunk].mean()
+        spread = max(q * (1 - q), 1e-9)
+        chi2 += (k - n * q) ** 2 / (n * spread)
+        observed = (k + 0.5) / (n + 1)  # kept off 0 and 1 so its log-odds are finite
+        excess.append((float(logit(observed)) - float(logit(q))) ** 2 - 1.0 / (n * spread))
+    p_value = float(stats.chi2.sf(chi2, max(len(bins) - 2, 1)))
+    if p_value >= 0.05:
+        return 0.0, brier, p_value
+    return math.sqrt(max(float(np.mean(excess)), 0.0)), brier, p_value

@@ -1,0 +1,220 @@
+"""Calibration on a toy with a known answer, and its guarantees (workers, resume, errors).
+
+The toy (tests/fixtures/toy_calibration.yaml) has one free parameter θ ~ U(0, 1), the
+summit's acceptance probability, and one event with P(event | θ) = θ exactly: the first
+rung granted at the summit. A *likely* judgment (55-80 %) then says θ ∈ [0.55, 0.80], so
+the posterior should be U(0.55, 0.80).
+
+Tolerances come from the errors the calibration reports, not guesses:
+
+* the posterior's edges are soft by the last emulator's log-odds standard deviation s
+  (``emulator_sd_log_odds``), i.e. by at most s/4 in probability (p(1-p) <= 1/4); a
+  quantile can sit up to three such standard deviations off;
+* a weighted quantile from ESS rows has standard error sqrt(q(1-q)/ESS)/f, with f the
+  density at the quantile (4 for U(0.55, 0.80)); three of those are allowed on top.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from sim.analysis.calibrate import Settings, calibrate
+from sim.analysis.diagnostics import weighted_quantile
+from sim.present.cli import main
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import load
+from tests.conftest import ROOT
+
+TOY = ROOT / "tests" / "fixtures" / "toy_calibration.yaml"
+THETA = "operations.summits.meeting.accept_probability"
+FAST = Settings(waves=3, replicates=4000, posterior_rows=20_000, check_replicates=2000)
+
+
+def toy_with(tmp_path: Path, **changes) -> Path:
+    """The toy with some top-level sections replaced."""
+    data = yaml.safe_load(TOY.read_text())
+    data.update(changes)
+    path = tmp_path / "toy.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+GRANTED = {"metric": "rung_by", "rung": "more_exercises", "end": "2020-10-02"}
+
+
+@pytest.fixture(scope="module")
+def likely(tmp_path_factory) -> tuple[dict, Path]:
+    out = tmp_path_factory.mktemp("likely") / "cal"
+    return calibrate(TOY, out, FAST), out
+
+
+def test_a_likely_judgment_gives_the_uniform_posterior_on_its_range(likely):
+    report, out = likely
+    post = pd.read_parquet(out / "posterior.parquet")
+    theta, w = post[THETA].to_numpy(), post["draw_weight"].to_numpy()
+    s = report["targets"][0]["emulator_sd_log_odds"]
+    ess = report["ess"]
+    assert ess >= 1000
+    for q in (0.05, 0.25, 0.5, 0.75, 0.95):
+        expected = 0.55 + q * 0.25
+        tolerance = 3 * s / 4 + 3 * math.sqrt(q * (1 - q) / ess) / 4
+        assert abs(weighted_quantile(theta, w, q) - expected) <= tolerance, (q, tolerance)
+
+
+def test_the_check_run_puts_the_judgment_in_its_range(likely):
+    report, _ = likely
+    target = report["targets"][0]
+    assert target["before"]["verdict"] == "below range"  # prior mean 0.5 < 0.55
+    assert target["after"]["verdict"] == "in range"
+    assert target["kept"] and report["conflicts"] == [] and report["dropped"] == []
+
+
+def test_the_diagnostics_show_the_parameter_moving_up(likely):
+    report, _ = likely
+    (p,) = report["parameters"]
+    assert p["path"] == THETA and p["status"] == "assumption"
+    # U(0,1) → about U(0.55, 0.80): mean 0.5 → 0.675, a shift of 0.175 / 0.2887 = 0.61 s.d.
+    assert p["shift_sd"] == pytest.approx(0.175 / math.sqrt(1 / 12), abs=0.1)
+    assert report["replicates"]["total"] == 3 * 4000 + 2000
+
+
+def test_the_calibrated_scenario_runs_unchanged_and_covers_the_posterior(likely, tmp_path):
+    _, out = likely
+    scenario = load(out / "calibrated.yaml")
+    assert scenario.posterior is not None and scenario.metadata.name.endswith("(calibrated)")
+    copy = tmp_path / "cal"
+    shutil.copytree(out, copy, ignore=shutil.ignore_patterns("waves", "check"))
+    (copy / "calibrated.yaml").write_text(
+        (copy / "calibrated.yaml").read_text().replace("extends: ", f"extends: {out}/")
+    )
+    post = pd.read_parquet(copy / "posterior.parquet")
+    post.loc[0, THETA] = 0.01  # an edited posterior is refused, not silently used
+    post.to_parquet(copy / "posterior.parquet")
+    with pytest.raises(ScenarioError, match="has changed since the scenario was written"):
+        load(copy / "calibrated.yaml")
+
+
+def test_two_judgments_that_cannot_both_hold_are_a_conflict(tmp_path):
+    judgments = [
+        {"id": "likely_yes", "claim": "likely", "word": "likely", **GRANTED},
+        {"id": "unlikely_yes", "claim": "unlikely", "word": "unlikely", **GRANTED},
+    ]
+    report = calibrate(toy_with(tmp_path, judgments=judgments), tmp_path / "cal", FAST)
+    assert report["conflicts"] == [["likely_yes", "unlikely_yes"]]
+    assert len(report["dropped"]) == 1
+    kept = next(t for t in report["targets"] if t["kept"])
+    assert kept["after"]["verdict"] == "in range"  # the closest set is still met
+
+
+def test_an_observation_shifts_the_posterior_as_bayes_rule_says(tmp_path):
+    """No judgment; one observation that the rung was granted. P(yes | θ) = θ, so the
+    posterior is 2θ on [0, 1] (mean 2/3), and a run keeps half its replicates, whose θ
+    also average 2/3."""
+    observation = {
+        "id": "granted",
+        "value": True,
+        "as_of": "2020-10-02",
+        "source": "toy",
+        **GRANTED,
+    }
+    path = toy_with(tmp_path, judgments=[], observations=[observation])
+    report = calibrate(path, tmp_path / "cal", FAST)
+    post = pd.read_parquet(tmp_path / "cal" / "posterior.parquet")
+    w = post["weight"].to_numpy()
+    mean = float(np.average(post[THETA], weights=w))
+    # emulator error: the weight's relative error is about s; Monte Carlo: sd 0.236 / sqrt(ESS)
+    assert abs(mean - 2 / 3) <= 3 * (0.236 / math.sqrt(report["ess"])) + 0.02
+    kept = report["kept_after"]
+    assert kept["low"] <= 0.5 <= kept["high"]
+
+    check = pd.read_parquet(tmp_path / "cal" / "check" / "outcomes.parquet")
+    params = pd.read_parquet(tmp_path / "cal" / "check" / "parameters.parquet")
+    theta = params.set_index("replicate").loc[check["replicate"][check["consistent"]], THETA]
+    # θ | yes has density 2θ: mean 2/3, sd sqrt(1/2 - 4/9) = 0.236
+    assert abs(theta.mean() - 2 / 3) <= 3 * 0.236 / math.sqrt(len(theta))
+
+
+def test_as_of_leaves_out_what_was_not_known_yet(tmp_path):
+    late = {"id": "later", "value": True, "as_of": "2020-11-01", "source": "toy", **GRANTED}
+    path = toy_with(tmp_path, observations=[late])
+    assert load(path).observations
+    assert load(path, as_of=pd.Timestamp("2020-10-15").date()).observations == []
+
+
+def test_the_posterior_is_the_same_for_one_and_two_workers(tmp_path, likely):
+    _, out1 = likely
+    calibrate(TOY, tmp_path / "two", FAST, workers=2)
+    one = pd.read_parquet(out1 / "posterior.parquet")
+    two = pd.read_parquet(tmp_path / "two" / "posterior.parquet")
+    pd.testing.assert_frame_equal(one, two, check_exact=True)
+
+
+def test_an_interrupted_calibration_resumes_to_the_same_result(tmp_path, likely):
+    _, reference = likely
+    calls = {"n": 0}
+
+    def progress(name: str, todo: int):
+        def update(k: int) -> None:
+            calls["n"] += 1
+            if name == "waves/2":
+                raise KeyboardInterrupt
+
+        return update
+
+    out = tmp_path / "cal"
+    with pytest.raises(KeyboardInterrupt):
+        calibrate(TOY, out, FAST, progress=progress)
+    assert (out / "waves" / "1" / "outcomes.parquet").exists()
+    assert not (out / "posterior.parquet").exists()
+    with pytest.raises(ScenarioError, match="differs"):
+        calibrate(TOY, out, Settings(waves=2, replicates=4000), resume=True)
+    calibrate(TOY, out, FAST, resume=True)
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(out / "posterior.parquet"),
+        pd.read_parquet(reference / "posterior.parquet"),
+        check_exact=True,
+    )
+
+
+def test_cli_calibrate_writes_the_folder_and_figures(tmp_path, capsys):
+    out = tmp_path / "cal"
+    code = main(["calibrate", str(TOY), "--out", str(out), "-n", "2000", "--workers", "1"])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "effective sample size" in text and "granted" in text
+    for name in ("posterior.parquet", "calibrated.yaml", "calibration.json"):
+        assert (out / name).is_file()
+    assert (out / "figures" / "calibration_targets.png").is_file()
+    code = main(["run", str(out / "calibrated.yaml"), "-n", "200", "--out", str(tmp_path / "r")])
+    assert code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--free", "actors.patron.ambitoin"], "did you mean 'actors.patron.ambition'"),
+        (["--free", "actors.patron.ambition"], "is a fixed value"),
+        (["--cutoff", "-1"], "must be a positive number"),
+        (["--as-of", "Sept 2020"], "expected a date"),
+    ],
+)
+def test_cli_calibrate_mistakes_get_a_clear_message(tmp_path, capsys, args, message):
+    bad_option = "--cutoff" in args or "--as-of" in args  # argparse exits with status 2
+    with pytest.raises(SystemExit) if bad_option else contextlib.nullcontext():
+        assert main(["calibrate", str(TOY), "--out", str(tmp_path / "c"), *args]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "c" / "posterior.parquet").exists()
+
+
+def test_calibrating_a_calibrated_scenario_is_refused(likely, tmp_path):
+    _, out = likely
+    with pytest.raises(ScenarioError, match="already calibrated"):
+        calibrate(out / "calibrated.yaml", tmp_path / "again", FAST)
