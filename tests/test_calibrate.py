@@ -218,3 +218,24 @@ def test_calibrating_a_calibrated_scenario_is_refused(likely, tmp_path):
     _, out = likely
     with pytest.raises(ScenarioError, match="already calibrated"):
         calibrate(out / "calibrated.yaml", tmp_path / "again", FAST)
+
+
+def test_the_report_of_a_calibration_has_its_section(likely, tmp_path):
+    from sim.present.report import render
+
+    _, out = likely
+    html = render(out)
+    assert 'id="calibration"' in html and "granted" in html
+    assert "Calibration: the judgments before and after" in html
+
+
+def test_a_sweep_of_a_calibrated_scenario_takes_over_the_parameters_it_sets(likely):
+    from sim.engine.plan import Plan
+    from sim.engine.replicate import run_replicates
+
+    _, out = likely
+    plan = Plan(load(out / "calibrated.yaml"))
+    assert plan.rows is not None and THETA in plan.rows.paths
+    pinned = plan.overridden({THETA: 0.05})
+    values = np.array([r.values[plan.index[THETA]] for r in run_replicates(pinned, 1, 0, 20)])
+    assert np.all(values == 0.05)  # the sweep's value, not a posterior row

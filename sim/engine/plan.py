@@ -66,7 +66,8 @@ class Plan:
         self.table = override(parameter_table(self.scenario), self.overrides)
         post = self.scenario.posterior
         if self.rows is None and post is not None:
-            self.rows = Rows.from_parquet(post.file, post.weight, self.paths)
+            rows = Rows.from_parquet(post.file, post.weight, self.paths)
+            self.rows = rows.without(set(self.overrides))
         if self.rows is not None:
             unknown = [p for p in self.rows.paths if p not in self.paths]
             if unknown:
@@ -90,6 +91,9 @@ class Plan:
         """
         new = copy.copy(self)
         new.table = override(self.table, changes)
+        if self.rows is not None:  # a parameter the sweep sets is no longer drawn jointly
+            new.rows = self.rows.without(set(changes))
+            new.__dict__.pop("row_columns", None)
         return new
 
     @cached_property

@@ -59,6 +59,14 @@ class Rows:
         cumulative = np.cumsum(w) / w.sum()
         return cls(tuple(paths), table[paths].to_numpy(dtype=float), cumulative)
 
+    def without(self, paths: set[str]) -> Rows | None:
+        """These rows minus some parameters (a sweep that sets them takes them over);
+        None when no parameter is left."""
+        keep = [i for i, p in enumerate(self.paths) if p not in paths]
+        if not keep:
+            return None
+        return Rows(tuple(self.paths[i] for i in keep), self.values[:, keep], self.cumulative)
+
     def apply(self, values: np.ndarray, index: np.ndarray, pick: np.ndarray, at: list[int]) -> None:
         """Overwrite columns `at` of `values` (replicates × parameters) in place.
 

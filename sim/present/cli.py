@@ -87,7 +87,17 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from sim.present.explain import format_table
     from sim.scenario.loader import load
 
-    print(format_table(parameter_table(load(args.scenario))))
+    scenario = load(args.scenario)
+    if scenario.posterior is not None:
+        from sim.engine.plan import Plan
+
+        rows = Plan(scenario).rows
+        n = len(rows.paths) if rows else 0
+        print(
+            f"calibrated: {n} parameters are drawn jointly from {scenario.posterior.file} "
+            "(see calibration.json beside it); below are their priors\n"
+        )
+    print(format_table(parameter_table(scenario)))
     return 0
 
 

@@ -18,9 +18,12 @@ import jinja2
 from matplotlib.figure import Figure
 
 from sim import __version__
+from sim.analysis.diagnostics import load_calibration
 from sim.engine.draws import parameter_table
 from sim.present import plots
+from sim.present.plots_calibration import calibration_figures
 from sim.runs.results import Batch, Run, SweepResult, load
+from sim.runs.store import read_manifest
 from sim.runs.summary import OUTCOMES
 from sim.scenario.params import word_for
 from sim.scenario.schema import Scenario
@@ -260,16 +263,74 @@ def sweep_context(sweep: SweepResult) -> dict[str, Any]:
     }
 
 
+def calibration_folder(run: Run) -> Path | None:
+    """The calibration a run's scenario was drawn from (beside its posterior), if any."""
+    post = (run.manifest["scenario"].get("posterior") or {}).get("file")
+    if post and (Path(post).parent / "calibration.json").is_file():
+        return Path(post).parent
+    return None
+
+
+def calibration_context(folder: Path) -> dict[str, Any]:
+    """The calibration section: method, effort, targets before and after, what moved."""
+    cal = load_calibration(folder)
+    r = cal.report
+    figs = calibration_figures(folder)
+    figures = [
+        _figure(
+            "calibration-targets",
+            "Calibration: the judgments before and after",
+            figs["calibration_targets"],
+            "Each judgment's probability in the prior and in the calibrated scenario's check "
+            "run (95 % intervals); grey: the ICD 203 range of the report's word.",
+        )
+    ]
+    if "calibration_marginals" in figs:
+        figures.append(
+            _figure(
+                "calibration-marginals",
+                "Calibration: what the judgments say about the parameters",
+                figs["calibration_marginals"],
+                "Prior (grey) and posterior (blue) of the parameters that moved most.",
+            )
+        )
+    return {
+        "calibration": {
+            "method": r["method"],
+            "replicates": r["replicates"]["total"],
+            "ess": r["ess"],
+            "share": r["prior_share_consistent"],
+            "targets": r["targets"],
+            "dropped": r["dropped"],
+            "conflicts": r["conflicts"],
+            "parameters": r["parameters"][:8],
+            "folder": str(folder),
+        },
+        "calibration_figures": figures,
+    }
+
+
 def render(path: str | Path) -> str:
-    """The HTML brief of a results folder (a run, a batch or a sweep)."""
+    """The HTML brief of a results folder (a run, a batch, a sweep, or a calibration, shown
+    as its check run with the calibration section)."""
+    path = Path(path)
+    if read_manifest(path).get("kind") == "calibration":
+        path = path / "check"
     loaded = load(path)
+    extra: dict[str, Any] = {}
     if isinstance(loaded, Batch):
         context = batch_context(loaded)
     elif isinstance(loaded, SweepResult):
         context = sweep_context(loaded)
     else:
         context = run_context(loaded)
+        folder = calibration_folder(loaded)
+        if folder is not None:
+            extra = calibration_context(folder)
+    context = {**context, **extra}
     defaults = {
+        "calibration": None,
+        "calibration_figures": [],
         "comparison": None,
         "pairing": "",
         "ranking": None,
