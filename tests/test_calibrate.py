@@ -239,3 +239,18 @@ def test_a_sweep_of_a_calibrated_scenario_takes_over_the_parameters_it_sets(like
     pinned = plan.overridden({THETA: 0.05})
     values = np.array([r.values[plan.index[THETA]] for r in run_replicates(pinned, 1, 0, 20)])
     assert np.all(values == 0.05)  # the sweep's value, not a posterior row
+
+
+def test_a_scenario_with_nothing_to_calibrate_to_is_refused(tmp_path):
+    with pytest.raises(ScenarioError, match="nothing to calibrate to"):
+        calibrate(toy_with(tmp_path, judgments=[]), tmp_path / "cal", FAST)
+
+
+def test_a_judgment_no_prior_row_can_meet_is_dropped_and_named(tmp_path):
+    """The event (a rung granted before the summit) never happens, so 'likely' cannot hold;
+    the calibration says so and keeps the prior."""
+    never = {**GRANTED, "end": "2020-09-20"}
+    judgments = [{"id": "early", "claim": "early", "word": "likely", **never}]
+    report = calibrate(toy_with(tmp_path, judgments=judgments), tmp_path / "cal", FAST)
+    assert report["dropped"] == ["early"] and report["conflicts"] == []
+    assert report["targets"][0]["after"]["p"] == 0.0

@@ -231,6 +231,12 @@ class Calibration:
                 file=str(scenario_file),
             )
         s = self.scenario
+        if not s.judgments and not s.observations:
+            raise ScenarioError.single(
+                "the scenario has no judgments or observations: there is nothing to "
+                "calibrate to (add judgments:, observations:, or --observations FILE)",
+                file=str(scenario_file),
+            )
         self.seed = s.monte_carlo.seed if settings.seed is None else settings.seed
         self.settings = settings
         self.table = parameter_table(s)

@@ -205,7 +205,9 @@ def format_calibration(r: dict[str, Any]) -> str:
     for t in r["targets"]:
         low, high = t["range"]
         mark = "ok " if t["after"]["verdict"] == "in range" else "!! "
-        kept = "" if t["kept"] else "  [DROPPED: cannot hold with the others]"
+        in_conflict = any(t["id"] in pair for pair in r["conflicts"])
+        why = "cannot hold with the others" if in_conflict else "no prior row meets it"
+        kept = "" if t["kept"] else f"  [DROPPED: {why}]"
         out.append(
             f"  {mark}{t['id']}: {t['word'].replace('_', ' ')} ({100 * low:.0f}-{100 * high:.0f} %)"
             f"  before {_interval(t['before'])}  after {_interval(t['after'])}{kept}"
@@ -237,6 +239,14 @@ def format_calibration(r: dict[str, Any]) -> str:
             f"({pr['q05']:.3g}-{pr['q95']:.3g})  posterior {po['mean']:.3g} "
             f"({po['q05']:.3g}-{po['q95']:.3g})"
         )
+    pulled = [p for p in r["parameters"] if p["status"] == "cited" and abs(p["shift_sd"]) >= 0.5]
+    if pulled:
+        out.append("")
+        out.append(
+            "cited parameters the judgments pull by half a prior s.d. or more (the report's "
+            "conclusions and its parameter readings disagree here; worth a second reading):"
+        )
+        out.extend(f"  {p['shift_sd']:+5.2f}  {p['path']}" for p in pulled)
     return "\n".join(out)
 
 

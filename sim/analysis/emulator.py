@@ -92,23 +92,35 @@ def features(u: np.ndarray) -> np.ndarray:
 
 def _newton(x: np.ndarray, y: np.ndarray, steps: int = 50) -> tuple[np.ndarray, np.ndarray]:
     """Maximum a posteriori logistic coefficients by Newton's method, and their Laplace
-    covariance. Each coefficient but the intercept has a N(0, PRIOR_VARIANCE) prior, which
-    also keeps the fit finite when one outcome never (or always) happens."""
+    covariance.
+
+    Each coefficient but the intercept has a N(0, PRIOR_VARIANCE) prior. Half a success
+    and half a failure at the rows' mean (Jeffreys' pseudo-counts) keep the intercept
+    finite and its variance honest when the event never or always happens: thousands of
+    replicates without it then pin its probability near zero instead of leaving the
+    log-odds unbounded and their variance huge.
+    """
+    centre = x.mean(axis=0, keepdims=True)
+    x = np.vstack([x, centre, centre])
+    y = np.concatenate([y, [1.0, 0.0]])
+    weight = np.concatenate([np.ones(len(y) - 2), [0.5, 0.5]])
     penalty = np.full(x.shape[1], 1.0 / PRIOR_VARIANCE)
-    penalty[0] = 1e-6  # the intercept's prior is flat
+    penalty[0] = 0.0  # the intercept's prior is flat; the pseudo-counts bound it
     beta = np.zeros(x.shape[1])
-    beta[0] = float(logit((y.sum() + 0.5) / (len(y) + 1)))
+    beta[0] = float(logit((y @ weight) / weight.sum()))
+
+    def hessian(beta: np.ndarray) -> np.ndarray:
+        p = expit(x @ beta)
+        return (x * (weight * p * (1 - p))[:, None]).T @ x + np.diag(penalty)
+
     for _ in range(steps):
         p = expit(x @ beta)
-        gradient = x.T @ (y - p) - penalty * beta
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty)
-        step = np.linalg.solve(hessian, gradient)
+        gradient = x.T @ (weight * (y - p)) - penalty * beta
+        step = np.linalg.solve(hessian(beta), gradient)
         beta += step
         if np.max(np.abs(step)) < 1e-8:
             break
-    p = expit(x @ beta)
-    hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty)
-    return beta, np.linalg.inv(hessian)
+    return beta, np.linalg.inv(hessian(beta))
 
 
 def _misfit(emu: Emulator, u: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
