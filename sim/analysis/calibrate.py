@@ -50,6 +50,7 @@ import yaml
 from scipy import special
 
 from sim.analysis.emulator import Emulator, features, logit
+from sim.analysis.proposal import Proposal
 from sim.engine.draws import Entry, parameter_table
 from sim.engine.plan import Plan
 from sim.engine.rows import Rows
@@ -72,6 +73,8 @@ from sim.scenario.loader import load
 #: Spawn-key prefix of calibration's own random streams (replicates use 1-tuples).
 STREAM = 0xCA11B
 BATCH = 50_000  # candidate rows screened at a time
+PRIOR_BUDGET = 1_000_000  # prior rows screened before proposing near plausible rows
+MIN_CENTRES = 20  # plausible rows needed to propose around them
 Progress = Callable[[str, int], Callable[[int], None] | None]
 
 
@@ -197,6 +200,18 @@ def closest_set(ok: np.ndarray, targets: list[Target]) -> tuple[list[int], list[
     return [], conflicts
 
 
+def _share_of_prior(accepted: int, screened: int) -> dict[str, Any]:
+    """The share of the prior no wave rules out, from plain prior draws (Wilson interval)."""
+    low, high = wilson(accepted, screened)
+    return {
+        "k": accepted,
+        "n": screened,
+        "p": accepted / max(screened, 1),
+        "low": low,
+        "high": high,
+    }
+
+
 def candidates(seed: int, key: int, d: int, batch: int) -> np.ndarray:
     """Batch `batch` of prior rows as quantiles in [0, 1]^d, from calibration's own stream."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(STREAM, key, batch)))
@@ -246,6 +261,7 @@ class Calibration:
         self.active = list(range(len(self.targets)))
         self.conflicts: list[tuple[str, str]] = []
         self.waves: list[Wave] = []
+        self.designs: list[np.ndarray] = []  # each wave's rows, as prior quantiles
         self.edge_sd: dict[str, float] = {}  # the last emulator's log-odds s.d. on the posterior
         self.wave_outcomes: list[pd.DataFrame] = []
         self._open(resume)
@@ -320,17 +336,52 @@ class Calibration:
     def _wave_seed(self, k: int) -> int:
         return int(np.random.SeedSequence(self.seed, spawn_key=(STREAM, k)).generate_state(1)[0])
 
-    def _design(self, k: int) -> np.ndarray:
-        """Wave k's rows: prior rows no earlier wave rules out, in a fixed order."""
-        want, rows, batch = self.settings.replicates, [], 0
+    def _screen_prior(self, key: int, want: int, budget: int) -> tuple[np.ndarray, int]:
+        """Prior rows no wave rules out, in a fixed order: (up to `want` rows, rows drawn)."""
         targets = [self.targets[j] for j in self.active]
-        screened = 0
-        while sum(len(r) for r in rows) < want and screened < self.settings.max_candidates:
-            u = candidates(self.seed, k, len(self.paths), batch)
+        rows, screened, batch = [], 0, 0
+        while sum(len(r) for r in rows) < want and screened < budget:
+            u = candidates(self.seed, key, len(self.paths), batch)
             screened += len(u)
             rows.append(u[plausible_for_all(self.waves, targets, u, self.settings.cutoff)])
             batch += 1
+        u = np.concatenate(rows) if rows else np.empty((0, len(self.paths)))
+        return u[:want], screened
+
+    def _proposal(self, key: int) -> Proposal | None:
+        """Proposal around the last wave's rows that every wave still finds plausible."""
+        if not self.designs:
+            return None
+        targets = [self.targets[j] for j in self.active]
+        last = self.designs[-1]
+        centres = last[plausible_for_all(self.waves, targets, last, self.settings.cutoff)]
+        if len(centres) < MIN_CENTRES:
+            return None
+        rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(STREAM, key)))
+        return Proposal.around(centres, rng)
+
+    def _screen_proposal(self, proposal: Proposal, key: int, want: int, budget: int) -> np.ndarray:
+        """Proposed rows no wave rules out, in a fixed order."""
+        targets = [self.targets[j] for j in self.active]
+        rows, drawn, batch = [], 0, 0
+        while sum(len(r) for r in rows) < want and drawn < budget:
+            rng = np.random.default_rng(
+                np.random.SeedSequence(self.seed, spawn_key=(STREAM, key, batch))
+            )
+            u, n = proposal.sample(rng, BATCH)
+            drawn, batch = drawn + n, batch + 1
+            rows.append(u[plausible_for_all(self.waves, targets, u, self.settings.cutoff)])
         return np.concatenate(rows)[:want] if rows else np.empty((0, len(self.paths)))
+
+    def _design(self, k: int) -> np.ndarray:
+        """Wave k's rows: prior rows no earlier wave rules out; when the prior is too
+        sparse in them, rows proposed around the last wave's plausible rows."""
+        want = self.settings.replicates
+        u, _ = self._screen_prior(k, want, min(PRIOR_BUDGET, self.settings.max_candidates))
+        proposal = self._proposal(30_000 + k) if len(u) < want else None
+        if proposal is None:
+            return u if len(u) else self._screen_prior(k, want, self.settings.max_candidates)[0]
+        return self._screen_proposal(proposal, 40_000 + k, want, self.settings.max_candidates)
 
     def _values(self, u: np.ndarray) -> np.ndarray:
         return np.column_stack([e.spec.ppf(u[:, i]) for i, e in enumerate(self.free)])
@@ -345,6 +396,7 @@ class Calibration:
             write_parquet_atomic(design_file, pd.DataFrame(u, columns=self.paths))
         if len(u) == 0:
             return
+        self.designs.append(u)
         plan = Plan(self.scenario, rows=Rows.design(self.paths, self._values(u)))
         folder = self._run(f"waves/{k}", plan, self.file, len(u), self._wave_seed(k))
         outcomes = pd.read_parquet(folder / "outcomes.parquet").sort_values("replicate")
@@ -372,27 +424,24 @@ class Calibration:
         self.active = [self.active[i] for i in keep]
 
     def posterior(self) -> tuple[pd.DataFrame, dict[str, Any]]:
-        """Screen prior rows through every wave; the survivors are the posterior."""
+        """The prior restricted to the rows no wave rules out, each weighted by how surely
+        it meets the targets.
+
+        Always drawn from the prior itself: rows proposed near plausible ones (as wave
+        designs are) would need prior / proposal weights, and in tens of dimensions those
+        weights degenerate (an effective sample size of a handful was measured on
+        Belarus). A small region therefore shows up honestly as a small ESS.
+        """
+        want, budget = self.settings.posterior_rows, self.settings.max_candidates
         targets = [self.targets[j] for j in self.active]
-        kept, screened, batch = [], 0, 0
-        while sum(len(x) for x in kept) < self.settings.posterior_rows and (
-            screened < self.settings.max_candidates
-        ):
-            u = candidates(self.seed, 20_000, len(self.paths), batch)
-            ok = plausible_for_all(self.waves, targets, u, self.settings.cutoff)
-            screened, batch = screened + len(u), batch + 1
-            kept.append(u[ok])
-        u = np.concatenate(kept)[: self.settings.posterior_rows]
-        accepted = int(sum(len(x) for x in kept))
+        u, screened = self._screen_prior(20_000, want, budget)
         frame = pd.DataFrame(self._values(u), columns=self.paths)
         frame["draw_weight"] = self.judgment_weight(u, targets)
         agreement = self.waves[-1].agreement if self.waves else None
         frame["weight"] = frame["draw_weight"] * (
             agreement.probability(u) if agreement is not None and len(u) else 1.0
         )
-        share = {"k": accepted, "n": screened, "p": accepted / max(screened, 1)}
-        share["low"], share["high"] = wilson(accepted, screened)
-        return frame, share
+        return frame, _share_of_prior(len(u), screened)
 
     def judgment_weight(self, u: np.ndarray, targets: list[Target]) -> np.ndarray:
         """The probability, under the latest emulator of each target, that the event's

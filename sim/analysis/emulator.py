@@ -149,4 +149,6 @@ def _misfit(emu: Emulator, u: np.ndarray, y: np.ndarray) -> tuple[float, float, 
     p_value = float(stats.chi2.sf(chi2, max(len(bins) - 2, 1)))
     if p_value >= 0.05:
         return 0.0, brier, p_value
-    return math.sqrt(max(float(np.mean(excess)), 0.0)), brier, p_value
+    # Misfit is established: each bin's excess counts only where it is positive, so a few
+    # bins that happen to fit well cannot cancel the ones that do not (conservative).
+    return math.sqrt(float(np.mean(np.maximum(excess, 0.0)))), brier, p_value

@@ -213,6 +213,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         replicates=args.replicates,
         cutoff=args.cutoff,
         posterior_rows=args.posterior_rows,
+        max_candidates=args.max_candidates,
         check_replicates=args.check_replicates,
         seed=args.seed,
         free=tuple(args.free) if args.free else None,
@@ -596,6 +597,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive("posterior rows", 10_000_000),
         default=20_000,
         help="rows kept in posterior.parquet (default 20,000)",
+    )
+    cal.add_argument(
+        "--max-candidates",
+        type=_positive("max candidates", 1_000_000_000),
+        default=4_000_000,
+        help="prior rows screened at most for a wave or the posterior (default 4,000,000)",
     )
     cal.add_argument(
         "--check-replicates",
