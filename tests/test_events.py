@@ -102,3 +102,15 @@ def test_month_spans_clip_to_the_window():
 def test_a_metric_without_its_field_is_refused():
     with pytest.raises(ValueError, match="needs the field 'rung'"):
         ev(metric="rung_by", end=day(3))
+
+
+def test_negate_turns_an_event_into_its_absence(ledger):
+    delivered = {"metric": "delivered_by", "end": day(90), "controller": "client"}
+    assert holds(PLAN, ev(**delivered), facts(ledger)) is True
+    assert holds(PLAN, ev(**delivered, negate=True), facts(ledger)) is False
+
+
+def test_basing_can_count_integration_under_the_patrons_command(ledger):
+    assert oc.first_basing_day(ledger, "client") is None  # the system is client-controlled
+    counts = ["permanent_base", "patron_system", "patron_integration"]
+    assert oc.first_basing_day(ledger, "client", counts) == 40  # rung 2, patron control

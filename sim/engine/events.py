@@ -31,6 +31,11 @@ class Facts:
 
 def holds(plan: Plan, event: Event, facts: Facts) -> bool:
     """Whether `event` happened in the replicate whose facts are given."""
+    return happened(plan, event, facts) != event.negate
+
+
+def happened(plan: Plan, event: Event, facts: Facts) -> bool:
+    """Whether what `event` describes happened (before any ``negate``)."""
     end = plan.day(event.end)
     start = plan.day(event.start) if event.start else 0
     host = plan.scenario.host

@@ -56,6 +56,10 @@ class WargameModel(mesa.Model):
         self.rungs: dict[tuple[str, str], int] = {
             (a.name, a.target): 0 for a in self._actors.values() if a.role == "patron"
         }  # type: ignore[misc]
+        for key, rung in plan.start_rungs.items():  # concessions already in place
+            self.rungs[key] = rung
+            self.ledger.concessions.append(Concession(0, key[0], key[1], rung, None))
+            self.ledger.log(0, "concession", key[1], f"{self.effects.names[rung]} (at the start)")
         self._movements = self._by_target("protest_movement")
         self._alliances = self._by_target("alliance")
         phases = sorted({type(a) for a in self._actors.values()}, key=lambda c: c.phase)

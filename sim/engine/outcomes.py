@@ -3,7 +3,8 @@
 * *continuous presence*: foreign forces present on at least ``threshold`` of the days of
   some ``window``-day span (default 90 % of 180 days); it first holds on the last day of
   the first such span;
-* *basing*: permanent basing, or a patron-controlled system delivered, in the host;
+* *basing*: permanent basing, or a patron-controlled system delivered, in the host (what
+  counts is the scenario's ``outcomes.basing_from``);
 * *persistent presence*: whichever of the two holds first.
 
 Days are offsets from the scenario start; ``None`` means "not by the horizon" (censored).
@@ -40,10 +41,22 @@ def first_continuous_day(present: np.ndarray, window: int, threshold: float) -> 
     return int(hits[0]) + window - 1 if hits.size else None
 
 
-def first_basing_day(ledger: Ledger, host: str) -> int | None:
-    """First day a permanent base or a patron-controlled system is in place in `host`."""
-    days = [d for _, h, d in ledger.basings if h == host]
-    days += [s.day for s in ledger.systems if s.host == host and s.controller == "patron"]
+BASING_DEFAULT = ("permanent_base", "patron_system")
+
+
+def first_basing_day(
+    ledger: Ledger, host: str, counts: tuple[str, ...] | list[str] = BASING_DEFAULT
+) -> int | None:
+    """First day something that `counts` as basing is in place in `host`: a permanent base,
+    a delivered system under the patron's command, or (``patron_integration``) a rung that
+    settled control of the host's forces in the patron's favour."""
+    days = []
+    if "permanent_base" in counts:
+        days += [d for _, h, d in ledger.basings if h == host]
+    if "patron_system" in counts:
+        days += [s.day for s in ledger.systems if s.host == host and s.controller == "patron"]
+    if "patron_integration" in counts:
+        days += [c.day for c in ledger.concessions if c.client == host and c.controller == "patron"]
     days = [d for d in days if d < ledger.n_days]
     return min(days) if days else None
 

@@ -97,6 +97,16 @@ class Plan:
         return new
 
     @cached_property
+    def start_rungs(self) -> dict[tuple[str, str], int]:
+        """(patron, client) → the rung already conceded on the start date, where given."""
+        s = self.scenario
+        return {
+            (a.name, s.target_of(a)): s.rung_index(a.start_rung.rung)
+            for a in s.actors
+            if a.start_rung is not None
+        }
+
+    @cached_property
     def paths(self) -> list[str]:
         return [e.path for e in self.table]
 

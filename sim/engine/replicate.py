@@ -78,7 +78,7 @@ def outcome_record(plan: Plan, run: ReplicateRun) -> dict[str, Any]:
     host = s.host
     present = oc.daily_presence(ledger, host)
     cont = oc.first_continuous_day(present, s.outcomes.window_days, s.outcomes.threshold)
-    base = oc.first_basing_day(ledger, host)
+    base = oc.first_basing_day(ledger, host, s.outcomes.basing_from)
     persist = oc.earliest(cont, base)
     top = oc.rung_by_day(ledger, host, plan.n_days)
     systems = oc.systems_by_controller(ledger, host)

@@ -50,6 +50,12 @@ ALIASES: dict[str, str] = {
     "highly_probable": "very_likely",
     "almost_certainly": "almost_certain",
     "nearly_certain": "almost_certain",
+    # Hedges outside ICD 203. ISW writes "appears to have" for an assessment it holds
+    # with the moderate confidence it elsewhere words as "likely" (the Belarus report:
+    # "He appears to have conceded ..."), so it reads as likely, 55-80 %.
+    "appears": "likely",
+    "appears_to": "likely",
+    "appears_to_have": "likely",
 }
 
 

@@ -52,6 +52,13 @@ class MonteCarlo(Strict):
     seed: Annotated[int, Field(ge=0)] = 20200916
 
 
+class StartRung(Cited):
+    """A concession already in place on the start date (``appears to have conceded``),
+    so the scenario starts there instead of pricing it as a future grant."""
+
+    rung: str
+
+
 class ActorSpec(Cited):
     name: Name
     role: str
@@ -61,6 +68,9 @@ class ActorSpec(Cited):
     country: str | None = Field(None, description="the country the actor stands for")
     description: str = ""
     params: dict[str, ParamSpec] = Field(default_factory=dict)
+    start_rung: StartRung | None = Field(
+        None, description="a patron's rung already conceded on the start date"
+    )
 
 
 class Delivery(Cited):
@@ -152,12 +162,23 @@ class Operations(Strict):
     summits: list[Summit] = Field(default_factory=list)
 
 
-class Outcomes(Strict):
-    """How persistent presence is defined (DESIGN.md section 5)."""
+BasingKind = Literal["permanent_base", "patron_system", "patron_integration"]
+
+
+class Outcomes(Cited):
+    """How persistent presence is defined (DESIGN.md section 5).
+
+    ``basing_from`` says what counts as *basing*: a permanent base, a delivered system
+    under the patron's command, and (off by default) a rung that settled control of the
+    host's own forces in the patron's favour without bringing its forces in.
+    """
 
     host: str | None = Field(None, description="client regime whose territory is watched")
     window_days: Annotated[int, Field(ge=1)] = 180
     threshold: Annotated[float, Field(gt=0, le=1)] = 0.9
+    basing_from: Annotated[list[BasingKind], Field(min_length=1)] = Field(
+        default_factory=lambda: ["permanent_base", "patron_system"]
+    )
 
 
 Metric = Literal[
@@ -197,6 +218,8 @@ class Event(Cited):
     * ``delivered_by``: a system (named ``system``, or any) delivered by ``end``, under
       ``controller``'s command if one is given;
     * ``outcome_by``: outcome ``outcome`` (continuous, basing, persistent) by ``end``.
+
+    With ``negate: true`` the event is that the above does *not* happen.
     """
 
     metric: Metric
@@ -207,6 +230,7 @@ class Event(Cited):
     outcome: OutcomeName | None = None
     controller: Controller | None = None
     system: str | None = None
+    negate: bool = Field(False, description="the event is that this does NOT happen")
 
     @model_validator(mode="after")
     def _fields_for_metric(self) -> Event:
@@ -344,10 +368,32 @@ def _check_params(role: str, params: dict[str, ParamSpec], at: Path) -> Iterator
             )
 
 
+def _check_start_rung(s: Scenario, i: int, a: ActorSpec) -> Iterator[Found]:
+    """A starting rung belongs to a patron, names a rung, and is one that only changes the
+    exercise pattern (control, deliveries and bases are not yet supported at the start)."""
+    at: Path = ("actors", i, "start_rung")
+    rungs = [r.name for r in s.ladder]
+    if a.role != "patron":
+        yield (at, f"only a patron has a starting rung; {a.name} is a {a.role}")
+    elif a.start_rung.rung not in rungs:
+        yield ((*at, "rung"), _unknown("rung", a.start_rung.rung, rungs))
+    else:
+        for r in s.ladder[1 : rungs.index(a.start_rung.rung) + 1]:
+            if r.settles_control or r.delivers is not None or r.basing:
+                yield (
+                    at,
+                    f"rung '{r.name}' settles control, delivers or bases; a scenario cannot "
+                    "start at or above it yet",
+                )
+                break
+
+
 def _check_actors(s: Scenario) -> Iterator[Found]:
     seen: set[str] = set()
     clients = s.clients()
     for i, a in enumerate(s.actors):
+        if a.start_rung is not None:
+            yield from _check_start_rung(s, i, a)
         if a.name in seen:
             yield (("actors", i, "name"), f"duplicate actor name '{a.name}'")
         seen.add(a.name)
