@@ -146,12 +146,10 @@ def free_entries(table: list[Entry], free: tuple[str, ...] | None) -> list[Entry
     return out
 
 
-def implausibility(emulator: Emulator, target: Target, x: np.ndarray) -> np.ndarray:
-    """How many standard deviations the emulated log-odds lie outside the target range,
-    at rows given as emulator :func:`~sim.analysis.emulator.features`."""
-    mean, sd = emulator.log_odds_of(x)
-    gap = np.maximum(0.0, np.maximum(logit(target.low) - mean, mean - logit(target.high)))
-    return gap / sd
+def _within(emulator: Emulator, target: Target, x: np.ndarray, cutoff: float) -> np.ndarray:
+    """Rows (as emulator features `x`) at which `target` is plausible: implausibility at
+    most `cutoff`."""
+    return emulator.within(x, float(logit(target.low)), float(logit(target.high)), cutoff)
 
 
 def plausible(waves: list[Wave], targets: list[Target], u: np.ndarray, cutoff: float) -> np.ndarray:
@@ -161,7 +159,7 @@ def plausible(waves: list[Wave], targets: list[Target], u: np.ndarray, cutoff: f
     for wave in waves:
         for j, t in enumerate(targets):
             if t.id in wave.emulators:
-                ok[:, j] &= implausibility(wave.emulators[t.id], t, x) <= cutoff
+                ok[:, j] &= _within(wave.emulators[t.id], t, x, cutoff)
     return ok
 
 
@@ -174,7 +172,7 @@ def plausible_for_all(
     for wave in waves:
         for t in targets:
             if t.id in wave.emulators and alive.size:
-                keep = implausibility(wave.emulators[t.id], t, x[alive]) <= cutoff
+                keep = _within(wave.emulators[t.id], t, x[alive], cutoff)
                 alive = alive[keep]
     out = np.zeros(len(u), dtype=bool)
     out[alive] = True

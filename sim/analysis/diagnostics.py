@@ -146,6 +146,7 @@ def diagnostics(
         "ess_draw": ess(frame["draw_weight"].to_numpy()),
         "targets": targets,
         "dropped": [t.id for t in cal.targets if t.id not in active],
+        "unmet": [t["id"] for t in targets if t["kept"] and t["after"]["verdict"] != "in range"],
         "conflicts": [list(c) for c in cal.conflicts],
         "observations": [
             {
@@ -214,6 +215,24 @@ def format_calibration(r: dict[str, Any]) -> str:
         )
     for a, b in r["conflicts"]:
         out.append(f"  conflict: {a} and {b} cannot hold together anywhere in the prior")
+    unmet = [t for t in r["targets"] if t["id"] in r.get("unmet", [])]
+    if unmet:
+        out.append(
+            "  the calibrated run does not meet: "
+            + ", ".join(
+                f"{t['id']} ({_pct(t['after']['p'])}, {t['after']['verdict']})" for t in unmet
+            )
+        )
+        out.append(
+            "  (the emulators could not rule out the rows where these fail; the simulator at"
+            " those rows says they do not hold together with the others in this model)"
+        )
+    if r["ess"] < 1000:
+        out.append(
+            f"  effective sample size {r['ess']:,.0f} is below 1,000: the targets leave "
+            f"{_pct(s['p'])} of the prior and the emulators are unsure at its edges; more "
+            "--waves, -n or --max-candidates raise it"
+        )
     if r["observations"]:
         out.append("")
         out.append("observations (data: a calibrated run keeps only histories that agree):")

@@ -100,6 +100,8 @@ def outcome_record(plan: Plan, run: ReplicateRun) -> dict[str, Any]:
     facts = Facts(ledger, present, {"continuous": cont, "basing": base, "persistent": persist})
     for j in s.judgments:
         record[f"judgment.{j.id}"] = holds(plan, j, facts)
+    for q in s.questions:
+        record[f"question.{q.id}"] = holds(plan, q, facts)
     if s.observations:
         seen = [holds(plan, o, facts) == o.value for o in s.observations]
         for o, agrees in zip(s.observations, seen, strict=True):

@@ -249,6 +249,35 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_score(args: argparse.Namespace) -> int:
+    from sim.analysis.score import format_score, runs_of, score
+    from sim.present.plots import save
+    from sim.present.plots_score import score_figures
+    from sim.runs.store import check_new, default_out, write_json_atomic
+
+    runs = runs_of(args.folders)
+    resolutions = Path(args.resolutions)
+    result = score(runs, resolutions)
+    if args.out:
+        out = Path(args.out)
+    elif len(args.folders) == 1:
+        out = Path(args.folders[0]) / "score"
+    else:
+        out = default_out(Path("score"))
+    check_new(out)
+    out.mkdir(parents=True, exist_ok=True)
+    result["resolutions_file"] = str(resolutions)
+    result["runs"] = [str(r.path) for r in runs]
+    caption = f"{len(runs)} run(s) scored against {resolutions.name}"
+    figures = save(score_figures(result, caption), out / "figures")
+    write_json_atomic(out / "score.json", result)
+    print(format_score(result))
+    print(f"\nscore: {out / 'score.json'}")
+    if figures:
+        print(f"figures: {', '.join(f.name for f in figures)}")
+    return 0
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from sim.present.plots import forest, save
     from sim.runs.batch import format_comparison, run_batch, scenario_files
@@ -693,6 +722,14 @@ def build_parser() -> argparse.ArgumentParser:
     swp.add_argument("--out", help="output folder (default: results/sweep-<scenario>-<time>)")
     swp.add_argument("--resume", metavar="DIR", help="finish an interrupted sweep in DIR")
     swp.set_defaults(func=cmd_sweep)
+
+    sco = sub.add_parser("score", help="score runs' forecast questions against what happened")
+    sco.add_argument("folders", nargs="+", help="run or batch folders")
+    sco.add_argument(
+        "--resolutions", required=True, metavar="FILE", help="YAML file of resolved questions"
+    )
+    sco.add_argument("--out", help="output folder (default: <run>/score, or results/score-<time>)")
+    sco.set_defaults(func=cmd_score)
 
     rep = sub.add_parser("replay", help="re-run one replicate of a run and print its timeline")
     rep.add_argument("folder", help="a run folder (complete or not)")

@@ -9,6 +9,7 @@ from :mod:`sim.present.plots`.
 from __future__ import annotations
 
 import io
+import json
 import os
 from importlib import resources
 from pathlib import Path
@@ -22,6 +23,7 @@ from sim.analysis.diagnostics import load_calibration
 from sim.engine.draws import parameter_table
 from sim.present import plots
 from sim.present.plots_calibration import calibration_figures
+from sim.present.plots_score import score_figures
 from sim.runs.results import Batch, Run, SweepResult, load
 from sim.runs.store import read_manifest
 from sim.runs.summary import OUTCOMES
@@ -175,6 +177,7 @@ def run_context(run: Run) -> dict[str, Any]:
         ],
         "quartiles": quartiles,
         "judgments": [{**j, "word": j["word"].replace("_", " ")} for j in s["judgments"]],
+        "questions": s.get("questions", []),
         "figures": figures,
         "provenance": [("start date", start), *_provenance(run.manifest)],
     }
@@ -310,6 +313,36 @@ def calibration_context(folder: Path) -> dict[str, Any]:
     }
 
 
+def score_context(run: Run) -> dict[str, Any]:
+    """The scoring section, when ``wargame score`` has written ``<run>/score/score.json``."""
+    file = run.path / "score" / "score.json"
+    if not file.is_file():
+        return {}
+    result = json.loads(file.read_text())
+    figs = score_figures(
+        result, f"{run.name} scored against {Path(result['resolutions_file']).name}"
+    )
+    return {
+        "score": result,
+        "score_figures": [
+            _figure(
+                "score-reliability",
+                "Scoring: reliability",
+                figs["reliability"],
+                "Observed frequency against forecast probability; the diagonal is perfect.",
+            ),
+            _figure(
+                "score-forecasts",
+                "Scoring: forecasts against what happened",
+                figs["forecasts"],
+                "Each resolved question's probability; filled = it happened.",
+            ),
+        ]
+        if figs
+        else [],
+    }
+
+
 def render(path: str | Path) -> str:
     """The HTML brief of a results folder (a run, a batch, a sweep, or a calibration, shown
     as its check run with the calibration section)."""
@@ -327,10 +360,14 @@ def render(path: str | Path) -> str:
         folder = calibration_folder(loaded)
         if folder is not None:
             extra = calibration_context(folder)
+        extra.update(score_context(loaded))
     context = {**context, **extra}
     defaults = {
         "calibration": None,
         "calibration_figures": [],
+        "score": None,
+        "questions": [],
+        "score_figures": [],
         "comparison": None,
         "pairing": "",
         "ranking": None,

@@ -33,6 +33,7 @@ class OutcomeTally:
         self.observations = {o.id: 0 for o in s.observations}  # replicates agreeing with each
         self.hits = {"persistent": 0, "continuous": 0, "basing": 0}
         self.judgments = {j.id: 0 for j in s.judgments}
+        self.questions = {q.id: 0 for q in s.questions}
         self.rungs = np.zeros(len(s.ladder), dtype=np.int64)
         self.first_day = np.zeros(plan.n_days + 1, dtype=np.int64)  # persistent_day counts
         self.presence_days = 0
@@ -49,6 +50,8 @@ class OutcomeTally:
             self.hits[name] += int(outcomes[name].sum())
         for jid in self.judgments:
             self.judgments[jid] += int(outcomes[f"judgment.{jid}"].sum())
+        for qid in self.questions:
+            self.questions[qid] += int(outcomes[f"question.{qid}"].sum())
         self.rungs += np.bincount(
             outcomes["highest_rung"].to_numpy(dtype=np.int64), minlength=len(self.rungs)
         )

@@ -89,6 +89,16 @@ def summary_of(tally: OutcomeTally) -> dict[str, Any]:
         "highest_rung": rungs,
         "mean_presence_days": tally.presence_days / n if n else math.nan,
         "judgments": judgments,
+        "questions": [
+            {
+                "id": q.id,
+                "question": q.question,
+                "source": q.source,
+                "end": q.end.isoformat(),
+                **proportion(tally.questions[q.id], n),
+            }
+            for q in s.questions
+        ],
         **_observations(tally),
     }
 
@@ -148,6 +158,14 @@ def format_summary(summary: dict[str, Any]) -> str:
     out.append("highest rung reached:")
     for name, share in summary["highest_rung"].items():
         out.append(f"  {name:<32}{_pct(share)}")
+    if summary.get("questions"):
+        out.append("")
+        out.append("forecast questions:")
+        for q in summary["questions"]:
+            out.append(
+                f"  {q['id']}: {_pct(q['p']).strip()} ({_pct(q['low']).strip()} - "
+                f"{_pct(q['high']).strip()})  {q['question']}"
+            )
     if summary["judgments"]:
         out.append("")
         out.append("the report's judgments against the model:")

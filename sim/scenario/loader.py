@@ -261,7 +261,7 @@ def _validate(data: Any, locs: Locations, name: str) -> Scenario:
     scenario = validate_as(Scenario, data, locs, name)
     found = cross_check(scenario)
     if found:
-        raise ScenarioError([_locate(locs, at, msg, name) for at, msg in found])
+        raise ScenarioError([locate(locs, at, msg, name) for at, msg in found])
     return scenario
 
 
@@ -279,7 +279,7 @@ def read_yaml(path: Path) -> tuple[Any, Locations]:
     return data, locs
 
 
-def _locate(locs: Locations, at: Key, message: str, default_file: str) -> Problem:
+def locate(locs: Locations, at: Key, message: str, default_file: str) -> Problem:
     """A Problem for path `at`, placed at the deepest part of it the YAML file has."""
     for n in range(len(at), -1, -1):
         if at[:n] in locs:
@@ -295,7 +295,7 @@ def _locate(locs: Locations, at: Key, message: str, default_file: str) -> Proble
 
 
 def _at(locs: Locations, at: Key, message: str) -> ScenarioError:
-    return ScenarioError([_locate(locs, at, message, "")])
+    return ScenarioError([locate(locs, at, message, "")])
 
 
 def _fields_at(loc: Key, root: type[BaseModel] = Scenario) -> list[str]:
@@ -349,10 +349,10 @@ def _problem(err: Any, locs: Locations, name: str, root: type[BaseModel] = Scena
         close = difflib.get_close_matches(key, allowed, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         listed = f" (expected one of: {', '.join(allowed)})" if allowed else ""
-        return _locate(locs, at, f"unknown key '{key}'{listed}{hint}", name)
+        return locate(locs, at, f"unknown key '{key}'{listed}{hint}", name)
     message = err["msg"].removeprefix("Value error, ")
     if kind == "missing":
         message = "required field is missing"
     elif kind not in ("value_error", "assertion_error") and not isinstance(found, dict | list):
         message = f"{message}; found {found!r}"
-    return _locate(locs, at, message, name)
+    return locate(locs, at, message, name)

@@ -270,6 +270,14 @@ class Observation(Event):
     source: str  # type: ignore[assignment]  # an observation must say where it is known from
 
 
+class Question(Event):
+    """A dated yes/no forecast question, in the same vocabulary; a run gives its
+    probability, and ``wargame score`` scores it once it has resolved."""
+
+    id: Name
+    question: str
+
+
 class Posterior(Strict):
     """Parameter rows drawn jointly (a calibration's output): the file beside the scenario,
     its SHA-256 (so the scenario's own hash covers it), and the weight column to draw by."""
@@ -289,6 +297,7 @@ class Scenario(Strict):
     outcomes: Outcomes = Field(default_factory=Outcomes)
     judgments: list[Judgment] = Field(default_factory=list)
     observations: list[Observation] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
     posterior: Posterior | None = None
 
     @property
@@ -581,6 +590,7 @@ def _check_outcomes(s: Scenario) -> Iterator[Found]:
         )
     yield from _check_events(s, s.judgments, "judgments")
     yield from _check_events(s, s.observations, "observations")
+    yield from _check_events(s, s.questions, "questions")
     for i, o in enumerate(s.observations):
         if o.as_of < s.metadata.start_date:
             yield (

@@ -1,0 +1,184 @@
+"""Scores on hand-computed cases, Murphy's identity, and bad resolution files.
+
+The made-up scenario is the suite's MINIMAL one with two questions; its resolutions file
+lives here in the test, never in a scenario.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.analysis.score import murphy, scores
+from sim.present.cli import main
+from tests.conftest import MINIMAL, write_yaml
+
+QUESTIONS = [
+    {
+        "id": "granted",
+        "question": "A rung by November?",
+        "metric": "rung_by",
+        "rung": "more_exercises",
+        "end": "2020-11-01",
+    },
+    {
+        "id": "present",
+        "question": "Forces in on 25 September?",
+        "metric": "present_on",
+        "end": "2020-09-25",
+    },
+    {
+        "id": "based",
+        "question": "A base by 2021?",
+        "metric": "outcome_by",
+        "outcome": "basing",
+        "end": "2021-09-01",
+    },
+]
+
+
+def test_scores_by_hand():
+    p, o = np.array([0.8, 0.3]), np.array([1, 0])
+    s = scores(p, o)
+    assert s["brier"] == pytest.approx((0.2**2 + 0.3**2) / 2)  # 0.065
+    assert s["log"] == pytest.approx(-(math.log(0.8) + math.log(0.7)) / 2)
+    assert s["skill_vs_half"] == pytest.approx(1 - 0.065 / 0.25)
+    assert s["skill_vs_base_rate"] == pytest.approx(1 - 0.065 / 0.25)  # base rate 0.5
+
+
+def test_skill_against_the_base_rate_is_undefined_when_every_outcome_is_the_same():
+    assert scores(np.array([0.9, 0.6]), np.array([1, 1]))["skill_vs_base_rate"] is None
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 200))
+def test_brier_is_reliability_minus_resolution_plus_uncertainty(seed, n):
+    rng = np.random.default_rng(seed)
+    p = np.round(rng.random(n), 1)  # repeated values, as forecasts from runs have
+    o = (rng.random(n) < p).astype(int)
+    m = murphy(p, o)
+    brier = scores(p, o)["brier"]
+    assert brier == pytest.approx(m["reliability"] - m["resolution"] + m["uncertainty"], abs=1e-12)
+
+
+@pytest.fixture(scope="module")
+def run_folder(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("score")
+    data = copy.deepcopy(MINIMAL)
+    data["questions"] = QUESTIONS
+    scenario = write_yaml(tmp, data)
+    out = tmp / "run"
+    assert main(["run", str(scenario), "-n", "300", "--workers", "1", "--out", str(out)]) == 0
+    return out
+
+
+def resolutions(tmp_path: Path, items: list[dict]) -> Path:
+    path = tmp_path / "resolved.yaml"
+    path.write_text(yaml.safe_dump({"resolutions": items}, sort_keys=False))
+    return path
+
+
+GOOD = [
+    {"id": "granted", "value": True, "resolved": "2020-11-01", "source": "made up"},
+    {"id": "present", "value": False, "resolved": "2020-09-26", "source": "made up"},
+]
+
+
+def test_cli_score_prints_and_writes_the_score(run_folder, tmp_path, capsys):
+    out = tmp_path / "s"
+    code = main(
+        [
+            "score",
+            str(run_folder),
+            "--resolutions",
+            str(resolutions(tmp_path, GOOD)),
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    text = capsys.readouterr().out
+    result = json.loads((out / "score.json").read_text())
+    summary = json.loads((run_folder / "summary.json").read_text())
+    p = {q["id"]: q["p"] for q in summary["questions"]}
+    expected = ((p["granted"] - 1) ** 2 + p["present"] ** 2) / 2
+    assert result["overall"]["brier"] == pytest.approx(expected)
+    assert [u["question"] for u in result["unresolved"]] == ["based"]
+    assert "not yet resolved" in text and "fewer than 10" in text
+    assert (out / "figures" / "reliability.png").is_file()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"id": "granted_"}, "no question 'granted_' in the runs"),
+        ({"resolved": "2019-12-31"}, "is before the scenario starts"),
+        ({"value": "maybe"}, "resolutions[0].value"),
+    ],
+)
+def test_a_bad_resolution_names_the_file_line_and_question(
+    run_folder, tmp_path, capsys, change, message
+):
+    bad = [{**GOOD[0], **change}, GOOD[1]]
+    out = tmp_path / "s"
+    code = main(
+        [
+            "score",
+            str(run_folder),
+            "--resolutions",
+            str(resolutions(tmp_path, bad)),
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert message in err and "resolved.yaml:" in err
+    assert not out.exists()
+
+
+def test_the_report_of_a_scored_run_has_a_scoring_section(run_folder, tmp_path):
+    from sim.present.report import render
+
+    assert main(["score", str(run_folder), "--resolutions", str(resolutions(tmp_path, GOOD))]) == 0
+    html = render(run_folder)
+    assert 'id="score"' in html and 'id="questions"' in html and "Not yet resolved" in html
+
+
+def test_a_batch_is_scored_over_all_its_members(tmp_path, capsys):
+    data = copy.deepcopy(MINIMAL)
+    data["questions"] = QUESTIONS
+    base = write_yaml(tmp_path, data, "base.yaml")
+    variant = write_yaml(
+        tmp_path, {"extends": "base.yaml", "metadata": {"name": "variant"}}, "variant.yaml"
+    )
+    batch = tmp_path / "batch"
+    assert (
+        main(["batch", str(base), str(variant), "-n", "200", "--workers", "1", "--out", str(batch)])
+        == 0
+    )
+    out = tmp_path / "s"
+    assert (
+        main(
+            [
+                "score",
+                str(batch),
+                "--resolutions",
+                str(resolutions(tmp_path, GOOD)),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    result = json.loads((out / "score.json").read_text())
+    assert {r["run"] for r in result["forecasts"]} == {"minimal", "variant"}
+    assert result["overall"]["n"] == 4
