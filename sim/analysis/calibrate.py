@@ -255,6 +255,12 @@ class Calibration:
         self.table = parameter_table(s)
         self.free = free_entries(self.table, settings.free)
         self.paths = [e.path for e in self.free]
+        if not self.paths:
+            raise ScenarioError.single(
+                "no parameter has a distribution: there is no belief for the judgments to "
+                "move (give the uncertain ones a range, e.g. uniform: [low, high])",
+                file=str(scenario_file),
+            )
         self.targets = [Target(j.id, *j.range, j.word, j.claim, j.source) for j in s.judgments]
         self.active = list(range(len(self.targets)))
         self.conflicts: list[tuple[str, str]] = []

@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 
 import matplotlib.dates as mdates
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -233,7 +234,7 @@ def timeline(run: Run, replicate: int | None = None) -> Figure:
         label = " " + r.detail.replace("_", " ")
         ax.text(r.date, -1.5, label, fontsize=7, color=ACCENT, va="center")
     held = run.outcomes.loc[run.outcomes["replicate"] == k, "persistent_date"].iloc[0]
-    if not np.isnat(np.datetime64(held)):
+    if not pd.isna(held):  # NaT, or NaN when no replicate of the run reached it
         ax.axvline(held, color="black", lw=1.5)
         ax.text(held, len(rows) - 0.5, "persistent presence ", fontsize=7, ha="right")
     ax.set_yticks(range(len(rows)), rows, fontsize=8)
