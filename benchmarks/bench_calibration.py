@@ -91,10 +91,14 @@ def main() -> None:
         f"rejection (r = {args.r} replicates per prior row): accepted {accepted} of {rows} rows "
         f"({100 * rate:.2f} %, 95 % {100 * low:.2f}-{100 * high:.2f} %) in {rej_seconds:.1f} s"
     )
-    target = max(ess, 1000.0)
+    target = ess  # the same effective sample size as history matching reached
     if accepted == 0:
-        print(f"rejection accepted nothing; it needs more than {target * rows * args.r:,.0f} "
-              f"replicates for ESS {target:,.0f}")
+        least = target / high * args.r
+        print(
+            f"rejection accepted nothing; at the upper 95 % bound of its rate it needs at "
+            f"least {least:,.0f} replicates for ESS {target:,.0f}: at least "
+            f"{least / hm:,.0f}x history matching"
+        )
         return
     needed = target / rate * args.r
     span = (target / high * args.r, target / low * args.r if low > 0 else math.inf)
