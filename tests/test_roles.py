@@ -131,10 +131,18 @@ def test_acceptance_is_the_logistic_of_net_pressure():
     assert c.accept_probability(cost=0.1, support=0.2) == pytest.approx(1 / (1 + math.exp(0.9)))
 
 
-def test_control_settles_by_both_sides_insistence():
-    c = client(World(), vulnerability=0.45, control_insistence=0.6)
-    # the regime resists 0.6 x (1 - 0.45) = 0.33; the patron wins 0.8 x (1 - 0.33) = 0.536
-    assert c.concedes_control_probability(0.8) == pytest.approx(0.536)
+def test_control_is_a_bargain_that_can_fail():
+    c = client(World(), control_insistence=0.6)
+    # the regime resists 0.6 x (1 - 0.56) = 0.264; the patron wins 0.8 x (1 - 0.264) =
+    # 0.5888, yields 1 - 0.8 = 0.2, and the bargain fails in the rest, 0.2112
+    p_patron, p_client = c.control_terms(0.8, 0.56)
+    assert (p_patron, p_client) == pytest.approx((0.5888, 0.2))
+    assert 1 - p_patron - p_client == pytest.approx(0.2112)
+
+
+def test_a_regime_that_does_not_insist_never_breaks_the_bargain():
+    p_patron, p_client = client(World(), control_insistence=0.0).control_terms(0.8, 0.1)
+    assert p_patron + p_client == pytest.approx(1.0)
 
 
 @settings(max_examples=200, deadline=None)
@@ -159,14 +167,22 @@ def test_more_resistance_or_cost_never_raises_acceptance(vulnerability, support,
 
 @settings(max_examples=200, deadline=None)
 @given(unit, unit, unit, unit)
-def test_the_regimes_insistence_never_raises_patron_control(vulnerability, patron, i1, i2):
-    low, high = sorted((i1, i2))
-    firm = client(World(), vulnerability=vulnerability, control_insistence=high)
-    soft = client(World(), vulnerability=vulnerability, control_insistence=low)
-    assert firm.concedes_control_probability(patron) <= soft.concedes_control_probability(patron)
-    assert soft.concedes_control_probability(min(patron, 0.3)) <= (
-        soft.concedes_control_probability(max(patron, 0.3))
-    )
+def test_control_settles_toward_the_side_with_more_leverage_or_insistence(insist, lev, a, b):
+    low, high = sorted((a, b))
+    c = client(World(), control_insistence=0.5)
+    # more patron leverage never lowers the patron's share, nor raises a failure
+    assert c.control_terms(insist, high)[0] >= c.control_terms(insist, low)[0]
+    firm = client(World(), control_insistence=high)
+    soft = client(World(), control_insistence=low)
+    # a regime that insists more never raises the patron's share
+    assert firm.control_terms(insist, lev)[0] <= soft.control_terms(insist, lev)[0]
+
+
+def test_a_regime_asks_with_a_propensity_that_grows_with_vulnerability():
+    world = World()
+    low = client(world, vulnerability=0.2, request_propensity=0.5).request_probability()
+    high = client(world, vulnerability=0.8, request_propensity=0.5).request_probability()
+    assert (low, high) == pytest.approx((0.1, 0.4))
 
 
 # ----------------------------------------------------------------------- patron

@@ -222,11 +222,52 @@ class WargameModel(mesa.Model):
         if u_accept >= p:
             self.ledger.log(day, "concession_refused", client.name, fx.names[nxt])
             return False
+        return self._settle(patron, regime, nxt, u_control, day)
+
+    def request(self, client: ClientRegime) -> bool:
+        """The regime asks for the next rung; the patron with the most leverage over it
+        takes the request up with its ambition and offers the rung at its price, which
+        the regime accepts or declines by its usual rule; a rung that settles control is
+        then bargained over like a demanded one."""
+        u_take, u_accept, u_control = self.uniform(), self.uniform(), self.uniform()
+        patrons = [
+            a for a in self._actors.values() if a.role == "patron" and a.target == client.name
+        ]
+        if not patrons:
+            return False
+        patron: Patron = max(patrons, key=lambda a: a.leverage)  # type: ignore[assignment]
+        nxt = self.rungs[(patron.name, client.name)] + 1
+        day = int(self.env.now)
+        if nxt >= len(self.effects.names):
+            return False
+        self.ledger.log(
+            day, "request", client.name, f"asks {patron.name} for {self.effects.names[nxt]}"
+        )
+        if u_take >= patron.params.ambition:
+            self.ledger.log(day, "request_refused", patron.name, self.effects.names[nxt])
+            return False
+        # The patron's offer is the rung at its price: the regime weighs it by its usual
+        # rule (asking for help does not make a permanent base cheap).
+        if u_accept >= client.accept_probability(self.effects.cost[nxt], patron.params.support):
+            self.ledger.log(day, "terms_declined", client.name, self.effects.names[nxt])
+            return False
+        return self._settle(patron, client, nxt, u_control, day)
+
+    def _settle(self, patron: Patron, client: ClientRegime, rung: int, u: float, day: int) -> bool:
+        """Grant an agreed rung, after the bargain over control if it settles control."""
         controller: Controller | None = None
-        if fx.settles_control[nxt]:
-            p_patron = regime.concedes_control_probability(patron.params.control_insistence)
-            controller = "patron" if u_control < p_patron else "client"
-        self._grant(patron, regime, nxt, controller, day)
+        if self.effects.settles_control[rung]:
+            p_patron, p_client = client.control_terms(
+                patron.params.control_insistence, patron.leverage
+            )
+            if u < p_patron:
+                controller = "patron"
+            elif u < p_patron + p_client:
+                controller = "client"
+            else:
+                self.ledger.log(day, "bargain_failed", client.name, self.effects.names[rung])
+                return False
+        self._grant(patron, client, rung, controller, day)
         return True
 
     def _grant(

@@ -197,6 +197,10 @@ _MARKS = {
     "summit": ("D", MUTED),
     "inject": ("X", "#8172b3"),
     "concession_refused": ("x", MUTED),
+    "request": ("v", "#dd8452"),
+    "request_refused": ("1", "#dd8452"),
+    "terms_declined": ("2", "#dd8452"),
+    "bargain_failed": ("*", ACCENT),
 }
 
 
