@@ -56,7 +56,7 @@ def test_window_longer_than_horizon_never_holds():
 
 def test_basing_counts_patron_controlled_systems_and_bases_not_client_systems():
     led = Ledger(365)
-    led.systems.append(System("ru", "by", "S-400", 100, "client"))
+    led.systems.append(System("ru", "by", "S-300", 100, "client"))
     assert oc.first_basing_day(led, "by") is None
     led.systems.append(System("ru", "by", "S-400", 200, "patron"))
     led.basings.append(("ru", "by", 150))
@@ -89,3 +89,11 @@ def test_rung_by_day_is_the_highest_granted_so_far():
 def test_presence_share_over_an_inclusive_span():
     present = oc.daily_presence(ledger_with([(0, 10)], n_days=100), "by")
     assert oc.presence_share(present, 0, 19) == 0.5
+
+
+def test_a_system_whose_control_changed_hands_counts_once_for_its_latest_controller():
+    led = Ledger(365)
+    led.systems.append(System("ru", "by", "S-400", 100, "client"))
+    led.systems.append(System("ru", "by", "S-400", 250, "patron"))  # renegotiated
+    assert oc.systems_by_controller(led, "by") == {"patron": 1, "client": 0}
+    assert oc.first_basing_day(led, "by") == 250

@@ -80,3 +80,36 @@ def test_control_settles_toward_the_patron_as_its_leverage_grows():
     (p0, n0), (p1, n1) = shares
     se = math.sqrt(p0 * (1 - p0) / n0 + p1 * (1 - p1) / n1)
     assert p1 - p0 > 3 * se
+
+
+def test_a_later_settlement_renegotiates_control_of_delivered_systems():
+    """Rung 1 delivers a system and settles control; rung 2 settles control again. Where
+    the two settlements differ, the delivered system changes hands on rung 2's day, and
+    its patron crews arrive or leave with it."""
+    d = copy.deepcopy(MINIMAL)
+    d["actors"][0]["params"] = {"ambition": 1.0, "leverage_base": 1.0, "control_insistence": 0.5}
+    d["actors"][1]["params"] = {"sovereignty_resistance": 0.0, "control_insistence": 0.0}
+    d["ladder"] = [
+        d["ladder"][0],
+        {
+            "name": "air_defence",
+            "cost": 0.0,
+            "settles_control": True,
+            "delivers": {"system": "S-400", "lead_time_days": 1},
+        },
+        {"name": "command", "cost": 0.0, "settles_control": True},
+    ]
+    plan = plan_of(d)
+    changed = 0
+    for run in run_replicates(plan, 13, 0, 200):
+        settled = [c for c in run.ledger.concessions if c.controller is not None]
+        records = [s for s in run.ledger.systems if s.name == "S-400"]
+        if len(settled) == 2 and records:
+            first, second = (c.controller for c in settled)
+            assert records[-1].controller == second  # the latest settlement holds
+            if first != second:
+                changed += 1
+                assert records[-1].day == max(settled[1].day, records[0].day)
+                crews = [st for st in run.ledger.stays if st.unit == "S-400 crews"]
+                assert bool(crews) and (crews[-1].end == plan.n_days) == (second == "patron")
+    assert changed > 0

@@ -16,7 +16,7 @@ import simpy
 
 from agents import ROLES, Actor
 from sim.engine import operations
-from sim.engine.ledger import Concession, Controller, Ledger
+from sim.engine.ledger import Concession, Controller, Ledger, System
 from sim.engine.plan import Cadence, DatedExercise, Plan
 from sim.engine.uniforms import Uniforms
 from sim.maths.clip import clip01
@@ -283,14 +283,36 @@ class WargameModel(mesa.Model):
         fx = self.effects
         detail = fx.names[rung] + (f" ({controller} control)" if controller else "")
         self.ledger.log(day, "concession", client.name, detail)
+        if controller is not None:
+            self._renegotiate(patron, client.name, controller, day)
         if fx.delivery[rung] is not None:
             system, lead = fx.delivery[rung]  # type: ignore[misc]
-            held = controller or self._settled_controller(patron.name, client.name)
-            self.env.process(operations.delivery(self, patron, client.name, system, lead, held))
+            self.env.process(operations.delivery(self, patron, client.name, system, lead))
         if fx.basing_lead[rung] is not None:
             self.env.process(operations.basing(self, patron, client.name, fx.basing_lead[rung]))
 
-    def _settled_controller(self, patron: str, client: str) -> Controller:
+    def _renegotiate(self, patron: Patron, host: str, controller: Controller, day: int) -> None:
+        """A new settlement of control covers the systems already delivered too: each one
+        held by the other side changes hands (a new control record), and its patron crews
+        arrive or leave with it."""
+        latest: dict[str, Controller] = {}
+        for system in self.ledger.systems:
+            if system.patron == patron.name and system.host == host:
+                latest[system.name] = system.controller
+        for name, held in latest.items():
+            if held == controller:
+                continue
+            self.ledger.systems.append(System(patron.name, host, name, day, controller))
+            self.ledger.log(day, "control_renegotiated", patron.name, f"{name} to {controller}")
+            crews = f"{name} crews"
+            if controller == "patron":
+                self.ledger.arrive(patron.name, host, crews, day)
+            else:
+                for stay in self.ledger.stays:
+                    if stay.unit == crews and stay.host == host and stay.end is None:
+                        self.ledger.leave(stay, day)
+
+    def settled_controller(self, patron: str, client: str) -> Controller:
         """Who controls systems under the latest settlement (the client if none yet)."""
         for c in reversed(self.ledger.concessions):
             if c.patron == patron and c.client == client and c.controller is not None:

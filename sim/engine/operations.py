@@ -17,7 +17,7 @@ import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING
 
-from sim.engine.ledger import Controller, Stay, System
+from sim.engine.ledger import Stay, System
 from sim.engine.plan import Cadence, DatedExercise
 
 if TYPE_CHECKING:
@@ -89,12 +89,13 @@ def exercise_programme(
                 ledger.log(now, "unit_stays", patron.name, f"{unit} ({gap} days to next)")
 
 
-def delivery(
-    model: WargameModel, patron: Patron, host: str, system: str, lead: float, controller: Controller
-) -> Process:
-    """Deliver a system after its lead time; patron-controlled ones bring patron crews."""
+def delivery(model: WargameModel, patron: Patron, host: str, system: str, lead: float) -> Process:
+    """Deliver a system after its lead time, under the control settled by then (a later
+    settlement made while it was on its way covers it too); patron-controlled ones bring
+    patron crews."""
     yield model.env.timeout(max(0, round(lead)))
     day = int(model.env.now)
+    controller = model.settled_controller(patron.name, host)
     model.ledger.systems.append(System(patron.name, host, system, day, controller))
     model.ledger.log(day, "delivery", patron.name, f"{system} under {controller} control")
     if controller == "patron":

@@ -80,11 +80,15 @@ def rung_by_day(ledger: Ledger, host: str, day: int) -> int:
 
 
 def systems_by_controller(ledger: Ledger, host: str) -> dict[str, int]:
-    """How many delivered systems in `host` each side controls."""
-    out = {"patron": 0, "client": 0}
+    """How many delivered systems in `host` each side controls at the horizon (a system
+    whose control was renegotiated counts once, for its latest controller)."""
+    latest: dict[tuple[str, str], str] = {}
     for s in ledger.systems:
         if s.host == host:
-            out[s.controller] += 1
+            latest[(s.patron, s.name)] = s.controller
+    out = {"patron": 0, "client": 0}
+    for controller in latest.values():
+        out[controller] += 1
     return out
 
 
