@@ -86,6 +86,13 @@ def resolutions(tmp_path: Path, items: list[dict]) -> Path:
     return path
 
 
+def score_cli(run_folder: Path, tmp_path: Path, items: list[dict]) -> tuple[int, Path]:
+    """``wargame score`` of `run_folder` against `items`, into a fresh folder."""
+    out = tmp_path / "s"
+    args = ["score", str(run_folder), "--resolutions", str(resolutions(tmp_path, items))]
+    return main([*args, "--out", str(out)]), out
+
+
 GOOD = [
     {"id": "granted", "value": True, "resolved": "2020-11-01", "source": "made up"},
     {"id": "present", "value": False, "resolved": "2020-09-26", "source": "made up"},
@@ -93,17 +100,7 @@ GOOD = [
 
 
 def test_cli_score_prints_and_writes_the_score(run_folder, tmp_path, capsys):
-    out = tmp_path / "s"
-    code = main(
-        [
-            "score",
-            str(run_folder),
-            "--resolutions",
-            str(resolutions(tmp_path, GOOD)),
-            "--out",
-            str(out),
-        ]
-    )
+    code, out = score_cli(run_folder, tmp_path, GOOD)
     assert code == 0
     text = capsys.readouterr().out
     result = json.loads((out / "score.json").read_text())
@@ -127,18 +124,7 @@ def test_cli_score_prints_and_writes_the_score(run_folder, tmp_path, capsys):
 def test_a_bad_resolution_names_the_file_line_and_question(
     run_folder, tmp_path, capsys, change, message
 ):
-    bad = [{**GOOD[0], **change}, GOOD[1]]
-    out = tmp_path / "s"
-    code = main(
-        [
-            "score",
-            str(run_folder),
-            "--resolutions",
-            str(resolutions(tmp_path, bad)),
-            "--out",
-            str(out),
-        ]
-    )
+    code, out = score_cli(run_folder, tmp_path, [{**GOOD[0], **change}, GOOD[1]])
     assert code == 2
     err = capsys.readouterr().err
     assert message in err and "resolved.yaml:" in err
