@@ -278,6 +278,42 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_discover(args: argparse.Namespace) -> int:
+    from sim.analysis.discover import (
+        Settings,
+        discover,
+        format_discovery,
+        outcome_of,
+        parameters_of,
+    )
+    from sim.present.plots import save
+    from sim.present.plots_discover import discovery_figures
+    from sim.runs.results import Run, load
+    from sim.runs.store import check_new, write_json_atomic
+
+    run = load(args.folder)
+    if not isinstance(run, Run):
+        raise ScenarioError.single(
+            "discover works on a run folder (a run of a calibrated scenario included); a batch "
+            "or sweep keeps no replicate rows of its own to discover in",
+            file=args.folder,
+        )
+    settings = Settings(outcome=args.outcome, by=args.by, threshold=args.threshold)
+    result = discover(run, settings)
+    out = Path(args.out) if args.out else Path(args.folder) / "discover"
+    check_new(out)
+    out.mkdir(parents=True, exist_ok=True)
+    x, _ = parameters_of(run)
+    y, _ = outcome_of(run, settings)
+    figures = save(discovery_figures(result, x, y, run.caption), out / "figures")
+    write_json_atomic(out / "discovery.json", result)
+    print(format_discovery(result))
+    print(f"\ndiscovery: {out / 'discovery.json'}")
+    if figures:
+        print(f"figures: {', '.join(f.name for f in figures)}")
+    return 0
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from sim.present.plots import forest, save
     from sim.runs.batch import format_comparison, run_batch, scenario_files
@@ -730,6 +766,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sco.add_argument("--out", help="output folder (default: <run>/score, or results/score-<time>)")
     sco.set_defaults(func=cmd_score)
+
+    dis = sub.add_parser(
+        "discover", help="which combinations of assumptions lead to an outcome (PRIM, CART)"
+    )
+    dis.add_argument("folder", help="a run folder")
+    dis.add_argument(
+        "--outcome",
+        default="persistent",
+        help="persistent, continuous, basing, or a question or judgment id (default persistent)",
+    )
+    dis.add_argument("--by", type=_date, metavar="DATE", help="the outcome by this date")
+    dis.add_argument(
+        "--threshold", type=_positive_float, help="least density of a box (default 0.8)"
+    )
+    dis.add_argument("--out", help="output folder (default: <run>/discover)")
+    dis.set_defaults(func=cmd_discover)
 
     rep = sub.add_parser("replay", help="re-run one replicate of a run and print its timeline")
     rep.add_argument("folder", help="a run folder (complete or not)")

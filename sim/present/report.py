@@ -343,6 +343,14 @@ def score_context(run: Run) -> dict[str, Any]:
     }
 
 
+def discovery_context(run: Run) -> dict[str, Any]:
+    """The discovery section, when ``wargame discover`` has written ``<run>/discover``."""
+    file = run.path / "discover" / "discovery.json"
+    if not file.is_file():
+        return {}
+    return {"discovery": json.loads(file.read_text())}
+
+
 def render(path: str | Path) -> str:
     """The HTML brief of a results folder (a run, a batch, a sweep, or a calibration, shown
     as its check run with the calibration section)."""
@@ -361,12 +369,14 @@ def render(path: str | Path) -> str:
         if folder is not None:
             extra = calibration_context(folder)
         extra.update(score_context(loaded))
+        extra.update(discovery_context(loaded))
     context = {**context, **extra}
     defaults = {
         "calibration": None,
         "calibration_figures": [],
         "score": None,
         "questions": [],
+        "discovery": None,
         "score_figures": [],
         "comparison": None,
         "pairing": "",

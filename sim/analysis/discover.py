@@ -1,0 +1,283 @@
+"""Scenario discovery: under which combinations of assumptions an outcome happens.
+
+PRIM (Friedman & Fisher 1999; Bryant & Lempert 2010) peels the parameter space into a box
+where the outcome is dense, trading coverage (the share of all cases the box holds)
+against density (the share of the box's replicates with the outcome). The implementation
+is the EMA Workbench's (``ema_workbench.analysis.prim``, BSD licence), with its quasi-
+p-values and resampling stability; a CART tree (scikit-learn) is a second view, and
+extra-trees feature scores (the Workbench's ``feature_scoring``) rank every parameter.
+
+The chosen box is the one on the peeling trajectory with the largest coverage x density
+among those at least as dense as the ``threshold``; restrictions whose quasi-p-value is above
+``alpha`` are then dropped (a limit that noise alone could draw), and the next box is
+searched for among the cases the earlier boxes do not cover.
+
+Rows are a run's replicates (the ones it keeps, when observations reject some); a run of
+a calibrated scenario is already drawn by the posterior's weights, so its rows count
+alike. Randomness (the resampling) is seeded, so a run gives the same boxes every time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.tree import DecisionTreeClassifier, export_text
+
+from sim.engine.draws import parameter_table
+from sim.runs.results import Run
+from sim.scenario.calendar import day_of
+from sim.scenario.errors import ScenarioError
+from sim.scenario.schema import Scenario
+
+OUTCOMES = ("persistent", "continuous", "basing")
+
+
+@dataclass(frozen=True)
+class Settings:
+    outcome: str = "persistent"
+    by: dt.date | None = None
+    threshold: float | None = None  # default: 0.8, or halfway from a higher base rate to 1
+    alpha: float = 0.05
+    boxes: int = 2
+    min_coverage: float = 0.1  # a further box must hold at least this share of the cases
+    seed: int = 0
+
+
+def _workbench():
+    """The EMA Workbench's PRIM and feature scoring, imported quietly (it warns about
+    optional parallel back-ends this project does not use)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import feature_scoring, prim
+    logging.getLogger("EMA").setLevel(logging.ERROR)
+    return prim, feature_scoring
+
+
+def outcome_of(run: Run, settings: Settings) -> tuple[np.ndarray, str]:
+    """The yes/no outcome per kept replicate, and its label."""
+    o = run.outcomes
+    name = settings.outcome
+    if name in OUTCOMES:
+        if settings.by is None:
+            return o[name].to_numpy(dtype=bool), f"{name} presence by the horizon"
+        day = day_of(dt.date.fromisoformat(run.start_date), settings.by)
+        days = o[f"{name}_day"].astype("float64").to_numpy()
+        return np.nan_to_num(days, nan=np.inf) <= day, f"{name} presence by {settings.by}"
+    for prefix in ("question.", "judgment."):
+        if f"{prefix}{name}" in o:
+            if settings.by is not None:
+                raise ScenarioError.single(
+                    "--by applies to outcomes; a question or judgment has its own date",
+                    field="--by",
+                )
+            return o[f"{prefix}{name}"].to_numpy(dtype=bool), f"{prefix[:-1]} {name}"
+    known = [*OUTCOMES] + [
+        c.split(".", 1)[1] for c in o.columns if c.startswith(("question.", "judgment."))
+    ]
+    raise ScenarioError.single(
+        f"no outcome, question or judgment '{name}' in this run (it has: {', '.join(known)})",
+        field="--outcome",
+    )
+
+
+def parameters_of(run: Run) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The kept replicates' parameter values (varying ones only), and each one's status
+    (cited, assumption, ...) in the run's scenario."""
+    p = run.parameters.set_index("replicate").loc[run.outcomes["replicate"]].reset_index(drop=True)
+    varying = [c for c in p.columns if p[c].nunique() > 1]
+    scenario = Scenario.model_validate(run.manifest["scenario"])
+    status = {e.path: e.status for e in parameter_table(scenario)}
+    return p[varying], {c: status.get(c, "") for c in varying}
+
+
+def discover(run: Run, settings: Settings = Settings()) -> dict[str, Any]:
+    """PRIM boxes, a CART tree and feature scores for one outcome of one run."""
+    run.require_kept()
+    y, label = outcome_of(run, settings)
+    x, status = parameters_of(run)
+    return {"outcome": label, **discover_rows(x, y, status, settings)}
+
+
+def discover_rows(
+    x: pd.DataFrame, y: np.ndarray, status: dict[str, str], settings: Settings = Settings()
+) -> dict[str, Any]:
+    """Discovery on any table of parameter rows `x` and yes/no outcomes `y`."""
+    y = np.asarray(y, dtype=bool)
+    base = float(y.mean())
+    empty = {"replicates": len(y), "base_rate": base, "boxes": [], "scores": [], "tree": ""}
+    if y.all() or not y.any() or x.empty:
+        why = (
+            "it always happens"
+            if y.all()
+            else "it never happens"
+            if not y.any()
+            else "no parameter varies"
+        )
+        return {**empty, "note": f"nothing to discover: {why} in these rows"}
+    with warnings.catch_warnings():  # the Workbench's own pandas deprecations, not ours
+        warnings.simplefilter("ignore", category=FutureWarning)
+        warnings.simplefilter("ignore", category=DeprecationWarning)
+        return _discover_rows(x, y, status, settings, base, empty)
+
+
+def _discover_rows(
+    x: pd.DataFrame,
+    y: np.ndarray,
+    status: dict[str, str],
+    settings: Settings,
+    base: float,
+    empty: dict[str, Any],
+) -> dict[str, Any]:
+    threshold = settings.threshold or min(0.95, max(0.8, base + (1 - base) / 2))
+    prim, feature_scoring = _workbench()
+    np.random.seed(settings.seed)  # the Workbench resamples with NumPy's global generator
+    boxes, covered = [], np.zeros(len(y), dtype=bool)
+    for k in range(settings.boxes):
+        rest = ~covered
+        if y[rest].sum() < max(10, settings.min_coverage * y.sum()):
+            break
+        box = _one_box(prim, x[rest].reset_index(drop=True), y[rest], threshold, settings)
+        if box is None:
+            break
+        inside = _inside(x, box["limits"]) & rest
+        box["coverage"] = float((y & inside).sum() / y.sum())
+        box["density"] = float(y[inside].mean()) if inside.any() else 0.0
+        box["mass"] = float(inside.mean())
+        if k and (box["coverage"] < settings.min_coverage or box["density"] <= base):
+            break  # a further box must hold a real share of the cases, densely
+        for lim in box["limits"]:
+            lim["status"] = status.get(lim["parameter"], "")
+        boxes.append(box)
+        covered |= inside
+    return {
+        **empty,
+        "threshold": threshold,
+        "boxes": boxes,
+        "scores": [
+            {"parameter": p, "score": s, "status": status.get(p, "")}
+            for p, s in _scores(feature_scoring, x, y, settings.seed)
+        ],
+        "tree": _tree(x, y, settings.seed),
+        "note": "",
+    }
+
+
+def _one_box(prim, x: pd.DataFrame, y: np.ndarray, threshold: float, settings: Settings):
+    """Of the boxes on the trajectory dense enough, the one with the largest coverage x
+    density (the knee of the trade-off: where peeling stops buying density cheaply); each
+    limit whose quasi-p-value is above ``alpha`` (one noise alone could draw) goes back to
+    the data's own bound."""
+    p = prim.Prim(x, y, threshold=threshold, peel_alpha=0.05, paste_alpha=0.05, mass_min=0.02)
+    box = p.find_box()
+    trajectory = box.peeling_trajectory
+    dense = trajectory[trajectory["density"] >= threshold]
+    if dense.empty:
+        return None
+    i = int((dense["coverage"] * dense["density"]).idxmax())
+    box.select(i)
+    lims, full = box.box_lims[i], box.box_lims[0]
+    limits = []
+    for d, (qp_low, qp_high) in _quasi_p(box, i).items():
+        low = float(lims[d][0]) if qp_low < settings.alpha else float(full[d][0])
+        high = float(lims[d][1]) if qp_high < settings.alpha else float(full[d][1])
+        if np.isclose(low, full[d][0]) and np.isclose(high, full[d][1]):
+            continue
+        limits.append(
+            {
+                "parameter": d,
+                "low": low,
+                "high": high,
+                "prior_low": float(full[d][0]),
+                "prior_high": float(full[d][1]),
+                "qp": float(np.nanmin([qp_low, qp_high])),
+            }
+        )
+    if not limits:
+        return None
+    stability = box.resample(i, iterations=10, p=0.5)
+    for lim in limits:
+        d = lim["parameter"]
+        # the Workbench reports percentages; kept here as a share
+        lim["reproduced"] = (
+            float(stability.loc[d, "reproduce coverage"]) / 100 if d in stability.index else None
+        )
+    trajectory = trajectory[["coverage", "density", "mass", "res_dim"]]
+    return {"trajectory": trajectory.to_dict("list"), "chosen": i, "limits": limits}
+
+
+def _quasi_p(box, i: int) -> dict[str, tuple[float, float]]:
+    """Each restricted dimension's quasi-p-values of its lower and upper limits (NaN for a
+    side left at the data's bound)."""
+    _, table = box.inspect(i, style="data")[0]
+    qp = table.xs("qp value", axis=1, level=1)
+    low, high = qp.iloc[:, 0], qp.iloc[:, 1]
+    return {
+        str(d): (float(np.nan_to_num(low[d], nan=1.0)), float(np.nan_to_num(high[d], nan=1.0)))
+        for d in qp.index
+    }
+
+
+def _inside(x: pd.DataFrame, limits: list[dict]) -> np.ndarray:
+    ok = np.ones(len(x), dtype=bool)
+    for lim in limits:
+        v = x[lim["parameter"]].to_numpy()
+        ok &= (v >= lim["low"]) & (v <= lim["high"])
+    return ok
+
+
+def _scores(feature_scoring, x: pd.DataFrame, y: np.ndarray, seed: int) -> list[tuple[str, float]]:
+    scores = feature_scoring.get_ex_feature_scores(
+        x, y.astype(int), max_features="sqrt", random_state=seed
+    )[0]
+    col = scores.columns[0]
+    return [(str(p), float(s)) for p, s in scores[col].items()]
+
+
+def _tree(x: pd.DataFrame, y: np.ndarray, seed: int) -> str:
+    tree = DecisionTreeClassifier(
+        max_depth=3, min_samples_leaf=max(20, len(y) // 50), random_state=seed
+    )
+    tree.fit(x, y)
+    return export_text(tree, feature_names=list(x.columns), show_weights=True)
+
+
+def format_discovery(result: dict[str, Any]) -> str:
+    """The discovery as ``wargame discover`` prints it."""
+    out = [
+        f"{result['outcome']}: {result['replicates']:,} replicates, base rate "
+        f"{100 * result['base_rate']:.1f} %"
+    ]
+    if result["note"]:
+        return "\n".join([*out, result["note"]])
+    out.append(f"PRIM boxes (density threshold {100 * result['threshold']:.0f} %):")
+    if not result["boxes"]:
+        out.append(
+            "  no box reaches the threshold; a lower --threshold trades density for coverage"
+        )
+    for k, box in enumerate(result["boxes"], 1):
+        out.append(
+            f"  box {k}: coverage {100 * box['coverage']:.1f} %, density "
+            f"{100 * box['density']:.1f} %, mass {100 * box['mass']:.1f} %"
+        )
+        for lim in box["limits"]:
+            reproduced = (
+                ""
+                if lim["reproduced"] is None
+                else f", in {100 * lim['reproduced']:.0f} % of resamples"
+            )
+            out.append(
+                f"    {lim['low']:.4g} <= {lim['parameter']} <= {lim['high']:.4g}"
+                f"  [{lim['status']}] (range {lim['prior_low']:.4g}-{lim['prior_high']:.4g};"
+                f" quasi-p {lim['qp']:.1e}{reproduced})"
+            )
+    out.append("feature scores (extra trees), top 8:")
+    out += [f"  {s['score']:.3f}  {s['parameter']}  [{s['status']}]" for s in result["scores"][:8]]
+    out.append("CART tree (depth 3; weights = [did not happen, happened]):")
+    out += ["  " + line for line in result["tree"].splitlines()]
+    return "\n".join(out)
