@@ -74,3 +74,43 @@ def test_cli_discover_on_a_run(tmp_path, capsys):
     assert code == 0 and "coverage" in capsys.readouterr().out
     assert (out / "discovery.json").is_file() and (out / "figures" / "discovery_box.png").is_file()
     assert main(["discover", str(run), "--outcome", "nonsense"]) == 2
+
+
+def test_a_sweep_is_discovered_on_its_rebuilt_replicate_rows(tmp_path, capsys):
+    scenario = write_yaml(tmp_path, copy.deepcopy(MINIMAL))
+    sweep = tmp_path / "sweep"
+    args = [
+        "sweep",
+        str(scenario),
+        "--vary",
+        "actors.client.sovereignty_resistance=0:1",
+        "--vary",
+        "actors.patron.ambition=0:1",
+        "--design",
+        "lhs",
+        "-N",
+        "16",
+        "-r",
+        "8",
+        "--outcome",
+        "continuous",
+        "--workers",
+        "1",
+        "--out",
+        str(sweep),
+    ]
+    assert main(args) == 0
+    from sim.analysis.discover import Settings, sweep_rows
+    from sim.runs.results import load
+
+    x, y = sweep_rows(load(sweep), Settings(outcome="continuous"))
+    points = load(sweep).points
+    assert len(x) == points["n"].sum() == 16 * 8
+    assert y.sum() == round((points["estimate"] * points["n"]).sum())
+    capsys.readouterr()
+    assert main(["discover", str(sweep), "--outcome", "continuous"]) == 0
+    assert "(sweep)" in capsys.readouterr().out
+    assert (
+        main(["discover", str(sweep), "--outcome", "persistent", "--out", str(tmp_path / "x")]) == 2
+    )
+    assert "this sweep measured 'continuous'" in capsys.readouterr().err

@@ -30,7 +30,7 @@ import pandas as pd
 from sklearn.tree import DecisionTreeClassifier, export_text
 
 from sim.engine.draws import parameter_table
-from sim.runs.results import Run
+from sim.runs.results import Run, SweepResult
 from sim.scenario.calendar import day_of
 from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Scenario
@@ -101,6 +101,36 @@ def discover(run: Run, settings: Settings = Settings()) -> dict[str, Any]:
     run.require_kept()
     y, label = outcome_of(run, settings)
     x, status = parameters_of(run)
+    return {"outcome": label, **discover_rows(x, y, status, settings)}
+
+
+def sweep_rows(sweep: SweepResult, settings: Settings) -> tuple[pd.DataFrame, np.ndarray]:
+    """A sweep's replicate-level table, rebuilt from its points: replicates at a point
+    share its factor values, so a point with k of n replicates showing the outcome
+    stands for k rows that did and n - k that did not. Points that leave a factor at its
+    distribution (one-at-a-time baselines) have no place in the box space and are left
+    out."""
+    outcome = sweep.manifest["outcome"]
+    if settings.outcome != outcome or settings.by is not None:
+        raise ScenarioError.single(
+            f"this sweep measured '{outcome}' by the horizon; discover it with "
+            f"--outcome {outcome} and no --by",
+            field="--outcome",
+        )
+    pts = sweep.points.dropna(subset=sweep.factors)
+    n = pts["n"].to_numpy(dtype=int)
+    k = np.rint(pts["estimate"].to_numpy() * n).astype(int)
+    x = pts[sweep.factors].loc[pts.index.repeat(n)].reset_index(drop=True)
+    y = np.concatenate([np.arange(m) < j for m, j in zip(n, k, strict=True)])
+    return x, y
+
+
+def discover_sweep(sweep: SweepResult, settings: Settings = Settings()) -> dict[str, Any]:
+    """Discovery over a sweep's factors, on its rebuilt replicate-level table."""
+    x, y = sweep_rows(sweep, settings)
+    scenario = Scenario.model_validate(sweep.manifest["scenario"])
+    status = {e.path: e.status for e in parameter_table(scenario)}
+    label = f"{settings.outcome} presence by the horizon (sweep)"
     return {"outcome": label, **discover_rows(x, y, status, settings)}
 
 

@@ -282,30 +282,35 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from sim.analysis.discover import (
         Settings,
         discover,
+        discover_sweep,
         format_discovery,
         outcome_of,
         parameters_of,
+        sweep_rows,
     )
     from sim.present.plots import save
     from sim.present.plots_discover import discovery_figures
-    from sim.runs.results import Run, load
+    from sim.runs.results import Run, SweepResult, load
     from sim.runs.store import check_new, write_json_atomic
 
-    run = load(args.folder)
-    if not isinstance(run, Run):
+    loaded = load(args.folder)
+    settings = Settings(outcome=args.outcome, by=args.by, threshold=args.threshold)
+    if isinstance(loaded, SweepResult):
+        result = discover_sweep(loaded, settings)
+        x, y = sweep_rows(loaded, settings)
+    elif isinstance(loaded, Run):
+        result = discover(loaded, settings)
+        x, _ = parameters_of(loaded)
+        y, _ = outcome_of(loaded, settings)
+    else:
         raise ScenarioError.single(
-            "discover works on a run folder (a run of a calibrated scenario included); a batch "
-            "or sweep keeps no replicate rows of its own to discover in",
+            "discover works on a run or a sweep folder; discover each run of a batch on its own",
             file=args.folder,
         )
-    settings = Settings(outcome=args.outcome, by=args.by, threshold=args.threshold)
-    result = discover(run, settings)
     out = Path(args.out) if args.out else Path(args.folder) / "discover"
     check_new(out)
     out.mkdir(parents=True, exist_ok=True)
-    x, _ = parameters_of(run)
-    y, _ = outcome_of(run, settings)
-    figures = save(discovery_figures(result, x, y, run.caption), out / "figures")
+    figures = save(discovery_figures(result, x, y, loaded.caption), out / "figures")
     write_json_atomic(out / "discovery.json", result)
     print(format_discovery(result))
     print(f"\ndiscovery: {out / 'discovery.json'}")
@@ -770,7 +775,7 @@ def build_parser() -> argparse.ArgumentParser:
     dis = sub.add_parser(
         "discover", help="which combinations of assumptions lead to an outcome (PRIM, CART)"
     )
-    dis.add_argument("folder", help="a run folder")
+    dis.add_argument("folder", help="a run or sweep folder")
     dis.add_argument(
         "--outcome",
         default="persistent",
