@@ -91,6 +91,7 @@ def test_every_command_works_at_the_edge(case, tmp_path, capsys):
     assert main(["report", str(run)]) == 0
     assert main(["replay", str(run), "--replicate", "0"]) == 0
     assert main(["explain", str(scenario)]) == 0
+    assert main(["discover", str(run)]) == 0  # nothing varies or happens: said, not raised
     resolved = tmp_path / "resolved.yaml"
     resolved.write_text(
         "resolutions:\n  - {id: any_exercise, value: yes, resolved: 2020-10-31, source: t}\n"
