@@ -97,3 +97,16 @@ def test_a_system_whose_control_changed_hands_counts_once_for_its_latest_control
     led.systems.append(System("ru", "by", "S-400", 250, "patron"))  # renegotiated
     assert oc.systems_by_controller(led, "by") == {"patron": 1, "client": 0}
     assert oc.first_basing_day(led, "by") == 250
+
+
+def test_the_one_flag_a_sweep_reads_matches_the_full_record():
+    from sim.engine.plan import Plan
+    from sim.engine.replicate import outcome_holds, outcome_record, run_replicates
+    from sim.scenario.loader import load
+    from tests.conftest import BELARUS
+
+    plan = Plan(load(BELARUS))
+    for run in run_replicates(plan, 5, 0, 60, events=False):
+        record = outcome_record(plan, run)
+        for outcome in ("continuous", "basing", "persistent"):
+            assert outcome_holds(plan, run, outcome) == record[outcome]

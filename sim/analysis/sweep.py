@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from scipy import stats as sstats
 
 from sim.engine.plan import Plan
-from sim.engine.replicate import outcome_record, run_replicates
+from sim.engine.replicate import outcome_holds, run_replicates
 from sim.maths.stats import wilson
 from sim.scenario.errors import ScenarioError
 from sim.scenario.params import ParamSpec
@@ -80,7 +80,7 @@ class ModelEvaluator:
     def __call__(self, x: np.ndarray, start: int, stop: int) -> tuple[float, int]:
         plan = self.plan_at(x)
         runs = run_replicates(plan, self.seed, start, stop, events=False)
-        hits = sum(bool(outcome_record(plan, run)[self.outcome]) for run in runs)
+        hits = sum(outcome_holds(plan, run, self.outcome) for run in runs)
         return float(hits), stop - start
 
 

@@ -72,6 +72,22 @@ def run_replicates(
     return runs
 
 
+def outcome_holds(plan: Plan, run: ReplicateRun, outcome: str) -> bool:
+    """Whether one outcome (continuous, basing, persistent) held by the horizon: the same
+    answer as :func:`outcome_record`'s column, computing only what that needs (a sweep
+    reads one flag per replicate)."""
+    s, ledger = plan.scenario, run.ledger
+    if outcome in ("basing", "persistent"):
+        if oc.first_basing_day(ledger, s.host, s.outcomes.basing_from) is not None:
+            return True
+        if outcome == "basing":
+            return False
+    present = oc.daily_presence(ledger, s.host)
+    return (
+        oc.first_continuous_day(present, s.outcomes.window_days, s.outcomes.threshold) is not None
+    )
+
+
 def outcome_record(plan: Plan, run: ReplicateRun) -> dict[str, Any]:
     """The replicate's outcomes as one flat row (days are offsets; None = censored)."""
     s, ledger = plan.scenario, run.ledger
