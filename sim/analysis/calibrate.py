@@ -34,6 +34,7 @@ with the pairs that conflict.
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import math
 import os
@@ -49,6 +50,7 @@ import pyarrow.parquet as pq
 import yaml
 from scipy import special
 
+from sim.analysis.diagnostics import diagnostics
 from sim.analysis.emulator import Emulator, features, logit
 from sim.analysis.proposal import Proposal
 from sim.engine.draws import Entry, parameter_table
@@ -132,8 +134,6 @@ def free_entries(table: list[Entry], free: tuple[str, ...] | None) -> list[Entry
     out = []
     for path in free:
         if path not in by_path:
-            import difflib
-
             near = difflib.get_close_matches(path, list(by_path), n=1)
             hint = f"; did you mean '{near[0]}'?" if near else ""
             raise ScenarioError.single(f"no parameter '{path}'{hint}", field="--free")
@@ -529,8 +529,6 @@ def calibrate(
     except BaseException as e:
         cal._mark("incomplete", f"{type(e).__name__}: {e}")
         raise
-    from sim.analysis.diagnostics import diagnostics
-
     report = diagnostics(cal, frame, share, check, time.perf_counter() - t0)
     write_json_atomic(cal.out / "calibration.json", report)
     cal.manifest["finished"] = now()
