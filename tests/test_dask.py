@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from sim.present.cli import main
-from tests.conftest import BELARUS, small_sweep
+from tests.conftest import BELARUS, ROOT, small_sweep
 
 distributed = pytest.importorskip("distributed")
 TABLES = ("outcomes", "parameters", "trajectories", "events", "bands")
@@ -59,3 +60,15 @@ def test_scheduler_without_dask_executor_is_a_clear_error(tmp_path, capsys):
     )
     assert "--scheduler needs --executor dask" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+def test_dask_calibration_gives_the_same_posterior(tmp_path, cluster, capsys):
+    toy = ROOT / "tests" / "fixtures" / "toy_calibration.yaml"
+    args = ["calibrate", str(toy), "-n", "1500", "--check-replicates", "300"]
+    assert main([*args, "--workers", "1", "--out", str(tmp_path / "local")]) == 0
+    assert main([*args, *on_cluster(cluster), "--out", str(tmp_path / "dask")]) == 0
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "local" / "posterior.parquet"),
+        pd.read_parquet(tmp_path / "dask" / "posterior.parquet"),
+        check_exact=True,
+    )
