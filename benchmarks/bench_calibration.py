@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)
 
 from sim.analysis.calibrate import Settings, calibrate, free_entries  # noqa: E402
-from sim.engine.draws import parameter_table  # noqa: E402
+from sim.engine.draws import draw, parameter_table  # noqa: E402
 from sim.engine.plan import Plan  # noqa: E402
 from sim.engine.rows import Rows  # noqa: E402
 from sim.maths.stats import wilson  # noqa: E402
@@ -47,7 +47,7 @@ def rejection_rate(scenario_file: Path, rows: int, r: int, workers: int) -> tupl
     s = load(scenario_file)
     free = free_entries(parameter_table(s), None)
     u = np.random.default_rng(12345).random((rows, len(free)))
-    values = np.column_stack([e.spec.ppf(u[:, i]) for i, e in enumerate(free)])
+    values = draw(free, u)
     design = Rows.design([e.path for e in free], np.repeat(values, r, axis=0))
     plan = Plan(s, rows=design)
     out = monte_carlo(plan, rows * r, s.monte_carlo.seed, workers=Executor(workers))

@@ -53,10 +53,9 @@ from scipy import special
 from sim.analysis.diagnostics import diagnostics
 from sim.analysis.emulator import Emulator, features, logit
 from sim.analysis.proposal import Proposal
-from sim.engine.draws import Entry, parameter_table
+from sim.engine.draws import Entry, draw, parameter_table
 from sim.engine.plan import Plan
 from sim.engine.rows import Rows
-from sim.maths.stats import wilson
 from sim.runs.executor import Executor
 from sim.runs.runner import default_chunk, run_to_store
 from sim.runs.store import (
@@ -69,6 +68,7 @@ from sim.runs.store import (
     write_json_atomic,
     write_parquet_atomic,
 )
+from sim.runs.summary import proportion
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load
 
@@ -196,18 +196,6 @@ def closest_set(ok: np.ndarray, targets: list[Target]) -> tuple[list[int], list[
         if np.all(ok[:, list(best)], axis=1).any():
             return list(best), conflicts
     return [], conflicts
-
-
-def _share_of_prior(accepted: int, screened: int) -> dict[str, Any]:
-    """The share of the prior no wave rules out, from plain prior draws (Wilson interval)."""
-    low, high = wilson(accepted, screened)
-    return {
-        "k": accepted,
-        "n": screened,
-        "p": accepted / max(screened, 1),
-        "low": low,
-        "high": high,
-    }
 
 
 def candidates(seed: int, key: int, d: int, batch: int) -> np.ndarray:
@@ -387,9 +375,6 @@ class Calibration:
             return u if len(u) else self._screen_prior(k, want, self.settings.max_candidates)[0]
         return self._screen_proposal(proposal, 40_000 + k, want, self.settings.max_candidates)
 
-    def _values(self, u: np.ndarray) -> np.ndarray:
-        return np.column_stack([e.spec.ppf(u[:, i]) for i, e in enumerate(self.free)])
-
     def run_wave(self, k: int) -> None:
         """Simulate wave k at its design and fit its emulators."""
         design_file = self.out / "waves" / f"{k}-design.parquet"
@@ -401,7 +386,7 @@ class Calibration:
         if len(u) == 0:
             return
         self.designs.append(u)
-        plan = Plan(self.scenario, rows=Rows.design(self.paths, self._values(u)))
+        plan = Plan(self.scenario, rows=Rows.design(self.paths, draw(self.free, u)))
         folder = self._run(f"waves/{k}", plan, self.file, len(u), self._wave_seed(k))
         outcomes = pd.read_parquet(folder / "outcomes.parquet").sort_values("replicate")
         wave = Wave(k, len(u))
@@ -439,13 +424,13 @@ class Calibration:
         want, budget = self.settings.posterior_rows, self.settings.max_candidates
         targets = [self.targets[j] for j in self.active]
         u, screened = self._screen_prior(20_000, want, budget)
-        frame = pd.DataFrame(self._values(u), columns=self.paths)
+        frame = pd.DataFrame(draw(self.free, u), columns=self.paths)
         frame["draw_weight"] = self.judgment_weight(u, targets)
         agreement = self.waves[-1].agreement if self.waves else None
         frame["weight"] = frame["draw_weight"] * (
             agreement.probability(u) if agreement is not None and len(u) else 1.0
         )
-        return frame, _share_of_prior(len(u), screened)
+        return frame, proportion(len(u), screened)
 
     def judgment_weight(self, u: np.ndarray, targets: list[Target]) -> np.ndarray:
         """The probability, under the latest emulator of each target, that the event's

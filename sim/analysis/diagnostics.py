@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sim.engine.draws import draw
 from sim.runs.store import read_manifest
 from sim.runs.summary import OUTCOMES, proportion
 from sim.scenario.errors import ScenarioError
@@ -66,12 +67,12 @@ def _kept(outcomes: pd.DataFrame) -> pd.DataFrame:
 def parameters(cal: Calibration, frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Prior and posterior of every freed parameter, sorted by how far it moved."""
     prior_u = np.random.default_rng(np.random.SeedSequence(cal.seed, spawn_key=(0xD1A6,)))
-    u = prior_u.random((20_000, len(cal.free)))
-    ones = np.ones(len(u))
+    prior_values = draw(cal.free, prior_u.random((20_000, len(cal.free))))
+    ones = np.ones(len(prior_values))
     w = frame["weight"].to_numpy(dtype=float)
     out = []
     for i, e in enumerate(cal.free):
-        prior = describe(e.spec.ppf(u[:, i]), ones)
+        prior = describe(prior_values[:, i], ones)
         post = describe(frame[e.path].to_numpy(dtype=float), w)
         shift = (post["mean"] - prior["mean"]) / prior["sd"] if prior["sd"] > 0 else 0.0
         out.append(

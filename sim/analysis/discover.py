@@ -86,22 +86,16 @@ def outcome_of(run: Run, settings: Settings) -> tuple[np.ndarray, str]:
     )
 
 
-def parameters_of(run: Run) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The kept replicates' parameter values (varying ones only), and each one's status
-    (cited, assumption, ...) in the run's scenario."""
+def _status(manifest: dict[str, Any]) -> dict[str, str]:
+    """Each parameter's status (cited, assumption, ...) in a results folder's scenario."""
+    scenario = Scenario.model_validate(manifest["scenario"])
+    return {e.path: e.status for e in parameter_table(scenario)}
+
+
+def parameters_of(run: Run) -> pd.DataFrame:
+    """The kept replicates' parameter values, the varying ones only."""
     p = run.parameters.set_index("replicate").loc[run.outcomes["replicate"]].reset_index(drop=True)
-    varying = [c for c in p.columns if p[c].nunique() > 1]
-    scenario = Scenario.model_validate(run.manifest["scenario"])
-    status = {e.path: e.status for e in parameter_table(scenario)}
-    return p[varying], {c: status.get(c, "") for c in varying}
-
-
-def discover(run: Run, settings: Settings = Settings()) -> dict[str, Any]:
-    """PRIM boxes, a CART tree and feature scores for one outcome of one run."""
-    run.require_kept()
-    y, label = outcome_of(run, settings)
-    x, status = parameters_of(run)
-    return {"outcome": label, **discover_rows(x, y, status, settings)}
+    return p[[c for c in p.columns if p[c].nunique() > 1]]
 
 
 def sweep_rows(sweep: SweepResult, settings: Settings) -> tuple[pd.DataFrame, np.ndarray]:
@@ -125,12 +119,25 @@ def sweep_rows(sweep: SweepResult, settings: Settings) -> tuple[pd.DataFrame, np
     return x, y
 
 
-def discover_sweep(sweep: SweepResult, settings: Settings = Settings()) -> dict[str, Any]:
-    """Discovery over a sweep's factors, on its rebuilt replicate-level table."""
-    x, y = sweep_rows(sweep, settings)
-    scenario = Scenario.model_validate(sweep.manifest["scenario"])
-    status = {e.path: e.status for e in parameter_table(scenario)}
-    label = f"{settings.outcome} presence by the horizon (sweep)"
+def rows_of(
+    folder: Run | SweepResult, settings: Settings
+) -> tuple[pd.DataFrame, np.ndarray, dict[str, str], str]:
+    """(parameter rows, outcomes, each parameter's status, the outcome's label) of a run
+    (its kept replicates) or a sweep (its rebuilt replicate-level table)."""
+    if isinstance(folder, SweepResult):
+        x, y = sweep_rows(folder, settings)
+        label = f"{settings.outcome} presence by the horizon (sweep)"
+    else:
+        folder.require_kept()
+        y, label = outcome_of(folder, settings)
+        x = parameters_of(folder)
+    status = _status(folder.manifest)
+    return x, y, {c: status.get(c, "") for c in x.columns}, label
+
+
+def discover(folder: Run | SweepResult, settings: Settings = Settings()) -> dict[str, Any]:
+    """PRIM boxes, a CART tree and feature scores for one outcome of a run or a sweep."""
+    x, y, status, label = rows_of(folder, settings)
     return {"outcome": label, **discover_rows(x, y, status, settings)}
 
 

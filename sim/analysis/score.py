@@ -27,7 +27,7 @@ from sklearn.metrics import brier_score_loss, log_loss
 
 from sim.runs.results import Batch, Run, load
 from sim.scenario.errors import ScenarioError
-from sim.scenario.loader import Locations, locate, read_yaml, validate_as
+from sim.scenario.loader import locate, read_yaml, validate_as
 from sim.scenario.schema import Name, Strict
 
 BOOTSTRAP = 2000
@@ -96,28 +96,24 @@ def read_resolutions(path: Path, forecasts: list[Forecast]) -> list[Resolution]:
     seen: set[str] = set()
     for i, r in enumerate(model.resolutions):
         at = ("resolutions", i)
+        found = []
         if r.id not in known:
             hint = f" (the runs ask: {', '.join(sorted(known))})" if known else ""
-            problems.append(_at(locs, (*at, "id"), f"no question '{r.id}' in the runs{hint}", path))
+            found.append(((*at, "id"), f"no question '{r.id}' in the runs{hint}"))
         elif r.resolved < starts[r.id]:
-            problems.append(
-                _at(
-                    locs,
+            found.append(
+                (
                     (*at, "resolved"),
                     f"resolved {r.resolved} is before the scenario starts ({starts[r.id]})",
-                    path,
                 )
             )
         if r.id in seen:
-            problems.append(_at(locs, (*at, "id"), f"question '{r.id}' is resolved twice", path))
+            found.append(((*at, "id"), f"question '{r.id}' is resolved twice"))
         seen.add(r.id)
+        problems += [locate(locs, where, message, str(path)) for where, message in found]
     if problems:
         raise ScenarioError(problems)
     return model.resolutions
-
-
-def _at(locs: Locations, at: tuple, message: str, path: Path):
-    return locate(locs, at, message, str(path))
 
 
 def murphy(p: np.ndarray, o: np.ndarray) -> dict[str, float]:

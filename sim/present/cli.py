@@ -279,34 +279,21 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
-    from sim.analysis.discover import (
-        Settings,
-        discover,
-        discover_sweep,
-        format_discovery,
-        outcome_of,
-        parameters_of,
-        sweep_rows,
-    )
+    from sim.analysis.discover import Settings, discover_rows, format_discovery, rows_of
     from sim.present.plots import save
     from sim.present.plots_discover import discovery_figures
     from sim.runs.results import Run, SweepResult, load
     from sim.runs.store import check_new, write_json_atomic
 
     loaded = load(args.folder)
-    settings = Settings(outcome=args.outcome, by=args.by, threshold=args.threshold)
-    if isinstance(loaded, SweepResult):
-        result = discover_sweep(loaded, settings)
-        x, y = sweep_rows(loaded, settings)
-    elif isinstance(loaded, Run):
-        result = discover(loaded, settings)
-        x, _ = parameters_of(loaded)
-        y, _ = outcome_of(loaded, settings)
-    else:
+    if not isinstance(loaded, Run | SweepResult):
         raise ScenarioError.single(
             "discover works on a run or a sweep folder; discover each run of a batch on its own",
             file=args.folder,
         )
+    settings = Settings(outcome=args.outcome, by=args.by, threshold=args.threshold)
+    x, y, status, label = rows_of(loaded, settings)
+    result = {"outcome": label, **discover_rows(x, y, status, settings)}
     out = Path(args.out) if args.out else Path(args.folder) / "discover"
     check_new(out)
     out.mkdir(parents=True, exist_ok=True)
