@@ -62,6 +62,7 @@ class WargameModel(mesa.Model):
             self.ledger.log(0, "concession", key[1], f"{self.effects.names[rung]} (at the start)")
         self._movements = self._by_target("protest_movement")
         self._alliances = self._by_target("alliance")
+        self._patrons = self._by_target("patron")
         phases = sorted({type(a) for a in self._actors.values()}, key=lambda c: c.phase)
         for cls in phases:
             self.agents_by_type[cls].do("start")
@@ -230,9 +231,7 @@ class WargameModel(mesa.Model):
         the regime accepts or declines by its usual rule; a rung that settles control is
         then bargained over like a demanded one."""
         u_take, u_accept, u_control = self.uniform(), self.uniform(), self.uniform()
-        patrons = [
-            a for a in self._actors.values() if a.role == "patron" and a.target == client.name
-        ]
+        patrons = self._patrons.get(client.name, [])
         if not patrons:
             return False
         patron: Patron = max(patrons, key=lambda a: a.leverage)  # type: ignore[assignment]
