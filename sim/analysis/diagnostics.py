@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sim.engine.draws import draw
+from sim.runs.aggregate import kept_rows
 from sim.runs.store import read_manifest
 from sim.runs.summary import OUTCOMES, proportion
 from sim.scenario.errors import ScenarioError
@@ -57,13 +58,6 @@ def _verdict(p: float, low: float, high: float) -> str:
     return "in range" if low <= p <= high else ("below range" if p < low else "above range")
 
 
-def _kept(outcomes: pd.DataFrame) -> pd.DataFrame:
-    """The replicates a run keeps: those consistent with every observation."""
-    if "consistent" in outcomes:
-        return outcomes[outcomes["consistent"].to_numpy(dtype=bool)]
-    return outcomes
-
-
 def parameters(cal: Calibration, frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Prior and posterior of every freed parameter, sorted by how far it moved."""
     prior_u = np.random.default_rng(np.random.SeedSequence(cal.seed, spawn_key=(0xD1A6,)))
@@ -90,7 +84,7 @@ def parameters(cal: Calibration, frame: pd.DataFrame) -> list[dict[str, Any]]:
 def diagnostics(
     cal: Calibration, frame: pd.DataFrame, share: dict[str, float], check: Path, seconds: float
 ) -> dict[str, Any]:
-    before = _kept(cal.wave_outcomes[0]) if cal.wave_outcomes else pd.DataFrame()
+    before = kept_rows(cal.wave_outcomes[0]) if cal.wave_outcomes else pd.DataFrame()
     after_summary = json.loads((check / "summary.json").read_text())
     after_j = {j["id"]: j for j in after_summary["judgments"]}
     active = {cal.targets[j].id for j in cal.active}

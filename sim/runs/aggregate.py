@@ -22,6 +22,14 @@ QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 _INTEGER = {"rung", "presence_days"}
 
 
+def kept_rows(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """The outcome rows a run keeps: with observations, only the replicates whose history
+    agrees with every one (the ``consistent`` column); otherwise all of them."""
+    if "consistent" in outcomes:
+        return outcomes[outcomes["consistent"].to_numpy(dtype=bool)].reset_index(drop=True)
+    return outcomes
+
+
 class OutcomeTally:
     """Integer counts of a run's outcomes, added chunk by chunk."""
 
@@ -43,8 +51,7 @@ class OutcomeTally:
         self.drawn += len(outcomes)
         for oid in self.observations:
             self.observations[oid] += int(outcomes[f"observation.{oid}"].sum())
-        if "consistent" in outcomes:
-            outcomes = outcomes[outcomes["consistent"].to_numpy(dtype=bool)]
+        outcomes = kept_rows(outcomes)
         self.n += len(outcomes)
         for name in self.hits:
             self.hits[name] += int(outcomes[name].sum())

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sim.maths.stats import km_band
+from sim.runs.aggregate import kept_rows
 from sim.runs.store import read_manifest
 from sim.scenario.errors import ScenarioError
 
@@ -66,10 +67,7 @@ class Run:
     def outcomes(self) -> pd.DataFrame:
         """The replicates the run keeps: with observations, only the histories that agree
         with every one (the rows the summary and figures describe)."""
-        df = self.all_outcomes
-        if "consistent" in df:
-            df = df[df["consistent"].to_numpy(dtype=bool)].reset_index(drop=True)
-        return df
+        return kept_rows(self.all_outcomes)
 
     @cached_property
     def parameters(self) -> pd.DataFrame:
