@@ -103,7 +103,7 @@ def test_a_killed_worker_leaves_a_resumable_run(tmp_path, reference):
     cmd = [sys.executable, "-m", "sim.present.cli", *big, "--workers", "2", "--out", str(out)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while len(list((out / "chunks").glob("bands-*.parquet"))) < 4:
+    while len(list((out / "chunks").glob("bands-*.arrow"))) < 4:
         assert proc.poll() is None and time.monotonic() < deadline
         time.sleep(0.01)
     workers = [p for p, d in descendants(proc.pid).items() if d == 2]  # fork server's children
@@ -119,23 +119,51 @@ def test_a_killed_worker_leaves_a_resumable_run(tmp_path, reference):
     assert_same_as(out, reference_big)
 
 
-def test_a_full_disk_is_a_clear_error_and_the_run_resumes(tmp_path, reference, monkeypatch, capsys):
-    real = sim.runs.store.write_parquet_atomic
-    calls = {"n": 0}
+class _FullDiskWriter:
+    """A ParquetWriter whose `fail_at`-th table append finds the disk full."""
 
-    def full_disk(path, df):
-        calls["n"] += 1
-        if calls["n"] == 12:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
-        return real(path, df)
+    real = sim.runs.store.pq.ParquetWriter
+    appends = 0
+    fail_at = 0
 
-    monkeypatch.setattr(sim.runs.store, "write_parquet_atomic", full_disk)
+    def __init__(self, *args, **kwargs):
+        self.writer = self.real(*args, **kwargs)
+
+    def write_table(self, table):
+        type(self).appends += 1
+        if type(self).appends == self.fail_at:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "outcomes.parquet")
+        self.writer.write_table(table)
+
+    def close(self):
+        self.writer.close()
+
+
+@pytest.mark.parametrize("where", ["writing a chunk file", "appending to a final table"])
+def test_a_full_disk_is_a_clear_error_and_the_run_resumes(
+    tmp_path, reference, monkeypatch, capsys, where
+):
+    if where == "writing a chunk file":
+        real = sim.runs.store.write_bytes_atomic
+        calls = {"n": 0}
+
+        def full_disk(path, data):
+            calls["n"] += 1
+            if calls["n"] == 12:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+            return real(path, data)
+
+        monkeypatch.setattr(sim.runs.store, "write_bytes_atomic", full_disk)
+    else:
+        monkeypatch.setattr(_FullDiskWriter, "fail_at", 9)  # in the third chunk
+        monkeypatch.setattr(sim.runs.store.pq, "ParquetWriter", _FullDiskWriter)
     out = tmp_path / "run"
     assert main([*ARGS, "--workers", "1", "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert "cannot write the results: No space left on device" in err and "--resume" in err
     assert status(out)["status"] == "incomplete"
-    monkeypatch.setattr(sim.runs.store, "write_parquet_atomic", real)  # space freed
+    assert not list(out.glob("*.parquet")) and not list(out.glob(".*.tmp"))
+    monkeypatch.undo()  # space freed
     assert main(["run", str(BELARUS), "--resume", str(out), "--workers", "1"]) == 0
     assert_same_as(out, reference)
 

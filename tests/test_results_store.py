@@ -61,7 +61,7 @@ def start_run(out: Path) -> subprocess.Popen:
 def wait_for_chunks(out: Path, proc: subprocess.Popen, at_least: int = 3) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if len(list((out / "chunks").glob("outcomes-*.parquet"))) >= at_least:
+        if len(list((out / "chunks").glob("outcomes-*.arrow"))) >= at_least:
             return
         assert proc.poll() is None, "the run ended before it could be interrupted"
         time.sleep(0.01)
@@ -83,7 +83,7 @@ def test_interrupted_run_resumes_to_identical_bytes(tmp_path, reference, how, ca
     assert not (out / "outcomes.parquet").exists()
     with pytest.raises(ScenarioError, match="incomplete"):
         load(out)
-    done_before = len(list((out / "chunks").glob("outcomes-*.parquet")))
+    done_before = len(list((out / "chunks").glob("outcomes-*.arrow")))
     assert 3 <= done_before < 30
     assert main(["run", str(BELARUS), "--resume", str(out), "--workers", "2"]) == 0
     assert f"{N} replicates" in capsys.readouterr().out

@@ -16,6 +16,7 @@ import pandas as pd
 
 from sim.engine.plan import Plan
 from sim.engine.replicate import run_replicates
+from sim.runs.chunkfile import EncodedChunk, encode
 from sim.runs.executor import Executor, map_unordered
 from sim.runs.store import RunStore, chunk_bounds
 from sim.runs.tables import ChunkTables, chunk_tables
@@ -67,12 +68,25 @@ def _chunk_task(plan: Plan, seed: int, start: int, stop: int, detail: bool) -> C
     return run_chunk(plan, seed, start, stop, detail)
 
 
+def _encoded_chunk_task(plan: Plan, seed: int, start: int, stop: int, detail: bool) -> EncodedChunk:
+    return encode(run_chunk(plan, seed, start, stop, detail))
+
+
 def execute(
     plan: Plan, seed: int, bounds: Bounds, workers: int | Executor, detail: bool
 ) -> Iterator[tuple[int, ChunkTables]]:
     """Yield (chunk index, tables) for each chunk, in completion order."""
     tasks = [(k, (seed, a, b, detail)) for k, a, b in bounds]
     yield from map_unordered(_chunk_task, plan, tasks, workers)  # type: ignore[misc]
+
+
+def execute_encoded(
+    plan: Plan, seed: int, bounds: Bounds, workers: int | Executor, detail: bool
+) -> Iterator[tuple[int, EncodedChunk]]:
+    """Like :func:`execute`, but each chunk comes back encoded by its worker, ready to
+    write (the parent does not touch the DataFrames)."""
+    tasks = [(k, (seed, a, b, detail)) for k, a, b in bounds]
+    yield from map_unordered(_encoded_chunk_task, plan, tasks, workers)  # type: ignore[misc]
 
 
 def monte_carlo(
@@ -102,29 +116,36 @@ def monte_carlo(
 def run_to_store(
     store: RunStore, plan: Plan, workers: int | Executor = 1, progress: Progress | None = None
 ) -> dict:
-    """Run the store's missing chunks, writing each as it finishes, then finish the folder.
+    """Run the store's missing chunks, writing each as it finishes and appending it to the
+    final tables once the chunks before it are in, then finish the folder.
 
     On Ctrl-C or a failure the folder is marked incomplete (it can be resumed) and the
     exception propagates.
     """
     m = store.manifest
     t0 = time.perf_counter()
+    assembly = store.assembly(plan)
     try:
-        for k, tables in execute(plan, m["seed"], store.pending(), workers, m["detail"]):
-            store.write_chunk(k, tables)
+        assembly.flush()  # chunks an interrupted run already finished
+        for k, chunk in execute_encoded(plan, m["seed"], store.pending(), workers, m["detail"]):
+            store.write_chunk(k, chunk)
+            assembly.add(k)
             if progress:
-                progress(len(tables.outcomes))
+                progress(chunk.replicates)
+        summary, rows = assembly.close()
     except KeyboardInterrupt:
+        assembly.discard()
         store.mark("incomplete", "interrupted", time.perf_counter() - t0)
         raise
     except WorkerDied as e:
+        assembly.discard()
         spans = ", ".join(f"{a}-{b - 1}" for k, a, b in store.bounds() if k in e.keys)
         reason = f"a worker process died (killed or out of memory) running replicates {spans}"
         store.mark("incomplete", reason, time.perf_counter() - t0)
         raise RunFailed(reason) from None
     except Exception as e:
+        assembly.discard()
         store.mark("incomplete", f"failed: {type(e).__name__}: {e}", time.perf_counter() - t0)
         raise
-    summary, rows = store.assemble(plan)
     store.finish(summary, rows, time.perf_counter() - t0)
     return summary

@@ -3,14 +3,18 @@
 Life of a folder::
 
     manifest.json  status "running"    created before the first replicate
-    chunks/        <table>-<k>.parquet  one file per table and finished chunk
+    chunks/        <table>-<k>.arrow   one file per table and finished chunk, as the
+                                       worker encoded it (:mod:`sim.runs.chunkfile`)
+    .<table>.parquet.tmp               the final tables, appended chunk by chunk in
+                                       replicate order while the run goes on
     manifest.json  status "incomplete" after an interruption or a failure (or still
                    "running" if the process was killed): resume it
     <table>.parquet, summary.json, manifest.json status "complete"   after finishing
 
 Every file is written under a temporary name and renamed into place, so no reader ever
-sees half a file, and a folder is complete only when its manifest says so. A resumed run
-computes only the missing chunks; because replicate ``i`` always has the same seed and the
+sees half a file, and a folder is complete only when its manifest says so. The chunk files
+are what a resumed run starts from: it computes only the missing chunks and rebuilds the
+final tables from all of them. Because replicate ``i`` always has the same seed and the
 chunk layout is fixed in the manifest, the finished tables are byte-identical to those of
 an uninterrupted run.
 """
@@ -34,8 +38,9 @@ import pyarrow.parquet as pq
 
 from sim.engine.plan import Plan
 from sim.runs.aggregate import BandTally, OutcomeTally
+from sim.runs.chunkfile import SUFFIX, EncodedChunk, read_table
 from sim.runs.summary import summary_of
-from sim.runs.tables import TABLES, ChunkTables
+from sim.runs.tables import TABLES
 from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Scenario
 
@@ -217,7 +222,7 @@ class RunStore:
         return TABLES if self.manifest["detail"] else TABLES[:2]
 
     def _chunk_file(self, table: str, k: int) -> Path:
-        return self.path / "chunks" / f"{table}-{k:06d}.parquet"
+        return self.path / "chunks" / f"{table}-{k:06d}{SUFFIX}"
 
     def bounds(self) -> list[tuple[int, int, int]]:
         return chunk_bounds(self.manifest["replicates"], self.manifest["chunk_size"])
@@ -230,11 +235,10 @@ class RunStore:
             if not all(self._chunk_file(t, b[0]).is_file() for t in (*self.tables(), "bands"))
         ]
 
-    def write_chunk(self, k: int, tables: ChunkTables) -> None:
+    def write_chunk(self, k: int, chunk: EncodedChunk) -> None:
         """Write a chunk's tables, then its bands (which mark the chunk as done)."""
-        for name, df in tables.items():
-            write_parquet_atomic(self._chunk_file(name, k), df)
-        write_parquet_atomic(self._chunk_file("bands", k), tables.bands)
+        for name, data in chunk.tables.items():
+            write_bytes_atomic(self._chunk_file(name, k), data)
 
     # ------------------------------------------------------------------ finishing
 
@@ -252,34 +256,10 @@ class RunStore:
         with contextlib.suppress(OSError):
             self.save()
 
-    def assemble(self, plan: Plan) -> tuple[dict[str, Any], dict[str, int]]:
-        """Stream every chunk into the final tables, tallying the summary and the
-        trajectory bands on the way; memory stays that of one chunk. Returns the summary
-        and the row count of each table."""
-        tally, bands = OutcomeTally(plan), BandTally(plan)
-        n_chunks = len(self.bounds())
-        rows = {}
-        for name in self.tables():
-            final = self.path / f"{name}.parquet"
-            tmp = final.with_name(f".{final.name}.tmp")
-            writer, rows[name] = None, 0
-            for k in range(n_chunks):
-                table = pq.read_table(self._chunk_file(name, k))
-                if name == "outcomes":
-                    tally.add(table.to_pandas())
-                writer = writer or pq.ParquetWriter(tmp, table.schema)
-                writer.write_table(table)
-                rows[name] += table.num_rows
-            if writer is not None:
-                writer.close()
-                os.replace(tmp, final)
-        for k in range(n_chunks):
-            bands.add_counts(pq.read_table(self._chunk_file("bands", k)).to_pandas())
-        starts = np.datetime64(plan.scenario.metadata.start_date) + np.array(
-            plan.months[:-1], dtype="timedelta64[D]"
-        )
-        write_parquet_atomic(self.path / "bands.parquet", bands.bands(starts))
-        return summary_of(tally), rows
+    def assembly(self, plan: Plan) -> Assembly:
+        """The final tables, to be built from this folder's chunks in replicate order."""
+        done = {k for k, _, _ in self.bounds()} - {k for k, _, _ in self.pending()}
+        return Assembly(self, plan, done)
 
     def finish(self, summary: dict[str, Any], rows: dict[str, int], wall_seconds: float) -> None:
         """Write the summary, mark the manifest complete, and drop the chunk files."""
@@ -293,3 +273,73 @@ class RunStore:
         m.pop("reason", None)
         self.save()
         shutil.rmtree(self.path / "chunks", ignore_errors=True)
+
+
+class Assembly:
+    """The final tables of a run, appended chunk by chunk in replicate order while the run
+    goes on, with the summary and the trajectory bands tallied on the way.
+
+    Chunks finish in any order; :meth:`add` notes that one is on disk and appends every
+    chunk that is now next in line, read back from its file, so memory stays that of one
+    chunk. The tables are written under temporary names and only :meth:`close` puts them
+    in place; after a failure, :meth:`discard` removes them (a resumed run starts them
+    again from the chunk files).
+    """
+
+    def __init__(self, store: RunStore, plan: Plan, done: set[int]):
+        self.store, self.plan = store, plan
+        self.n_chunks = len(store.bounds())
+        self.done = set(done)
+        self.next = 0
+        self.tally, self.bands = OutcomeTally(plan), BandTally(plan)
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.rows = dict.fromkeys(store.tables(), 0)
+
+    def _tmp(self, name: str) -> Path:
+        return self.store.path / f".{name}.parquet.tmp"
+
+    def add(self, k: int) -> None:
+        """Chunk `k` is on disk: append it, and any chunks after it that were waiting."""
+        self.done.add(k)
+        self.flush()
+
+    def flush(self) -> None:
+        """Append every chunk that is on disk and next in line."""
+        while self.next in self.done:
+            self._append(self.next)
+            self.next += 1
+
+    def _append(self, k: int) -> None:
+        for name in self.rows:
+            table = read_table(self.store._chunk_file(name, k))
+            if name == "outcomes":
+                self.tally.add(table.to_pandas(use_threads=False))
+            if name not in self.writers:
+                self.writers[name] = pq.ParquetWriter(self._tmp(name), table.schema)
+            self.writers[name].write_table(table)
+            self.rows[name] += table.num_rows
+        bands = read_table(self.store._chunk_file("bands", k))
+        self.bands.add_counts(bands.to_pandas(use_threads=False))
+
+    def close(self) -> tuple[dict[str, Any], dict[str, int]]:
+        """Finish the tables and put them in place; the summary and each table's rows."""
+        if self.next != self.n_chunks:
+            raise RuntimeError(f"chunks {self.next}.. are not all on disk yet")
+        for name, writer in self.writers.items():
+            writer.close()
+            os.replace(self._tmp(name), self.store.path / f"{name}.parquet")
+        self.writers = {}
+        plan = self.plan
+        starts = np.datetime64(plan.scenario.metadata.start_date) + np.array(
+            plan.months[:-1], dtype="timedelta64[D]"
+        )
+        write_parquet_atomic(self.store.path / "bands.parquet", self.bands.bands(starts))
+        return summary_of(self.tally), self.rows
+
+    def discard(self) -> None:
+        """Drop the unfinished tables (best effort: this runs while handling a failure)."""
+        for name, writer in self.writers.items():
+            with contextlib.suppress(OSError):
+                writer.close()
+            self._tmp(name).unlink(missing_ok=True)
+        self.writers = {}

@@ -1,0 +1,76 @@
+"""A chunk's tables as bytes: encoded once, in the worker that computed them.
+
+A worker turns each of its chunk's tables into an Arrow IPC stream (zstd-compressed) and
+hands the parent bytes, not DataFrames. The parent then only writes those bytes to the
+chunk file, which is what makes a run resumable, and later appends the decoded table to
+the run's final Parquet file. It never converts pandas to Arrow, never encodes a chunk
+file, and reads each chunk back from a memory map, without a copy.
+
+Arrow IPC keeps the table exactly: types, and the pandas metadata ``from_pandas`` puts in
+the schema. So the table the parent appends is the one the worker built, and the final
+files are the same bytes as when the parent converted and wrote every chunk itself.
+Against Parquet for the chunk files, zstd IPC took about half the time to encode and to
+decode a Belarus chunk, at a little more disk while the run lasts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from sim.runs.tables import ChunkTables
+
+SUFFIX = ".arrow"
+# One thread: a worker shares the machine with the other workers, so Arrow's thread pool
+# would only make them wait on each other.
+_OPTIONS = pa.ipc.IpcWriteOptions(compression="zstd", use_threads=False)
+_READ = pa.ipc.IpcReadOptions(use_threads=False)
+
+
+@dataclass(frozen=True)
+class EncodedChunk:
+    """A chunk of `replicates` replicates: its tables by name, bands last."""
+
+    replicates: int
+    tables: dict[str, bytes]
+
+
+def encode_table(df: pd.DataFrame) -> bytes:
+    """One table as a compressed Arrow IPC stream."""
+    table = as_parquet_reads_it(pa.Table.from_pandas(df, preserve_index=False, nthreads=1))
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema, options=_OPTIONS) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def as_parquet_reads_it(table: pa.Table) -> pa.Table:
+    """`table` with the one thing a Parquet round trip changes put the same way: a list
+    column's items are named ``element`` (Arrow names them ``item``). The final files
+    store the Arrow schema, so this keeps them the bytes they were when every chunk went
+    through a Parquet file first."""
+    if not any(pa.types.is_list(f.type) for f in table.schema):
+        return table
+    fields = [
+        f.with_type(pa.list_(f.type.value_field.with_name("element")))
+        if pa.types.is_list(f.type)
+        else f
+        for f in table.schema
+    ]
+    return table.cast(pa.schema(fields, metadata=table.schema.metadata))
+
+
+def encode(tables: ChunkTables) -> EncodedChunk:
+    """Every table of a chunk, with its bands last (their file marks the chunk done)."""
+    encoded = {name: encode_table(df) for name, df in tables.items()}
+    encoded["bands"] = encode_table(tables.bands)
+    return EncodedChunk(len(tables.outcomes), encoded)
+
+
+def read_table(path: Path) -> pa.Table:
+    """A chunk file's table, read through a memory map."""
+    with pa.memory_map(str(path)) as source:
+        return pa.ipc.open_stream(source, options=_READ).read_all()
