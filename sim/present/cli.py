@@ -147,6 +147,7 @@ def _open_store(args: argparse.Namespace, path: Path, scenario: Scenario) -> Run
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    executor = _executor(args, "sim.runs.runner")  # first: its workers start meanwhile
     from sim.engine.plan import Plan
     from sim.runs.runner import run_to_store
     from sim.runs.summary import format_summary
@@ -154,7 +155,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     path = Path(args.scenario)
     scenario = load(path, args.observations, args.as_of)
-    executor = _executor(args)
     store = _open_store(args, path, scenario)
     todo = sum(b - a for _, a, b in store.pending())
     update, close = _progress_bar(todo)
@@ -200,6 +200,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
+    executor = _executor(args, "sim.runs.runner")  # first: its workers start meanwhile
     from sim.analysis.calibrate import Settings, calibrate
     from sim.analysis.diagnostics import format_calibration
     from sim.present.plots import save
@@ -228,7 +229,6 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         bars.append(close)
         return update
 
-    executor = _executor(args)
     try:
         report = calibrate(path, out, settings, executor, progress, resume=bool(args.resume))
     except KeyboardInterrupt:
@@ -307,6 +307,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    executor = _executor(args, "sim.runs.runner")  # first: its workers start meanwhile
     from sim.present.plots import forest, save
     from sim.runs.batch import format_comparison, run_batch, scenario_files
     from sim.runs.store import default_out
@@ -318,7 +319,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"running {name} ({todo} replicates to go)", file=sys.stderr)
         return _progress_bar(todo)[0]
 
-    executor = _executor(args)
     try:
         batch = run_batch(
             files,
@@ -406,6 +406,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.runs.store import default_out, sha256
     from sim.scenario.loader import load
 
+    executor = _executor(args, "sim.analysis.sweep_run")  # first: its workers start meanwhile
     spec = _sweep_spec(args)
     scenario_file = Path(spec.scenario)
     scenario = load(scenario_file)
@@ -435,7 +436,6 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     update, close = _progress_bar(len(sweep.X) * spec.replicates)
-    executor = _executor(args)
     try:
         run_sweep(
             sweep,
@@ -582,12 +582,15 @@ def _add_observation_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _executor(args: argparse.Namespace) -> Executor:
+def _executor(args: argparse.Namespace, runs: str) -> Executor:
+    """The executor the options ask for, with its workers getting ready to run `runs`'s
+    functions (started first thing: see :func:`sim.runs.executor.start_server`)."""
     from sim.runs.executor import Executor
 
     if args.scheduler and args.executor != "dask":
         raise ScenarioError.single("--scheduler needs --executor dask", field="--scheduler")
-    return Executor(workers=args.workers, kind=args.executor, scheduler=args.scheduler)
+    executor = Executor(workers=args.workers, kind=args.executor, scheduler=args.scheduler)
+    return executor.start([runs])
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -38,17 +38,34 @@ def _call(fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
 
 @cache
 def _mp_context() -> multiprocessing.context.BaseContext:
-    """A fork server that has already imported the engine, where the platform has one.
+    """A fork server, where the platform has one; spawn elsewhere.
 
     The start method is chosen here, explicitly, because importing ``mesa`` sets the
     process-wide default to "spawn", which re-imports everything in every worker (about a
-    second each) and made two workers barely faster than one.
+    second each) and made two workers barely faster than one. The fork server imports the
+    engine once (:func:`start_server`) and forks each worker from there.
     """
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["sim.runs.runner", "sim.analysis.sweep", "agents"])
-    return ctx
+    return multiprocessing.get_context("forkserver")
+
+
+def start_server(modules: Sequence[str]) -> None:
+    """Start the fork server now, importing `modules` (what the workers will run), unless
+    it is already running.
+
+    Importing the engine takes most of a second, mostly Mesa's own imports. Started first
+    thing by a command, the server does that on the second core while the command reads
+    its scenario, so workers can start as soon as both are done instead of one after the
+    other.
+    """
+    ctx = _mp_context()
+    if ctx.get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    ctx.set_forkserver_preload(list(modules))  # read only when the server starts
+    forkserver.ensure_running()
 
 
 @dataclass
@@ -61,6 +78,13 @@ class Executor:
     scheduler: str | None = None
     _client: Any = field(default=None, init=False, repr=False)
     _cluster: Any = field(default=None, init=False, repr=False)
+
+    def start(self, modules: Sequence[str]) -> Executor:
+        """Get local workers ready to run functions from `modules` (see
+        :func:`start_server`); nothing to do in-process or on Dask."""
+        if self.kind == "local" and self.workers > 1:
+            start_server(modules)
+        return self
 
     def map_unordered(
         self, fn: Callable[..., Any], context: Any, tasks: Iterable[Task]
@@ -78,6 +102,7 @@ class Executor:
     def _pool(
         self, fn: Callable[..., Any], context: Any, tasks: list[Task]
     ) -> Iterator[tuple[Hashable, Any]]:
+        start_server([fn.__module__])
         with ProcessPoolExecutor(
             min(self.workers, len(tasks)),
             mp_context=_mp_context(),
