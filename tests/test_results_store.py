@@ -10,11 +10,18 @@ import sys
 import time
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
+from sim.engine.plan import Plan
 from sim.present.cli import main
+from sim.runs.chunkfile import encode, read_table
 from sim.runs.results import Run, load
+from sim.runs.runner import run_chunk
+from sim.runs.store import RunStore
 from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import load as load_scenario
 from tests.conftest import BELARUS, ROOT
 
 TABLES = ("outcomes", "parameters", "trajectories", "events")
@@ -129,3 +136,61 @@ def test_lean_run_keeps_only_outcomes_and_parameters(tmp_path):
         "outcomes.parquet",
         "parameters.parquet",
     ]
+
+
+def _store_with_chunks(path: Path, order: list[int]) -> tuple[RunStore, list[int]]:
+    """A run folder of 5 chunks of 20 replicates, written in `order`, each appended as soon
+    as the chunks before it are in (as a run does when chunks finish out of order)."""
+    scenario = load_scenario(BELARUS)
+    plan = Plan(scenario)
+    store = RunStore.create(
+        path,
+        scenario_file=BELARUS,
+        scenario=scenario,
+        seed=7,
+        replicates=100,
+        chunk_size=20,
+        detail=True,
+    )
+    assembly = store.assembly(plan)
+    waiting = []
+    for k in order:
+        _, a, b = store.bounds()[k]
+        store.write_chunk(k, encode(run_chunk(plan, 7, a, b, True)))
+        assembly.add(k)
+        waiting.append(assembly.next)
+    summary, rows = assembly.close()
+    store.finish(summary, rows, 0.0)
+    return store, waiting
+
+
+def test_chunks_finishing_in_any_order_give_the_same_files(tmp_path):
+    in_order, progress = _store_with_chunks(tmp_path / "in_order", [0, 1, 2, 3, 4])
+    assert progress == [1, 2, 3, 4, 5]
+    shuffled, progress = _store_with_chunks(tmp_path / "shuffled", [3, 1, 4, 0, 2])
+    assert progress == [0, 0, 0, 2, 5]  # nothing is appended until chunk 0 is in
+    for name in (*TABLES, "bands"):
+        file = f"{name}.parquet"
+        assert (in_order.path / file).read_bytes() == (shuffled.path / file).read_bytes(), file
+    assert (in_order.path / "summary.json").read_text() == (
+        shuffled.path / "summary.json"
+    ).read_text()
+
+
+def test_a_chunk_file_holds_the_table_a_parquet_round_trip_gives(tmp_path):
+    """The final files store the Arrow schema; a chunk read back from its file must have
+    the schema (pandas metadata, list item names) and values that a Parquet file of the
+    same DataFrame gives, or the final files would change bytes."""
+    plan = Plan(load_scenario(BELARUS))
+    tables = run_chunk(plan, 7, 0, 10, True)
+    chunk = encode(tables)
+    for name, df in [*tables.items(), ("bands", tables.bands)]:
+        (tmp_path / f"{name}.arrow").write_bytes(chunk.tables[name])
+        pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp_path / "t.parquet")
+        via_parquet = pq.read_table(tmp_path / "t.parquet")
+        from_chunk = read_table(tmp_path / f"{name}.arrow")
+        assert from_chunk.schema.to_string(show_schema_metadata=True) == (
+            via_parquet.schema.to_string(show_schema_metadata=True)
+        ), name
+        assert from_chunk.equals(via_parquet), name
+    assert list(chunk.tables)[-1] == "bands"  # written last: it marks the chunk done

@@ -3,14 +3,15 @@
 A worker turns each of its chunk's tables into an Arrow IPC stream (zstd-compressed) and
 hands the parent bytes, not DataFrames. The parent then only writes those bytes to the
 chunk file, which is what makes a run resumable, and later appends the decoded table to
-the run's final Parquet file. It never converts pandas to Arrow, never encodes a chunk
-file, and reads each chunk back from a memory map, without a copy.
+the run's final Parquet file. It never converts pandas to Arrow and never encodes a
+chunk file; it reads each chunk back through a memory map.
 
-Arrow IPC keeps the table exactly: types, and the pandas metadata ``from_pandas`` puts in
-the schema. So the table the parent appends is the one the worker built, and the final
-files are the same bytes as when the parent converted and wrote every chunk itself.
-Against Parquet for the chunk files, zstd IPC took about half the time to encode and to
-decode a Belarus chunk, at a little more disk while the run lasts.
+Arrow IPC keeps a table exactly: types, and the pandas metadata ``from_pandas`` puts in
+the schema. Chunk files used to be Parquet, whose round trip renames a list column's items;
+:func:`as_parquet_reads_it` does the same, so the final files are byte for byte what they
+were. Against Parquet for the chunk files, zstd IPC took about half the time to encode and
+to decode a Belarus chunk, at a little more disk while the run lasts (about 0.7 MB per 250
+replicates with trajectories and events, against 0.6 MB).
 """
 
 from __future__ import annotations

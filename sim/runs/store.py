@@ -221,7 +221,7 @@ class RunStore:
     def tables(self) -> tuple[str, ...]:
         return TABLES if self.manifest["detail"] else TABLES[:2]
 
-    def _chunk_file(self, table: str, k: int) -> Path:
+    def chunk_file(self, table: str, k: int) -> Path:
         return self.path / "chunks" / f"{table}-{k:06d}{SUFFIX}"
 
     def bounds(self) -> list[tuple[int, int, int]]:
@@ -232,13 +232,13 @@ class RunStore:
         return [
             b
             for b in self.bounds()
-            if not all(self._chunk_file(t, b[0]).is_file() for t in (*self.tables(), "bands"))
+            if not all(self.chunk_file(t, b[0]).is_file() for t in (*self.tables(), "bands"))
         ]
 
     def write_chunk(self, k: int, chunk: EncodedChunk) -> None:
         """Write a chunk's tables, then its bands (which mark the chunk as done)."""
         for name, data in chunk.tables.items():
-            write_bytes_atomic(self._chunk_file(name, k), data)
+            write_bytes_atomic(self.chunk_file(name, k), data)
 
     # ------------------------------------------------------------------ finishing
 
@@ -311,14 +311,14 @@ class Assembly:
 
     def _append(self, k: int) -> None:
         for name in self.rows:
-            table = read_table(self.store._chunk_file(name, k))
+            table = read_table(self.store.chunk_file(name, k))
             if name == "outcomes":
                 self.tally.add(table.to_pandas(use_threads=False))
             if name not in self.writers:
                 self.writers[name] = pq.ParquetWriter(self._tmp(name), table.schema)
             self.writers[name].write_table(table)
             self.rows[name] += table.num_rows
-        bands = read_table(self.store._chunk_file("bands", k))
+        bands = read_table(self.store.chunk_file("bands", k))
         self.bands.add_counts(bands.to_pandas(use_threads=False))
 
     def close(self) -> tuple[dict[str, Any], dict[str, int]]:
