@@ -10,6 +10,7 @@ memory does not grow with the task count.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import itertools
 import multiprocessing
@@ -105,8 +106,9 @@ class Executor:
         if self.kind == "dask":
             yield from self._dask(fn, context, tasks)
         elif self.workers <= 1 or len(tasks) <= 1:
-            for key, args in tasks:
-                yield key, fn(context, *args)
+            with _frozen():
+                for key, args in tasks:
+                    yield key, fn(context, *args)
         else:
             yield from self._pool(fn, context, tasks)
 
@@ -183,6 +185,22 @@ class Executor:
         if self._cluster is not None:
             self._cluster.close()
             self._cluster = None
+
+
+@contextlib.contextmanager
+def _frozen() -> Iterator[None]:
+    """In this process, what :func:`_set_context` does in a worker, for as long as the
+    tasks run: objects alive now are left out of full collections, then given back (so
+    anything among them that dies meanwhile is still collected afterwards). Left alone if
+    the caller froze objects of its own."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _wait_futures(running: dict) -> set:
