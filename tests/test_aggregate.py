@@ -14,6 +14,7 @@ from sim.present.cli import main
 from sim.runs.aggregate import BINS, OutcomeTally
 from sim.runs.results import load
 from sim.runs.runner import monte_carlo
+from sim.runs.summary import summary_of
 from sim.scenario.loader import load as load_scenario
 from tests.conftest import BELARUS
 
@@ -30,6 +31,24 @@ def test_tally_quantiles_equal_kaplan_meier_on_the_table():
     for q in (0.05, 0.1, 0.5):
         assert tally.first_day_quantile(q) == km_quantile(times, days.notna().to_numpy(), q)
     assert tally.hits["persistent"] == int(outcomes["persistent"].sum())
+
+
+def test_chunk_counts_add_up_to_the_tally_of_all_rows():
+    """Workers tally their own chunk; the run adds the counts. Same summary as tallying
+    every row in one place, for any chunking."""
+    outcomes = monte_carlo(PLAN, 300, 5).outcomes
+    whole = OutcomeTally(PLAN)
+    whole.add(outcomes)
+    added = OutcomeTally(PLAN)
+    for part in np.array_split(np.arange(len(outcomes)), 4):
+        chunk = OutcomeTally(PLAN)
+        chunk.add(outcomes.iloc[part])
+        added.add_counts(chunk.counts())
+    assert summary_of(added) == summary_of(whole)
+    assert np.array_equal(added.counts(), whole.counts())
+    assert whole.judgments and whole.questions and whole.first_day.sum() > 0  # not empty
+    with pytest.raises(ValueError, match="expected"):
+        added.add_counts(whole.counts()[:-1])  # a tally of another plan
 
 
 def test_bands_match_exact_quantiles_within_a_bin(tmp_path):

@@ -3,7 +3,8 @@ with the replicate count.
 
 * :class:`OutcomeTally` counts outcomes, judgments and rungs, and keeps a histogram of the
   day persistent presence first holds. Every count is an integer, so the result does not
-  depend on the order in which chunks arrive.
+  depend on the order in which chunks arrive. A worker tallies its own chunk and the run
+  adds the chunks' counts (:meth:`OutcomeTally.counts`), never reading the outcome rows.
 * :class:`BandTally` keeps, for every (actor, variable, month), a histogram of the monthly
   state, from which the trajectory quantile bands are read. Variables in [0, 1] use
   ``BINS`` equal bins (quantiles to within 1/BINS); integer variables (rungs, presence
@@ -12,10 +13,15 @@ with the replicate count.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from sim.engine.plan import Plan
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 BINS = 200
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -66,6 +72,37 @@ class OutcomeTally:
         self.first_day += np.bincount(days, minlength=len(self.first_day))
         self.presence_days += int(outcomes["presence_days"].sum())
 
+    def _parts(self) -> list[dict[str, int] | np.ndarray]:
+        """The counters in a fixed order, the same for every tally of the same plan."""
+        return [self.observations, self.hits, self.judgments, self.questions, self.rungs,
+                self.first_day]  # fmt: skip
+
+    def counts(self) -> np.ndarray:
+        """Every count as one int64 vector (for a chunk file; see :meth:`add_counts`)."""
+        flat = [self.drawn, self.n, self.presence_days]
+        for part in self._parts():
+            flat.extend(part.values() if isinstance(part, dict) else part.tolist())
+        return np.asarray(flat, dtype=np.int64)
+
+    def add_counts(self, counts: np.ndarray) -> None:
+        """Add another tally's :meth:`counts` (of a chunk of the same plan)."""
+        counts = np.asarray(counts, dtype=np.int64)
+        expected = len(self.counts())
+        if counts.shape != (expected,):
+            raise ValueError(f"expected {expected} counts, found {counts.shape}")
+        self.drawn += int(counts[0])
+        self.n += int(counts[1])
+        self.presence_days += int(counts[2])
+        at = 3
+        for part in self._parts():
+            if isinstance(part, dict):
+                for key in part:
+                    part[key] += int(counts[at])
+                    at += 1
+            else:
+                part += counts[at : at + len(part)]
+                at += len(part)
+
     def first_day_quantile(self, q: float) -> int | None:
         """Day by which a share `q` of replicates have persistent presence.
 
@@ -108,8 +145,9 @@ class BandTally:
             for m in range(self.months):
                 self.counts[c, m] += np.bincount(bins[:, m], minlength=self.counts.shape[2])
 
-    def add_counts(self, table: pd.DataFrame) -> None:
-        """Add a chunk's histogram table (column, month, bin, count)."""
+    def add_counts(self, table: pd.DataFrame | pa.Table) -> None:
+        """Add a chunk's histogram table (column, month, bin, count), as a DataFrame or
+        as the Arrow table of its chunk file."""
         np.add.at(
             self.counts,
             (table["column"].to_numpy(), table["month"].to_numpy(), table["bin"].to_numpy()),

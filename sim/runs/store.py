@@ -3,8 +3,9 @@
 Life of a folder::
 
     manifest.json  status "running"    created before the first replicate
-    chunks/        <table>-<k>.arrow   one file per table and finished chunk, as the
-                                       worker encoded it (:mod:`sim.runs.chunkfile`)
+    chunks/        <name>-<k>.arrow    one file per table and per tally of a finished
+                                       chunk, as its worker encoded it
+                                       (:mod:`sim.runs.chunkfile`)
     .<table>.parquet.tmp               the final tables, appended chunk by chunk in
                                        replicate order while the run goes on
     manifest.json  status "incomplete" after an interruption or a failure (or still
@@ -45,6 +46,8 @@ from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Scenario
 
 FORMAT = 1
+#: A chunk's tallies, written after its tables; the bands file, last, marks it done.
+TALLIES = ("counts", "bands")
 PACKAGES = ("wargame", "mesa", "simpy", "numpy", "pandas", "pyarrow", "pydantic", "scipy")
 
 
@@ -232,7 +235,7 @@ class RunStore:
         return [
             b
             for b in self.bounds()
-            if not all(self.chunk_file(t, b[0]).is_file() for t in (*self.tables(), "bands"))
+            if not all(self.chunk_file(t, b[0]).is_file() for t in (*self.tables(), *TALLIES))
         ]
 
     def write_chunk(self, k: int, chunk: EncodedChunk) -> None:
@@ -277,7 +280,7 @@ class RunStore:
 
 class Assembly:
     """The final tables of a run, appended chunk by chunk in replicate order while the run
-    goes on, with the summary and the trajectory bands tallied on the way.
+    goes on, with the chunks' tallies (outcome counts and bands) added on the way.
 
     Chunks finish in any order; :meth:`add` notes that one is on disk and appends every
     chunk that is now next in line, read back from its file, so memory stays that of one
@@ -312,14 +315,12 @@ class Assembly:
     def _append(self, k: int) -> None:
         for name in self.rows:
             table = read_table(self.store.chunk_file(name, k))
-            if name == "outcomes":
-                self.tally.add(table.to_pandas(use_threads=False))
             if name not in self.writers:
                 self.writers[name] = pq.ParquetWriter(self._tmp(name), table.schema)
             self.writers[name].write_table(table)
             self.rows[name] += table.num_rows
-        bands = read_table(self.store.chunk_file("bands", k))
-        self.bands.add_counts(bands.to_pandas(use_threads=False))
+        self.tally.add_counts(read_table(self.store.chunk_file("counts", k))["count"].to_numpy())
+        self.bands.add_counts(read_table(self.store.chunk_file("bands", k)))
 
     def close(self) -> tuple[dict[str, Any], dict[str, int]]:
         """Finish the tables and put them in place; the summary and each table's rows."""

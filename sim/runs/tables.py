@@ -10,9 +10,11 @@ Tables, each with a ``replicate`` column:
 * ``events``: the dated operations timeline, with unit presence spans (``unit_present``)
   and exercises as spans (``end_day`` is the last day, inclusive).
 
-Every chunk also carries ``bands``: histogram counts of the monthly state
-(:class:`sim.runs.aggregate.BandTally`), kept even when trajectories are not, so that
-trajectory quantile bands never need the per-replicate rows.
+Every chunk also carries its tallies, computed where the chunk was run: ``counts``, the
+outcome counts the summary is made of (:class:`sim.runs.aggregate.OutcomeTally`), and
+``bands``, histogram counts of the monthly state (:class:`sim.runs.aggregate.BandTally`),
+kept even when trajectories are not, so that trajectory quantile bands never need the
+per-replicate rows.
 
 Days are offsets from the scenario start; :mod:`sim.runs.results` adds calendar dates on load.
 """
@@ -26,7 +28,7 @@ import pandas as pd
 
 from sim.engine.plan import Plan
 from sim.engine.replicate import ReplicateRun, outcome_record
-from sim.runs.aggregate import BandTally
+from sim.runs.aggregate import BandTally, OutcomeTally
 
 TABLES = ("outcomes", "parameters", "trajectories", "events")
 
@@ -39,6 +41,7 @@ class ChunkTables:
     parameters: pd.DataFrame
     trajectories: pd.DataFrame | None
     events: pd.DataFrame | None
+    counts: np.ndarray
     bands: pd.DataFrame
 
     def items(self) -> list[tuple[str, pd.DataFrame]]:
@@ -55,11 +58,15 @@ def chunk_tables(plan: Plan, runs: list[ReplicateRun], detail: bool = True) -> C
     if plan.scenario.observations:  # bands describe the histories a run keeps
         kept = monthly[np.array([bool(r["consistent"]) for r in records], dtype=bool)]
     bands.add_values(kept)
+    outcomes = outcomes_frame(records)
+    tally = OutcomeTally(plan)
+    tally.add(outcomes)
     return ChunkTables(
-        outcomes=outcomes_frame(records),
+        outcomes=outcomes,
         parameters=parameters_frame(plan, [r.index for r in runs], values),
         trajectories=trajectories_frame(plan, runs, monthly) if detail else None,
         events=events_frame(runs) if detail else None,
+        counts=tally.counts(),
         bands=bands.counts_table(),
     )
 
