@@ -119,7 +119,7 @@ def first_replicate_seconds(tmp: Path, workers: int, repeat: int) -> float:
         chunks = out / "chunks"
         t0 = time.perf_counter()
         proc = subprocess.Popen(
-            command(out, "-n", "2000", "--chunk-size", "1", "--workers", str(workers)),
+            command(out, "-n", "100", "--chunk-size", "1", "--workers", str(workers)),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -140,7 +140,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("-n", type=int, default=20_000, help="replicates (default 20,000)")
     ap.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
-    ap.add_argument("--repeat", type=int, default=2, help="repeats, best kept (default 2)")
+    ap.add_argument("--repeat", type=int, default=3, help="repeats, best kept (default 3)")
     args = ap.parse_args()
     n, w, r = args.n, args.workers, args.repeat
 
@@ -159,9 +159,9 @@ def main() -> None:
             task = workers_rate(worker_chunk, plan, n, w, detail, r)
             cli = n / cli_seconds(tmp, ["-n", str(n), "--workers", str(w), *extra], r)
             print(f"  {label:<6}{engine:>8,.0f}{task:>12,.0f}{cli:>13,.0f}{cli / engine:>14.0%}")
-        first = first_replicate_seconds(tmp, w, max(r, 3))
-        default = cli_seconds(tmp, [], max(r, 3))
-    floor = import_seconds("mesa", max(r, 3))
+        first = first_replicate_seconds(tmp, w, max(r, 5))
+        default = cli_seconds(tmp, [], max(r, 5))
+    floor = import_seconds("mesa", max(r, 5))
     print(f"\n  command to first replicate (written)        {first:6.2f} s")
     print(f"  default run (2,000 replicates), end to end  {default:6.2f} s")
     print(f"  for scale: a fresh Python importing mesa    {floor:6.2f} s")

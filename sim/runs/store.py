@@ -213,6 +213,7 @@ class RunStore:
             )
         m["status"] = "running"
         store.save()
+        (path / "chunks").mkdir(exist_ok=True)
         return store
 
     # ------------------------------------------------------------------ chunks
@@ -231,11 +232,14 @@ class RunStore:
         return chunk_bounds(self.manifest["replicates"], self.manifest["chunk_size"])
 
     def pending(self) -> list[tuple[int, int, int]]:
-        """Chunks not yet on disk with all their tables."""
+        """Chunks not yet on disk with all their tables and tallies (one listing of the
+        chunks folder, not a look-up per file: a run may have thousands of chunks)."""
+        on_disk = set(os.listdir(self.path / "chunks"))
+        names = (*self.tables(), *TALLIES)
         return [
             b
             for b in self.bounds()
-            if not all(self.chunk_file(t, b[0]).is_file() for t in (*self.tables(), *TALLIES))
+            if not all(self.chunk_file(t, b[0]).name in on_disk for t in names)
         ]
 
     def write_chunk(self, k: int, chunk: EncodedChunk) -> None:
