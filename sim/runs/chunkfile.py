@@ -37,7 +37,7 @@ _READ = pa.ipc.IpcReadOptions(use_threads=False)
 
 @dataclass(frozen=True)
 class EncodedChunk:
-    """A chunk of `replicates` replicates: its tables and tallies by name, bands last."""
+    """A chunk of `replicates` replicates: its tables, then its tallies, by name."""
 
     replicates: int
     tables: dict[str, bytes]
@@ -69,8 +69,7 @@ def as_parquet_reads_it(table: pa.Table) -> pa.Table:
 
 
 def encode(tables: ChunkTables) -> EncodedChunk:
-    """Every table of a chunk, then its tallies: outcome counts, and bands last (their
-    file marks the chunk done)."""
+    """Every table of a chunk, then its tallies: outcome counts and trajectory bands."""
     encoded = {name: encode_table(df) for name, df in tables.items()}
     encoded["counts"] = encode_table(pd.DataFrame({"count": tables.counts}))
     encoded["bands"] = encode_table(tables.bands)

@@ -46,7 +46,7 @@ from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Scenario
 
 FORMAT = 1
-#: A chunk's tallies, written after its tables; the bands file, last, marks it done.
+#: A chunk's tallies, kept beside its tables (:mod:`sim.runs.tables`).
 TALLIES = ("counts", "bands")
 PACKAGES = ("wargame", "mesa", "simpy", "numpy", "pandas", "pyarrow", "pydantic", "scipy")
 
@@ -225,8 +225,9 @@ class RunStore:
     def tables(self) -> tuple[str, ...]:
         return TABLES if self.manifest["detail"] else TABLES[:2]
 
-    def chunk_file(self, table: str, k: int) -> Path:
-        return self.path / "chunks" / f"{table}-{k:06d}{SUFFIX}"
+    def chunk_file(self, name: str, k: int) -> Path:
+        """Where chunk `k`'s table or tally `name` is kept until the run finishes."""
+        return self.path / "chunks" / f"{name}-{k:06d}{SUFFIX}"
 
     def bounds(self) -> list[tuple[int, int, int]]:
         return chunk_bounds(self.manifest["replicates"], self.manifest["chunk_size"])
@@ -243,7 +244,8 @@ class RunStore:
         ]
 
     def write_chunk(self, k: int, chunk: EncodedChunk) -> None:
-        """Write a chunk's tables, then its bands (which mark the chunk as done)."""
+        """Write a chunk's files as its worker encoded them: tables, then tallies. The chunk
+        counts as done only once all of them are in place (:meth:`pending`)."""
         for name, data in chunk.tables.items():
             write_bytes_atomic(self.chunk_file(name, k), data)
 
