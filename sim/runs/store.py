@@ -48,6 +48,7 @@ from sim.scenario.schema import Scenario
 FORMAT = 1
 #: A chunk's tallies, kept beside its tables (:mod:`sim.runs.tables`).
 TALLIES = ("counts", "bands")
+_BUFFER = 1 << 20  # bytes buffered before a final table is written to disk
 PACKAGES = ("wargame", "mesa", "simpy", "numpy", "pandas", "pyarrow", "pydantic", "scipy")
 
 
@@ -302,6 +303,7 @@ class Assembly:
         self.next = 0
         self.tally, self.bands = OutcomeTally(plan), BandTally(plan)
         self.writers: dict[str, pq.ParquetWriter] = {}
+        self.sinks: dict[str, pa.NativeFile] = {}
         self.rows = dict.fromkeys(store.tables(), 0)
 
     def _tmp(self, name: str) -> Path:
@@ -322,11 +324,19 @@ class Assembly:
         for name in self.rows:
             table = read_table(self.store.chunk_file(name, k))
             if name not in self.writers:
-                self.writers[name] = pq.ParquetWriter(self._tmp(name), table.schema)
+                self._open(name, table.schema)
             self.writers[name].write_table(table)
             self.rows[name] += table.num_rows
         self.tally.add_counts(read_table(self.store.chunk_file("counts", k))["count"].to_numpy())
         self.bands.add_counts(read_table(self.store.chunk_file("bands", k)))
+
+    def _open(self, name: str, schema: pa.Schema) -> None:
+        """A writer for table `name`, through a buffer: Parquet writes each page header and
+        column chunk on its own, and unbuffered that was 25,000 write calls for a 20,000
+        replicate run. The bytes are the same."""
+        sink = pa.BufferedOutputStream(pa.OSFile(str(self._tmp(name)), "wb"), _BUFFER)
+        self.sinks[name] = sink
+        self.writers[name] = pq.ParquetWriter(sink, schema)
 
     def close(self) -> tuple[dict[str, Any], dict[str, int]]:
         """Finish the tables and put them in place; the summary and each table's rows."""
@@ -334,8 +344,9 @@ class Assembly:
             raise RuntimeError(f"chunks {self.next}.. are not all on disk yet")
         for name, writer in self.writers.items():
             writer.close()
+            self.sinks[name].close()
             os.replace(self._tmp(name), self.store.path / f"{name}.parquet")
-        self.writers = {}
+        self.writers, self.sinks = {}, {}
         plan = self.plan
         starts = np.datetime64(plan.scenario.metadata.start_date) + np.array(
             plan.months[:-1], dtype="timedelta64[D]"
@@ -348,5 +359,6 @@ class Assembly:
         for name, writer in self.writers.items():
             with contextlib.suppress(OSError):
                 writer.close()
+                self.sinks[name].close()
             self._tmp(name).unlink(missing_ok=True)
-        self.writers = {}
+        self.writers, self.sinks = {}, {}
