@@ -357,8 +357,8 @@ class Assembly:
     def discard(self) -> None:
         """Drop the unfinished tables (best effort: this runs while handling a failure)."""
         for name, writer in self.writers.items():
-            with contextlib.suppress(OSError):
-                writer.close()
-                self.sinks[name].close()
+            for closable in (writer, self.sinks[name]):
+                with contextlib.suppress(OSError):
+                    closable.close()
             self._tmp(name).unlink(missing_ok=True)
         self.writers, self.sinks = {}, {}
