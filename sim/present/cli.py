@@ -584,16 +584,13 @@ def _add_observation_options(p: argparse.ArgumentParser) -> None:
 
 def _executor(args: argparse.Namespace, runs: str) -> Executor:
     """The executor the options ask for, with its workers getting ready to run `runs`'s
-    functions, and Mesa imported (both first thing: see
-    :func:`sim.runs.executor.start_server` and :func:`~sim.runs.executor.import_mesa_first`)."""
-    from sim.runs.executor import Executor, import_mesa_first
+    functions (started first thing: see :func:`sim.runs.executor.start_server`)."""
+    from sim.runs.executor import Executor
 
     if args.scheduler and args.executor != "dask":
         raise ScenarioError.single("--scheduler needs --executor dask", field="--scheduler")
     executor = Executor(workers=args.workers, kind=args.executor, scheduler=args.scheduler)
-    executor.start([runs])
-    import_mesa_first()
-    return executor
+    return executor.start([runs])
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -76,20 +76,8 @@ def start_server(modules: Sequence[str]) -> None:
         return
     from multiprocessing import forkserver
 
-    ctx.set_forkserver_preload(["mesa", *modules])  # read only when the server starts
+    ctx.set_forkserver_preload(list(modules))  # read only when the server starts
     forkserver.ensure_running()
-
-
-def import_mesa_first() -> None:
-    """Import Mesa before anything that imports it.
-
-    Mesa's logging set-up calls ``inspect.stack()`` at import, which reads every frame's
-    source file and scans every loaded module: from the bottom of a deep import chain of
-    ours that took about 50 ms more than on its own (0.64 s against 0.69 s for the
-    engine's imports). The fork server and the commands that run replicates call this
-    first.
-    """
-    import mesa  # noqa: F401
 
 
 @dataclass
