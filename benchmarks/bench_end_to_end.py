@@ -9,7 +9,8 @@ It prints, for the Belarus baseline, lean (outcomes and parameters) and full (wi
 trajectories and events):
 
 * the engine's worker-only steady state: the same chunks a run of that size uses, run by
-  the same executor on the same number of workers, each worker tabulating its chunk
+  the same executor on the same number of workers (forked from a server that preloaded
+  what ``wargame run``'s preloads), each worker tabulating its chunk
   (``run_chunk``) and handing back only a row count. No encoding, no transfer, no writing,
   no start-up of the command: what the workers alone can do;
 * the same with each worker also encoding its chunk, as in a run (``+ encoding``);
@@ -46,7 +47,7 @@ os.chdir(ROOT)
 
 from sim.engine.plan import Plan  # noqa: E402
 from sim.runs.chunkfile import encode  # noqa: E402
-from sim.runs.executor import Executor  # noqa: E402
+from sim.runs.executor import Executor, start_server  # noqa: E402
 from sim.runs.runner import default_chunk, run_chunk  # noqa: E402
 from sim.runs.store import chunk_bounds  # noqa: E402
 from sim.scenario.loader import load  # noqa: E402
@@ -143,6 +144,10 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="repeats, best kept (default 3)")
     args = ap.parse_args()
     n, w, r = args.n, args.workers, args.repeat
+    # The workers' fork server, set up as `wargame run` sets it up. Left to the first
+    # pool, it would preload this script instead, and workers forked from that server ran
+    # about 10 % slower than the command's own: the engine would look slower than it is.
+    start_server(["sim.runs.runner"])
 
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
