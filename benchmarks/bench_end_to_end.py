@@ -46,9 +46,8 @@ sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)
 
 from sim.engine.plan import Plan  # noqa: E402
-from sim.runs.chunkfile import encode  # noqa: E402
 from sim.runs.executor import Executor, start_server  # noqa: E402
-from sim.runs.runner import default_chunk, run_chunk  # noqa: E402
+from sim.runs.runner import default_chunk, encoded_chunk, run_chunk  # noqa: E402
 from sim.runs.store import chunk_bounds  # noqa: E402
 from sim.scenario.loader import load  # noqa: E402
 
@@ -64,7 +63,7 @@ def engine_chunk(plan: Plan, seed: int, start: int, stop: int, detail: bool) -> 
 
 def worker_chunk(plan: Plan, seed: int, start: int, stop: int, detail: bool) -> int:
     """A worker's whole task in a run: the engine's share, then encoding the chunk."""
-    return encode(run_chunk(plan, seed, start, stop, detail)).replicates
+    return encoded_chunk(plan, seed, start, stop, detail).replicates
 
 
 def workers_rate(task, plan: Plan, n: int, workers: int, detail: bool, repeat: int) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -64,29 +65,27 @@ def run_chunk(plan: Plan, seed: int, start: int, stop: int, detail: bool) -> Chu
     return chunk_tables(plan, runs, detail)
 
 
-def _chunk_task(plan: Plan, seed: int, start: int, stop: int, detail: bool) -> ChunkTables:
-    return run_chunk(plan, seed, start, stop, detail)
-
-
-def _encoded_chunk_task(plan: Plan, seed: int, start: int, stop: int, detail: bool) -> EncodedChunk:
+def encoded_chunk(plan: Plan, seed: int, start: int, stop: int, detail: bool) -> EncodedChunk:
+    """Run replicates [start, stop), tabulate them and encode the tables, ready to write
+    (what a worker of :func:`run_to_store` does: the parent never touches the DataFrames)."""
     return encode(run_chunk(plan, seed, start, stop, detail))
 
 
+Task = Callable[[Plan, int, int, int, bool], Any]
+
+
 def execute(
-    plan: Plan, seed: int, bounds: Bounds, workers: int | Executor, detail: bool
-) -> Iterator[tuple[int, ChunkTables]]:
-    """Yield (chunk index, tables) for each chunk, in completion order."""
+    plan: Plan,
+    seed: int,
+    bounds: Bounds,
+    workers: int | Executor,
+    detail: bool,
+    task: Task = run_chunk,
+) -> Iterator[tuple[int, Any]]:
+    """Yield (chunk index, ``task(plan, seed, start, stop, detail)``) for each chunk, in
+    completion order."""
     tasks = [(k, (seed, a, b, detail)) for k, a, b in bounds]
-    yield from map_unordered(_chunk_task, plan, tasks, workers)  # type: ignore[misc]
-
-
-def execute_encoded(
-    plan: Plan, seed: int, bounds: Bounds, workers: int | Executor, detail: bool
-) -> Iterator[tuple[int, EncodedChunk]]:
-    """Like :func:`execute`, but each chunk comes back encoded by its worker, ready to
-    write (the parent does not touch the DataFrames)."""
-    tasks = [(k, (seed, a, b, detail)) for k, a, b in bounds]
-    yield from map_unordered(_encoded_chunk_task, plan, tasks, workers)  # type: ignore[misc]
+    yield from map_unordered(task, plan, tasks, workers)  # type: ignore[misc]
 
 
 def monte_carlo(
@@ -127,7 +126,8 @@ def run_to_store(
     assembly = store.assembly(plan)
     try:
         assembly.flush()  # chunks an interrupted run already finished
-        for k, chunk in execute_encoded(plan, m["seed"], store.pending(), workers, m["detail"]):
+        pending = store.pending()
+        for k, chunk in execute(plan, m["seed"], pending, workers, m["detail"], encoded_chunk):
             store.write_chunk(k, chunk)
             assembly.add(k)
             if progress:
