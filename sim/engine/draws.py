@@ -8,7 +8,6 @@ maps it through the entry's quantile function. ``wargame explain`` prints the sa
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 import numpy as np
@@ -183,15 +182,14 @@ def override(table: list[Entry], changes: dict[str, ParamSpec | float]) -> list[
     """
     from dataclasses import replace
 
-    from sim.scenario.errors import Problem, ScenarioError
+    from sim.scenario.errors import Problem, ScenarioError, did_you_mean
 
     index = {e.path: i for i, e in enumerate(table)}
     out, problems = list(table), []
     for path, new in changes.items():
         ps = new if isinstance(new, ParamSpec) else ParamSpec(value=float(new))
         if path not in index:
-            close = difflib.get_close_matches(path, list(index), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(path, index)
             problems.append(Problem(f"no parameter at this path{hint}", field=path))
             continue
         entry = table[index[path]]

@@ -1,13 +1,24 @@
-"""The one exception type a user mistake raises.
+"""The exception types a user mistake raises, and the "did you mean" hint they share.
 
-Everything the analyst can get wrong (a scenario file, a command-line value) is reported
-as a :class:`ScenarioError`: the CLI prints its message and exits non-zero, with no
-traceback. Programming errors stay ordinary exceptions, so they are never hidden.
+What the analyst can get wrong is reported as one of two errors: a :class:`ScenarioError`
+for a file (a scenario, an observations or resolutions file, a results folder), naming
+the file, line and field; a :class:`UsageError` for a command-line value (an option, a
+parameter path typed on the command line). The CLI prints either message on one line and
+exits with status 2, with no traceback. Programming errors stay ordinary exceptions, so
+they are never hidden.
 """
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for the option closest to `word`, or ``""`` if none is close."""
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,17 @@ class ScenarioError(Exception):
         return cls([Problem(message, **where)])  # type: ignore[arg-type]
 
 
+class UsageError(Exception):
+    """A command-line value is wrong: which option (or argument) and what was expected."""
+
+    def __init__(self, message: str, option: str = ""):
+        super().__init__(message, option)
+        self.message, self.option = message, option
+
+    def __str__(self) -> str:
+        return f"{self.option}: {self.message}" if self.option else self.message
+
+
 class ReplicateFailure(Exception):
     """A replicate raised: which one, from which root seed, and what it raised.
 
@@ -62,6 +84,8 @@ class ReplicateFailure(Exception):
     def __init__(self, index: int, seed: int, error: str):
         super().__init__(index, seed, error)
         self.index, self.seed, self.error = index, seed, error
+        #: The run folder it belongs to, once known (set by the run that was writing it).
+        self.folder: str | None = None
 
     def __str__(self) -> str:
         return f"replicate {self.index} (root seed {self.seed}) failed: {self.error}"

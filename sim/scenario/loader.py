@@ -12,7 +12,6 @@ else is replaced.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import typing
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim.scenario.errors import Problem, ScenarioError
+from sim.scenario.errors import Problem, ScenarioError, did_you_mean
 from sim.scenario.schema import Scenario, cross_check
 
 Key = tuple[str | int, ...]
@@ -79,7 +78,7 @@ def _resolve_posterior(scenario: Scenario, path: Path, locs: Locations) -> Scena
     file = (path.parent / post.file).resolve()
     if not file.is_file():
         raise _at(locs, ("posterior", "file"), f"no such posterior file: {post.file}")
-    digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    digest = file_sha256(file)
     if digest != post.sha256:
         raise _at(
             locs,
@@ -88,6 +87,12 @@ def _resolve_posterior(scenario: Scenario, path: Path, locs: Locations) -> Scena
             f"(sha256 {digest[:12]}..., expected {post.sha256[:12]}...)",
         )
     return scenario.model_copy(update={"posterior": post.model_copy(update={"file": str(file)})})
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex: how a results folder or a calibrated scenario
+    records exactly which file it was made from."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def loads(text: str, name: str = "<string>") -> Scenario:
@@ -346,8 +351,7 @@ def _problem(err: Any, locs: Locations, name: str, root: type[BaseModel] = Scena
     if kind == "extra_forbidden":
         key = str(at[-1])
         allowed = _fields_at(at[:-1], root)
-        close = difflib.get_close_matches(key, allowed, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        hint = did_you_mean(key, allowed)
         listed = f" (expected one of: {', '.join(allowed)})" if allowed else ""
         return locate(locs, at, f"unknown key '{key}'{listed}{hint}", name)
     message = err["msg"].removeprefix("Value error, ")

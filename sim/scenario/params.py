@@ -16,13 +16,14 @@ numbers intact when a sweep changes a distribution, and it vectorises over repli
 
 from __future__ import annotations
 
-import difflib
 import math
 from typing import Annotated, Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from scipy import special
+
+from sim.scenario.errors import did_you_mean
 
 #: The US Intelligence Community Directive 203 scale, as probability ranges.
 ICD203: dict[str, tuple[float, float]] = {
@@ -67,9 +68,7 @@ def normalise_word(word: str) -> str:
         return key
     if key in ALIASES:
         return ALIASES[key]
-    known = sorted(ICD203) + sorted(ALIASES)
-    close = difflib.get_close_matches(key, known, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    hint = did_you_mean(key, sorted(ICD203) + sorted(ALIASES))
     raise ValueError(
         f"'{word}' is not an ICD 203 estimative word (expected one of "
         f"{', '.join(sorted(ICD203))}){hint}"

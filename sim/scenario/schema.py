@@ -9,7 +9,6 @@ the field path it belongs to, so the loader can point at the line.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
@@ -17,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from agents import ROLES
 from sim.scenario.calendar import add_months
+from sim.scenario.errors import did_you_mean
 from sim.scenario.params import ICD203, ParamSpec, normalise_word
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
@@ -166,7 +166,7 @@ BasingKind = Literal["permanent_base", "patron_system", "patron_integration"]
 
 
 class Outcomes(Cited):
-    """How persistent presence is defined (DESIGN.md section 5).
+    """How persistent presence is defined (README.md, "What the model is").
 
     ``basing_from`` says what counts as *basing*: a permanent base, a delivered system
     under the patron's command, and (off by default) a rung that settled control of the
@@ -340,14 +340,9 @@ class Scenario(Strict):
 Found = tuple[Path, str]
 
 
-def _did_you_mean(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
 def _unknown(kind: str, word: str, options: list[str]) -> str:
     listed = ", ".join(options) if options else "none defined"
-    return f"unknown {kind} '{word}' (expected one of: {listed}){_did_you_mean(word, options)}"
+    return f"unknown {kind} '{word}' (expected one of: {listed}){did_you_mean(word, options)}"
 
 
 def cross_check(s: Scenario) -> list[Found]:
