@@ -27,18 +27,20 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)
 
-from sim.analysis.calibrate import Settings, calibrate, free_entries  # noqa: E402
+from sim.analysis.calibrate import CalibrationSettings, calibrate, free_entries  # noqa: E402
 from sim.engine.draws import draw, parameter_table  # noqa: E402
 from sim.engine.plan import Plan  # noqa: E402
 from sim.engine.rows import Rows  # noqa: E402
 from sim.maths.stats import wilson  # noqa: E402
 from sim.runs.executor import Executor  # noqa: E402
-from sim.runs.runner import monte_carlo  # noqa: E402
+from sim.runs.runner import execute  # noqa: E402
+from sim.runs.store import chunk_bounds  # noqa: E402
 from sim.scenario.loader import load  # noqa: E402
 
 
@@ -50,8 +52,9 @@ def rejection_rate(scenario_file: Path, rows: int, r: int, workers: int) -> tupl
     values = draw(free, u)
     design = Rows.design([e.path for e in free], np.repeat(values, r, axis=0))
     plan = Plan(s, rows=design)
-    out = monte_carlo(plan, rows * r, s.monte_carlo.seed, workers=Executor(workers))
-    o = out.outcomes.sort_values("replicate")
+    bounds = chunk_bounds(rows * r, 250)
+    chunks = execute(plan, s.monte_carlo.seed, bounds, Executor(workers), False)
+    o = pd.concat([c.outcomes for _, c in chunks]).sort_values("replicate")
     ok = np.ones(rows, dtype=bool)
     for j in s.judgments:
         p = o[f"judgment.{j.id}"].to_numpy(dtype=float).reshape(rows, r).mean(axis=1)
@@ -72,7 +75,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        report = calibrate(scenario, Path(tmp) / "cal", Settings(), workers=Executor(args.workers))
+        executor = Executor(args.workers)
+        report = calibrate(scenario, Path(tmp) / "cal", CalibrationSettings(), workers=executor)
         hm_seconds = time.perf_counter() - t0
     hm = report["replicates"]["total"]
     ess = report["ess"]

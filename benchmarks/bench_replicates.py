@@ -30,8 +30,16 @@ import simpy  # noqa: E402
 
 from sim.engine.plan import Plan  # noqa: E402
 from sim.engine.replicate import replicate_streams, run_replicates  # noqa: E402
-from sim.runs.runner import monte_carlo  # noqa: E402
+from sim.runs.runner import execute  # noqa: E402
+from sim.runs.store import chunk_bounds  # noqa: E402
 from sim.scenario.loader import load  # noqa: E402
+
+
+def outcomes(plan: Plan, n: int, seed: int, workers: int = 1, detail: bool = False) -> list:
+    """Run n replicates in chunks of 250 on `workers` processes; the outcome tables in
+    replicate order (what a run folder's outcomes table holds)."""
+    done = dict(execute(plan, seed, chunk_bounds(n, 250), workers, detail))
+    return [done[k].outcomes for k in sorted(done)]
 
 
 def rate(fn, n: int, repeat: int = 2) -> float:
@@ -113,7 +121,7 @@ def skeleton(n: int, events: int) -> None:
 def check_fidelity(n: int = 50) -> None:
     """The batch_run baseline and wargame give the same outcomes for the same seeds."""
     plan = Plan(load(mesa_baseline.SCENARIO))
-    ours = monte_carlo(plan, n, mesa_baseline.SEED).outcomes["persistent"].tolist()
+    ours = [p for t in outcomes(plan, n, mesa_baseline.SEED) for p in t["persistent"]]
     last = {r["RunId"]: r["persistent"] for r in mesa_baseline.run_batch(n)}
     theirs = [last[k] for k in sorted(last)]
     assert ours == theirs, "the baseline does not run the same model"
@@ -134,10 +142,10 @@ def main() -> None:
     plan = Plan(load("scenarios/belarus_2020.yaml"))
     n = args.n
     results = {
-        "wargame, 1 worker": rate(lambda k: monte_carlo(plan, k, 1, workers=1), n),
-        "wargame, 2 workers": rate(lambda k: monte_carlo(plan, k, 1, workers=2), n),
+        "wargame, 1 worker": rate(lambda k: outcomes(plan, k, 1, workers=1), n),
+        "wargame, 2 workers": rate(lambda k: outcomes(plan, k, 1, workers=2), n),
         "wargame, 2 workers, with trajectories and events": rate(
-            lambda k: monte_carlo(plan, k, 1, workers=2, detail=True), n
+            lambda k: outcomes(plan, k, 1, workers=2, detail=True), n
         ),
         "mesa.batch_run + DataCollector, 1 process": rate(mesa_baseline.run_batch, n, 1),
         "mesa.batch_run + DataCollector, 2 processes": rate(

@@ -52,7 +52,14 @@ class BatchRunModel(WargameModel):
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
 
     def step(self) -> None:
-        super().step()
+        """One Mesa step: advance the day clock to the next month start (the operations and
+        decisions are SimPy processes; SimPy does not care where the clock is paused)."""
+        months = self.plan.months
+        until = months[min(self.steps, len(months) - 1)]
+        if until > self.env.now:
+            self.env.run(until=until)
+        if self.env.now >= self.plan.n_days:
+            self.run()
         self.datacollector.collect(self)
 
 

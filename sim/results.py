@@ -1,5 +1,19 @@
-"""The documented results API, ``sim.results.load(path)``; it lives in :mod:`sim.runs.results`."""
+"""The documented results API: ``sim.results.load(path)`` opens any complete results folder
+(a run, a batch, a sweep, a calibration, a score, a discovery) by the kind its manifest
+names. The loaders live in :mod:`sim.runs.results` and :mod:`sim.analysis.folders`;
+importing them here registers every kind."""
 
-from sim.runs.results import Batch, Run, SweepResult, load
+import sim.analysis.folders  # noqa: F401  (registers calibration, score and discovery)
+from sim.analysis.folders import CalibrationResult, DiscoveryResult, ScoreResult
+from sim.runs.folder import load
+from sim.runs.results import Batch, Run, SweepResult
 
-__all__ = ["Batch", "Run", "SweepResult", "load"]
+__all__ = [
+    "Batch",
+    "CalibrationResult",
+    "DiscoveryResult",
+    "Run",
+    "ScoreResult",
+    "SweepResult",
+    "load",
+]

@@ -13,16 +13,16 @@ from sim.maths.stats import km_quantile
 from sim.present.cli import main
 from sim.runs.aggregate import BINS, OutcomeTally
 from sim.runs.results import load
-from sim.runs.runner import monte_carlo
 from sim.runs.summary import summary_of
 from sim.scenario.loader import load as load_scenario
 from tests.conftest import BELARUS
+from tests.helpers import outcomes_of
 
 PLAN = Plan(load_scenario(BELARUS))
 
 
 def test_tally_quantiles_equal_kaplan_meier_on_the_table():
-    outcomes = monte_carlo(PLAN, 400, 3).outcomes
+    outcomes = outcomes_of(PLAN, 400, 3)
     tally = OutcomeTally(PLAN)
     for part in np.array_split(np.arange(len(outcomes)), 7):  # any chunking, any order
         tally.add(outcomes.iloc[part[::-1]])
@@ -36,7 +36,7 @@ def test_tally_quantiles_equal_kaplan_meier_on_the_table():
 def test_chunk_counts_add_up_to_the_tally_of_all_rows():
     """Workers tally their own chunk; the run adds the counts. Same summary as tallying
     every row in one place, for any chunking."""
-    outcomes = monte_carlo(PLAN, 300, 5).outcomes
+    outcomes = outcomes_of(PLAN, 300, 5)
     whole = OutcomeTally(PLAN)
     whole.add(outcomes)
     added = OutcomeTally(PLAN)
@@ -91,7 +91,7 @@ def test_lean_and_detailed_runs_have_the_same_bands(tmp_path):
 def test_finished_replicates_are_freed():
     gc.collect()
     before = sum(isinstance(o, WargameModel) for o in gc.get_objects())
-    monte_carlo(PLAN, 60, 1)
+    outcomes_of(PLAN, 60, 1)
     gc.collect()
     after = sum(isinstance(o, WargameModel) for o in gc.get_objects())
     assert after == before, "models kept alive (see mesa#3179)"
@@ -108,8 +108,6 @@ def test_tiny_runs_work(tmp_path, n):
 
 def test_in_memory_summary_equals_the_streamed_one(tmp_path):
     import json
-
-    from sim.runs.summary import summarise
 
     out = tmp_path / "run"
     assert (
@@ -132,5 +130,7 @@ def test_in_memory_summary_equals_the_streamed_one(tmp_path):
         == 0
     )
     streamed = json.loads((out / "summary.json").read_text())
-    in_memory = summarise(PLAN, monte_carlo(PLAN, 120, 8).outcomes)
+    tally = OutcomeTally(PLAN)
+    tally.add(outcomes_of(PLAN, 120, 8))
+    in_memory = summary_of(tally)
     assert json.loads(json.dumps(in_memory)) == streamed

@@ -26,7 +26,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.analysis.calibrate import Settings, calibrate
+from sim.analysis.calibrate import CalibrationSettings, calibrate
 from sim.analysis.diagnostics import weighted_quantile
 from sim.present.cli import main
 from sim.scenario.errors import ScenarioError
@@ -35,7 +35,7 @@ from tests.conftest import ROOT
 
 TOY = ROOT / "tests" / "fixtures" / "toy_calibration.yaml"
 THETA = "operations.summits.meeting.accept_probability"
-FAST = Settings(waves=3, replicates=4000, posterior_rows=20_000, check_replicates=2000)
+FAST = CalibrationSettings(waves=3, replicates=4000, posterior_rows=20_000, check_replicates=2000)
 
 
 def toy_with(tmp_path: Path, **changes) -> Path:
@@ -175,7 +175,7 @@ def test_an_interrupted_calibration_resumes_to_the_same_result(tmp_path, likely)
     assert (out / "waves" / "1" / "outcomes.parquet").exists()
     assert not (out / "posterior.parquet").exists()
     with pytest.raises(ScenarioError, match="differs"):
-        calibrate(TOY, out, Settings(waves=2, replicates=4000), resume=True)
+        calibrate(TOY, out, CalibrationSettings(waves=2, replicates=4000), resume=True)
     calibrate(TOY, out, FAST, resume=True)
     pd.testing.assert_frame_equal(
         pd.read_parquet(out / "posterior.parquet"),
@@ -254,3 +254,24 @@ def test_a_judgment_no_prior_row_can_meet_is_dropped_and_named(tmp_path):
     report = calibrate(toy_with(tmp_path, judgments=judgments), tmp_path / "cal", FAST)
     assert report["dropped"] == ["early"] and report["conflicts"] == []
     assert report["targets"][0]["after"]["p"] == 0.0
+
+
+def test_plot_on_a_calibration_folder_draws_its_figures(likely, capsys):
+    _, out = likely
+    assert main(["plot", str(out)]) == 0
+    printed = capsys.readouterr().out.split()
+    assert str(out / "figures" / "calibration_targets.png") in printed
+    assert (out / "figures" / "calibration_marginals.svg").stat().st_size > 5_000
+
+
+def test_a_calibration_folder_loads_as_one_and_is_refused_where_a_run_is_needed(likely, capsys):
+    import sim.results
+
+    _, out = likely
+    loaded = sim.results.load(out)
+    assert isinstance(loaded, sim.results.CalibrationResult) and loaded.report["ess"] > 0
+    assert main(["discover", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "discover works on a run or a sweep folder; this is a calibration folder" in err
+    assert main(["score", str(out), "--resolutions", str(out / "calibrated.yaml")]) == 2
+    assert "score works on a run or a batch folder" in capsys.readouterr().err

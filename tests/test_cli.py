@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -77,3 +78,19 @@ def test_explain_lists_every_parameter_with_its_status(capsys):
     assert "actors.lukashenko.sovereignty_resistance" in text
     assert "ladder.a2ad_deployed.delivers.lead_time_days" in text
     assert "assumption" in text and "cited" in text
+
+
+def test_a_command_line_mistake_is_one_line_naming_the_option(capsys):
+    assert main(["sweep", str(BELARUS)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --vary: name the parameters to vary") and err.count("\n") == 1
+    assert "<scenario>" not in err and "Traceback" not in err
+
+
+def test_the_resume_command_repeats_the_arguments_with_the_folder():
+    from sim.present.commands.running import resume_command
+
+    argv = ["run", "s.yaml", "-n", "60", "--out", "old", "--workers", "1", "--resume=x"]
+    assert resume_command(argv, Path("new")) == (
+        "wargame run s.yaml -n 60 --workers 1 --resume new"
+    )

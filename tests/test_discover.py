@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.discover import Settings, discover_rows
+from sim.analysis.discover import DiscoverySettings, discover_rows
 from sim.present.cli import main
 from tests.conftest import MINIMAL, write_yaml
 
@@ -23,7 +23,7 @@ def synthetic():
     x = pd.DataFrame(rng.random((4000, 6)), columns=[f"x{i}" for i in range(6)])
     y = ((x.x1 > 0.7) & (x.x2 < 0.3)).to_numpy()
     y = np.where(rng.random(len(y)) < 0.05, ~y, y)
-    return x, y, discover_rows(x, y, {c: "assumption" for c in x.columns}, Settings())
+    return x, y, discover_rows(x, y, {c: "assumption" for c in x.columns}, DiscoverySettings())
 
 
 def test_the_known_box_is_recovered_and_nothing_else_restricted(synthetic):
@@ -48,13 +48,13 @@ def test_feature_scores_rank_the_two_relevant_parameters_first(synthetic):
 
 def test_the_same_rows_give_the_same_boxes(synthetic):
     x, y, result = synthetic
-    again = discover_rows(x, y, {c: "assumption" for c in x.columns}, Settings())
+    again = discover_rows(x, y, {c: "assumption" for c in x.columns}, DiscoverySettings())
     assert again == result
 
 
 def test_an_outcome_that_never_happens_has_nothing_to_discover():
     x = pd.DataFrame({"a": np.linspace(0, 1, 50)})
-    result = discover_rows(x, np.zeros(50, dtype=bool), {}, Settings())
+    result = discover_rows(x, np.zeros(50, dtype=bool), {}, DiscoverySettings())
     assert result["boxes"] == [] and "never happens" in result["note"]
 
 
@@ -74,6 +74,10 @@ def test_cli_discover_on_a_run(tmp_path, capsys):
     assert code == 0 and "coverage" in capsys.readouterr().out
     assert (out / "discovery.json").is_file() and (out / "figures" / "discovery_box.png").is_file()
     assert main(["discover", str(run), "--outcome", "nonsense"]) == 2
+    (out / "figures" / "discovery_box.png").unlink()
+    capsys.readouterr()
+    assert main(["plot", str(out)]) == 0  # a discovery folder redraws from its run's rows
+    assert str(out / "figures" / "discovery_box.png") in capsys.readouterr().out.split()
 
 
 def test_a_sweep_is_discovered_on_its_rebuilt_replicate_rows(tmp_path, capsys):
@@ -100,10 +104,10 @@ def test_a_sweep_is_discovered_on_its_rebuilt_replicate_rows(tmp_path, capsys):
         str(sweep),
     ]
     assert main(args) == 0
-    from sim.analysis.discover import Settings, sweep_rows
+    from sim.analysis.discover import DiscoverySettings, sweep_rows
     from sim.runs.results import load
 
-    x, y = sweep_rows(load(sweep), Settings(outcome="continuous"))
+    x, y = sweep_rows(load(sweep), DiscoverySettings(outcome="continuous"))
     points = load(sweep).points
     assert len(x) == points["n"].sum() == 16 * 8
     assert y.sum() == round((points["estimate"] * points["n"]).sum())

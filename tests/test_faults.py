@@ -21,8 +21,8 @@ import sim.engine.replicate
 import sim.runs.store
 from sim.present.cli import main
 from sim.runs.results import load
-from sim.runs.store import sha256
 from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import file_sha256 as sha256
 from tests.conftest import BELARUS, ROOT, small_sweep
 
 TABLES = ("outcomes", "parameters", "trajectories", "events", "bands")

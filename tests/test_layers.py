@@ -70,7 +70,8 @@ def test_the_documented_facades_still_work():
     import sim.plots
     import sim.results
     from sim.present import plots
-    from sim.runs import results
+    from sim.runs import folder
 
-    assert sim.results.load is results.load
+    assert sim.results.load is folder.load
+    assert set(folder._LOADERS) == set(folder.KINDS)  # every kind of folder can be loaded
     assert sim.plots.persistence_curve is plots.persistence_curve

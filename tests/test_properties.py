@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.engine.plan import Plan
-from sim.runs.runner import monte_carlo
 from sim.scenario.loader import load
 from tests.conftest import BELARUS
+from tests.helpers import outcomes_of
 
 SCENARIO = load(BELARUS)
 N = 300
@@ -24,8 +24,7 @@ SEED = 2024
 
 
 def persistent(overrides: dict[str, float], n: int = N, seed: int = SEED) -> np.ndarray:
-    result = monte_carlo(Plan(SCENARIO, overrides), n, seed)
-    return result.outcomes["persistent"].to_numpy(dtype=float)
+    return outcomes_of(Plan(SCENARIO, overrides), n, seed)["persistent"].to_numpy(dtype=float)
 
 
 def assert_not_lower(low: np.ndarray, high: np.ndarray) -> None:
@@ -63,6 +62,6 @@ def test_no_ambition_means_no_concession(seed):
     before the start (the baseline's starting state) is ever granted."""
     plan = Plan(SCENARIO, {"actors.kremlin.ambition": 0.0})
     (start,) = plan.start_rungs.values()
-    result = monte_carlo(plan, 100, seed)
-    assert (result.outcomes["highest_rung"] == start).all()
-    assert not result.outcomes["basing"].any()
+    outcomes = outcomes_of(plan, 100, seed)
+    assert (outcomes["highest_rung"] == start).all()
+    assert not outcomes["basing"].any()

@@ -111,6 +111,9 @@ def test_cli_score_prints_and_writes_the_score(run_folder, tmp_path, capsys):
     assert [u["question"] for u in result["unresolved"]] == ["based"]
     assert "not yet resolved" in text and "fewer than 10" in text
     assert (out / "figures" / "reliability.png").is_file()
+    (out / "figures" / "reliability.png").unlink()
+    assert main(["plot", str(out)]) == 0  # a score folder is a results folder of its own
+    assert (out / "figures" / "reliability.png").is_file()
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,10 @@ from sim.analysis.sweep_run import run_sweep
 from sim.engine.plan import Plan
 from sim.present.cli import main
 from sim.runs.results import SweepResult, load
-from sim.runs.runner import monte_carlo
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load as load_scenario
 from tests.conftest import BELARUS, ROOT
+from tests.helpers import outcomes_of
 
 
 @dataclass
@@ -136,7 +136,7 @@ def test_oat_baseline_point_is_the_plain_run_with_the_same_seeds(tmp_path, capsy
     assert "factors ranked by swing" in text and "adequacy:" in text
     result = load(out)
     baseline = result.points.loc[0, "estimate"]
-    plain = monte_carlo(Plan(load_scenario(BELARUS)), 60, 9).outcomes["persistent"].mean()
+    plain = outcomes_of(Plan(load_scenario(BELARUS)), 60, 9)["persistent"].mean()
     assert baseline == plain
     assert (out / "figures" / "tornado.png").is_file()
 

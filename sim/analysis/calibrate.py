@@ -34,7 +34,6 @@ with the pairs that conflict.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import math
 import os
@@ -57,31 +56,31 @@ from sim.engine.draws import Entry, draw, parameter_table
 from sim.engine.plan import Plan
 from sim.engine.rows import Rows
 from sim.runs.executor import Executor
+from sim.runs.folder import Folder, now, write_bytes_atomic, write_json_atomic
 from sim.runs.runner import default_chunk, run_to_store
-from sim.runs.store import (
-    RunStore,
-    check_new,
-    now,
-    read_manifest,
-    sha256,
-    write_bytes_atomic,
-    write_json_atomic,
-    write_parquet_atomic,
-)
+from sim.runs.store import RunStore, write_parquet_atomic
 from sim.runs.summary import proportion
-from sim.scenario.errors import ScenarioError
-from sim.scenario.loader import load
+from sim.scenario.errors import ScenarioError, UsageError, did_you_mean
+from sim.scenario.loader import file_sha256, load
 
 #: Spawn-key prefix of calibration's own random streams (replicates use 1-tuples).
 STREAM = 0xCA11B
 BATCH = 50_000  # candidate rows screened at a time
 PRIOR_BUDGET = 1_000_000  # prior rows screened before proposing near plausible rows
 MIN_CENTRES = 20  # plausible rows needed to propose around them
-Progress = Callable[[str, int], Callable[[int], None] | None]
+#: Gives each phase (a wave, the check run) a progress callback, given its replicates to run.
+PhaseProgress = Callable[[str, int], Callable[[int], None] | None]
+
+
+class CalibrationFolder(Folder):
+    """The folder of a calibration: its waves and check run (run folders), the posterior,
+    the calibrated scenario and the diagnostics."""
+
+    kind = "calibration"
 
 
 @dataclass(frozen=True)
-class Settings:
+class CalibrationSettings:
     """How a calibration runs. Part of its manifest: a resume must use the same."""
 
     waves: int = 3
@@ -134,13 +133,11 @@ def free_entries(table: list[Entry], free: tuple[str, ...] | None) -> list[Entry
     out = []
     for path in free:
         if path not in by_path:
-            near = difflib.get_close_matches(path, list(by_path), n=1)
-            hint = f"; did you mean '{near[0]}'?" if near else ""
-            raise ScenarioError.single(f"no parameter '{path}'{hint}", field="--free")
+            raise UsageError(f"no parameter '{path}'{did_you_mean(path, by_path)}", "--free")
         if by_path[path].spec.is_fixed:
-            raise ScenarioError.single(
+            raise UsageError(
                 f"'{path}' is a fixed value, not a distribution; there is no belief to move",
-                field="--free",
+                "--free",
             )
         out.append(by_path[path])
     return out
@@ -214,9 +211,9 @@ class Calibration:
         self,
         scenario_file: Path,
         out: Path,
-        settings: Settings,
+        settings: CalibrationSettings,
         workers: int | Executor = 1,
-        progress: Progress | None = None,
+        progress: PhaseProgress | None = None,
         resume: bool = False,
     ):
         self.file = scenario_file
@@ -260,70 +257,50 @@ class Calibration:
 
     # ---------------------------------------------------------------- the folder
 
-    def _manifest(self) -> dict[str, Any]:
-        return {
-            "kind": "calibration",
+    def _open(self, resume: bool) -> None:
+        """Create the calibration folder, or reopen it with the same scenario and options."""
+        fields = {
             "scenario_file": str(self.file),
-            "scenario_sha256": sha256(self.file),
+            "scenario_sha256": file_sha256(self.file),
             "scenario": self.scenario.model_dump(mode="json"),
             "settings": {**asdict(self.settings), "seed": self.seed},
         }
 
-    def _open(self, resume: bool) -> None:
-        expected = self._manifest()
-        if resume:
-            m = read_manifest(self.out, "calibration")
-            if m.get("status") == "complete":
-                raise ScenarioError.single(
-                    "this calibration is already complete", file=str(self.out)
-                )
+        def same(manifest: dict[str, Any]) -> None:
             for key in ("scenario_sha256", "scenario", "settings"):
-                if m.get(key) != expected[key]:
+                if manifest.get(key) != fields[key]:
                     raise ScenarioError.single(
                         f"the {key.replace('_', ' ')} differs from the calibration being "
                         "resumed; resume with the same scenario and options",
                         file=str(self.out),
                     )
-            self.manifest = m
-        else:
-            check_new(self.out)
-            self.out.mkdir(parents=True, exist_ok=True)
-            self.manifest = {**expected, "status": "running", "started": now()}
-        self.manifest["status"] = "running"
-        (self.out / "waves").mkdir(exist_ok=True)
-        write_json_atomic(self.out / "manifest.json", self.manifest)
 
-    def _mark(self, status: str, reason: str = "") -> None:
-        self.manifest["status"] = status
-        if reason:
-            self.manifest["reason"] = reason
-        write_json_atomic(self.out / "manifest.json", self.manifest)
+        if resume:
+            self.folder = CalibrationFolder.resume(self.out, check=same)
+        else:
+            self.folder = CalibrationFolder.create(self.out, fields)
+        self.manifest = self.folder.manifest
+        (self.out / "waves").mkdir(exist_ok=True)
 
     # ---------------------------------------------------------------- running
 
     def _run(self, name: str, plan: Plan, scenario_file: Path, n: int, seed: int) -> Path:
         """A run folder under the calibration, through the same runner as ``wargame run``
         (resumed if a previous attempt left it unfinished)."""
-        path = self.out / name
-        if (path / "manifest.json").exists():
-            store = RunStore.open(path)
-            if store.complete:
-                return path
-            store = RunStore.resume(path, scenario_file)
-        else:
-            store = RunStore.create(
-                path,
-                scenario_file=scenario_file,
-                scenario=plan.scenario,
-                seed=seed,
-                replicates=n,
-                chunk_size=default_chunk(n),
-                detail=False,
-            )
-        todo = sum(b - a for _, a, b in store.pending())
-        update = self.progress(name, todo) if self.progress else None
-        run_to_store(store, plan, workers=self.workers, progress=update)
-        return path
+        store = RunStore.reuse_or_create(
+            self.out / name,
+            scenario_file=scenario_file,
+            scenario=plan.scenario,
+            seed=seed,
+            replicates=n,
+            chunk_size=default_chunk(n),
+            detail=False,
+        )
+        if not store.complete:
+            todo = sum(b - a for _, a, b in store.pending())
+            update = self.progress(name, todo) if self.progress else None
+            run_to_store(store, plan, workers=self.workers, progress=update)
+        return store.path
 
     def _wave_seed(self, k: int) -> int:
         return int(np.random.SeedSequence(self.seed, spawn_key=(STREAM, k)).generate_state(1)[0])
@@ -460,7 +437,7 @@ class Calibration:
         doc: dict[str, Any] = {
             "extends": os.path.relpath(self.file.resolve(), self.out.resolve()),
             "metadata": {"name": f"{self.scenario.metadata.name} (calibrated)"},
-            "posterior": {"file": post.name, "sha256": sha256(post), "weight": "draw_weight"},
+            "posterior": {"file": post.name, "sha256": file_sha256(post), "weight": "draw_weight"},
         }
         if self.scenario.observations or self.settings.as_of or self.settings.observations:
             doc["observations"] = [
@@ -485,9 +462,9 @@ class Calibration:
 def calibrate(
     scenario_file: str | Path,
     out: str | Path,
-    settings: Settings = Settings(),
+    settings: CalibrationSettings = CalibrationSettings(),
     workers: int | Executor = 1,
-    progress: Progress | None = None,
+    progress: PhaseProgress | None = None,
     resume: bool = False,
 ) -> dict[str, Any]:
     """Calibrate a scenario into folder `out`; returns the diagnostics (calibration.json).
@@ -512,10 +489,9 @@ def calibrate(
         check_plan = Plan(load(calibrated))
         check = cal._run("check", check_plan, calibrated, n_check, cal.seed)
     except BaseException as e:
-        cal._mark("incomplete", f"{type(e).__name__}: {e}")
+        cal.folder.mark("incomplete", f"{type(e).__name__}: {e}")
         raise
     report = diagnostics(cal, frame, share, check, time.perf_counter() - t0)
     write_json_atomic(cal.out / "calibration.json", report)
-    cal.manifest["finished"] = now()
-    cal._mark("complete")
+    cal.folder.finish()
     return report

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,9 +20,7 @@ import pandas as pd
 
 from sim.engine.draws import draw
 from sim.runs.aggregate import kept_rows
-from sim.runs.store import read_manifest
-from sim.runs.summary import OUTCOMES, proportion
-from sim.scenario.errors import ScenarioError
+from sim.runs.summary import OUTCOME_LABELS, pct, proportion, verdict
 from sim.scenario.params import word_for
 
 if TYPE_CHECKING:
@@ -52,10 +49,6 @@ def describe(x: np.ndarray, w: np.ndarray) -> dict[str, float]:
         "q05": weighted_quantile(x, w, 0.05),
         "q95": weighted_quantile(x, w, 0.95),
     }
-
-
-def _verdict(p: float, low: float, high: float) -> str:
-    return "in range" if low <= p <= high else ("below range" if p < low else "above range")
 
 
 def parameters(cal: Calibration, frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -103,12 +96,12 @@ def diagnostics(
                 "emulator_sd_log_odds": cal.edge_sd.get(t.id),
                 "before": {
                     **b,
-                    "verdict": _verdict(b["p"], t.low, t.high),
+                    "verdict": verdict(b["p"], t.low, t.high),
                     "word": word_for(b["p"]),
                 },
                 "after": {
                     **a,
-                    "verdict": _verdict(a["p"], t.low, t.high),
+                    "verdict": verdict(a["p"], t.low, t.high),
                     "word": word_for(a["p"]),
                 },
             }
@@ -118,7 +111,7 @@ def diagnostics(
             "before": proportion(int(before[name].sum()), len(before)),
             "after": after_summary["outcomes"][name],
         }
-        for name in OUTCOMES
+        for name in OUTCOME_LABELS
     }
     replicates = [int(w.rows) for w in cal.waves]
     return {
@@ -177,12 +170,8 @@ def diagnostics(
     }
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f} %"
-
-
 def _interval(d: dict[str, float]) -> str:
-    return f"{_pct(d['p'])} ({_pct(d['low'])} - {_pct(d['high'])})"
+    return f"{pct(d['p'])} ({pct(d['low'])} - {pct(d['high'])})"
 
 
 def format_calibration(r: dict[str, Any]) -> str:
@@ -215,7 +204,7 @@ def format_calibration(r: dict[str, Any]) -> str:
         out.append(
             "  the calibrated run does not meet: "
             + ", ".join(
-                f"{t['id']} ({_pct(t['after']['p'])}, {t['after']['verdict']})" for t in unmet
+                f"{t['id']} ({pct(t['after']['p'])}, {t['after']['verdict']})" for t in unmet
             )
         )
         out.append(
@@ -225,7 +214,7 @@ def format_calibration(r: dict[str, Any]) -> str:
     if r["ess"] < 1000:
         out.append(
             f"  effective sample size {r['ess']:,.0f} is below 1,000: the targets leave "
-            f"{_pct(s['p'])} of the prior and the emulators are unsure at its edges; more "
+            f"{pct(s['p'])} of the prior and the emulators are unsure at its edges; more "
             "--waves, -n or --max-candidates raise it"
         )
     if r["observations"]:
@@ -241,7 +230,7 @@ def format_calibration(r: dict[str, Any]) -> str:
             out.append(f"  check run kept {_interval(r['kept_after'])} of its replicates")
     out.append("")
     out.append("headline outcomes by the horizon:")
-    for name, label in OUTCOMES.items():
+    for name, label in OUTCOME_LABELS.items():
         o = r["outcomes"][name]
         out.append(f"  {label:<44} before {_interval(o['before'])}  after {_interval(o['after'])}")
     out.append("")
@@ -262,40 +251,3 @@ def format_calibration(r: dict[str, Any]) -> str:
         )
         out.extend(f"  {p['shift_sd']:+5.2f}  {p['path']}" for p in pulled)
     return "\n".join(out)
-
-
-# ------------------------------------------------------------------------------ loading
-
-
-@dataclass
-class CalibrationResult:
-    """A finished calibration folder, loaded: diagnostics, posterior and prior rows."""
-
-    path: Path
-    report: dict[str, Any]
-    posterior: pd.DataFrame
-    prior: pd.DataFrame  # the first wave's rows: draws from the prior
-
-    @property
-    def caption(self) -> str:
-        r = self.report
-        return (
-            f"{r['scenario']} · calibration: {r['replicates']['total']:,} replicates in "
-            f"{len(r['replicates']['waves'])} waves · posterior ESS {r['ess']:,.0f} · "
-            f"seed {r['settings']['seed']}"
-        )
-
-
-def load_calibration(path: str | Path) -> CalibrationResult:
-    """Load a complete calibration folder (an incomplete one is refused)."""
-    path = Path(path)
-    manifest = read_manifest(path, "calibration")
-    if manifest.get("status") != "complete":
-        raise ScenarioError.single(
-            "this calibration is not complete; finish it with wargame calibrate --resume",
-            file=str(path),
-        )
-    report = json.loads((path / "calibration.json").read_text())
-    posterior = pd.read_parquet(path / "posterior.parquet")
-    prior = pd.read_parquet(path / "waves" / "1" / "parameters.parquet")
-    return CalibrationResult(path, report, posterior, prior)

@@ -31,15 +31,16 @@ from sklearn.tree import DecisionTreeClassifier, export_text
 
 from sim.engine.draws import parameter_table
 from sim.runs.results import Run, SweepResult
+from sim.runs.summary import OUTCOME_LABELS
 from sim.scenario.calendar import day_of
-from sim.scenario.errors import ScenarioError
+from sim.scenario.errors import UsageError
 from sim.scenario.schema import Scenario
 
-OUTCOMES = ("persistent", "continuous", "basing")
+OUTCOMES = tuple(OUTCOME_LABELS)
 
 
 @dataclass(frozen=True)
-class Settings:
+class DiscoverySettings:
     outcome: str = "persistent"
     by: dt.date | None = None
     threshold: float | None = None  # default: 0.8, or halfway from a higher base rate to 1
@@ -59,7 +60,7 @@ def _workbench():
     return prim, feature_scoring
 
 
-def outcome_of(run: Run, settings: Settings) -> tuple[np.ndarray, str]:
+def outcome_of(run: Run, settings: DiscoverySettings) -> tuple[np.ndarray, str]:
     """The yes/no outcome per kept replicate, and its label."""
     o = run.outcomes
     name = settings.outcome
@@ -72,17 +73,16 @@ def outcome_of(run: Run, settings: Settings) -> tuple[np.ndarray, str]:
     for prefix in ("question.", "judgment."):
         if f"{prefix}{name}" in o:
             if settings.by is not None:
-                raise ScenarioError.single(
-                    "--by applies to outcomes; a question or judgment has its own date",
-                    field="--by",
+                raise UsageError(
+                    "applies to outcomes; a question or judgment has its own date", "--by"
                 )
             return o[f"{prefix}{name}"].to_numpy(dtype=bool), f"{prefix[:-1]} {name}"
     known = [*OUTCOMES] + [
         c.split(".", 1)[1] for c in o.columns if c.startswith(("question.", "judgment."))
     ]
-    raise ScenarioError.single(
+    raise UsageError(
         f"no outcome, question or judgment '{name}' in this run (it has: {', '.join(known)})",
-        field="--outcome",
+        "--outcome",
     )
 
 
@@ -98,7 +98,7 @@ def parameters_of(run: Run) -> pd.DataFrame:
     return p[[c for c in p.columns if p[c].nunique() > 1]]
 
 
-def sweep_rows(sweep: SweepResult, settings: Settings) -> tuple[pd.DataFrame, np.ndarray]:
+def sweep_rows(sweep: SweepResult, settings: DiscoverySettings) -> tuple[pd.DataFrame, np.ndarray]:
     """A sweep's replicate-level table, rebuilt from its points: replicates at a point
     share its factor values, so a point with k of n replicates showing the outcome
     stands for k rows that did and n - k that did not. Points that leave a factor at its
@@ -106,10 +106,10 @@ def sweep_rows(sweep: SweepResult, settings: Settings) -> tuple[pd.DataFrame, np
     out."""
     outcome = sweep.manifest["outcome"]
     if settings.outcome != outcome or settings.by is not None:
-        raise ScenarioError.single(
+        raise UsageError(
             f"this sweep measured '{outcome}' by the horizon; discover it with "
             f"--outcome {outcome} and no --by",
-            field="--outcome",
+            "--outcome",
         )
     pts = sweep.points.dropna(subset=sweep.factors)
     n = pts["n"].to_numpy(dtype=int)
@@ -120,7 +120,7 @@ def sweep_rows(sweep: SweepResult, settings: Settings) -> tuple[pd.DataFrame, np
 
 
 def rows_of(
-    folder: Run | SweepResult, settings: Settings
+    folder: Run | SweepResult, settings: DiscoverySettings
 ) -> tuple[pd.DataFrame, np.ndarray, dict[str, str], str]:
     """(parameter rows, outcomes, each parameter's status, the outcome's label) of a run
     (its kept replicates) or a sweep (its rebuilt replicate-level table)."""
@@ -135,14 +135,29 @@ def rows_of(
     return x, y, {c: status.get(c, "") for c in x.columns}, label
 
 
-def discover(folder: Run | SweepResult, settings: Settings = Settings()) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Discovery:
+    """What discovery found (``result``, as ``discovery.json`` holds it) and the rows it
+    explored: parameter values `x` and outcomes `y` (what the figures draw)."""
+
+    result: dict[str, Any]
+    x: pd.DataFrame
+    y: np.ndarray
+
+
+def discover(
+    folder: Run | SweepResult, settings: DiscoverySettings = DiscoverySettings()
+) -> Discovery:
     """PRIM boxes, a CART tree and feature scores for one outcome of a run or a sweep."""
     x, y, status, label = rows_of(folder, settings)
-    return {"outcome": label, **discover_rows(x, y, status, settings)}
+    return Discovery({"outcome": label, **discover_rows(x, y, status, settings)}, x, y)
 
 
 def discover_rows(
-    x: pd.DataFrame, y: np.ndarray, status: dict[str, str], settings: Settings = Settings()
+    x: pd.DataFrame,
+    y: np.ndarray,
+    status: dict[str, str],
+    settings: DiscoverySettings = DiscoverySettings(),
 ) -> dict[str, Any]:
     """Discovery on any table of parameter rows `x` and yes/no outcomes `y`."""
     y = np.asarray(y, dtype=bool)
@@ -167,7 +182,7 @@ def _discover_rows(
     x: pd.DataFrame,
     y: np.ndarray,
     status: dict[str, str],
-    settings: Settings,
+    settings: DiscoverySettings,
     base: float,
     empty: dict[str, Any],
 ) -> dict[str, Any]:
@@ -205,7 +220,7 @@ def _discover_rows(
     }
 
 
-def _one_box(prim, x: pd.DataFrame, y: np.ndarray, threshold: float, settings: Settings):
+def _one_box(prim, x: pd.DataFrame, y: np.ndarray, threshold: float, settings: DiscoverySettings):
     """Of the boxes on the trajectory dense enough, the one with the largest coverage x
     density (the knee of the trade-off: where peeling stops buying density cheaply); each
     limit whose quasi-p-value is above ``alpha`` (one noise alone could draw) goes back to

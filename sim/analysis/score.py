@@ -25,7 +25,8 @@ from pydantic import Field
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import brier_score_loss, log_loss
 
-from sim.runs.results import Batch, Run, load
+from sim.runs import folder
+from sim.runs.results import Batch, Run
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import locate, read_yaml, validate_as
 from sim.scenario.schema import Name, Strict
@@ -62,13 +63,8 @@ def runs_of(paths: list[str | Path]) -> list[Run]:
     """The runs in the folders given: a run folder is itself, a batch its members."""
     out: list[Run] = []
     for path in paths:
-        loaded = load(path)
-        if isinstance(loaded, Batch):
-            out += [loaded.run(m) for m in loaded.members]
-        elif isinstance(loaded, Run):
-            out.append(loaded)
-        else:
-            raise ScenarioError.single("a sweep has no forecasts to score", file=str(path))
+        loaded = folder.load(path, kinds=("run", "batch"), command="score")
+        out += [loaded.run(m) for m in loaded.members] if isinstance(loaded, Batch) else [loaded]
     return out
 
 

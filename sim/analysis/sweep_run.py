@@ -17,6 +17,7 @@ no finished chunk.
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,14 +29,8 @@ import pyarrow.parquet as pq
 
 from sim.analysis.sweep import Evaluator, Sweep, adequacy, point_estimates, ranking
 from sim.runs.executor import Executor, map_unordered
-from sim.runs.store import (
-    check_new,
-    now,
-    read_manifest,
-    require_same,
-    write_json_atomic,
-    write_parquet_atomic,
-)
+from sim.runs.folder import Folder, now, write_json_atomic
+from sim.runs.store import write_parquet_atomic
 from sim.scenario.errors import ScenarioError
 
 #: Replicates per task: enough work per task to amortise sending it to a worker.
@@ -60,24 +55,14 @@ def _groups(n_points: int, replicates: int) -> list[list[int]]:
     return [list(range(a, min(a + size, n_points))) for a in range(0, n_points, size)]
 
 
-class SweepStore:
+class SweepStore(Folder):
     """The folder of one sweep."""
 
-    def __init__(self, path: Path, manifest: dict[str, Any]):
-        self.path = path
-        self.manifest = manifest
+    kind = "sweep"
 
     @classmethod
-    def create(cls, path: Path, sweep: Sweep, info: dict[str, Any]) -> SweepStore:
-        check_new(path)
-        (path / "chunks").mkdir(parents=True, exist_ok=True)
-        design = pd.DataFrame(sweep.X, columns=sweep.names)
-        design.insert(0, "point", np.arange(len(design), dtype=np.int64))
-        write_parquet_atomic(path / "design.parquet", design)
-        manifest = {
-            "format": 1,
-            "kind": "sweep",
-            "status": "running",
+    def create_sweep(cls, path: Path, sweep: Sweep, info: dict[str, Any]) -> SweepStore:
+        fields = {
             "design": sweep.design,
             "factors": [f.__dict__ for f in sweep.factors],
             "samples": sweep.samples,
@@ -91,29 +76,24 @@ class SweepStore:
             "wall_seconds": 0.0,
             **info,
         }
-        store = cls(path, manifest)
-        store.save()
+        store = cls.create(path, fields)
+        (path / "chunks").mkdir(exist_ok=True)
+        design = pd.DataFrame(sweep.X, columns=sweep.names)
+        design.insert(0, "point", np.arange(len(design), dtype=np.int64))
+        write_parquet_atomic(path / "design.parquet", design)
         return store
 
     @classmethod
-    def resume(cls, path: Path, sweep: Sweep, info: dict[str, Any]) -> SweepStore:
-        manifest = read_manifest(path, "sweep")
-        if manifest.get("status") == "complete":
-            raise ScenarioError.single("this sweep is already complete", file=str(path))
-        if manifest["design_sha256"] != sweep.digest:
-            raise ScenarioError.single(
-                "the sweep's design differs from the one being resumed "
-                "(factors, ranges, design, samples or seed changed)",
-                file=str(path),
-            )
-        require_same(manifest, info, "sweep", path)
-        manifest["status"] = "running"
-        store = cls(path, manifest)
-        store.save()
-        return store
+    def resume_sweep(cls, path: Path, sweep: Sweep, info: dict[str, Any]) -> SweepStore:
+        def same_design(manifest: dict[str, Any]) -> None:
+            if manifest["design_sha256"] != sweep.digest:
+                raise ScenarioError.single(
+                    "the sweep's design differs from the one being resumed "
+                    "(factors, ranges, design, samples or seed changed)",
+                    file=str(path),
+                )
 
-    def save(self) -> None:
-        write_json_atomic(self.path / "manifest.json", self.manifest)
+        return cls.resume(path, info, check=same_design)
 
     def chunk(self, rnd: int, group: int) -> Path:
         return self.path / "chunks" / f"r{rnd:02d}-{group:05d}.parquet"
@@ -149,21 +129,19 @@ def run_sweep(
         "target_halfwidth": target,
         "max_replicates": max_replicates,
     }
-    store = (SweepStore.resume if resume else SweepStore.create)(out, sweep, info)
+    store = (SweepStore.resume_sweep if resume else SweepStore.create_sweep)(out, sweep, info)
     t0 = time.perf_counter()
     try:
         points = _run_rounds(
             store, sweep, evaluator, replicates, target, max_replicates, workers, progress
         )
     except BaseException as e:
-        store.manifest["status"] = "incomplete"
-        store.manifest["reason"] = (
+        reason = (
             "interrupted"
             if isinstance(e, KeyboardInterrupt)
             else f"failed: {type(e).__name__}: {e}"
         )
-        store.manifest["wall_seconds"] += time.perf_counter() - t0
-        store.save()
+        store.mark("incomplete", reason, time.perf_counter() - t0)
         raise
     _finish(store, sweep, points, target, time.perf_counter() - t0)
     return out
@@ -218,11 +196,6 @@ def _finish(
         "adequacy": adequacy(points, analysis, target),
     }
     write_json_atomic(store.path / "summary.json", summary)
-    m = store.manifest
-    m["wall_seconds"] = round(m["wall_seconds"] + wall, 3)
-    m.update(status="complete", finished=now(), replicates_done=int(points["n"].min()))
-    m.pop("reason", None)
-    store.save()
-    import shutil
-
+    wall_seconds = round(store.manifest["wall_seconds"] + wall, 3)
+    store.finish(wall_seconds=wall_seconds, replicates_done=int(points["n"].min()))
     shutil.rmtree(store.path / "chunks", ignore_errors=True)

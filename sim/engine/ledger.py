@@ -8,9 +8,8 @@ The operations layer only appends to the ledger; outcomes are pure functions of 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
-Controller = Literal["patron", "client"]
+from sim.scenario.schema import Controller
 
 
 @dataclass
@@ -47,8 +46,10 @@ class Concession:
 
 
 @dataclass(frozen=True)
-class Event:
-    """A dated line of the operations timeline; spans (exercises) also have an end day."""
+class LogEntry:
+    """A dated line of the operations timeline (for people, not outcomes); spans
+    (exercises) also have an end day. Not a :class:`sim.scenario.schema.Event`, which is
+    a dated claim to check against a replicate."""
 
     day: int
     kind: str
@@ -70,7 +71,7 @@ class Ledger:
     basings: list[tuple[str, str, int]] = field(default_factory=list)  # patron, host, day
     exercises: list[tuple[str, str, int]] = field(default_factory=list)  # patron, host, start
     concessions: list[Concession] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
+    events: list[LogEntry] = field(default_factory=list)
 
     def arrive(self, patron: str, host: str, unit: str, day: int) -> Stay:
         stay = Stay(patron, host, unit, max(day, 0))
@@ -94,4 +95,4 @@ class Ledger:
         self, day: int, kind: str, actor: str, detail: str = "", end: int | None = None
     ) -> None:
         if self.record_events:
-            self.events.append(Event(day, kind, actor, detail, end))
+            self.events.append(LogEntry(day, kind, actor, detail, end))

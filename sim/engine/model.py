@@ -16,10 +16,11 @@ import simpy
 
 from agents import ROLES, Actor
 from sim.engine import operations
-from sim.engine.ledger import Concession, Controller, Ledger, System
+from sim.engine.ledger import Concession, Ledger, System
 from sim.engine.plan import Cadence, DatedExercise, Plan
 from sim.engine.uniforms import Uniforms
 from sim.maths.clip import clip01
+from sim.scenario.schema import Controller
 
 if TYPE_CHECKING:
     from agents.client_regime import ClientRegime
@@ -117,20 +118,6 @@ class WargameModel(mesa.Model):
         if isinstance(ids, dict):
             ids.pop(self, None)
         return self.ledger
-
-    def step(self) -> None:
-        """Mesa's step: advance the day clock to the start of the next month.
-
-        Stepping month by month and calling :meth:`run` give the same replicate: the
-        operations and decisions are SimPy processes, and SimPy does not care where the
-        clock is paused.
-        """
-        months = self.plan.months
-        until = months[min(self.steps, len(months) - 1)]
-        if until > self.env.now:
-            self.env.run(until=until)
-        if self.env.now >= self.plan.n_days:
-            self.run()
 
     def decide_month(self) -> None:
         """One month of decisions: roles act in phase order (protest, regime, patron, alliance)."""

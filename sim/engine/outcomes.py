@@ -1,4 +1,4 @@
-"""Outcomes: pure functions of a closed ledger (DESIGN.md section 5).
+"""Outcomes: pure functions of a closed ledger (defined in README.md, "What the model is").
 
 * *continuous presence*: foreign forces present on at least ``threshold`` of the days of
   some ``window``-day span (default 90 % of 180 days); it first holds on the last day of

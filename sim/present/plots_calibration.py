@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from sim.analysis.diagnostics import CalibrationResult, load_calibration
+from sim.analysis.folders import CalibrationResult, load_calibration
 from sim.present.plots import ACCENT, BAND, MUTED, _figure, _short
 
 MARGINALS = 12  # parameters shown in the marginals figure

@@ -19,14 +19,14 @@ import jinja2
 from matplotlib.figure import Figure
 
 from sim import __version__
-from sim.analysis.diagnostics import load_calibration
+from sim.analysis.folders import CalibrationResult, load_calibration
 from sim.engine.draws import parameter_table
 from sim.present import plots
 from sim.present.plots_calibration import calibration_figures
 from sim.present.plots_score import score_figures
-from sim.runs.results import Batch, Run, SweepResult, load
-from sim.runs.store import read_manifest
-from sim.runs.summary import OUTCOMES
+from sim.runs.folder import load
+from sim.runs.results import Batch, Run, SweepResult
+from sim.runs.summary import OUTCOME_LABELS, pct
 from sim.scenario.params import word_for
 from sim.scenario.schema import Scenario
 
@@ -39,14 +39,6 @@ def svg(fig: Figure) -> str:
     return text[text.index("<svg") :]
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f} %"
-
-
-def _pct0(x: float) -> str:
-    return f"{100 * x:.0f} %"
-
-
 def _environment() -> jinja2.Environment:
     template_dir = resources.files("sim.present") / "templates"
     env = jinja2.Environment(
@@ -54,14 +46,15 @@ def _environment() -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["pct"] = _pct
-    env.filters["pct0"] = _pct0
+    env.filters["pct"] = pct
+    env.filters["pct0"] = lambda x: pct(x, digits=0)
     return env
 
 
 def words(p: float, low: float, high: float) -> str:
     """``"likely, 62 % (58–66 %)"``: the estimate in ICD 203 words and numbers."""
-    return f"{word_for(p).replace('_', ' ')}, {_pct0(p)} ({_pct0(low)}–{_pct0(high)})"
+    whole = [pct(x, digits=0) for x in (p, low, high)]
+    return f"{word_for(p).replace('_', ' ')}, {whole[0]} ({whole[1]}–{whole[2]})"
 
 
 # ------------------------------------------------------------------ contexts
@@ -115,16 +108,8 @@ def _figure(fig_id: str, heading: str, fig: Figure, caption: str) -> dict[str, s
     return {"id": fig_id, "heading": heading, "svg": svg(fig), "caption": caption}
 
 
-def run_context(run: Run) -> dict[str, Any]:
-    run.require_kept()
-    s = run.summary
-    o = s["outcomes"]["persistent"]
-    start = run.manifest["start_date"]
-    median = s["time_to_persistent"]["q50"]["date"] or "not reached by the horizon"
-    quartiles = {
-        q: v["date"] if v["date"] else "not by the horizon"
-        for q, v in s["time_to_persistent"].items()
-    }
+def _run_figures(run: Run) -> list[dict[str, str]]:
+    """The figures of a run's brief, each with its heading and caption."""
     figures = [
         _figure(
             "persistence",
@@ -155,6 +140,19 @@ def run_context(run: Run) -> dict[str, Any]:
                 "Exercises, units present, deliveries and concessions.",
             )
         )
+    return figures
+
+
+def run_context(run: Run) -> dict[str, Any]:
+    run.require_kept()
+    s = run.summary
+    o = s["outcomes"]["persistent"]
+    start = run.manifest["start_date"]
+    median = s["time_to_persistent"]["q50"]["date"] or "not reached by the horizon"
+    quartiles = {
+        q: v["date"] if v["date"] else "not by the horizon"
+        for q, v in s["time_to_persistent"].items()
+    }
     return {
         **_scenario_context(run.manifest),
         "title": run.name,
@@ -173,12 +171,12 @@ def run_context(run: Run) -> dict[str, Any]:
                 **s["outcomes"][name],
                 "word": word_for(s["outcomes"][name]["p"]).replace("_", " "),
             }
-            for name, label in OUTCOMES.items()
+            for name, label in OUTCOME_LABELS.items()
         ],
         "quartiles": quartiles,
         "judgments": [{**j, "word": j["word"].replace("_", " ")} for j in s["judgments"]],
         "questions": s.get("questions", []),
-        "figures": figures,
+        "figures": _run_figures(run),
         "provenance": [("start date", start), *_provenance(run.manifest)],
     }
 
@@ -354,10 +352,9 @@ def discovery_context(run: Run) -> dict[str, Any]:
 def render(path: str | Path) -> str:
     """The HTML brief of a results folder (a run, a batch, a sweep, or a calibration, shown
     as its check run with the calibration section)."""
-    path = Path(path)
-    if read_manifest(path).get("kind") == "calibration":
-        path = path / "check"
-    loaded = load(path)
+    loaded = load(path, kinds=("run", "batch", "sweep", "calibration"), command="report")
+    if isinstance(loaded, CalibrationResult):
+        loaded = load(loaded.path / "check", kinds=("run",))
     extra: dict[str, Any] = {}
     if isinstance(loaded, Batch):
         context = batch_context(loaded)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,20 +18,12 @@ import pandas as pd
 from sim.engine.plan import Plan
 from sim.maths.stats import independent_difference, paired_difference
 from sim.runs.executor import Executor
-from sim.runs.results import Batch, Run
+from sim.runs.folder import Folder
+from sim.runs.results import Batch, Run, load_run
 from sim.runs.runner import default_chunk, run_to_store
-from sim.runs.store import (
-    RunStore,
-    check_new,
-    now,
-    read_manifest,
-    require_same,
-    write_json_atomic,
-    write_parquet_atomic,
-)
-from sim.scenario.errors import ScenarioError
+from sim.runs.store import RunStore, write_parquet_atomic
+from sim.scenario.errors import ScenarioError, UsageError
 from sim.scenario.loader import load as load_scenario
-from sim.scenario.schema import Scenario
 
 
 def scenario_files(inputs: list[str]) -> list[Path]:
@@ -66,6 +57,12 @@ def member_seed(policy: str, seed: int, k: int) -> int:
     return int(np.random.SeedSequence(seed, spawn_key=(10_000 + k,)).generate_state(1)[0])
 
 
+class BatchFolder(Folder):
+    """The folder of a batch: the comparison, and each member's run folder inside it."""
+
+    kind = "batch"
+
+
 def run_batch(
     files: list[Path],
     out: Path,
@@ -84,93 +81,43 @@ def run_batch(
     names = list(scenarios)
     base = baseline or names[0]
     if base not in scenarios:
-        raise ScenarioError.single(
-            f"unknown baseline '{base}' (members: {', '.join(names)})", field="--baseline"
-        )
+        raise UsageError(f"unknown baseline '{base}' (members: {', '.join(names)})", "--baseline")
     n = replicates or scenarios[base].monte_carlo.replicates
     root = scenarios[base].monte_carlo.seed if seed is None else seed
-    if resume:
-        manifest = _reopen(out, names, n, root, seed_policy, base)
-    else:
-        check_new(out)
-        out.mkdir(parents=True, exist_ok=True)
-        manifest = {
-            "format": 1,
-            "kind": "batch",
-            "status": "running",
-            "members": names,
-            "files": [str(f) for f in files],
-            "baseline": base,
-            "seed": root,
-            "seed_policy": seed_policy,
-            "replicates": n,
-            "started": now(),
-        }
-        write_json_atomic(out / "manifest.json", manifest)
-    for k, (name, file) in enumerate(zip(names, files, strict=True)):
-        store = _member_store(
-            out / name, file, scenarios[name], member_seed(seed_policy, root, k), n, detail
-        )
-        if store is None:
-            continue
-        progress = on_member(name, sum(b - a for _, a, b in store.pending())) if on_member else None
-        try:
-            run_to_store(store, Plan(scenarios[name]), workers=workers, progress=progress)
-        except BaseException:
-            manifest["status"] = "incomplete"
-            write_json_atomic(out / "manifest.json", manifest)
-            raise
-    table = compare({name: _load_run(out / name) for name in names}, base, seed_policy)
-    write_parquet_atomic(out / "comparison.parquet", table)
-    table.to_csv(out / "comparison.csv", index=False)
-    manifest.update(status="complete", finished=now())
-    write_json_atomic(out / "manifest.json", manifest)
-    return Batch(out, manifest)
-
-
-def _load_run(path: Path) -> Run:
-    from sim.runs.results import load
-
-    run = load(path)
-    assert isinstance(run, Run)
-    return run
-
-
-def _reopen(
-    out: Path, names: list[str], n: int, seed: int, policy: str, base: str
-) -> dict[str, Any]:
-    manifest = read_manifest(out, "batch")
-    expected = {
+    settings = {
         "members": names,
         "replicates": n,
-        "seed": seed,
-        "seed_policy": policy,
+        "seed": root,
+        "seed_policy": seed_policy,
         "baseline": base,
     }
-    require_same(manifest, expected, "batch", out)
-    manifest["status"] = "running"
-    write_json_atomic(out / "manifest.json", manifest)
-    return manifest
-
-
-def _member_store(
-    path: Path, file: Path, scenario: Scenario, seed: int, n: int, detail: bool
-) -> RunStore | None:
-    """The member's run folder: new, resumed, or None when it is already complete."""
-    if (path / "manifest.json").is_file():
-        store = RunStore.open(path)
-        if store.complete:
-            return None
-        return RunStore.resume(path, file)
-    return RunStore.create(
-        path,
-        scenario_file=file,
-        scenario=scenario,
-        seed=seed,
-        replicates=n,
-        chunk_size=default_chunk(n),
-        detail=detail,
-    )
+    batch = BatchFolder.open_or_create(out, resume, settings)
+    batch.manifest["files"] = [str(f) for f in files]
+    batch.save()
+    try:
+        for k, (name, file) in enumerate(zip(names, files, strict=True)):
+            store = RunStore.reuse_or_create(
+                out / name,
+                scenario_file=file,
+                scenario=scenarios[name],
+                seed=member_seed(seed_policy, root, k),
+                replicates=n,
+                chunk_size=default_chunk(n),
+                detail=detail,
+            )
+            if store.complete:
+                continue
+            todo = sum(b - a for _, a, b in store.pending())
+            progress = on_member(name, todo) if on_member else None
+            run_to_store(store, Plan(scenarios[name]), workers=workers, progress=progress)
+    except BaseException:
+        batch.mark("incomplete")
+        raise
+    table = compare({name: load_run(out / name) for name in names}, base, seed_policy)
+    write_parquet_atomic(out / "comparison.parquet", table)
+    table.to_csv(out / "comparison.csv", index=False)
+    batch.finish()
+    return Batch(out, batch.manifest)
 
 
 def compare(

@@ -7,9 +7,7 @@ the run's final Parquet file. It never converts pandas to Arrow and never encode
 chunk file; it reads each chunk back through a memory map.
 
 Arrow IPC keeps a table exactly: types, and the pandas metadata ``from_pandas`` puts in
-the schema. Chunk files used to be Parquet, whose round trip renames a list column's items;
-:func:`as_parquet_reads_it` does the same, so the final files are byte for byte what they
-were.
+the schema.
 
 LZ4 because these files only live until the run finishes. On a Belarus chunk of 250
 replicates with trajectories and events, LZ4 IPC takes 2.4 ms to encode and 2.1 ms to
@@ -45,27 +43,11 @@ class EncodedChunk:
 
 def encode_table(df: pd.DataFrame) -> bytes:
     """One table as a compressed Arrow IPC stream."""
-    table = as_parquet_reads_it(pa.Table.from_pandas(df, preserve_index=False, nthreads=1))
+    table = pa.Table.from_pandas(df, preserve_index=False, nthreads=1)
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema, options=_OPTIONS) as writer:
         writer.write_table(table)
     return sink.getvalue().to_pybytes()
-
-
-def as_parquet_reads_it(table: pa.Table) -> pa.Table:
-    """`table` with the one thing a Parquet round trip changes put the same way: a list
-    column's items are named ``element`` (Arrow names them ``item``). The final files
-    store the Arrow schema, so this keeps them the bytes they were when every chunk went
-    through a Parquet file first."""
-    if not any(pa.types.is_list(f.type) for f in table.schema):
-        return table
-    fields = [
-        f.with_type(pa.list_(f.type.value_field.with_name("element")))
-        if pa.types.is_list(f.type)
-        else f
-        for f in table.schema
-    ]
-    return table.cast(pa.schema(fields, metadata=table.schema.metadata))
 
 
 def encode(tables: ChunkTables) -> EncodedChunk:

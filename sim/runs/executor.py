@@ -23,7 +23,8 @@ from typing import Any, Literal
 
 from sim.scenario.errors import ScenarioError, WorkerDied
 
-Task = tuple[Hashable, tuple[Any, ...]]
+#: One piece of work: a key to put its result back in order, and the function's arguments.
+Job = tuple[Hashable, tuple[Any, ...]]
 Kind = Literal["local", "dask"]
 
 _CONTEXT: Any = None
@@ -99,7 +100,7 @@ class Executor:
         return self
 
     def map_unordered(
-        self, fn: Callable[..., Any], context: Any, tasks: Iterable[Task]
+        self, fn: Callable[..., Any], context: Any, tasks: Iterable[Job]
     ) -> Iterator[tuple[Hashable, Any]]:
         """Yield ``(key, fn(context, *args))`` for each ``(key, args)`` as it finishes."""
         tasks = list(tasks)
@@ -113,7 +114,7 @@ class Executor:
             yield from self._pool(fn, context, tasks)
 
     def _pool(
-        self, fn: Callable[..., Any], context: Any, tasks: list[Task]
+        self, fn: Callable[..., Any], context: Any, tasks: list[Job]
     ) -> Iterator[tuple[Hashable, Any]]:
         start_server([fn.__module__])
         with ProcessPoolExecutor(
@@ -159,7 +160,7 @@ class Executor:
         return self._client
 
     def _dask(
-        self, fn: Callable[..., Any], context: Any, tasks: list[Task]
+        self, fn: Callable[..., Any], context: Any, tasks: list[Job]
     ) -> Iterator[tuple[Hashable, Any]]:
         from distributed import wait as dask_wait
 
@@ -210,7 +211,7 @@ def _wait_futures(running: dict) -> set:
 
 def _windowed(
     submit: Callable[[tuple[Any, ...]], Any],
-    tasks: list[Task],
+    tasks: list[Job],
     width: int,
     wait_any: Callable[[dict], set],
 ) -> Iterator[tuple[Hashable, Any]]:
@@ -244,7 +245,7 @@ def as_executor(workers: int | Executor) -> Executor:
 
 
 def map_unordered(
-    fn: Callable[..., Any], context: Any, tasks: Iterable[Task], workers: int | Executor = 1
+    fn: Callable[..., Any], context: Any, tasks: Iterable[Job], workers: int | Executor = 1
 ) -> Iterator[tuple[Hashable, Any]]:
     """Shorthand for ``as_executor(workers).map_unordered(fn, context, tasks)``."""
     yield from as_executor(workers).map_unordered(fn, context, tasks)

@@ -1,9 +1,11 @@
-"""Results as data: load a run or a batch folder back as pandas DataFrames.
+"""Results as data: run, batch and sweep folders loaded back as pandas DataFrames.
 
-``sim.runs.results.load(path)`` gives a :class:`Run` (tables, manifest, summary) or a
-:class:`Batch` (comparison table and its runs). The derived tables that figures draw
-(the time-to-persistence curve, trajectory bands, one replicate's timeline) are computed
-here, once; :mod:`sim.present.plots` only draws them.
+A complete run folder loads as a :class:`Run` (tables, manifest, summary), a batch as a
+:class:`Batch` (comparison table and its runs), a sweep as a :class:`SweepResult`; the
+three loaders are registered with :mod:`sim.runs.folder`, so ``sim.results.load(path)``
+finds them by the folder's kind. The derived tables that figures draw (the
+time-to-persistence curve, trajectory bands, one replicate's timeline) are computed here,
+once; :mod:`sim.present.plots` only draws them.
 """
 
 from __future__ import annotations
@@ -18,27 +20,19 @@ import numpy as np
 import pandas as pd
 
 from sim.maths.stats import km_band
+from sim.runs import folder
 from sim.runs.aggregate import kept_rows
-from sim.runs.store import read_manifest
 from sim.scenario.errors import ScenarioError
 
 
 def load(path: str | Path) -> Run | Batch | SweepResult:
-    """Load a complete run or batch folder (an incomplete one is refused, not half-read)."""
-    path = Path(path)
-    manifest = read_manifest(path)
-    if manifest.get("status") != "complete":
-        why = f", {manifest['reason']}" if manifest.get("reason") else ""
-        raise ScenarioError.single(
-            f"this {manifest.get('kind', 'results')} folder is incomplete (status "
-            f"{manifest.get('status')!r}{why}); finish it with --resume before reading it",
-            file=str(path),
-        )
-    if manifest.get("kind") == "batch":
-        return Batch(path, manifest)
-    if manifest.get("kind") == "sweep":
-        return SweepResult(path, manifest)
-    return Run(path, manifest)
+    """Load a complete run, batch or sweep folder (an incomplete one is refused)."""
+    return folder.load(path, kinds=("run", "batch", "sweep"))
+
+
+def load_run(path: str | Path, command: str = "") -> Run:
+    """Load a complete run folder, refusing any other kind."""
+    return folder.load(path, kinds=("run",), command=command)
 
 
 @dataclass
@@ -223,9 +217,7 @@ class Batch:
 
     def run(self, member: str) -> Run:
         if member not in self._runs:
-            loaded = load(self.path / member)
-            assert isinstance(loaded, Run)
-            self._runs[member] = loaded
+            self._runs[member] = load_run(self.path / member)
         return self._runs[member]
 
     @property
@@ -302,3 +294,8 @@ class SweepResult:
                 }
             )
         return pd.DataFrame(rows)
+
+
+folder.register("run")(Run)
+folder.register("batch")(Batch)
+folder.register("sweep")(SweepResult)

@@ -1,27 +1,24 @@
 """Monte Carlo: run many replicates of a plan, in chunks, on one or more processes.
 
 Replicate `i` always uses the same seed stream (:mod:`sim.engine.replicate`) and chunks are put
-back in replicate order, so results do not depend on the number of workers. A run either
-stays in memory (:func:`monte_carlo`, for the API and tests) or streams chunk by chunk to
-a run folder (:func:`run_to_store`), which can be resumed after an interruption.
+back in replicate order, so results do not depend on the number of workers. A run streams
+chunk by chunk to a run folder (:func:`run_to_store`), which can be resumed after an
+interruption; :func:`execute` yields the chunks themselves, for callers that keep them.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
-
-import pandas as pd
 
 from sim.engine.plan import Plan
 from sim.engine.replicate import run_replicates
 from sim.runs.chunkfile import EncodedChunk, encode
 from sim.runs.executor import Executor, map_unordered
-from sim.runs.store import RunStore, chunk_bounds
+from sim.runs.store import RunStore
 from sim.runs.tables import ChunkTables, chunk_tables
-from sim.scenario.errors import RunFailed, WorkerDied
+from sim.scenario.errors import ReplicateFailure, RunFailed, WorkerDied
 
 Progress = Callable[[int], None]
 Bounds = list[tuple[int, int, int]]
@@ -36,29 +33,6 @@ def default_chunk(replicates: int) -> int:
     return min(5000, max(DEFAULT_CHUNK, replicates // 400))
 
 
-@dataclass
-class MonteCarloResult:
-    """The tables of one run (outcomes and parameters; trajectories and events if kept)."""
-
-    plan: Plan
-    seed: int
-    replicates: int
-    tables: dict[str, pd.DataFrame]
-    wall_seconds: float
-
-    @property
-    def outcomes(self) -> pd.DataFrame:
-        return self.tables["outcomes"]
-
-    @property
-    def parameters(self) -> pd.DataFrame:
-        return self.tables["parameters"]
-
-    @property
-    def replicates_per_second(self) -> float:
-        return self.replicates / self.wall_seconds if self.wall_seconds > 0 else float("inf")
-
-
 def run_chunk(plan: Plan, seed: int, start: int, stop: int, detail: bool) -> ChunkTables:
     """Run replicates [start, stop) and tabulate them."""
     runs = run_replicates(plan, seed, start, stop, events=detail)
@@ -71,7 +45,8 @@ def encoded_chunk(plan: Plan, seed: int, start: int, stop: int, detail: bool) ->
     return encode(run_chunk(plan, seed, start, stop, detail))
 
 
-Task = Callable[[Plan, int, int, int, bool], Any]
+#: What a worker runs on a chunk: ``task(plan, seed, start, stop, detail)``.
+ChunkTask = Callable[[Plan, int, int, int, bool], Any]
 
 
 def execute(
@@ -80,36 +55,12 @@ def execute(
     bounds: Bounds,
     workers: int | Executor,
     detail: bool,
-    task: Task = run_chunk,
+    task: ChunkTask = run_chunk,
 ) -> Iterator[tuple[int, Any]]:
     """Yield (chunk index, ``task(plan, seed, start, stop, detail)``) for each chunk, in
     completion order."""
     tasks = [(k, (seed, a, b, detail)) for k, a, b in bounds]
     yield from map_unordered(task, plan, tasks, workers)  # type: ignore[misc]
-
-
-def monte_carlo(
-    plan: Plan,
-    replicates: int,
-    seed: int,
-    workers: int | Executor = 1,
-    progress: Progress | None = None,
-    detail: bool = False,
-    chunk_size: int = DEFAULT_CHUNK,
-) -> MonteCarloResult:
-    """Run `replicates` replicates from root `seed` in memory."""
-    t0 = time.perf_counter()
-    done: dict[int, ChunkTables] = {}
-    for k, tables in execute(plan, seed, chunk_bounds(replicates, chunk_size), workers, detail):
-        done[k] = tables
-        if progress:
-            progress(len(tables.outcomes))
-    names = [name for name, _ in done[0].items()] if done else []
-    joined = {
-        name: pd.concat([getattr(done[k], name) for k in sorted(done)], ignore_index=True)
-        for name in names
-    }
-    return MonteCarloResult(plan, seed, replicates, joined, time.perf_counter() - t0)
 
 
 def run_to_store(
@@ -146,6 +97,8 @@ def run_to_store(
     except Exception as e:
         assembly.discard()
         store.mark("incomplete", f"failed: {type(e).__name__}: {e}", time.perf_counter() - t0)
+        if isinstance(e, ReplicateFailure):
+            e.folder = str(store.path)
         raise
-    store.finish(summary, rows, time.perf_counter() - t0)
+    store.finish_run(summary, rows, time.perf_counter() - t0)
     return summary

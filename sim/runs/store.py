@@ -3,6 +3,7 @@
 Life of a folder::
 
     manifest.json  status "running"    created before the first replicate
+                                       (:class:`sim.runs.folder.Folder`)
     chunks/        <name>-<k>.arrow    one file per table and per tally of a finished
                                        chunk, as its worker encoded it
                                        (:mod:`sim.runs.chunkfile`)
@@ -24,8 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
-import json
 import os
 import shutil
 from importlib import metadata
@@ -40,20 +39,17 @@ import pyarrow.parquet as pq
 from sim.engine.plan import Plan
 from sim.runs.aggregate import BandTally, OutcomeTally
 from sim.runs.chunkfile import SUFFIX, EncodedChunk, read_table
+from sim.runs.folder import Folder, write_bytes_atomic, write_json_atomic
 from sim.runs.summary import summary_of
 from sim.runs.tables import TABLES
 from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import file_sha256
 from sim.scenario.schema import Scenario
 
-FORMAT = 1
 #: A chunk's tallies, kept beside its tables (:mod:`sim.runs.tables`).
 TALLIES = ("counts", "bands")
 _BUFFER = 1 << 20  # bytes buffered before a final table is written to disk
 PACKAGES = ("wargame", "mesa", "simpy", "numpy", "pandas", "pyarrow", "pydantic", "scipy")
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def versions() -> dict[str, str]:
@@ -67,10 +63,6 @@ def versions() -> dict[str, str]:
     return out
 
 
-def now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
 def default_out(scenario_file: Path, root: Path = Path("results")) -> Path:
     """``results/<scenario>-<UTC timestamp>``, never an existing folder."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -82,58 +74,11 @@ def default_out(scenario_file: Path, root: Path = Path("results")) -> Path:
     return out
 
 
-def check_new(out: Path) -> None:
-    """Refuse to write into an existing non-empty folder (results are never lost)."""
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ScenarioError.single(
-            "already exists and is not empty; choose another --out (or --resume it)",
-            file=str(out),
-        )
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
-def write_json_atomic(path: Path, obj: Any) -> None:
-    write_bytes_atomic(path, (json.dumps(obj, indent=2, default=str) + "\n").encode())
-
-
 def write_parquet_atomic(path: Path, df: pd.DataFrame | pa.Table) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     table = df if isinstance(df, pa.Table) else pa.Table.from_pandas(df, preserve_index=False)
     pq.write_table(table, tmp)
     os.replace(tmp, path)
-
-
-def read_manifest(path: Path, kind: str | None = None) -> dict[str, Any]:
-    """A results folder's manifest; with `kind`, the folder must be of that kind."""
-    what = kind or "results"
-    file = path / "manifest.json"
-    if not file.is_file():
-        raise ScenarioError.single(f"not a {what} folder (no manifest.json)", file=str(path))
-    try:
-        manifest = json.loads(file.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ScenarioError.single(f"manifest.json is unreadable: {e}", file=str(path)) from None
-    if kind is not None and manifest.get("kind") != kind:
-        raise ScenarioError.single(
-            f"not a {kind} folder (kind {manifest.get('kind')!r})", file=str(path)
-        )
-    return manifest
-
-
-def require_same(manifest: dict[str, Any], expected: dict[str, Any], what: str, path: Path) -> None:
-    """Refuse to resume `what` when a setting differs from the one it started with."""
-    for key, value in expected.items():
-        if manifest.get(key) != value:
-            raise ScenarioError.single(
-                f"{key} differs from the {what} being resumed "
-                f"({manifest.get(key)!r} there, {value!r} now)",
-                file=str(path),
-            )
 
 
 def chunk_bounds(replicates: int, chunk_size: int) -> list[tuple[int, int, int]]:
@@ -144,17 +89,15 @@ def chunk_bounds(replicates: int, chunk_size: int) -> list[tuple[int, int, int]]
     ]
 
 
-class RunStore:
+class RunStore(Folder):
     """The folder of one Monte Carlo run."""
 
-    def __init__(self, path: Path, manifest: dict[str, Any]):
-        self.path = path
-        self.manifest = manifest
+    kind = "run"
 
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def create(
+    def create_run(
         cls,
         path: Path,
         *,
@@ -166,15 +109,10 @@ class RunStore:
         detail: bool,
     ) -> RunStore:
         """Start a new run folder (refusing a non-empty existing one)."""
-        check_new(path)
-        (path / "chunks").mkdir(parents=True, exist_ok=True)
-        manifest = {
-            "format": FORMAT,
-            "kind": "run",
-            "status": "running",
+        fields = {
             "scenario_name": scenario.metadata.name,
             "scenario_file": str(scenario_file),
-            "scenario_sha256": sha256(scenario_file),
+            "scenario_sha256": file_sha256(scenario_file),
             "scenario": scenario.model_dump(mode="json"),
             "start_date": scenario.metadata.start_date.isoformat(),
             "seed": seed,
@@ -182,46 +120,50 @@ class RunStore:
             "chunk_size": chunk_size,
             "detail": detail,
             "versions": versions(),
-            "started": now(),
+            "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "finished": None,
             "wall_seconds": 0.0,
         }
-        store = cls(path, manifest)
-        store.save()
-        return store
-
-    @classmethod
-    def open(cls, path: Path) -> RunStore:
-        """Open an existing run folder (complete or not)."""
-        manifest = read_manifest(path, "run")
-        return cls(path, manifest)
-
-    @classmethod
-    def resume(cls, path: Path, scenario_file: Path) -> RunStore:
-        """Reopen an unfinished run of the same scenario file content."""
-        store = cls.open(path)
-        m = store.manifest
-        if m["status"] == "complete":
-            raise ScenarioError.single(
-                "this run is already complete; nothing to resume", file=str(path)
-            )
-        if sha256(scenario_file) != m["scenario_sha256"]:
-            raise ScenarioError.single(
-                f"the scenario file has changed since this run started "
-                f"(sha256 {m['scenario_sha256'][:12]}...); a resumed run must use the same "
-                "scenario",
-                file=str(scenario_file),
-            )
-        m["status"] = "running"
-        store.save()
+        store = cls.create(path, fields)
         (path / "chunks").mkdir(exist_ok=True)
         return store
 
-    # ------------------------------------------------------------------ chunks
+    @classmethod
+    def resume_run(
+        cls, path: Path, scenario_file: Path, scenario: Scenario | None = None
+    ) -> RunStore:
+        """Reopen an unfinished run of the same scenario file content (and, given the
+        `scenario` as loaded, the same resolved scenario: a file it extends may change)."""
 
-    @property
-    def complete(self) -> bool:
-        return self.manifest.get("status") == "complete"
+        def same_scenario(manifest: dict[str, Any]) -> None:
+            recorded = manifest["scenario_sha256"]
+            if file_sha256(scenario_file) != recorded:
+                raise ScenarioError.single(
+                    f"the scenario file has changed since this run started "
+                    f"(sha256 {recorded[:12]}...); a resumed run must use the same scenario",
+                    file=str(scenario_file),
+                )
+            if scenario is not None and scenario.model_dump(mode="json") != manifest["scenario"]:
+                raise ScenarioError.single(
+                    "the scenario (or a file it extends) has changed since this run started",
+                    file=str(scenario_file),
+                )
+
+        store = cls.resume(path, check=same_scenario)
+        (path / "chunks").mkdir(exist_ok=True)
+        return store
+
+    @classmethod
+    def reuse_or_create(cls, path: Path, scenario_file: Path, **fields: Any) -> RunStore:
+        """The run folder at `path` as a batch member or a calibration wave needs it: left
+        as it is when complete, resumed when not, created (with :meth:`create_run`'s
+        `fields`) when absent."""
+        if (path / "manifest.json").is_file():
+            store = cls.open(path)
+            return store if store.complete else cls.resume_run(path, scenario_file)
+        return cls.create_run(path, scenario_file=scenario_file, **fields)
+
+    # ------------------------------------------------------------------ chunks
 
     def tables(self) -> tuple[str, ...]:
         return TABLES if self.manifest["detail"] else TABLES[:2]
@@ -236,6 +178,8 @@ class RunStore:
     def pending(self) -> list[tuple[int, int, int]]:
         """Chunks not yet on disk with all their tables and tallies (one listing of the
         chunks folder, not a look-up per file: a run may have thousands of chunks)."""
+        if self.complete:
+            return []
         on_disk = set(os.listdir(self.path / "chunks"))
         names = (*self.tables(), *TALLIES)
         return [
@@ -252,36 +196,20 @@ class RunStore:
 
     # ------------------------------------------------------------------ finishing
 
-    def save(self) -> None:
-        write_json_atomic(self.path / "manifest.json", self.manifest)
-
-    def mark(self, status: str, reason: str = "", wall_seconds: float = 0.0) -> None:
-        """Record an interruption or failure (the folder stays resumable). Best effort: on
-        a full disk the manifest may not be writable, and then it still says "running",
-        which readers treat as incomplete too."""
-        self.manifest["status"] = status
-        self.manifest["wall_seconds"] = round(self.manifest["wall_seconds"] + wall_seconds, 3)
-        if reason:
-            self.manifest["reason"] = reason
-        with contextlib.suppress(OSError):
-            self.save()
-
     def assembly(self, plan: Plan) -> Assembly:
         """The final tables, to be built from this folder's chunks in replicate order."""
         done = {k for k, _, _ in self.bounds()} - {k for k, _, _ in self.pending()}
         return Assembly(self, plan, done)
 
-    def finish(self, summary: dict[str, Any], rows: dict[str, int], wall_seconds: float) -> None:
+    def finish_run(
+        self, summary: dict[str, Any], rows: dict[str, int], wall_seconds: float
+    ) -> None:
         """Write the summary, mark the manifest complete, and drop the chunk files."""
         m = self.manifest
         write_json_atomic(self.path / "summary.json", summary)
         m["wall_seconds"] = round(m["wall_seconds"] + wall_seconds, 3)
         m["replicates_per_second"] = round(m["replicates"] / max(m["wall_seconds"], 1e-9), 1)
-        m["finished"] = now()
-        m["rows"] = rows
-        m["status"] = "complete"
-        m.pop("reason", None)
-        self.save()
+        self.finish(rows=rows)
         shutil.rmtree(self.path / "chunks", ignore_errors=True)
 
 

@@ -9,15 +9,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import pandas as pd
-
 from sim.engine.plan import Plan
 from sim.maths.stats import wilson
 from sim.runs.aggregate import OutcomeTally
 from sim.scenario.calendar import date_of
 from sim.scenario.params import word_for
 
-OUTCOMES = {
+#: Each headline outcome's name and how it is labelled in tables.
+OUTCOME_LABELS = {
     "persistent": "persistent presence (continuous or basing)",
     "continuous": "continuous presence (rolling window)",
     "basing": "permanent basing or patron-controlled A2/AD",
@@ -30,18 +29,22 @@ def proportion(k: int, n: int) -> dict[str, float]:
     return {"p": k / n if n else float("nan"), "low": lo, "high": hi, "k": k, "n": n}
 
 
+def verdict(p: float, low: float, high: float) -> str:
+    """Where a probability stands against a judgment's range: in, below or above it."""
+    return "in range" if low <= p <= high else ("below range" if p < low else "above range")
+
+
+def pct(x: float, width: int = 0, digits: int = 1) -> str:
+    """A share as a percentage, e.g. ``pct(0.1234)`` = ``"12.3 %"``; `width` pads the
+    number for tables."""
+    return f"{100 * x:{width}.{digits}f} %"
+
+
 def _day_and_date(plan: Plan, day: int | None) -> dict[str, Any]:
     start = plan.scenario.metadata.start_date
     if day is None:
         return {"day": None, "date": None}
     return {"day": int(day), "date": date_of(start, int(day)).isoformat()}
-
-
-def summarise(plan: Plan, outcomes: pd.DataFrame) -> dict[str, Any]:
-    """The summary of an outcome table held in memory."""
-    tally = OutcomeTally(plan)
-    tally.add(outcomes)
-    return summary_of(tally)
 
 
 def summary_of(tally: OutcomeTally) -> dict[str, Any]:
@@ -57,13 +60,6 @@ def summary_of(tally: OutcomeTally) -> dict[str, Any]:
     for j in s.judgments:
         est = proportion(tally.judgments[j.id], n)
         low, high = j.range
-        verdict = (
-            "no replicates kept"
-            if n == 0
-            else "in range"
-            if low <= est["p"] <= high
-            else ("below range" if est["p"] < low else "above range")
-        )
         judgments.append(
             {
                 "id": j.id,
@@ -72,7 +68,7 @@ def summary_of(tally: OutcomeTally) -> dict[str, Any]:
                 "word": j.word,
                 "range": [low, high],
                 **est,
-                "verdict": verdict,
+                "verdict": verdict(est["p"], low, high) if n else "no replicates kept",
                 "model_word": word_for(est["p"]),
             }
         )
@@ -84,7 +80,7 @@ def summary_of(tally: OutcomeTally) -> dict[str, Any]:
             "end": s.end_date.isoformat(),
             "days": plan.n_days,
         },
-        "outcomes": {name: proportion(tally.hits[name], n) for name in OUTCOMES},
+        "outcomes": {name: proportion(tally.hits[name], n) for name in OUTCOME_LABELS},
         "time_to_persistent": quartiles,
         "highest_rung": rungs,
         "mean_presence_days": tally.presence_days / n if n else math.nan,
@@ -124,10 +120,6 @@ def _observations(tally: OutcomeTally) -> dict[str, Any]:
     }
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:5.1f} %"
-
-
 def format_summary(summary: dict[str, Any]) -> str:
     """The summary as the table ``wargame run`` prints."""
     h = summary["horizon"]
@@ -141,10 +133,10 @@ def format_summary(summary: dict[str, Any]) -> str:
         if summary["replicates"] == 0:
             return "\n".join(out)
     out.append(f"{'outcome by the horizon':<48}{'probability':>12}   95 % interval (Wilson)")
-    for name, label in OUTCOMES.items():
+    for name, label in OUTCOME_LABELS.items():
         o = summary["outcomes"][name]
         out.append(
-            f"{label:<48}{_pct(o['p']):>12}   {_pct(o['low'])} - {_pct(o['high'])}"
+            f"{label:<48}{pct(o['p'], 5):>12}   {pct(o['low'], 5)} - {pct(o['high'], 5)}"
             f"   ({word_for(o['p']).replace('_', ' ')})"
         )
     t = summary["time_to_persistent"]
@@ -157,14 +149,13 @@ def format_summary(summary: dict[str, Any]) -> str:
     out.append("")
     out.append("highest rung reached:")
     for name, share in summary["highest_rung"].items():
-        out.append(f"  {name:<32}{_pct(share)}")
+        out.append(f"  {name:<32}{pct(share, 5)}")
     if summary.get("questions"):
         out.append("")
         out.append("forecast questions:")
         for q in summary["questions"]:
             out.append(
-                f"  {q['id']}: {_pct(q['p']).strip()} ({_pct(q['low']).strip()} - "
-                f"{_pct(q['high']).strip()})  {q['question']}"
+                f"  {q['id']}: {pct(q['p'])} ({pct(q['low'])} - {pct(q['high'])})  {q['question']}"
             )
     if summary["judgments"]:
         out.append("")
@@ -174,8 +165,8 @@ def format_summary(summary: dict[str, Any]) -> str:
             mark = "ok " if j["verdict"] == "in range" else "!! "
             out.append(
                 f"  {mark}{j['id']}: report says {j['word'].replace('_', ' ')} "
-                f"({100 * low:.0f}-{100 * high:.0f} %), model {_pct(j['p']).strip()} "
-                f"({_pct(j['low']).strip()} - {_pct(j['high']).strip()}): "
+                f"({100 * low:.0f}-{100 * high:.0f} %), model {pct(j['p'])} "
+                f"({pct(j['low'])} - {pct(j['high'])}): "
                 f"{j['verdict']}"
             )
             out.append(f'     "{j["claim"]}" [{j["source"]}]')
@@ -192,14 +183,12 @@ def _format_observations(summary: dict[str, Any]) -> list[str]:
     kept = summary["kept"]
     out = [
         f"conditioned on {len(summary['observations'])} observation(s): kept {kept['k']} of "
-        f"{kept['n']} replicates ({_pct(kept['p']).strip()}, "
-        f"{_pct(kept['low']).strip()} - {_pct(kept['high']).strip()})"
+        f"{kept['n']} replicates ({pct(kept['p'])}, "
+        f"{pct(kept['low'])} - {pct(kept['high'])})"
     ]
     for o in summary["observations"]:
         said = "yes" if o["value"] else "no"
-        out.append(
-            f"  {o['id']} = {said} (as of {o['as_of']}): agreed by {_pct(o['p']).strip()} of draws"
-        )
+        out.append(f"  {o['id']} = {said} (as of {o['as_of']}): agreed by {pct(o['p'])} of draws")
     if kept["k"] == 0:
         out.append(
             "  no replicate's history agrees with every observation: nothing to forecast from;"

@@ -1,0 +1,107 @@
+"""The analysis stage's results folders, loaded: a calibration, a score, a discovery.
+
+Each class is what :func:`sim.runs.folder.load` gives for its kind (registered below), so
+``sim.results.load`` opens these folders as it opens runs, batches and sweeps. The module is
+light on purpose (no scikit-learn, no EMA Workbench): loading a folder must not pay for the
+analysis that wrote it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.runs import folder
+
+
+@dataclass
+class CalibrationResult:
+    """A finished calibration folder: diagnostics, posterior and prior rows."""
+
+    path: Path
+    report: dict[str, Any]
+    posterior: pd.DataFrame
+    prior: pd.DataFrame  # the first wave's rows: draws from the prior
+
+    @property
+    def caption(self) -> str:
+        r = self.report
+        return (
+            f"{r['scenario']} · calibration: {r['replicates']['total']:,} replicates in "
+            f"{len(r['replicates']['waves'])} waves · posterior ESS {r['ess']:,.0f} · "
+            f"seed {r['settings']['seed']}"
+        )
+
+
+@folder.register("calibration")
+def _calibration(path: Path, manifest: dict[str, Any]) -> CalibrationResult:
+    report = json.loads((path / "calibration.json").read_text())
+    posterior = pd.read_parquet(path / "posterior.parquet")
+    prior = pd.read_parquet(path / "waves" / "1" / "parameters.parquet")
+    return CalibrationResult(path, report, posterior, prior)
+
+
+def load_calibration(path: str | Path) -> CalibrationResult:
+    """Load a complete calibration folder (an incomplete one is refused)."""
+    return folder.load(path, kinds=("calibration",))
+
+
+class ScoreFolder(folder.Folder):
+    """A score folder being written (``score.json`` and figures)."""
+
+    kind = "score"
+
+
+class DiscoveryFolder(folder.Folder):
+    """A discovery folder being written (``discovery.json`` and figures)."""
+
+    kind = "discovery"
+
+
+@dataclass
+class ScoreResult:
+    """A finished score folder: the scores ``wargame score`` wrote (``score.json``)."""
+
+    path: Path
+    manifest: dict[str, Any]
+
+    @cached_property
+    def result(self) -> dict[str, Any]:
+        return json.loads((self.path / "score.json").read_text())
+
+    @property
+    def caption(self) -> str:
+        r = self.result
+        return f"{len(r['runs'])} run(s) scored against {Path(r['resolutions_file']).name}"
+
+
+@dataclass
+class DiscoveryResult:
+    """A finished discovery folder: what ``wargame discover`` found, and the run or sweep
+    folder it explored (whose rows the figures draw)."""
+
+    path: Path
+    manifest: dict[str, Any]
+
+    @cached_property
+    def result(self) -> dict[str, Any]:
+        return json.loads((self.path / "discovery.json").read_text())
+
+    @property
+    def source(self) -> Path:
+        return Path(self.manifest["source"])
+
+    @property
+    def by(self) -> dt.date | None:
+        by = self.manifest["settings"].get("by")
+        return dt.date.fromisoformat(by) if by else None
+
+
+folder.register("score")(ScoreResult)
+folder.register("discovery")(DiscoveryResult)

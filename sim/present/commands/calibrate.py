@@ -1,0 +1,96 @@
+"""``wargame calibrate``: move parameter beliefs to where the judgments and observations hold."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sim.present.commands.options import (
+    add_executor_options,
+    add_observation_options,
+    positive,
+    positive_float,
+    seed,
+)
+from sim.present.commands.running import output_folder, save_figures, session
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "calibrate", help="move parameter beliefs to where the judgments and observations hold"
+    )
+    p.add_argument("scenario", help="scenario YAML file (with judgments or observations)")
+    p.add_argument(
+        "--free",
+        nargs="+",
+        metavar="PATH",
+        help="calibrate only these parameters (default: every one with a distribution)",
+    )
+    add_observation_options(p)
+    p.add_argument("--waves", type=positive("waves", 20), default=3, help="default 3")
+    p.add_argument(
+        "-n",
+        "--replicates",
+        type=positive("replicates", 10_000_000),
+        default=10_000,
+        help="simulator replicates per wave (default 10,000)",
+    )
+    p.add_argument(
+        "--cutoff",
+        type=positive_float,
+        default=3.0,
+        help="implausibility cut-off in standard deviations (default 3)",
+    )
+    p.add_argument(
+        "--posterior-rows",
+        type=positive("posterior rows", 10_000_000),
+        default=20_000,
+        help="rows kept in posterior.parquet (default 20,000)",
+    )
+    p.add_argument(
+        "--max-candidates",
+        type=positive("max candidates", 1_000_000_000),
+        default=4_000_000,
+        help="prior rows screened at most for a wave or the posterior (default 4,000,000)",
+    )
+    p.add_argument(
+        "--check-replicates",
+        type=positive("check replicates", 10_000_000),
+        help="replicates of the check run (default: the scenario's)",
+    )
+    p.add_argument("--seed", type=seed, help="root seed (default: the scenario's)")
+    add_executor_options(p)
+    p.add_argument("--out", help="output folder (default: results/<scenario>-calibration-<time>)")
+    p.add_argument("--resume", metavar="DIR", help="finish an interrupted calibration in DIR")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with session(args, "sim.runs.runner", "waves") as s:
+        from sim.analysis.calibrate import CalibrationSettings, calibrate
+        from sim.runs.store import default_out
+
+        path = Path(args.scenario)
+        s.out = out = output_folder(
+            args, lambda: default_out(path.with_name(f"{path.stem}-calibration"))
+        )
+        settings = CalibrationSettings(
+            waves=args.waves,
+            replicates=args.replicates,
+            cutoff=args.cutoff,
+            posterior_rows=args.posterior_rows,
+            max_candidates=args.max_candidates,
+            check_replicates=args.check_replicates,
+            seed=args.seed,
+            free=tuple(args.free) if args.free else None,
+            as_of=args.as_of.isoformat() if args.as_of else None,
+            observations=args.observations,
+        )
+        report = calibrate(path, out, settings, s.executor, s.phase, resume=bool(args.resume))
+    from sim.analysis.diagnostics import format_calibration
+    from sim.present.plots_calibration import calibration_figures
+
+    print(format_calibration(report))
+    print(f"\nresults: {out}  (calibrated scenario: {out / 'calibrated.yaml'})")
+    save_figures(calibration_figures(out), out / "figures")
+    return 0

@@ -1,0 +1,47 @@
+"""``wargame discover``: which combinations of assumptions lead to an outcome (PRIM, CART)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sim.present.commands.options import date, positive_float
+from sim.present.commands.running import output_folder, save_figures
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "discover", help="which combinations of assumptions lead to an outcome (PRIM, CART)"
+    )
+    p.add_argument("folder", help="a run or sweep folder")
+    p.add_argument(
+        "--outcome",
+        default="persistent",
+        help="persistent, continuous, basing, or a question or judgment id (default persistent)",
+    )
+    p.add_argument("--by", type=date, metavar="DATE", help="the outcome by this date")
+    p.add_argument("--threshold", type=positive_float, help="least density of a box (default 0.8)")
+    p.add_argument("--out", help="output folder (default: <run>/discover)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sim.analysis.discover import DiscoverySettings, discover, format_discovery
+    from sim.analysis.folders import DiscoveryFolder
+    from sim.present.plots_discover import discovery_figures
+    from sim.runs import folder
+    from sim.runs.folder import write_json_atomic
+
+    source = folder.load(args.folder, kinds=("run", "sweep"), command="discover")
+    settings = DiscoverySettings(outcome=args.outcome, by=args.by, threshold=args.threshold)
+    found = discover(source, settings)
+    out = output_folder(args, lambda: Path(args.folder) / "discover")
+    recorded = {"outcome": args.outcome, "by": args.by, "threshold": args.threshold}
+    written = DiscoveryFolder.create(out, {"source": str(args.folder), "settings": recorded})
+    write_json_atomic(out / "discovery.json", found.result)
+    print(format_discovery(found.result))
+    print(f"\ndiscovery: {out / 'discovery.json'}")
+    figures = discovery_figures(found.result, found.x, found.y, source.caption)
+    save_figures(figures, out / "figures")
+    written.finish()
+    return 0

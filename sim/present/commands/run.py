@@ -1,0 +1,106 @@
+"""``wargame run``: a Monte Carlo estimate for one scenario, written to a run folder."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim.present.commands.options import (
+    add_executor_options,
+    add_observation_options,
+    positive,
+    seed,
+)
+from sim.present.commands.running import output_folder, session
+from sim.scenario.errors import UsageError
+
+if TYPE_CHECKING:
+    from sim.runs.store import RunStore
+    from sim.scenario.schema import Scenario
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="Monte Carlo estimate for one scenario")
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument(
+        "-n",
+        "--replicates",
+        type=positive("replicates", 10_000_000),
+        help="replicate count (default: the scenario's monte_carlo.replicates)",
+    )
+    p.add_argument("--seed", type=seed, help="root seed (default: the scenario's)")
+    add_executor_options(p)
+    p.add_argument("--out", help="output folder (default: results/<scenario>-<time>)")
+    p.add_argument("--resume", metavar="DIR", help="finish an interrupted run in DIR")
+    p.add_argument(
+        "--chunk-size",
+        type=positive("chunk size", 1_000_000),
+        help="replicates per chunk written to disk (default: 250, more for large runs)",
+    )
+    p.add_argument(
+        "--lean",
+        action="store_true",
+        help="keep outcomes and parameters only (no trajectories or events)",
+    )
+    add_observation_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with session(args, "sim.runs.runner", "chunks") as s:
+        from sim.engine.plan import Plan
+        from sim.runs.runner import run_to_store
+        from sim.scenario.loader import load
+
+        path = Path(args.scenario)
+        scenario = load(path, args.observations, args.as_of)
+        store = open_store(args, path, scenario)
+        s.out = store.path
+        todo = sum(b - a for _, a, b in store.pending())
+        run_to_store(store, Plan(scenario), workers=s.executor, progress=s.bar(todo))
+    print_run(store, args.workers)
+    return 0
+
+
+def open_store(args: argparse.Namespace, path: Path, scenario: Scenario) -> RunStore:
+    """A new run folder, or the unfinished one named by --resume (with the same -n, seed
+    and scenario)."""
+    from sim.runs.runner import default_chunk
+    from sim.runs.store import RunStore, default_out
+
+    if args.resume:
+        kept = RunStore.open(Path(args.resume)).manifest
+        for flag, given, was in (
+            ("-n", args.replicates, kept["replicates"]),
+            ("--seed", args.seed, kept["seed"]),
+        ):
+            if given is not None and given != was:
+                raise UsageError(
+                    f"{given} differs from the run being resumed ({was}); leave it out", flag
+                )
+        return RunStore.resume_run(Path(args.resume), path, scenario)
+    replicates = args.replicates or scenario.monte_carlo.replicates
+    return RunStore.create_run(
+        output_folder(args, lambda: default_out(path)),
+        scenario_file=path,
+        scenario=scenario,
+        seed=scenario.monte_carlo.seed if args.seed is None else args.seed,
+        replicates=replicates,
+        chunk_size=args.chunk_size or default_chunk(replicates),
+        detail=not args.lean,
+    )
+
+
+def print_run(store: RunStore, workers: int) -> None:
+    """The summary table, the run's speed and where its folder is."""
+    from sim.runs.summary import format_summary
+
+    m = store.manifest
+    print(format_summary(json.loads((store.path / "summary.json").read_text())))
+    print(
+        f"\n{m['replicates']} replicates in {m['wall_seconds']:.1f} s "
+        f"({m['replicates_per_second']:.0f}/s, {workers} worker(s), seed {m['seed']})"
+    )
+    print(f"results: {store.path}")

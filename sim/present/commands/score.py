@@ -1,0 +1,44 @@
+"""``wargame score``: score runs' forecast questions against what happened."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sim.present.commands.running import output_folder, save_figures
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("score", help="score runs' forecast questions against what happened")
+    p.add_argument("folders", nargs="+", help="run or batch folders")
+    p.add_argument(
+        "--resolutions", required=True, metavar="FILE", help="YAML file of resolved questions"
+    )
+    p.add_argument("--out", help="output folder (default: <run>/score, or results/score-<time>)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sim.analysis.folders import ScoreFolder
+    from sim.analysis.score import format_score, runs_of, score
+    from sim.present.plots_score import score_figures
+    from sim.runs.folder import write_json_atomic
+    from sim.runs.store import default_out
+
+    runs = runs_of(args.folders)
+    resolutions = Path(args.resolutions)
+    result = score(runs, resolutions)
+    result["resolutions_file"] = str(resolutions)
+    result["runs"] = [str(r.path) for r in runs]
+    single = len(args.folders) == 1
+    out = output_folder(
+        args, lambda: Path(args.folders[0]) / "score" if single else default_out(Path("score"))
+    )
+    folder = ScoreFolder.create(out, {"runs": result["runs"], "resolutions_file": str(resolutions)})
+    write_json_atomic(out / "score.json", result)
+    print(format_score(result))
+    print(f"\nscore: {out / 'score.json'}")
+    caption = f"{len(runs)} run(s) scored against {resolutions.name}"
+    save_figures(score_figures(result, caption), out / "figures")
+    folder.finish()
+    return 0
