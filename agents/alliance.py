@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from agents.base import Actor, RoleParams, declare
-from sim.maths.clip import clip01
+from agents.base import Actor, RoleParams, StateVar, declare, declare_state
 
 
 class AllianceParams(RoleParams):
@@ -17,23 +16,30 @@ class AllianceParams(RoleParams):
     )
 
 
+def next_posture(posture: float, presence: float, alarms: int, p: AllianceParams) -> float:
+    """One month: decay, then close ``min(1, response_rate x presence + rung_response x
+    alarms)`` of the gap to full posture (`presence` is last month's presence share,
+    `alarms` the concessions that gave the patron control last month)."""
+    push = min(1.0, p.response_rate * presence + p.rung_response * alarms)
+    decayed = posture * (1.0 - p.decay)
+    return decayed + (1.0 - decayed) * push
+
+
 class Alliance(Actor):
-    """Each month: decay, then close part of the gap to full posture in proportion to
-    last month's presence share and to new patron-controlled concessions."""
+    """Each month, :func:`next_posture` from what it saw in its target last month."""
 
     role = "alliance"
     Params = AllianceParams
-    state = ("posture",)
+    state = declare_state(
+        StateVar(
+            "posture", "the alliance's military posture", units="fraction of surge",
+            initial="initial_posture",
+        ),
+    )  # fmt: skip
     phase = 3
     params: AllianceParams
 
-    def start(self) -> None:
-        self.posture = self.params.initial_posture
-
     def step(self) -> None:
-        p = self.params
         presence = self.model.presence_share_last_month(self.target)
         alarms = self.model.patron_control_gains_last_month(self.target)
-        push = min(1.0, p.response_rate * presence + p.rung_response * alarms)
-        posture = self.posture * (1.0 - p.decay)
-        self.posture = clip01(posture + (1.0 - posture) * push)
+        self.set_state("posture", next_posture(self.posture, presence, alarms, self.params))

@@ -1,9 +1,15 @@
-"""What every actor role shares: declared parameters and the Mesa agent base.
+"""What every actor role shares: declared parameters, declared state and the Mesa agent base.
 
-A role declares its parameters as a pydantic model (:class:`RoleParams`) whose fields carry
-a default, bounds, units and a one-line meaning. The scenario loader checks YAML against
-those declarations, ``wargame explain`` prints them, and a replicate receives one frozen
-instance of the model with the values drawn for it. Nothing else keeps a table of them.
+A role declares its **parameters** as a pydantic model (:class:`RoleParams`) whose fields
+carry a default, bounds, units and a one-line meaning. The scenario loader checks YAML
+against those declarations, ``wargame explain`` prints them, and a replicate receives one
+frozen instance of the model with the values drawn for it.
+
+A role declares its **state** the same way (:class:`StateVar`: bounds, units, meaning, and
+the parameter that sets its value on the start date, if one does). Trajectories record the
+declared variables, injects may set them (checked against the bounds), a replicate's
+snapshot captures them, and every update goes through :meth:`Actor.set_state`, which keeps
+a value inside its declared bounds. Nothing else keeps a table of either.
 """
 
 from __future__ import annotations
@@ -61,25 +67,60 @@ class RoleParams(BaseModel):
 
     @classmethod
     def from_values(cls, values: dict[str, float]) -> RoleParams:
-        """Build an instance from already-checked draws, without re-validating (hot path)."""
-        full = {name: info.default for name, info in cls.model_fields.items()}
-        full.update(values)
-        return cls.model_construct(**full)
+        """Build an instance from already-checked draws, without re-validating: what
+        ``model_construct`` makes (every field set, defaults for the missing ones), made
+        directly, since a replicate builds one per actor (about a quarter of the cost)."""
+        defaults = _DEFAULTS.get(cls)
+        if defaults is None:
+            defaults = _DEFAULTS[cls] = {n: f.default for n, f in cls.model_fields.items()}
+        m = cls.__new__(cls)
+        _set(m, "__dict__", {**defaults, **values})
+        _set(m, "__pydantic_fields_set__", set(defaults))
+        _set(m, "__pydantic_extra__", None)
+        _set(m, "__pydantic_private__", None)
+        return m
+
+
+_DEFAULTS: dict[type, dict[str, Any]] = {}
+_set = object.__setattr__
+
+
+@dataclass(frozen=True)
+class StateVar:
+    """One declared state variable of a role."""
+
+    name: str
+    doc: str
+    low: float = 0.0
+    high: float = 1.0
+    units: str = "level (0-1)"
+    #: The parameter whose drawn value is the variable's value on the start date (None:
+    #: the role computes it in :meth:`Actor.start`).
+    initial: str | None = None
+    #: Whether the variable only takes whole values (trajectory bands count each value).
+    integer: bool = False
+
+
+def declare_state(*variables: StateVar) -> dict[str, StateVar]:
+    """A role's state declarations by name, in declaration order."""
+    return {v.name: v for v in variables}
 
 
 class Actor(mesa.Agent):
     """A named actor of some role, stepping once a simulated month.
 
-    Subclasses set ``role`` (the YAML name), ``Params`` (the declarations), ``state``
-    (the names of the numeric state variables that trajectories record and injects may
-    set, each in [0, 1]) and ``phase`` (roles step in ascending phase order each month).
-    An actor never touches SimPy or the ledger: it asks its model.
+    Subclasses set ``role`` (the YAML name), ``Params`` (the parameter declarations),
+    ``state`` (the state declarations, :func:`declare_state`) and ``phase`` (roles step in
+    ascending phase order each month). An actor never touches SimPy or the ledger: it asks
+    its model, and draws its random numbers from its own stream (:meth:`uniform`), so a
+    draw added in one role never shifts another's.
     """
 
     role: ClassVar[str]
     Params: ClassVar[type[RoleParams]]
-    state: ClassVar[tuple[str, ...]] = ()
+    state: ClassVar[dict[str, StateVar]] = {}
     phase: ClassVar[int] = 0
+    _bounds: ClassVar[dict[str, tuple[float, float]]] = {}
     #: Whether this role acts on a client regime named by the actor's ``target``.
     has_target: ClassVar[bool] = True
 
@@ -90,13 +131,37 @@ class Actor(mesa.Agent):
         self.name = name
         self.params = params
         self.target = target
+        self._stream: Any = None
+
+    def uniform(self) -> float:
+        """The next U(0, 1) draw of this actor's own stream."""
+        if self._stream is None:
+            self._stream = self.model.stream(f"actor:{self.name}")
+        return self._stream.random()
 
     def start(self) -> None:
-        """Set the initial state, once every actor of the model exists."""
+        """Set the initial state, once every actor of the model exists: each declared
+        variable with an ``initial`` parameter takes that parameter's value."""
+        for var in self.state.values():
+            if var.initial is not None:
+                self.set_state(var.name, getattr(self.params, var.initial))
+
+    def settle(self) -> None:
+        """Compute the state that depends on other actors' initial state (called once every
+        actor has :meth:`start`-ed, roles in phase order)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._bounds = {v.name: (v.low, v.high) for v in cls.state.values()}
 
     def set_state(self, name: str, value: float) -> None:
-        """Overwrite one state variable (used by injects)."""
-        setattr(self, name, value)
+        """Set one declared state variable, kept inside its declared bounds."""
+        low, high = self._bounds[name]
+        setattr(self, name, low if value < low else high if value > high else value)
+
+    def snapshot(self) -> dict[str, float]:
+        """The declared state as plain values."""
+        return {name: float(getattr(self, name)) for name in self.state}
 
     def step(self) -> None:  # pragma: no cover - every role overrides it
         raise NotImplementedError

@@ -1,10 +1,26 @@
-"""The client regime (Lukashenko): vulnerable to protest, resists giving up sovereignty."""
+"""The client regime (Lukashenko): vulnerable to protest, dependent on its patron, resisting
+concessions that cost sovereignty.
+
+Two quantities, kept apart because the report's story needs both:
+
+* **vulnerability** is this month's threat: ``vulnerability_base + protest_sensitivity x
+  protest strength``. It drives repression and the regime's own requests for help.
+* **dependence** is a stock with memory: each month it moves toward a *drive* and keeps
+  ``0.5 ** (1 / dependence_half_life_months)`` of the gap, so a shock decays with that
+  half-life. The drive is ``dependence_from_vulnerability x vulnerability +
+  dependence_from_isolation x isolation + dependence_from_concessions x concessions held``
+  (clipped to [0, 1]); isolation is ``isolation_base + isolation_from_repression x repression
+  + isolation_from_posture x alliance posture`` (clipped). Crushing the protests lowers the
+  drive, but dependence falls only as fast as its half-life allows, and concessions held
+  and isolation keep feeding it. The patron's leverage is read off it, and the regime
+  answers demands by it.
+"""
 
 from __future__ import annotations
 
 import math
 
-from agents.base import Actor, RoleParams, declare
+from agents.base import Actor, RoleParams, StateVar, declare, declare_state
 from sim.maths.clip import clip01
 
 
@@ -32,40 +48,132 @@ class ClientRegimeParams(RoleParams):
         units="1/pressure",
         doc="slope of the acceptance curve: how sharply net pressure turns into a yes",
     )
+    initial_dependence: float = declare(
+        0.3, units="level (0-1)", doc="the regime's dependence on its patron on the start date"
+    )
+    dependence_half_life_months: float = declare(
+        12.0,
+        low=0.5,
+        high=600.0,
+        units="months",
+        doc="how long a change in what drives dependence takes to work half-way through",
+    )
+    dependence_from_vulnerability: float = declare(
+        0.6, units="weight", doc="how much of the regime's vulnerability drives its dependence"
+    )
+    dependence_from_isolation: float = declare(
+        0.2, units="weight", doc="how much of the regime's isolation drives its dependence"
+    )
+    dependence_from_concessions: float = declare(
+        0.2,
+        units="weight",
+        doc="how much the concessions it holds (share of every track's rungs) drive dependence",
+    )
+    isolation_base: float = declare(
+        0.0, units="level (0-1)", doc="isolation from other partners with no repression or posture"
+    )
+    isolation_from_repression: float = declare(
+        0.0, units="weight", doc="isolation added by repression at full strength"
+    )
+    isolation_from_posture: float = declare(
+        0.0, units="weight", doc="isolation added by a watching alliance at full posture"
+    )
+
+
+def vulnerability_of(strength: float, p: ClientRegimeParams) -> float:
+    return p.vulnerability_base + p.protest_sensitivity * strength
+
+
+def repression_of(strength: float, p: ClientRegimeParams) -> float:
+    return p.repression_propensity * strength
+
+
+def isolation_of(repression: float, posture: float, p: ClientRegimeParams) -> float:
+    return (
+        p.isolation_base
+        + p.isolation_from_repression * repression
+        + (p.isolation_from_posture * posture)
+    )
+
+
+def next_dependence(
+    dependence: float, vulnerability: float, isolation: float, held: float, p: ClientRegimeParams
+) -> float:
+    """One month of the dependence stock: it keeps ``0.5 ** (1 / half-life)`` of its gap to
+    the drive (see the module docstring)."""
+    drive = clip01(
+        p.dependence_from_vulnerability * vulnerability
+        + p.dependence_from_isolation * isolation
+        + p.dependence_from_concessions * held
+    )
+    keep = 0.5 ** (1.0 / p.dependence_half_life_months)
+    return keep * dependence + (1.0 - keep) * drive
+
+
+def accept_probability(
+    dependence: float, cost: float, support: float, p: ClientRegimeParams
+) -> float:
+    """Chance of granting a rung of this `cost` when offered this `support`:
+    ``logistic(decisiveness x (dependence + support - sovereignty_resistance - cost))``."""
+    net = dependence + support - p.sovereignty_resistance - cost
+    return 1.0 / (1.0 + math.exp(-p.decisiveness * net))
+
+
+def control_terms(
+    patron_insistence: float, patron_leverage: float, p: ClientRegimeParams
+) -> tuple[float, float]:
+    """(patron control, client control) chances when a rung that settles control is
+    agreed; the rest is a bargain that fails over control (no rung, no delivery).
+
+    The patron lets the regime keep control unless it insists; when it insists, the regime
+    gives in unless it insists too, and the patron's leverage wears its insistence down:
+    patron ``i x (1 - r)``, client ``1 - i``, failure ``i x r``, with
+    ``r = control_insistence x (1 - leverage)``.
+    """
+    resist = p.control_insistence * (1.0 - patron_leverage)
+    return clip01(patron_insistence * (1.0 - resist)), clip01(1.0 - patron_insistence)
 
 
 class ClientRegime(Actor):
-    """Each month: feel the protests (vulnerability) and answer them (repression).
-
-    When a patron demands a rung, the regime accepts with probability
-    ``logistic(decisiveness x (vulnerability + support - sovereignty_resistance - cost))``:
-    rising with vulnerability and support, falling with resistance and the rung's cost.
-    A threatened regime may also invite its patron in (``request_propensity``); either
-    way, a rung that settles control is a bargain over it (:meth:`control_terms`).
-    """
+    """Each month: feel the protests (vulnerability, repression), its isolation and its
+    dependence (module docstring), then perhaps invite its patron in."""
 
     role = "client_regime"
     Params = ClientRegimeParams
-    state = ("vulnerability", "repression")
+    state = declare_state(
+        StateVar("vulnerability", "this month's threat to the regime from the protests"),
+        StateVar("repression", "repression applied this month"),
+        StateVar("isolation", "isolation from partners other than its patron"),
+        StateVar(
+            "dependence", "dependence on its patron (a stock; see the module docstring)",
+            initial="initial_dependence",
+        ),
+    )  # fmt: skip
     phase = 1
     has_target = False
     params: ClientRegimeParams
 
-    def start(self) -> None:
-        self._feel_the_protests()
+    def settle(self) -> None:
+        self._feel()
 
-    def _feel_the_protests(self) -> None:
-        strength = self.model.protest_strength_against(self.name)
-        p = self.params
-        self.vulnerability = clip01(p.vulnerability_base + p.protest_sensitivity * strength)
-        self.repression = clip01(p.repression_propensity * strength)
+    def _feel(self) -> None:
+        """Vulnerability, repression and isolation from the protests and the alliance now."""
+        p, m = self.params, self.model
+        strength = m.protest_strength_against(self.name)
+        self.set_state("vulnerability", vulnerability_of(strength, p))
+        self.set_state("repression", repression_of(strength, p))
+        self.set_state("isolation", isolation_of(self.repression, m.alliance_posture(self.name), p))
 
     def step(self) -> None:
-        self._feel_the_protests()
-        p = self.params
+        self._feel()
+        held = self.model.concessions_held(self.name)
+        self.set_state(
+            "dependence",
+            next_dependence(self.dependence, self.vulnerability, self.isolation, held, self.params),
+        )
         # Drawn only by a regime that may ask at all, so a scenario without requests
         # draws exactly the numbers it always drew.
-        if p.request_propensity > 0 and self.model.uniform() < self.request_probability():
+        if self.params.request_propensity > 0 and self.uniform() < self.request_probability():
             self.model.request(self)
 
     def request_probability(self) -> float:
@@ -73,21 +181,9 @@ class ClientRegime(Actor):
         return clip01(self.params.request_propensity * self.vulnerability)
 
     def accept_probability(self, cost: float, support: float) -> float:
-        """Chance of granting a rung of this `cost` when offered this `support`."""
-        p = self.params
-        net = self.vulnerability + support - p.sovereignty_resistance - cost
-        return 1.0 / (1.0 + math.exp(-p.decisiveness * net))
+        return accept_probability(self.dependence, cost, support, self.params)
 
     def control_terms(
         self, patron_insistence: float, patron_leverage: float
     ) -> tuple[float, float]:
-        """(patron control, client control) chances when a rung that settles control is
-        agreed; the rest is a bargain that fails over control (no rung, no delivery).
-
-        The patron lets the regime keep control unless it insists; when it insists, the
-        regime gives in unless it insists too, and the patron's leverage wears its
-        insistence down: patron ``i x (1 - r)``, client ``1 - i``, failure ``i x r``,
-        with ``r = control_insistence x (1 - leverage)``.
-        """
-        resist = self.params.control_insistence * (1.0 - patron_leverage)
-        return clip01(patron_insistence * (1.0 - resist)), clip01(1.0 - patron_insistence)
+        return control_terms(patron_insistence, patron_leverage, self.params)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from agents.base import Actor, RoleParams, declare
-from sim.maths.clip import clip01
+from agents.base import Actor, RoleParams, StateVar, declare, declare_state
 
 
 class ProtestMovementParams(RoleParams):
@@ -24,25 +23,36 @@ class ProtestMovementParams(RoleParams):
     )
 
 
+def next_strength(
+    strength: float, repression: float, surge: float, size: float, p: ProtestMovementParams
+) -> float:
+    """One month: ``strength x (1 - fatigue) x (1 - repression_effect x repression)``,
+    then, when the draw `surge` falls below the resurgence probability, a resurgence
+    restores ``resurgence_size x size`` of the headroom (`size` a second draw)."""
+    out = strength * (1.0 - p.fatigue) * (1.0 - p.repression_effect * repression)
+    if surge < p.resurgence_probability:
+        out += p.resurgence_size * size * (1.0 - out)
+    return out
+
+
 class ProtestMovement(Actor):
-    """Each month: ``strength x (1 - fatigue) x (1 - repression_effect x repression)``,
-    then with some chance a resurgence restores a random share of the headroom."""
+    """Each month, :func:`next_strength` against its target regime's repression."""
 
     role = "protest_movement"
     Params = ProtestMovementParams
-    state = ("strength",)
+    state = declare_state(
+        StateVar(
+            "strength", "the movement's strength", units="fraction of peak",
+            initial="initial_strength",
+        ),
+    )  # fmt: skip
     phase = 0
     params: ProtestMovementParams
 
-    def start(self) -> None:
-        self.strength = self.params.initial_strength
-
     def step(self) -> None:
-        p = self.params
         repression = self.model.actor(self.target).repression
-        strength = self.strength * (1.0 - p.fatigue) * (1.0 - p.repression_effect * repression)
         # Both drawn every month, used or not, so common random numbers stay aligned.
-        surge, size = self.model.uniform(), self.model.uniform()
-        if surge < p.resurgence_probability:
-            strength += p.resurgence_size * size * (1.0 - strength)
-        self.strength = clip01(strength)
+        surge, size = self.uniform(), self.uniform()
+        self.set_state(
+            "strength", next_strength(self.strength, repression, surge, size, self.params)
+        )

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import mesa
 
-from sim.engine.draws import draw
 from sim.engine.model import WargameModel
 from sim.engine.plan import Plan
-from sim.engine.replicate import ReplicateRun, outcome_record, replicate_streams
+from sim.engine.replicate import ReplicateRun, draw_values, outcome_record
+from sim.engine.streams import Streams
 from sim.scenario.loader import load
 
 SCENARIO = "scenarios/belarus_2020.yaml"
@@ -33,11 +33,13 @@ class BatchRunModel(WargameModel):
 
     def __init__(self, replicate: int):
         p = plan()
-        param_rng, dyn_rng = replicate_streams(SEED, replicate)
-        values = draw(p.table, param_rng.random(p.n_params))
+        (values,), (dyn_rng,) = draw_values(p, SEED, replicate, replicate + 1)
+        streams = Streams.of(dyn_rng.bit_generator.seed_seq)
         # It collects no events, so, like wargame's own runs without an events table, it
         # keeps no event timeline: both sides do the same simulation work.
-        super().__init__(p, values, dyn_rng, record_events=False)
+        super().__init__(p, values, streams, record_events=False, rng=dyn_rng)
+        self._begin()
+        self.start_processes()
         self.replicate = replicate
         reporters = {f"{a}.{v}": _reporter(a, v) for a, v in p.state_columns}
         reporters["persistent"] = lambda m: (
@@ -55,17 +57,15 @@ class BatchRunModel(WargameModel):
         """One Mesa step: advance the day clock to the next month start (the operations and
         decisions are SimPy processes; SimPy does not care where the clock is paused)."""
         months = self.plan.months
-        until = months[min(self.steps, len(months) - 1)]
-        if until > self.env.now:
-            self.env.run(until=until)
+        self.run_until(months[min(self.steps, len(months) - 1)])
         if self.env.now >= self.plan.n_days:
             self.run()
         self.datacollector.collect(self)
 
 
 def _reporter(actor: str, var: str):
-    if var == "rung":
-        return lambda m: m.rungs[(actor, m.actor(actor).target)]
+    if var.startswith("rung."):
+        return lambda m: m.book.level((actor, m.actor(actor).target), var[5:])
     return lambda m: getattr(m.actor(actor), var)
 
 

@@ -29,7 +29,7 @@ def test_tally_quantiles_equal_kaplan_meier_on_the_table():
     days = outcomes["persistent_day"]
     times = days.fillna(PLAN.n_days).to_numpy(dtype=float)
     for q in (0.05, 0.1, 0.5):
-        assert tally.first_day_quantile(q) == km_quantile(times, days.notna().to_numpy(), q)
+        assert tally.day_quantile("persistent", q) == km_quantile(times, days.notna().to_numpy(), q)
     assert tally.hits["persistent"] == int(outcomes["persistent"].sum())
 
 
@@ -46,7 +46,7 @@ def test_chunk_counts_add_up_to_the_tally_of_all_rows():
         added.add_counts(chunk.counts())
     assert summary_of(added) == summary_of(whole)
     assert np.array_equal(added.counts(), whole.counts())
-    assert whole.judgments and whole.questions and whole.first_day.sum() > 0  # not empty
+    assert whole.judgments and whole.questions and whole.days["persistent"].sum() > 0  # not empty
     with pytest.raises(ValueError, match="expected"):
         added.add_counts(whole.counts()[:-1])  # a tally of another plan
 

@@ -16,7 +16,8 @@ def test_run_prints_the_probability_with_its_interval_and_the_judgments(tmp_path
     out = tmp_path / "run"
     assert main(["run", str(BELARUS), "-n", "60", "--workers", "1", "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "persistent presence (continuous or basing)" in text
+    assert "persistent presence at the horizon" in text
+    assert "= forces present on at least 90 % of the 180 days before the horizon" in text
     assert "95 % interval (Wilson)" in text
     for judgment in ("sustain_presence", "accelerate_cooperation", "formalize_control"):
         assert judgment in text
@@ -76,7 +77,7 @@ def test_explain_lists_every_parameter_with_its_status(capsys):
     assert main(["explain", str(BELARUS)]) == 0
     text = capsys.readouterr().out
     assert "actors.lukashenko.sovereignty_resistance" in text
-    assert "ladder.a2ad_deployed.delivers.lead_time_days" in text
+    assert "tracks.arms.russian_a2ad.delivers.lead_time_days" in text
     assert "assumption" in text and "cited" in text
 
 

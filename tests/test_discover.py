@@ -65,11 +65,11 @@ def test_cli_discover_on_a_run(tmp_path, capsys):
     run = tmp_path / "run"
     assert main(["run", str(scenario), "-n", "600", "--workers", "1", "--out", str(run)]) == 0
     capsys.readouterr()
-    code = main(["discover", str(run), "--outcome", "continuous"])
+    code = main(["discover", str(run), "--outcome", "persistent", "--threshold", "0.99"])
     assert code == 0 and "no box reaches the threshold" in capsys.readouterr().out
     out = tmp_path / "d"
     code = main(
-        ["discover", str(run), "--outcome", "continuous", "--threshold", "0.1", "--out", str(out)]
+        ["discover", str(run), "--outcome", "persistent", "--threshold", "0.1", "--out", str(out)]
     )
     assert code == 0 and "coverage" in capsys.readouterr().out
     assert (out / "discovery.json").is_file() and (out / "figures" / "discovery_box.png").is_file()
@@ -97,7 +97,7 @@ def test_a_sweep_is_discovered_on_its_rebuilt_replicate_rows(tmp_path, capsys):
         "-r",
         "8",
         "--outcome",
-        "continuous",
+        "ever_continuous",
         "--workers",
         "1",
         "--out",
@@ -107,14 +107,14 @@ def test_a_sweep_is_discovered_on_its_rebuilt_replicate_rows(tmp_path, capsys):
     from sim.analysis.discover import DiscoverySettings, sweep_rows
     from sim.runs.results import load
 
-    x, y = sweep_rows(load(sweep), DiscoverySettings(outcome="continuous"))
+    x, y = sweep_rows(load(sweep), DiscoverySettings(outcome="ever_continuous"))
     points = load(sweep).points
     assert len(x) == points["n"].sum() == 16 * 8
     assert y.sum() == round((points["estimate"] * points["n"]).sum())
     capsys.readouterr()
-    assert main(["discover", str(sweep), "--outcome", "continuous"]) == 0
+    assert main(["discover", str(sweep), "--outcome", "ever_continuous"]) == 0
     assert "(sweep)" in capsys.readouterr().out
     assert (
         main(["discover", str(sweep), "--outcome", "persistent", "--out", str(tmp_path / "x")]) == 2
     )
-    assert "this sweep measured 'continuous'" in capsys.readouterr().err
+    assert "this sweep measured 'ever_continuous'" in capsys.readouterr().err

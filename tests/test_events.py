@@ -10,9 +10,9 @@ import datetime as dt
 import pytest
 import yaml
 
-from sim.engine import outcomes as oc
-from sim.engine.events import Facts, holds, month_spans
-from sim.engine.ledger import Concession, Ledger, System
+from sim.engine.events import holds, month_spans
+from sim.engine.ledger import Basing, Concession, Ledger, System
+from sim.engine.outcomes import Facts
 from sim.engine.plan import Plan
 from sim.scenario.loader import loads
 from sim.scenario.schema import Event
@@ -27,8 +27,7 @@ def day(d: int) -> str:
 
 
 def facts(ledger: Ledger) -> Facts:
-    present = oc.daily_presence(ledger, "client")
-    return Facts(ledger, present, {"continuous": None, "basing": 120, "persistent": 120})
+    return Facts(PLAN.scenario, ledger)
 
 
 def ev(**fields) -> Event:
@@ -38,17 +37,20 @@ def ev(**fields) -> Event:
 @pytest.fixture
 def ledger() -> Ledger:
     """Forces in the client on days 10-19 and 50-69; an exercise starting on day 10; rung 1
-    on day 5 (no control settled) and rung 2 on day 40 under patron control; a system
-    delivered on day 60 under client control."""
+    on day 5 (no control settled), rung 2 on day 40 under patron control and lost again on
+    day 80; a system delivered on day 60 under client control; a base from day 120."""
     led = Ledger(PLAN.n_days)
-    led.leave(led.arrive("patron", "client", "a", 10), 20)
-    led.leave(led.arrive("patron", "client", "b", 50), 70)
+    led.leave(led.arrive("patron", "client", "forces", 10), 20)
+    led.leave(led.arrive("patron", "client", "forces", 50), 70)
+    led.arrive("patron", "client", "garrison:ladder.2", 120)
     led.exercise("patron", "client", 10)
     led.concessions += [
-        Concession(5, "patron", "client", 1, None),
-        Concession(40, "patron", "client", 2, "patron"),
+        Concession(5, "patron", "client", "ladder", 1, None),
+        Concession(40, "patron", "client", "ladder", 2, "patron"),
+        Concession(80, "patron", "client", "ladder", 2, None, up=False),
     ]
-    led.systems.append(System("patron", "client", "S-400", 60, "client"))
+    led.systems.append(System("patron", "client", "S-400", "ladder", 2, 60, "client"))
+    led.basings.append(Basing("patron", "client", "ladder", 2, 120))
     return led
 
 
@@ -80,7 +82,19 @@ def ledger() -> Ledger:
         ),
         ({"metric": "outcome_by", "outcome": "basing", "end": day(120)}, True),
         ({"metric": "outcome_by", "outcome": "basing", "end": day(119)}, False),
-        ({"metric": "outcome_by", "outcome": "continuous", "end": day(300)}, False),
+        ({"metric": "outcome_by", "outcome": "ever_continuous", "end": day(280)}, False),
+        ({"metric": "outcome_by", "outcome": "ever_continuous", "end": day(300)}, True),
+        # the garrison from day 120 fills the final window from day 120 + 161 = 281
+        ({"metric": "outcome_by", "outcome": "presence_at_horizon", "end": day(281)}, True),
+        ({"metric": "outcome_by", "outcome": "presence_at_horizon", "end": day(280)}, False),
+        ({"metric": "outcome_by", "outcome": "persistent", "end": day(130)}, True),  # basing
+        # rung 2 was reached by day 40 but lost on day 80: reached, not held
+        ({"metric": "rung_by", "rung": "basing", "end": day(90)}, True),
+        ({"metric": "rung_on", "rung": "basing", "end": day(79)}, True),
+        ({"metric": "rung_on", "rung": "basing", "end": day(80)}, False),
+        ({"metric": "rung_on", "rung": "more_exercises", "end": day(80)}, True),
+        ({"metric": "rung_on", "rung": "basing", "end": day(50), "controller": "patron"}, True),
+        ({"metric": "rung_on", "rung": "basing", "end": day(50), "controller": "client"}, False),
     ],
 )
 def test_each_metric_on_a_hand_built_ledger(ledger, fields, expected):
@@ -108,9 +122,3 @@ def test_negate_turns_an_event_into_its_absence(ledger):
     delivered = {"metric": "delivered_by", "end": day(90), "controller": "client"}
     assert holds(PLAN, ev(**delivered), facts(ledger)) is True
     assert holds(PLAN, ev(**delivered, negate=True), facts(ledger)) is False
-
-
-def test_basing_can_count_integration_under_the_patrons_command(ledger):
-    assert oc.first_basing_day(ledger, "client") is None  # the system is client-controlled
-    counts = ["permanent_base", "patron_system", "patron_integration"]
-    assert oc.first_basing_day(ledger, "client", counts) == 40  # rung 2, patron control

@@ -49,7 +49,7 @@ def status(out: Path) -> dict:
 def test_a_failing_replicate_is_named_with_its_seed_and_can_be_replayed(
     tmp_path, reference, monkeypatch, capsys
 ):
-    real = sim.engine.replicate.WargameModel
+    real = sim.engine.replicate.start_replicate
     calls = {"n": 0}
 
     def flaky(*args, **kwargs):
@@ -58,7 +58,7 @@ def test_a_failing_replicate_is_named_with_its_seed_and_can_be_replayed(
             raise ZeroDivisionError("a bug in the model")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(sim.engine.replicate, "WargameModel", flaky)
+    monkeypatch.setattr(sim.engine.replicate, "start_replicate", flaky)
     out = tmp_path / "run"
     assert main([*ARGS, "--workers", "1", "--out", str(out)]) == 3
     err = capsys.readouterr().err
@@ -70,7 +70,7 @@ def test_a_failing_replicate_is_named_with_its_seed_and_can_be_replayed(
     assert not (out / "outcomes.parquet").exists()
     with pytest.raises(ScenarioError, match="incomplete"):
         load(out)
-    monkeypatch.setattr(sim.engine.replicate, "WargameModel", real)  # the bug is fixed
+    monkeypatch.setattr(sim.engine.replicate, "start_replicate", real)  # the bug is fixed
     assert main(["replay", str(out), "--replicate", "7"]) == 0
     replay = capsys.readouterr().out
     assert "replicate 7 of 40, root seed 13" in replay and "Slavic Brotherhood 2020" in replay
@@ -186,7 +186,7 @@ def test_a_failing_replicate_in_a_sweep_is_reported_not_a_traceback(tmp_path, mo
     def broken(*args, **kwargs):
         raise ValueError("broken model")
 
-    monkeypatch.setattr(sim.engine.replicate, "WargameModel", broken)
+    monkeypatch.setattr(sim.engine.replicate, "start_replicate", broken)
     out = tmp_path / "sweep"
     code = main([*small_sweep(levels=2, replicates=3), "--workers", "1", "--out", str(out)])
     assert code == 3

@@ -40,7 +40,7 @@ def test_a_run_keeps_only_histories_that_agree_and_says_how_many(tmp_path, capsy
     assert f"kept {kept['k']} of 400 replicates" in text
     assert 0 < kept["k"] < 400 and summary["replicates"] == kept["k"]
     # every kept history reached the rung by the observation's date
-    assert summary["highest_rung"]["status_quo"] == 0.0
+    assert summary["rungs"]["ladder"]["highest"]["status_quo"] == 0.0
 
 
 def test_as_of_before_an_observation_leaves_the_run_unconditioned(tmp_path, capsys):

@@ -1,102 +1,166 @@
-"""Outcome functions on hand-built ledgers with answers worked out by hand."""
+"""Outcome functions on hand-built ledgers with answers worked out by hand.
+
+The ledgers use the minimal scenario (tests/conftest.py): host ``client``, 12 months from
+2020-09-16 (365 days), continuous presence = 90 % of a 180-day window by default.
+"""
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
+import pytest
+import yaml
 
 from sim.engine import outcomes as oc
-from sim.engine.ledger import Concession, Ledger, System
+from sim.engine.ledger import Basing, Concession, Ledger, System
+from sim.scenario.loader import loads
+from tests.conftest import MINIMAL
 
 
-def ledger_with(stays: list[tuple[int, int]], n_days: int = 400, host: str = "by") -> Ledger:
-    led = Ledger(n_days)
-    for start, end in stays:
-        led.leave(led.arrive("ru", host, f"unit{start}", start), end)
+def scenario(**outcomes):
+    data = copy.deepcopy(MINIMAL)
+    data["outcomes"] = outcomes
+    return loads(yaml.safe_dump(data))
+
+
+SCENARIO = scenario()
+N = SCENARIO.n_days  # 365
+
+
+def facts(led: Ledger, s=SCENARIO) -> oc.Facts:
+    return oc.Facts(s, led)
+
+
+def ledger_with(spans: list[tuple[int, int | None]], host: str = "client") -> Ledger:
+    led = Ledger(N)
+    for start, end in spans:
+        span = led.arrive("patron", host, "forces", start)
+        if end is not None:
+            led.leave(span, end)
     return led
 
 
-def test_daily_presence_counts_overlapping_units_and_ignores_other_hosts():
+def test_presence_is_any_holder_in_the_host_and_ignores_other_hosts():
     led = ledger_with([(0, 10), (5, 15)])
-    led.leave(led.arrive("ru", "elsewhere", "x", 0), 100)
-    present = oc.daily_presence(led, "by")
-    assert present[:5].tolist() == [1] * 5
-    assert present[5:10].tolist() == [2] * 5
-    assert present[10:15].tolist() == [1] * 5
-    assert present[15:].sum() == 0
+    led.leave(led.arrive("patron", "elsewhere", "forces", 0), 100)
+    present = facts(led).present
+    assert present[:15].all() and not present[15:].any()
 
 
-def test_open_stays_run_to_the_horizon():
-    led = Ledger(50)
-    led.arrive("ru", "by", "garrison", 20)
-    assert oc.daily_presence(led, "by").sum() == 30
+def test_open_spans_run_to_the_horizon():
+    led = Ledger(N)
+    led.arrive("patron", "client", "garrison:presence.2", 20)
+    assert facts(led).present.sum() == N - 20
 
 
-def test_continuous_presence_needs_threshold_share_of_a_window():
-    # Present days 0-161 (162 days = 90 % of 180): the first 180-day window already holds.
-    assert (
-        oc.first_continuous_day(oc.daily_presence(ledger_with([(0, 162)]), "by"), 180, 0.9) == 179
-    )
-    # One day fewer in that first window: the window must slide until it holds again.
-    present = oc.daily_presence(ledger_with([(0, 161), (200, 400)]), "by")
-    # Window ending on day d covers d-179..d; presence days = 161 - (d-179) + (d-199) = 141
-    # while 200 <= d <= 339, so never 162 there; from d = 379 the window is inside 200..399.
-    # Before that: d-179 >= 161 -> count = d - 199; count >= 162 first at d = 361.
-    assert oc.first_continuous_day(present, 180, 0.9) == 361
+def test_a_window_holds_from_the_day_it_completes():
+    # Present days 0-161 (162 days = 90 % of 180): the window ending on day 179 holds.
+    held = oc.window_held(facts(ledger_with([(0, 162)])).present, 180, 0.9)
+    assert not held[:179].any() and held[179]
+    # ... and stops holding once fewer than 162 of the last 180 days had forces
+    assert not held[180]
 
 
-def test_presence_every_other_day_is_never_continuous():
+def test_presence_every_other_day_is_never_continuous_at_90_percent():
     present = np.arange(730) % 2 == 0
-    assert oc.first_continuous_day(present, 180, 0.9) is None
-    assert oc.first_continuous_day(present, 180, 0.5) == 179
+    assert not oc.window_held(present, 180, 0.9).any()
+    assert oc.first_day(oc.window_held(present, 180, 0.5)) == 179
 
 
-def test_window_longer_than_horizon_never_holds():
-    assert oc.first_continuous_day(np.ones(100, bool), 180, 0.9) is None
+def test_a_window_longer_than_the_horizon_never_holds():
+    assert not oc.window_held(np.ones(100, bool), 180, 0.9).any()
 
 
-def test_basing_counts_patron_controlled_systems_and_bases_not_client_systems():
-    led = Ledger(365)
-    led.systems.append(System("ru", "by", "S-300", 100, "client"))
-    assert oc.first_basing_day(led, "by") is None
-    led.systems.append(System("ru", "by", "S-400", 200, "patron"))
-    led.basings.append(("ru", "by", 150))
-    assert oc.first_basing_day(led, "by") == 150
-    assert oc.systems_by_controller(led, "by") == {"patron": 1, "client": 1}
+def test_presence_at_the_horizon_needs_the_final_window_not_some_window():
+    # forces present for days 0-199, then gone: continuous presence held (days 179-199),
+    # but not at the horizon
+    f = facts(ledger_with([(0, 200)]))
+    assert f.at("ever_continuous", N - 1) and f.outcome_day("ever_continuous") == 179
+    assert not f.at("presence_at_horizon", N - 1) and f.outcome_day("presence_at_horizon") is None
+    assert not f.at("persistent", N - 1)
+    # present from day 150 to the horizon: the final window holds, from day 150 + 161 = 311
+    g = facts(ledger_with([(150, None)]))
+    assert g.at("persistent", N - 1) and g.outcome_day("persistent") == 311
+    assert g.outcome_day("ever_continuous") == 311
 
 
-def test_persistent_is_the_earliest_of_the_two():
-    assert oc.earliest(None, None) is None
-    assert oc.earliest(300, None) == 300
-    assert oc.earliest(300, 120) == 120
+def test_held_from_is_the_start_of_the_final_unbroken_run():
+    assert oc.held_from(np.array([1, 1, 0, 1, 1], bool)) == 3
+    assert oc.held_from(np.array([1, 1, 1], bool)) == 0
+    assert oc.held_from(np.array([1, 1, 0], bool)) is None
+
+
+def test_basing_counts_patron_systems_and_bases_in_place_not_client_systems():
+    led = Ledger(N)
+    led.systems.append(System("patron", "client", "S-300", "arms", 1, 100, "client"))
+    assert not facts(led).basing_days.any()
+    led.systems.append(System("patron", "client", "S-400", "arms", 2, 200, "patron"))
+    led.basings.append(Basing("patron", "client", "presence", 4, 150, end=300))
+    days = facts(led).basing_days
+    assert oc.first_day(days) == 150 and days[299] and days[-1]
+    # the base closed on day 300, the S-400 holds to the horizon; only the base counts:
+    only_bases = facts(led, scenario(basing_from=["permanent_base"])).basing_days
+    assert only_bases[299] and not only_bases[300]
+
+
+def test_a_withdrawn_system_is_no_basing_at_the_horizon():
+    led = Ledger(N)
+    led.systems.append(System("patron", "client", "S-400", "arms", 2, 100, "patron", end=200))
+    f = facts(led)
+    assert f.basing_days[150] and not f.at("basing", N - 1) and not f.at("persistent", N - 1)
+
+
+def test_integration_under_the_patrons_command_can_count_as_basing():
+    led = Ledger(N)
+    led.concessions += [
+        Concession(40, "patron", "client", "air", 1, "patron"),
+        Concession(200, "patron", "client", "air", 1, None, up=False),
+    ]
+    counts = ["permanent_base", "patron_system", "patron_integration"]
+    days = facts(led, scenario(basing_from=counts)).basing_days
+    assert oc.first_day(days) == 40 and days[199] and not days[200]
+    assert not facts(led).basing_days.any()  # off by default
+
+
+def test_track_history_replays_grants_and_losses():
+    led = Ledger(N)
+    led.concessions += [
+        Concession(0, "patron", "client", "p", 1, None),
+        Concession(0, "patron", "client", "p", 2, None),
+        Concession(50, "patron", "client", "p", 2, None, up=False),
+        Concession(90, "patron", "client", "p", 2, "patron"),
+    ]
+    f = facts(led)
+    assert [f.level_on("p", d) for d in (0, 49, 50, 89, 90, N - 1)] == [2, 2, 1, 1, 2, 2]
+    assert f.level_on("p", 95, controller="patron") == 2
+    assert f.level_on("p", 60, controller="patron") == 0
+    assert f.highest("p") == 2
 
 
 def test_days_per_month_splits_at_month_starts():
-    present = oc.daily_presence(ledger_with([(25, 35)], n_days=61), "by")
-    assert oc.days_per_month(present, [0, 30, 61]).tolist() == [5, 5]
-
-
-def test_rung_by_day_is_the_highest_granted_so_far():
-    led = Ledger(365)
-    led.concessions += [
-        Concession(10, "ru", "by", 1, None),
-        Concession(90, "ru", "by", 3, "patron"),
-    ]
-    assert oc.rung_by_day(led, "by", 9) == 0
-    assert oc.rung_by_day(led, "by", 10) == 1
-    assert oc.rung_by_day(led, "by", 364) == 3
+    led = Ledger(61)
+    led.leave(led.arrive("patron", "client", "forces", 25), 35)
+    assert oc.Facts(SCENARIO, led).days_per_month([0, 30, 61]).tolist() == [5, 5]
 
 
 def test_presence_share_over_an_inclusive_span():
-    present = oc.daily_presence(ledger_with([(0, 10)], n_days=100), "by")
-    assert oc.presence_share(present, 0, 19) == 0.5
+    assert facts(ledger_with([(0, 10)])).share(0, 19) == 0.5
 
 
-def test_a_system_whose_control_changed_hands_counts_once_for_its_latest_controller():
-    led = Ledger(365)
-    led.systems.append(System("ru", "by", "S-400", 100, "client"))
-    led.systems.append(System("ru", "by", "S-400", 250, "patron"))  # renegotiated
-    assert oc.systems_by_controller(led, "by") == {"patron": 1, "client": 0}
-    assert oc.first_basing_day(led, "by") == 250
+def test_systems_at_the_horizon_count_each_open_record_once():
+    led = Ledger(N)
+    led.systems.append(System("patron", "client", "S-400", "arms", 1, 100, "client", end=250))
+    led.systems.append(
+        System("patron", "client", "S-400", "arms", 1, 250, "patron")
+    )  # renegotiated
+    assert facts(led).systems_at_horizon() == {"patron": 1, "client": 0}
+
+
+@pytest.mark.parametrize("name", list(oc.OUTCOMES))
+def test_every_outcome_says_what_it_means(name):
+    text = oc.OUTCOMES[name].define(SCENARIO)
+    assert "90 %" in text or "in place" in text
 
 
 def test_the_one_flag_a_sweep_reads_matches_the_full_record():
@@ -108,5 +172,5 @@ def test_the_one_flag_a_sweep_reads_matches_the_full_record():
     plan = Plan(load(BELARUS))
     for run in run_replicates(plan, 5, 0, 60, events=False):
         record = outcome_record(plan, run)
-        for outcome in ("continuous", "basing", "persistent"):
+        for outcome in oc.OUTCOMES:
             assert outcome_holds(plan, run, outcome) == record[outcome]

@@ -19,18 +19,20 @@ def plan_of(data: dict) -> Plan:
 
 def inviting(ambition: float = 1.0, leverage_base: float = 0.0) -> dict:
     """A regime in full crisis that asks every month; a patron that never demands on its
-    own (no leverage from vulnerability) but takes requests up with its ambition."""
+    own (no leverage from dependence) but takes requests up with its ambition."""
     d = copy.deepcopy(MINIMAL)
     d["actors"][0]["params"] = {
         "ambition": ambition,
         "leverage_base": leverage_base,
-        "leverage_from_vulnerability": 0.0,
+        "leverage_from_dependence": 0.0,
         "control_insistence": 0.9,
     }
     d["actors"][1]["params"] = {
         "vulnerability_base": 1.0,
         "request_propensity": 1.0,
         "control_insistence": 0.9,
+        "initial_dependence": 1.0,
+        "dependence_from_vulnerability": 1.0,
     }
     d["ladder"].insert(2, {"name": "air_defence", "cost": 0.3, "settles_control": True})
     d["operations"]["summits"] = []  # a summit is a demand; this patron only answers
@@ -53,7 +55,7 @@ def test_a_regime_in_full_crisis_asks_and_a_patron_with_no_leverage_still_comes_
         assert kinds.count("request") >= 1
         # no demand of its own: every rung came by request (or the bargain failed)
         assert "concession_refused" not in kinds
-        assert outcome_record(plan, run)["highest_rung"] >= 1
+        assert outcome_record(plan, run)["highest.ladder"] >= 1
 
 
 def test_a_patron_without_ambition_refuses_every_request():
@@ -88,7 +90,11 @@ def test_a_later_settlement_renegotiates_control_of_delivered_systems():
     its patron crews arrive or leave with it."""
     d = copy.deepcopy(MINIMAL)
     d["actors"][0]["params"] = {"ambition": 1.0, "leverage_base": 1.0, "control_insistence": 0.5}
-    d["actors"][1]["params"] = {"sovereignty_resistance": 0.0, "control_insistence": 0.0}
+    d["actors"][1]["params"] = {
+        "sovereignty_resistance": 0.0,
+        "control_insistence": 0.0,
+        "initial_dependence": 1.0,
+    }
     d["ladder"] = [
         d["ladder"][0],
         {
@@ -107,9 +113,10 @@ def test_a_later_settlement_renegotiates_control_of_delivered_systems():
         if len(settled) == 2 and records:
             first, second = (c.controller for c in settled)
             assert records[-1].controller == second  # the latest settlement holds
+            assert [r.end for r in records].count(None) == 1  # one record holds at a time
             if first != second:
                 changed += 1
                 assert records[-1].day == max(settled[1].day, records[0].day)
-                crews = [st for st in run.ledger.stays if st.unit == "S-400 crews"]
+                crews = [st for st in run.ledger.spans if st.holder == "crews:S-400"]
                 assert bool(crews) and (crews[-1].end == plan.n_days) == (second == "patron")
     assert changed > 0

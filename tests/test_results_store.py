@@ -132,6 +132,7 @@ def test_lean_run_keeps_only_outcomes_and_parameters(tmp_path):
     assert main(["run", str(BELARUS), "-n", "30", "--lean", "--out", str(out)]) == 0
     assert sorted(p.name for p in out.glob("*.parquet")) == [
         "bands.parquet",
+        "daily.parquet",
         "outcomes.parquet",
         "parameters.parquet",
     ]

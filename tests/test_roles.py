@@ -16,12 +16,36 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agents.alliance import Alliance, AllianceParams
-from agents.client_regime import ClientRegime, ClientRegimeParams
-from agents.patron import Patron, PatronParams
-from agents.protest_movement import ProtestMovement, ProtestMovementParams
+from agents.alliance import Alliance, AllianceParams, next_posture
+from agents.client_regime import (
+    ClientRegime,
+    ClientRegimeParams,
+    accept_probability,
+    control_terms,
+    isolation_of,
+    next_dependence,
+)
+from agents.patron import (
+    Patron,
+    PatronParams,
+    choose_track,
+    demand_propensity,
+    leverage_of,
+    track_weights,
+)
+from agents.protest_movement import ProtestMovement, ProtestMovementParams, next_strength
 
 unit = st.floats(0.0, 1.0)
+
+
+class Script:
+    """A stream that hands out scripted uniforms."""
+
+    def __init__(self, uniforms):
+        self.uniforms = list(uniforms)
+
+    def random(self) -> float:
+        return self.uniforms.pop(0)
 
 
 class World(mesa.Model):
@@ -29,13 +53,15 @@ class World(mesa.Model):
 
     def __init__(self, uniforms=(), **answers):
         super().__init__(rng=0)
-        self.uniforms = list(uniforms)
+        self.script = Script(uniforms)
         self.answers = answers
         self.actors: dict[str, object] = {}
-        self.negotiations: list[tuple[str, str]] = []
+        self.negotiations: list[tuple[str, str, str]] = []
+        self.requests: list[str] = []
+        self.reconsidered: list[str] = []
 
-    def uniform(self) -> float:
-        return self.uniforms.pop(0)
+    def stream(self, name):
+        return self.script
 
     def actor(self, name):
         return self.actors[name]
@@ -52,13 +78,30 @@ class World(mesa.Model):
     def patron_control_gains_last_month(self, name):
         return self.answers["alarms"]
 
-    def negotiate(self, patron, client):
-        self.negotiations.append((patron.name, client.name))
+    def concessions_held(self, name):
+        return self.answers.get("held", 0.0)
+
+    def pressable(self, patron):
+        return self.answers.get("options", [("presence", 1.0, 0.2)])
+
+    def reconsider(self, patron):
+        self.reconsidered.append(patron.name)
+
+    def negotiate(self, patron, client, track):
+        self.negotiations.append((patron.name, client.name, track))
+
+    def request(self, client):
+        self.requests.append(client.name)
 
 
-def client(world: World, vulnerability: float = 0.45, repression: float = 0.4, **params):
+def client(world: World, vulnerability=0.45, repression=0.4, dependence=0.5, **params):
     c = ClientRegime(world, "client", ClientRegimeParams(**params), None)
-    c.vulnerability, c.repression = vulnerability, repression
+    c.vulnerability, c.repression, c.dependence, c.isolation = (
+        vulnerability,
+        repression,
+        dependence,
+        0.0,
+    )
     world.actors["client"] = c
     return c
 
@@ -98,9 +141,10 @@ def test_a_resurgence_restores_part_of_the_headroom():
 @given(unit, unit, unit, unit, unit)
 def test_more_fatigue_never_raises_strength(strength, f1, f2, surge, size):
     low, high = sorted((f1, f2))
+    p = ProtestMovementParams
     assert (
-        protest_step(strength, [surge, size], fatigue=high)
-        <= protest_step(strength, [surge, size], fatigue=low) + 1e-12
+        next_strength(strength, 0.4, surge, size, p(fatigue=high))
+        <= next_strength(strength, 0.4, surge, size, p(fatigue=low)) + 1e-12
     )
 
 
@@ -108,60 +152,132 @@ def test_more_fatigue_never_raises_strength(strength, f1, f2, surge, size):
 @given(unit, unit, unit, unit, unit)
 def test_more_repression_effect_never_raises_strength(strength, e1, e2, surge, size):
     low, high = sorted((e1, e2))
+    p = ProtestMovementParams
     assert (
-        protest_step(strength, [surge, size], repression_effect=high)
-        <= protest_step(strength, [surge, size], repression_effect=low) + 1e-12
+        next_strength(strength, 0.4, surge, size, p(repression_effect=high))
+        <= next_strength(strength, 0.4, surge, size, p(repression_effect=low)) + 1e-12
     )
 
 
 # ----------------------------------------------------------------------- client regime
 
 
-def test_vulnerability_and_repression_follow_the_protests():
-    world = World(strength=0.5)
-    c = client(world, vulnerability_base=0.1, protest_sensitivity=0.7, repression_propensity=0.6)
+def test_vulnerability_repression_and_isolation_follow_the_protests_and_the_alliance():
+    world = World(strength=0.5, posture=0.4)
+    c = client(
+        world,
+        vulnerability_base=0.1,
+        protest_sensitivity=0.7,
+        repression_propensity=0.6,
+        isolation_base=0.1,
+        isolation_from_repression=0.5,
+        isolation_from_posture=0.25,
+    )
     c.step()
     assert c.vulnerability == pytest.approx(0.45)  # 0.1 + 0.7 x 0.5
     assert c.repression == pytest.approx(0.3)  # 0.6 x 0.5
+    assert c.isolation == pytest.approx(0.35)  # 0.1 + 0.5 x 0.3 + 0.25 x 0.4
+
+
+def test_dependence_moves_toward_its_drive_with_the_declared_half_life():
+    p = ClientRegimeParams(
+        dependence_half_life_months=2.0,
+        dependence_from_vulnerability=0.5,
+        dependence_from_isolation=0.2,
+        dependence_from_concessions=0.3,
+    )
+    # drive = 0.5 x 0.6 + 0.2 x 0.5 + 0.3 x 0.2 = 0.46; keep 0.5^(1/2) = 0.70711
+    keep = 0.5**0.5
+    got = next_dependence(0.2, 0.6, 0.5, 0.2, p)
+    assert got == pytest.approx(keep * 0.2 + (1 - keep) * 0.46)
+
+
+def test_after_one_half_life_dependence_has_closed_half_the_gap():
+    p = ClientRegimeParams(
+        dependence_half_life_months=3.0,
+        dependence_from_vulnerability=1.0,
+        dependence_from_isolation=0.0,
+        dependence_from_concessions=0.0,
+    )
+    d = 0.8
+    for _ in range(3):  # the protests are crushed: drive 0
+        d = next_dependence(d, 0.0, 0.0, 0.0, p)
+    assert d == pytest.approx(0.4)
+
+
+def test_crushing_the_protests_does_not_give_independence_back_at_once():
+    """With a long half-life, a month without protest lowers dependence only a little."""
+    p = ClientRegimeParams(dependence_half_life_months=24.0)
+    assert next_dependence(0.6, 0.0, 0.0, 0.0, p) > 0.58
+
+
+def test_the_dependence_drive_is_clipped_to_one():
+    p = ClientRegimeParams(
+        dependence_half_life_months=0.5,
+        dependence_from_vulnerability=1.0,
+        dependence_from_isolation=1.0,
+        dependence_from_concessions=1.0,
+    )
+    assert next_dependence(1.0, 1.0, 1.0, 1.0, p) == pytest.approx(1.0)
 
 
 def test_acceptance_is_the_logistic_of_net_pressure():
-    c = client(World(), vulnerability=0.45, sovereignty_resistance=0.7, decisiveness=6.0)
+    p = ClientRegimeParams(sovereignty_resistance=0.7, decisiveness=6.0)
     # net = 0.45 + 0.2 - 0.7 - 0.1 = -0.15; 1 / (1 + e^0.9) = 0.28905
-    assert c.accept_probability(cost=0.1, support=0.2) == pytest.approx(1 / (1 + math.exp(0.9)))
+    assert accept_probability(0.45, 0.1, 0.2, p) == pytest.approx(1 / (1 + math.exp(0.9)))
+
+
+def test_the_regime_answers_by_its_dependence():
+    c = client(World(), vulnerability=0.9, dependence=0.45, sovereignty_resistance=0.7)
+    assert c.accept_probability(0.1, 0.2) == pytest.approx(
+        accept_probability(0.45, 0.1, 0.2, c.params)
+    )
 
 
 def test_control_is_a_bargain_that_can_fail():
-    c = client(World(), control_insistence=0.6)
     # the regime resists 0.6 x (1 - 0.56) = 0.264; the patron wins 0.8 x (1 - 0.264) =
     # 0.5888, yields 1 - 0.8 = 0.2, and the bargain fails in the rest, 0.2112
-    p_patron, p_client = c.control_terms(0.8, 0.56)
+    p_patron, p_client = control_terms(0.8, 0.56, ClientRegimeParams(control_insistence=0.6))
     assert (p_patron, p_client) == pytest.approx((0.5888, 0.2))
     assert 1 - p_patron - p_client == pytest.approx(0.2112)
 
 
 def test_a_regime_that_does_not_insist_never_breaks_the_bargain():
-    p_patron, p_client = client(World(), control_insistence=0.0).control_terms(0.8, 0.1)
+    p_patron, p_client = control_terms(0.8, 0.1, ClientRegimeParams(control_insistence=0.0))
     assert p_patron + p_client == pytest.approx(1.0)
 
 
 @settings(max_examples=200, deadline=None)
 @given(unit, unit, unit, unit, unit)
-def test_more_support_never_lowers_acceptance(vulnerability, resistance, cost, s1, s2):
-    c = client(World(), vulnerability=vulnerability, sovereignty_resistance=resistance)
+def test_more_support_never_lowers_acceptance(dependence, resistance, cost, s1, s2):
+    p = ClientRegimeParams(sovereignty_resistance=resistance)
     low, high = sorted((s1, s2))
-    assert c.accept_probability(cost, high) >= c.accept_probability(cost, low)
+    assert accept_probability(dependence, cost, high, p) >= accept_probability(
+        dependence, cost, low, p
+    )
 
 
 @settings(max_examples=200, deadline=None)
 @given(unit, unit, unit, unit, unit)
-def test_more_resistance_or_cost_never_raises_acceptance(vulnerability, support, cost, r1, r2):
+def test_more_dependence_never_lowers_acceptance(support, resistance, cost, d1, d2):
+    p = ClientRegimeParams(sovereignty_resistance=resistance)
+    low, high = sorted((d1, d2))
+    assert accept_probability(high, cost, support, p) >= accept_probability(low, cost, support, p)
+
+
+@settings(max_examples=200, deadline=None)
+@given(unit, unit, unit, unit, unit)
+def test_more_resistance_or_cost_never_raises_acceptance(dependence, support, cost, r1, r2):
     low, high = sorted((r1, r2))
-    easy = client(World(), vulnerability=vulnerability, sovereignty_resistance=low)
-    hard = client(World(), vulnerability=vulnerability, sovereignty_resistance=high)
-    assert hard.accept_probability(cost, support) <= easy.accept_probability(cost, support)
-    assert easy.accept_probability(max(cost, 0.5), support) <= easy.accept_probability(
-        min(cost, 0.5), support
+    easy, hard = (
+        ClientRegimeParams(sovereignty_resistance=low),
+        ClientRegimeParams(sovereignty_resistance=high),
+    )
+    assert accept_probability(dependence, cost, support, hard) <= accept_probability(
+        dependence, cost, support, easy
+    )
+    assert accept_probability(dependence, max(cost, 0.5), support, easy) <= accept_probability(
+        dependence, min(cost, 0.5), support, easy
     )
 
 
@@ -169,13 +285,20 @@ def test_more_resistance_or_cost_never_raises_acceptance(vulnerability, support,
 @given(unit, unit, unit, unit)
 def test_control_settles_toward_the_side_with_more_leverage_or_insistence(insist, lev, a, b):
     low, high = sorted((a, b))
-    c = client(World(), control_insistence=0.5)
-    # more patron leverage never lowers the patron's share, nor raises a failure
-    assert c.control_terms(insist, high)[0] >= c.control_terms(insist, low)[0]
-    firm = client(World(), control_insistence=high)
-    soft = client(World(), control_insistence=low)
-    # a regime that insists more never raises the patron's share
-    assert firm.control_terms(insist, lev)[0] <= soft.control_terms(insist, lev)[0]
+    mid = ClientRegimeParams(control_insistence=0.5)
+    assert control_terms(insist, high, mid)[0] >= control_terms(insist, low, mid)[0]
+    firm = ClientRegimeParams(control_insistence=high)
+    soft = ClientRegimeParams(control_insistence=low)
+    assert control_terms(insist, lev, firm)[0] <= control_terms(insist, lev, soft)[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(unit, unit, unit, unit)
+def test_more_isolation_inputs_never_lower_isolation(repression, posture, w1, w2):
+    low, high = sorted((w1, w2))
+    assert isolation_of(
+        repression, posture, ClientRegimeParams(isolation_from_repression=high)
+    ) >= (isolation_of(repression, posture, ClientRegimeParams(isolation_from_repression=low)))
 
 
 def test_a_regime_asks_with_a_propensity_that_grows_with_vulnerability():
@@ -183,6 +306,13 @@ def test_a_regime_asks_with_a_propensity_that_grows_with_vulnerability():
     low = client(world, vulnerability=0.2, request_propensity=0.5).request_probability()
     high = client(world, vulnerability=0.8, request_propensity=0.5).request_probability()
     assert (low, high) == pytest.approx((0.1, 0.4))
+
+
+def test_a_regime_asks_when_its_draw_falls_below_the_propensity():
+    world = World(uniforms=[0.05], strength=0.5)
+    c = client(world, request_propensity=0.5, vulnerability_base=0.0, protest_sensitivity=0.5)
+    c.step()  # vulnerability 0.25, chance 0.125 > 0.05
+    assert world.requests == ["client"]
 
 
 # ----------------------------------------------------------------------- patron
@@ -195,60 +325,80 @@ def patron(world: World, **params) -> Patron:
 
 
 def test_leverage_and_demand_propensity_by_hand():
-    world = World(uniforms=[0.3], posture=0.4)
-    client(world, vulnerability=0.45)
+    world = World(uniforms=[0.3, 0.0], posture=0.4)
+    client(world, dependence=0.45)
     p = patron(
         world,
         ambition=0.7,
         leverage_base=0.2,
-        leverage_from_vulnerability=0.8,
+        leverage_from_dependence=0.8,
         alliance_deterrence=0.5,
     )
     p.step()
     assert p.leverage == pytest.approx(0.56)  # 0.2 + 0.8 x 0.45
     assert p.demand_propensity() == pytest.approx(0.3136)  # 0.7 x 0.56 x (1 - 0.5 x 0.4)
-    assert world.negotiations == [("kremlin", "client")]  # drew 0.3 < 0.3136
+    assert world.negotiations == [("kremlin", "client", "presence")]  # drew 0.3 < 0.3136
+    assert world.reconsidered == ["kremlin"]  # held rungs are reconsidered every month
 
 
 def test_a_draw_above_the_propensity_demands_nothing():
-    world = World(uniforms=[0.32], posture=0.4)
-    client(world, vulnerability=0.45)
+    world = World(uniforms=[0.32, 0.0], posture=0.4)
+    client(world, dependence=0.45)
     patron(
         world,
         ambition=0.7,
         leverage_base=0.2,
-        leverage_from_vulnerability=0.8,
+        leverage_from_dependence=0.8,
         alliance_deterrence=0.5,
     ).step()
     assert world.negotiations == []
 
 
+def test_track_weights_by_hand():
+    # priority x exp(-cost / leverage): 2 x e^(-0.1/0.5) = 1.63746, 1 x e^(-0.5/0.5) = 0.36788
+    got = track_weights([("a", 2.0, 0.1), ("b", 1.0, 0.5)], 0.5)
+    assert got == pytest.approx([2 * math.exp(-0.2), math.exp(-1.0)])
+
+
+def test_the_track_pressed_is_drawn_by_its_weight():
+    options = [("a", 2.0, 0.1), ("b", 1.0, 0.5)]
+    share_a = 2 * math.exp(-0.2) / (2 * math.exp(-0.2) + math.exp(-1.0))  # 0.81654
+    assert choose_track(options, 0.5, share_a - 1e-9) == "a"
+    assert choose_track(options, 0.5, share_a + 1e-9) == "b"
+    assert choose_track(options, 0.0, 0.1) is None  # no leverage, no pull
+    assert choose_track([], 0.5, 0.1) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(0.05, 1.0), st.floats(0.05, 1.0), unit, unit)
+def test_more_leverage_shifts_the_pressure_toward_costlier_rungs(l1, l2, c1, c2):
+    """The weight of the costlier of two equal-priority tracks never falls, relative to the
+    cheaper one's, as leverage rises."""
+    low, high = sorted((l1, l2))
+    cheap, dear = sorted((c1, c2))
+    options = [("cheap", 1.0, cheap), ("dear", 1.0, dear)]
+
+    def share(lev):
+        w = track_weights(options, lev)
+        return w[1] / sum(w)
+
+    assert share(high) >= share(low) - 1e-12
+
+
 @settings(max_examples=200, deadline=None)
 @given(unit, unit, unit, unit)
-def test_more_vulnerability_never_lowers_leverage(v1, v2, base, share):
-    low, high = sorted((v1, v2))
-    out = []
-    for v in (low, high):
-        world = World(uniforms=[1.0])
-        client(world, vulnerability=v)
-        p = patron(world, leverage_base=base, leverage_from_vulnerability=share)
-        p.step()
-        out.append(p.leverage)
-    assert out[1] >= out[0]
+def test_more_dependence_never_lowers_leverage(d1, d2, base, share):
+    low, high = sorted((d1, d2))
+    p = PatronParams(leverage_base=base, leverage_from_dependence=share)
+    assert leverage_of(high, p) >= leverage_of(low, p)
 
 
 @settings(max_examples=200, deadline=None)
 @given(unit, unit, unit, st.floats(0.0, 1.0))
 def test_deterrence_with_more_posture_never_raises_demands(ambition, p1, p2, deterrence):
     low, high = sorted((p1, p2))
-    out = []
-    for posture in (low, high):
-        world = World(posture=posture)
-        client(world, vulnerability=0.5)
-        p = patron(world, ambition=ambition, alliance_deterrence=deterrence)
-        p.leverage = 0.6
-        out.append(p.demand_propensity())
-    assert out[1] <= out[0] + 1e-12
+    p = PatronParams(ambition=ambition, alliance_deterrence=deterrence)
+    assert demand_propensity(0.6, high, p) <= demand_propensity(0.6, low, p) + 1e-12
 
 
 # ----------------------------------------------------------------------- alliance
@@ -272,10 +422,8 @@ def test_alliance_posture_by_hand():
 @given(unit, unit, unit, unit)
 def test_more_presence_never_lowers_posture(posture, rate, s1, s2):
     low, high = sorted((s1, s2))
-    assert (
-        alliance_step(posture, high, 0, response_rate=rate)
-        >= alliance_step(posture, low, 0, response_rate=rate) - 1e-12
-    )
+    p = AllianceParams(response_rate=rate)
+    assert next_posture(posture, high, 0, p) >= next_posture(posture, low, 0, p) - 1e-12
 
 
 @settings(max_examples=200, deadline=None)
@@ -283,6 +431,34 @@ def test_more_presence_never_lowers_posture(posture, rate, s1, s2):
 def test_more_decay_never_raises_posture(posture, presence, d1, d2):
     low, high = sorted((d1, d2))
     assert (
-        alliance_step(posture, presence, 0, decay=high)
-        <= alliance_step(posture, presence, 0, decay=low) + 1e-12
+        next_posture(posture, presence, 0, AllianceParams(decay=high))
+        <= next_posture(posture, presence, 0, AllianceParams(decay=low)) + 1e-12
     )
+
+
+# ----------------------------------------------------------------------- declared state
+
+
+def test_state_is_kept_inside_its_declared_bounds():
+    c = client(World())
+    c.set_state("dependence", 1.7)
+    assert c.dependence == 1.0
+    c.set_state("dependence", -0.2)
+    assert c.dependence == 0.0
+    assert (
+        set(c.snapshot())
+        == set(ClientRegime.state)
+        == {
+            "vulnerability",
+            "repression",
+            "isolation",
+            "dependence",
+        }
+    )
+
+
+def test_fast_params_equal_what_pydantic_constructs():
+    made = PatronParams.from_values({"ambition": 0.3})
+    defaults = {n: f.default for n, f in PatronParams.model_fields.items()}
+    assert made == PatronParams.model_construct(**{**defaults, "ambition": 0.3})
+    assert made.ambition == 0.3 and made.support == PatronParams().support

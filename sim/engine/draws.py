@@ -8,6 +8,7 @@ maps it through the entry's quantile function. ``wargame explain`` prints the sa
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,7 +16,7 @@ import numpy as np
 from agents import ROLES
 from sim.scenario.calendar import day_of
 from sim.scenario.params import ParamSpec
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import RUNG_BOUNDS, Rung, Scenario, StartRung
 
 RUNG_FIELDS = ("cost", "exercise_interval_days", "stay_probability", "bridge_tolerance_days")
 
@@ -32,6 +33,9 @@ class Entry:
     given: bool = True
     #: The closed range a value must stay in, where the schema sets one.
     bounds: tuple[float, float] | None = None
+    #: For a yes/no entry: the path of the probability it is drawn against (its value is
+    #: 1 when its own uniform falls below that entry's value, else 0).
+    indicator_of: str | None = None
 
     @property
     def status(self) -> str:
@@ -45,6 +49,15 @@ class Entry:
 
 def parameter_table(s: Scenario) -> list[Entry]:
     """Every uncertain number in the scenario, in a fixed order."""
+    return [
+        *_actor_entries(s),
+        *_track_entries(s),
+        *_operation_entries(s),
+        *_inject_entries(s),
+    ]
+
+
+def _actor_entries(s: Scenario) -> list[Entry]:
     rows: list[Entry] = []
     for a in s.actors:
         for name, d in ROLES[a.role].Params.declarations().items():
@@ -53,36 +66,94 @@ def parameter_table(s: Scenario) -> list[Entry]:
             rows.append(
                 Entry(f"actors.{a.name}.{name}", spec, d.units, d.doc, given, (d.low, d.high))
             )
-    for r in s.ladder:
-        for field in RUNG_FIELDS:
-            ps = getattr(r, field)
-            if ps is not None:
-                rows.append(
-                    Entry(
-                        f"ladder.{r.name}.{field}",
-                        _cite(ps, r),
-                        _RUNG_UNITS[field],
-                        bounds=RUNG_BOUNDS[field],
-                    )
-                )
-        if r.delivers is not None:
+        for start in a.start_rungs:
+            if start.probability is not None:
+                rows += _start_entries(f"actors.{a.name}.start_rung.{start.rung}", start)
+    return rows
+
+
+def _start_entries(at: str, start: StartRung) -> list[Entry]:
+    """A starting rung conceded with some chance: the chance, and this replicate's yes/no."""
+    assert start.probability is not None
+    chance = Entry(
+        f"{at}.probability",
+        _cite(start.probability, start),
+        "probability",
+        "chance the concession was made before the start date",
+        bounds=(0.0, 1.0),
+    )
+    conceded = Entry(
+        f"{at}.conceded",
+        ParamSpec(
+            uniform=(0.0, 1.0),
+            assumption=True,
+            rationale="1 when the replicate's draw falls below the probability, else 0",
+        ),
+        "yes (1) / no (0)",
+        "whether the concession was made, in this replicate",
+        indicator_of=chance.path,
+    )
+    return [chance, conceded]
+
+
+def _track_entries(s: Scenario) -> list[Entry]:
+    rows: list[Entry] = []
+    for track in s.all_tracks:
+        at = s.track_path(track.name)
+        if s.tracks is not None:
             rows.append(
                 Entry(
-                    f"ladder.{r.name}.delivers.lead_time_days",
-                    _cite(r.delivers.lead_time_days, r.delivers),
-                    "days",
+                    f"{at}.priority",
+                    _cite(track.priority, track),
+                    "weight",
+                    "the weight the patron puts on pressing this track",
+                    bounds=(0.0, math.inf),
                 )
             )
-        if r.basing_lead_time_days is not None:
+        rev = track.reversal
+        if rev is not None:
             rows.append(
                 Entry(
-                    f"ladder.{r.name}.basing_lead_time_days",
-                    _cite(r.basing_lead_time_days, r),
-                    "days",
+                    f"{at}.reversal.hazard",
+                    _cite(rev.hazard, rev),
+                    "per month",
+                    "monthly chance of losing the rung held, at no leverage and just granted",
+                    bounds=(0.0, 1.0),
                 )
             )
+            rows.append(
+                Entry(
+                    f"{at}.reversal.entrenchment_months",
+                    _cite(rev.entrenchment_months, rev),
+                    "months",
+                    "the hazard falls by e for every this many months the rung has held",
+                )
+            )
+        for r in track.rungs:
+            rows += _rung_entries(f"{at}.{r.name}", r)
+    return rows
+
+
+def _rung_entries(at: str, r: Rung) -> list[Entry]:
+    rows = [
+        Entry(f"{at}.{field}", _cite(ps, r), _RUNG_UNITS[field], bounds=RUNG_BOUNDS[field])
+        for field in RUNG_FIELDS
+        if (ps := getattr(r, field)) is not None
+    ]
+    if r.delivers is not None:
+        lead = _cite(r.delivers.lead_time_days, r.delivers)
+        rows.append(Entry(f"{at}.delivers.lead_time_days", lead, "days"))
+    if r.basing_lead_time_days is not None:
+        lead = _cite(r.basing_lead_time_days, r)
+        rows.append(Entry(f"{at}.basing_lead_time_days", lead, "days"))
+    return rows
+
+
+def _operation_entries(s: Scenario) -> list[Entry]:
+    rows: list[Entry] = []
     start = s.metadata.start_date
     for ex in s.operations.exercises:
+        at = f"operations.exercises.{ex.name}"
         if ex.start_window is not None:
             lo, hi = (day_of(start, d) for d in ex.start_window)
             window = ParamSpec(
@@ -90,30 +161,13 @@ def parameter_table(s: Scenario) -> list[Entry]:
                 source=ex.source,
                 rationale="start day drawn uniformly within start_window",
             )
-            rows.append(Entry(f"operations.exercises.{ex.name}.start_day", window, "day offset"))
+            rows.append(Entry(f"{at}.start_day", window, "day offset"))
         if ex.duration_days is not None:
-            rows.append(
-                Entry(
-                    f"operations.exercises.{ex.name}.duration_days",
-                    _cite(ex.duration_days, ex),
-                    "days",
-                )
-            )
+            rows.append(Entry(f"{at}.duration_days", _cite(ex.duration_days, ex), "days"))
     for rec in s.operations.recurring:
-        rows.append(
-            Entry(
-                f"operations.recurring.{rec.patron}.duration_days",
-                _cite(rec.duration_days, rec),
-                "days",
-            )
-        )
-        rows.append(
-            Entry(
-                f"operations.recurring.{rec.patron}.jitter",
-                _cite(rec.jitter, rec),
-                "share of mean gap",
-            )
-        )
+        at = f"operations.recurring.{rec.patron}"
+        rows.append(Entry(f"{at}.duration_days", _cite(rec.duration_days, rec), "days"))
+        rows.append(Entry(f"{at}.jitter", _cite(rec.jitter, rec), "share of mean gap"))
     for su in s.operations.summits:
         if su.accept_probability is not None:
             rows.append(
@@ -124,6 +178,11 @@ def parameter_table(s: Scenario) -> list[Entry]:
                     bounds=(0.0, 1.0),
                 )
             )
+    return rows
+
+
+def _inject_entries(s: Scenario) -> list[Entry]:
+    rows: list[Entry] = []
     for inj in s.injects:
         rows.append(
             Entry(
@@ -133,27 +192,20 @@ def parameter_table(s: Scenario) -> list[Entry]:
                 bounds=(0.0, 1.0),
             )
         )
-        decl = ROLES[s.actor(inj.actor).role].Params.declarations()
+        declared = ROLES[s.actor(inj.actor).role].Params.declarations()
         for name, ps in inj.params.items():
+            d = declared[name]
             rows.append(
                 Entry(
                     f"injects.{inj.name}.params.{name}",
                     _cite(ps, inj),
-                    decl[name].units,
-                    decl[name].doc,
-                    bounds=(decl[name].low, decl[name].high),
+                    d.units,
+                    d.doc,
+                    bounds=(d.low, d.high),
                 )
             )
     return rows
 
-
-#: What each rung effect must lie in (checked by the schema, reused by overrides).
-RUNG_BOUNDS = {
-    "cost": (0.0, 1.0),
-    "stay_probability": (0.0, 1.0),
-    "exercise_interval_days": (1.0, 3650.0),
-    "bridge_tolerance_days": (0.1, 3650.0),
-}
 
 _RUNG_UNITS = {
     "cost": "pressure",
@@ -212,9 +264,15 @@ def override(table: list[Entry], changes: dict[str, ParamSpec | float]) -> list[
 
 
 def draw(table: list[Entry], u: np.ndarray) -> np.ndarray:
-    """Map uniforms of shape (n_params,) or (n_replicates, n_params) to parameter values."""
+    """Map uniforms of shape (n_params,) or (n_replicates, n_params) to parameter values;
+    a yes/no entry compares its uniform with its probability entry's value (unless a sweep
+    or a test has fixed it)."""
     u = np.asarray(u, dtype=float)
     out = np.empty_like(u)
+    derived = [(j, e) for j, e in enumerate(table) if e.indicator_of and not e.spec.is_fixed]
     for j, entry in enumerate(table):
         out[..., j] = entry.spec.ppf(u[..., j])
+    index = {e.path: j for j, e in enumerate(table)}
+    for j, entry in derived:
+        out[..., j] = (u[..., j] < out[..., index[entry.indicator_of]]).astype(float)
     return out

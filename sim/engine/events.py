@@ -1,32 +1,18 @@
 """Whether a dated event (:class:`sim.scenario.schema.Event`) holds in one replicate.
 
 Judgments, observations and questions all speak this one vocabulary, so a claim in the
-report, a fact learned since and a forecast question are checked by the same code. The
-facts of a replicate that several events read (daily presence, outcome days) are computed
-once, in :class:`Facts`.
+report, a fact learned since and a forecast question are checked by the same code, on the
+replicate's :class:`~sim.engine.outcomes.Facts` (computed once).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-import numpy as np
-
-from sim.engine import outcomes as oc
-from sim.engine.ledger import Ledger
+from sim.engine.outcomes import Facts
 from sim.engine.plan import Plan
 from sim.scenario.calendar import day_of
 from sim.scenario.schema import Event
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What one replicate's events are judged on."""
-
-    ledger: Ledger
-    present: np.ndarray  # foreign units in the host on each day
-    outcome_days: dict[str, int | None]  # continuous, basing, persistent (None: not by horizon)
 
 
 def holds(plan: Plan, event: Event, facts: Facts) -> bool:
@@ -38,45 +24,46 @@ def happened(plan: Plan, event: Event, facts: Facts) -> bool:
     """Whether what `event` describes happened (before any ``negate``)."""
     end = plan.day(event.end)
     start = plan.day(event.start) if event.start else 0
-    host = plan.scenario.host
     match event.metric:
         case "present_on":
-            return bool(0 <= end < facts.present.size and facts.present[end] > 0)
+            return bool(0 <= end < facts.n_days and facts.present[end])
         case "presence_share":
-            return oc.presence_share(facts.present, start, end) >= event.at_least
+            return facts.share(start, end) >= event.at_least
         case "present_every_month":
-            return all(
-                oc.presence_share(facts.present, a, b) > 0
-                for a, b in month_spans(plan, event.start, event.end)
-            )
+            return all(facts.share(a, b) > 0 for a, b in month_spans(plan, event.start, event.end))
         case "exercise_in":
-            return any(start <= d <= end for p, h, d in facts.ledger.exercises if h == host)
+            return any(start <= d <= end for _, h, d in facts.ledger.exercises if h == facts.host)
         case "rung_by":
-            return rung_held(plan, event, facts.ledger, end)
+            return rung_reached(plan, event, facts, end)
+        case "rung_on":
+            track, rung = plan.rung_at[event.rung]
+            return facts.level_on(track, end, event.controller) >= rung
         case "delivered_by":
             return any(
-                s.host == host
+                s.host == facts.host
                 and s.day <= end
                 and (event.system is None or s.name == event.system)
                 and (event.controller is None or s.controller == event.controller)
                 for s in facts.ledger.systems
             )
         case "outcome_by":
-            day = facts.outcome_days[event.outcome]
-            return day is not None and day <= end
+            return facts.at(event.outcome, end)
     raise AssertionError(event.metric)  # pragma: no cover - the schema admits no other
 
 
-def rung_held(plan: Plan, event: Event, ledger: Ledger, end: int) -> bool:
-    """A concession at the event's rung or above by `end`, settled in the named side's
-    favour when the event names a controller (one that settled nothing does not count)."""
-    s = plan.scenario
-    rung = s.rung_index(event.rung)
-    if event.controller is None:
-        return oc.rung_by_day(ledger, s.host, end) >= rung
+def rung_reached(plan: Plan, event: Event, facts: Facts, end: int) -> bool:
+    """A concession at the event's rung or above on its track by `end`, settled in the
+    named side's favour when the event names a controller (one that settled nothing does
+    not count)."""
+    track, rung = plan.rung_at[event.rung]
     return any(
-        c.client == s.host and c.day <= end and c.rung >= rung and c.controller == event.controller
-        for c in ledger.concessions
+        c.client == facts.host
+        and c.up
+        and c.track == track
+        and c.day <= end
+        and c.rung >= rung
+        and (event.controller is None or c.controller == event.controller)
+        for c in facts.ledger.concessions
     )
 
 

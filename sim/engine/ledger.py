@@ -1,8 +1,15 @@
 """The world's record: which foreign forces are in which country on which day, who
-controls each delivered system, and what happened when.
+controls each delivered system, which rungs were granted and lost, and what happened when.
 
 The operations layer only appends to the ledger; outcomes are pure functions of it
-(:mod:`sim.engine.outcomes`). Days are offsets from the scenario start; spans are half-open.
+(:mod:`sim.engine.outcomes`). Days are offsets from the scenario start; spans are
+half-open ``[start, end)``.
+
+Presence is recorded per *holder*, not per unit: the patron's exercise forces in a host
+(``forces``), the crews of a patron-controlled system (``crews:<system>``) and a permanent
+garrison (``garrison``). Which unit labels the forces carry is bookkeeping for the
+timeline (``labels``), kept only with the timeline: no outcome reads it, so renaming,
+merging or splitting units cannot change an answer.
 """
 
 from __future__ import annotations
@@ -12,44 +19,65 @@ from dataclasses import dataclass, field
 from sim.scenario.schema import Controller
 
 
-@dataclass
-class Stay:
-    """A unit of `patron` inside `host` from day `start` up to, not including, `end`."""
+@dataclass(slots=True)
+class Span:
+    """`holder` of `patron` present in `host` from day `start` up to, not including, `end`."""
 
     patron: str
     host: str
-    unit: str
+    holder: str
     start: int
-    end: int | None = None  # None while the unit is still there
+    end: int | None = None  # None while still there
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class System:
-    """A delivered system, in `host` from `day`, under the `controller`'s command."""
+    """A system delivered by rung `rung` of `track`, in `host` from `day` until `end` (None:
+    still there), under the `controller`'s command (a renegotiation of control closes a
+    record and opens another)."""
 
     patron: str
     host: str
     name: str
+    track: str
+    rung: int
     day: int
     controller: Controller
+    end: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
+class Basing:
+    """A permanent base of `patron` in `host` granted by rung `rung` of `track`, open from
+    `day` until `end` (None: still open)."""
+
+    patron: str
+    host: str
+    track: str
+    rung: int
+    day: int
+    end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Concession:
-    """Rung `rung` granted by `client` to `patron` on `day`; `controller` if it settled one."""
+    """A change of level on a track: rung `rung` reached (``up``) or lost (not ``up``, the
+    track falling back to ``rung - 1``) on `day`; `controller` if the change settled one."""
 
     day: int
     patron: str
     client: str
+    track: str
     rung: int
     controller: Controller | None
+    up: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LogEntry:
     """A dated line of the operations timeline (for people, not outcomes); spans
-    (exercises) also have an end day. Not a :class:`sim.scenario.schema.Event`, which is
-    a dated claim to check against a replicate."""
+    (exercises, unit labels) also have an end day. Not a :class:`sim.scenario.schema.Event`,
+    which is a dated claim to check against a replicate."""
 
     day: int
     kind: str
@@ -60,36 +88,45 @@ class LogEntry:
 
 @dataclass
 class Ledger:
-    """What happened in one replicate. Outcomes need the stays, systems, basings and
-    concessions; the `events` timeline is for people (the events table, ``wargame replay``)
-    and is only kept when `record_events` is set."""
+    """What happened in one replicate. Outcomes need the presence spans, systems, bases,
+    concessions and exercise starts; the `events` timeline and the unit `labels` are for
+    people (the events table, ``wargame replay``) and are only kept with `record_events`."""
 
     n_days: int
     record_events: bool = True
-    stays: list[Stay] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
     systems: list[System] = field(default_factory=list)
-    basings: list[tuple[str, str, int]] = field(default_factory=list)  # patron, host, day
+    basings: list[Basing] = field(default_factory=list)
     exercises: list[tuple[str, str, int]] = field(default_factory=list)  # patron, host, start
     concessions: list[Concession] = field(default_factory=list)
     events: list[LogEntry] = field(default_factory=list)
+    labels: list[Span] = field(default_factory=list)  # unit labels present (holder = label)
 
-    def arrive(self, patron: str, host: str, unit: str, day: int) -> Stay:
-        stay = Stay(patron, host, unit, max(day, 0))
-        self.stays.append(stay)
-        return stay
+    def arrive(self, patron: str, host: str, holder: str, day: int) -> Span:
+        span = Span(patron, host, holder, max(day, 0))
+        self.spans.append(span)
+        return span
+
+    def leave(self, span: Span, day: int) -> None:
+        span.end = min(max(day, span.start), self.n_days)
+
+    def label(self, patron: str, host: str, unit: str, day: int) -> Span | None:
+        """A unit label present from `day` (timeline only; None without the timeline)."""
+        if not self.record_events:
+            return None
+        span = Span(patron, host, unit, max(day, 0))
+        self.labels.append(span)
+        return span
 
     def exercise(self, patron: str, host: str, day: int) -> None:
         """An exercise starts (kept even without the timeline: events may ask about it)."""
         self.exercises.append((patron, host, day))
 
-    def leave(self, stay: Stay, day: int) -> None:
-        stay.end = min(max(day, stay.start), self.n_days)
-
     def close(self) -> None:
-        """End every open stay at the horizon."""
-        for stay in self.stays:
-            if stay.end is None:
-                stay.end = self.n_days
+        """End every open span at the horizon."""
+        for span in (*self.spans, *self.labels):
+            if span.end is None:
+                span.end = self.n_days
 
     def log(
         self, day: int, kind: str, actor: str, detail: str = "", end: int | None = None

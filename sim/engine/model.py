@@ -1,8 +1,15 @@
 """One replicate: Mesa actors stepping monthly on a SimPy day clock.
 
-:class:`WargameModel` owns the random generator, the SimPy environment, the ledger and
-the bargaining relations between patrons and clients. Actors decide; the model wires
-their decisions to operations (deliveries, basing) and answers their questions.
+:class:`WargameModel` wires the parts together and owns the replicate's state: the actors
+(Mesa agents; their declared state), the concession book, the exercise programmes, the
+deliveries and bases on their way, the ledger and the clock. The decisions themselves are
+functions elsewhere: the roles' rules in ``agents/``, bargaining in
+:mod:`sim.engine.bargaining`, the gap decision and scheduling in :mod:`sim.engine.presence`
+and :mod:`sim.engine.operations`. What a change of level does in the world is applied here,
+in one place (:meth:`grant`, :meth:`revoke`).
+
+Every random number comes from a named stream (:mod:`sim.engine.streams`). The state can
+be captured on any day and a replicate rebuilt from it (:mod:`sim.engine.state`).
 """
 
 from __future__ import annotations
@@ -12,105 +19,181 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
-import simpy
 
 from agents import ROLES, Actor
-from sim.engine import operations
-from sim.engine.ledger import Concession, Ledger, System
-from sim.engine.plan import Cadence, DatedExercise, Plan
-from sim.engine.uniforms import Uniforms
-from sim.maths.clip import clip01
+from agents.patron import choose_track
+from sim.engine import bargaining, operations
+from sim.engine.clock import DayClock
+from sim.engine.concessions import ConcessionBook, Effects, Relation
+from sim.engine.coverage import Coverage
+from sim.engine.ledger import Basing, Concession, Ledger, Span, System
+from sim.engine.operations import Done, Pending, Programme
+from sim.engine.plan import Plan, StartLevel
+from sim.engine.presence import decide_gap, stay_probability
+from sim.engine.streams import Streams
 from sim.scenario.schema import Controller
 
 if TYPE_CHECKING:
     from agents.client_regime import ClientRegime
     from agents.patron import Patron
+    from sim.scenario.schema import Inject, Summit
 
 
 class WargameModel(mesa.Model):
-    """A scenario with one replicate's parameter values, ready to :meth:`run`.
+    """A scenario with one replicate's parameter values; build it with :meth:`fresh` (or
+    :func:`sim.engine.state.restore`) and :meth:`run` it.
 
-    `record_events` keeps the ledger's timeline of events (for the events table and
-    ``wargame replay``); outcomes never read it.
+    `record_events` keeps the ledger's timeline (for the events table and ``wargame
+    replay``); outcomes never read it.
     """
 
     def __init__(
         self,
         plan: Plan,
-        values: np.ndarray,
-        rng: np.random.Generator,
+        values: np.ndarray | dict[str, float],
+        streams: Streams,
         record_events: bool = True,
+        rng: np.random.Generator | None = None,
     ):
         super().__init__(rng=rng)
-        #: Every random number of the dynamics comes from here, in order (after the one
-        #: integer Mesa itself draws from `rng` to seed ``self.random``).
-        self.uniform = Uniforms(self.rng)
         self.plan = plan
-        self.values: dict[str, float] = dict(zip(plan.paths, values.tolist(), strict=True))
-        self.env = simpy.Environment()
+        self.values: dict[str, float] = (
+            values
+            if isinstance(values, dict)
+            else dict(zip(plan.paths, values.tolist(), strict=True))
+        )
+        self.streams = streams
+        self.env = DayClock()
         self.ledger = Ledger(plan.n_days, record_events)
-        self.effects = plan.rung_effects(self.values)
-        self._actors = {
-            a.name: self._make_actor(a.name, a.role, plan.scenario.target_of(a))
-            for a in plan.scenario.actors
-        }
-        self.rungs: dict[tuple[str, str], int] = {
-            (a.name, a.target): 0 for a in self._actors.values() if a.role == "patron"
-        }  # type: ignore[misc]
-        for key, rung in plan.start_rungs.items():  # concessions already in place
-            self.rungs[key] = rung
-            self.ledger.concessions.append(Concession(0, key[0], key[1], rung, None))
-            self.ledger.log(0, "concession", key[1], f"{self.effects.names[rung]} (at the start)")
+        s = plan.scenario
+        targets = plan.targets
+        self._actors = {a.name: self._make_actor(a.name, a.role, targets[a.name]) for a in s.actors}
         self._movements = self._by_target("protest_movement")
         self._alliances = self._by_target("alliance")
         self._patrons = self._by_target("patron")
-        phases = sorted({type(a) for a in self._actors.values()}, key=lambda c: c.phase)
-        for cls in phases:
-            self.agents_by_type[cls].do("start")
-        # The monthly order, resolved once: roles by phase, actors of a role as created.
-        self._stepping = [a for cls in phases for a in self.agents_by_type[cls]]
-        self._live_stays: list = []
-        self._seen_stays = 0
+        # The monthly order: roles by phase, actors of a role by name (never by the order
+        # they are listed in).
+        self._stepping = sorted(self._actors.values(), key=lambda a: (a.phase, a.name))
+        self.relations: list[Relation] = [
+            (a.name, a.target)
+            for a in self._stepping
+            if a.role == "patron"  # type: ignore[misc]
+        ]
+        self.book = ConcessionBook(plan.tracks(self.values))
+        for rel in self.relations:
+            self.book.add_relation(rel)
+        self.programmes: dict[str, Programme] = {}
+        for patron, host in self.relations:
+            dated = plan.dated_exercises(patron, self.values)
+            cadence = plan.cadence(patron, self.values)
+            if dated or cadence:
+                self.programmes[patron] = Programme.of(patron, host, dated, cadence)
+        self.pending: list[Pending] = []
+        self.done = Done()
         self.month = 0
         self.trajectory = np.full((len(plan.months) - 1, len(plan.state_columns)), np.nan)
-        self.record_month(0)
-        self._start_processes()
+        self.hosts: dict[str, Coverage] = {}  # presence of any patron's forces, per host
+        self.cover: dict[Relation, Coverage] = {}  # each patron's presence in its host
+        self._forces: dict[str, Span] = {}  # each patron's forces present now
+        self._labels: dict[str, dict[str, Span]] = {}  # their unit labels (timeline only)
+        self._procs: dict[str, object] = {}
+        self._stream_cache: dict[str, object] = {}
+        self._gains: dict[tuple[str, int], int] = {}  # (host, month): patron-control grants
+        self._clients_of = {c: [r for r in self.relations if r[1] == c] for c in s.clients()}
+        columns = plan.state_columns
+        # state_columns lists every actor's state first, then the rungs (see Plan)
+        self._records = [(self._actors[a], v) for a, v in columns if not v.startswith("rung.")]
+        self._rung_records = [
+            ((a, self._actors[a].target), v[5:]) for a, v in columns if v.startswith("rung.")
+        ]
 
-    def _by_target(self, role: str) -> dict[str | None, list[Actor]]:
-        out: dict[str | None, list[Actor]] = {}
-        for a in self._actors.values():
-            if a.role == role:
-                out.setdefault(a.target, []).append(a)
-        return out
+    @classmethod
+    def fresh(
+        cls,
+        plan: Plan,
+        values: np.ndarray,
+        streams: Streams,
+        record_events: bool = True,
+        rng: np.random.Generator | None = None,
+    ) -> WargameModel:
+        """The replicate on its start date, before any event of day 0."""
+        model = cls(plan, values, streams, record_events, rng)
+        model._begin()
+        model.start_processes()
+        return model
 
     def _make_actor(self, name: str, role: str, target: str | None) -> Actor:
         cls, v = ROLES[role], self.values
         params = cls.Params.from_values({p: v[k] for p, k in self.plan.param_paths[name]})
         return cls(self, name, params, target)
 
-    def _start_processes(self) -> None:
-        s, env = self.plan.scenario, self.env
+    def _by_target(self, role: str) -> dict[str | None, list[Actor]]:
+        out: dict[str | None, list[Actor]] = {}
+        for a in sorted(self._actors.values(), key=lambda a: a.name):
+            if a.role == role:
+                out.setdefault(a.target, []).append(a)
+        return out
+
+    def _begin(self) -> None:
+        """Day 0: every actor's initial state, the concessions already in place, the first
+        booking of every programme, and month 0's record."""
+        for actor in self._stepping:
+            actor.start()
+        for actor in self._stepping:
+            actor.settle()
+        for patron, client in self.relations:
+            for start in self.plan.start_levels(patron, self.values):
+                self._hold_at_start((patron, client), start)
+        for patron, prog in self.programmes.items():
+            u = self._exercise_stream(patron).random()
+            prog.book_next(0, self.book.effects((patron, prog.host)).interval, u)
+        self.record_month(0)
+
+    def _hold_at_start(self, rel: Relation, start: StartLevel) -> None:
+        """A concession in place on the start date: its rungs held from day 0, with their
+        deliveries and bases already there."""
+        before, t = self.book.effects(rel), self.book.tracks[start.track]
+        for rung in range(1, start.level + 1):
+            controller = start.controller if t.settles_control[rung] else None
+            self.book.grant(rel, start.track, 0, controller)
+            self.ledger.concessions.append(
+                Concession(0, rel[0], rel[1], start.track, rung, controller)
+            )
+            detail = f"{start.track}: {t.rungs[rung]} (at the start)"
+            self.ledger.log(0, "concession", rel[1], detail)
+            self._on_up(rel, start.track, rung, controller, 0, in_place=True)
+        self._after_change(rel, before, 0)
+
+    def start_processes(self) -> None:
+        """Start the SimPy processes from the state as it stands (fresh or restored)."""
+        env, s = self.env, self.plan.scenario
         env.process(operations.monthly_step(self))
-        for a in self._actors.values():
-            if a.role == "patron":
-                dated = self.plan.dated_exercises(a.name, self.values)
-                cadence = self.plan.cadence(a.name, self.values)
-                if dated or cadence:
-                    env.process(
-                        operations.exercise_programme(self, a, dated, cadence)  # type: ignore[arg-type]
-                    )
+        for patron in self.programmes:
+            self._procs[patron] = env.process(operations.exercise_programme(self, patron))
+        for item in self.pending:
+            env.process(operations.arrival(self, item))
         for su in s.operations.summits:
-            env.process(operations.summit(self, su))
+            if f"summit:{su.name}" not in self.done.names:
+                env.process(operations.summit(self, su))
         for inj in s.injects:
-            env.process(operations.inject(self, inj))
+            if f"inject:{inj.name}" not in self.done.names:
+                env.process(operations.inject(self, inj))
 
     # ---------------------------------------------------------------- running
 
+    @property
+    def today(self) -> int:
+        return int(self.env.now)
+
+    def run_until(self, day: int) -> None:
+        """Advance the clock to the start of `day` (before any of its events)."""
+        if day > self.env.now:
+            self.env.run(until=day)
+
     def run(self) -> Ledger:
         """Simulate to the horizon and return the closed ledger."""
-        if self.env.now < self.plan.n_days:
-            self.env.run(until=self.plan.n_days)
-            self.ledger.close()
+        self.run_until(self.plan.n_days)
+        self.ledger.close()
         self.running = False
         # Mesa 3.3 keeps every model alive in the class-level Agent._ids (mesa#3179, fixed
         # upstream by mesa#3180): without this, each replicate leaks about 36 KB.
@@ -125,14 +208,22 @@ class WargameModel(mesa.Model):
             actor.step()
 
     def record_month(self, month: int) -> None:
-        """Store every actor's state (and each patron's rung) at the start of `month`."""
-        row = [
-            self.rungs[(name, self._actors[name].target)]
-            if var == "rung"  # type: ignore[index]
-            else getattr(self._actors[name], var)
-            for name, var in self.plan.state_columns
+        """Store every actor's declared state (and each patron's rung on each track)."""
+        stacks = self.book.stacks
+        self.trajectory[month] = [getattr(actor, var) for actor, var in self._records] + [
+            stacks[rel][track][-1].level for rel, track in self._rung_records
         ]
-        self.trajectory[month] = row
+
+    def stream(self, name: str):
+        """The named dynamics substream (see :mod:`sim.engine.streams`)."""
+        return self.streams(name)
+
+    def _exercise_stream(self, patron: str):
+        """``exercises:<patron>``: the stream of `patron`'s exercise programme."""
+        got = self._stream_cache.get(patron)
+        if got is None:
+            got = self._stream_cache[patron] = self.streams(f"exercises:{patron}")
+        return got
 
     # ---------------------------------------------------------------- questions actors ask
 
@@ -148,10 +239,10 @@ class WargameModel(mesa.Model):
 
     def alliance_posture(self, client: str | None) -> float:
         """The highest posture of any alliance watching `client`."""
-        return max(
-            (a.posture for a in self._alliances.get(client, ())),  # type: ignore[attr-defined]
-            default=0.0,
-        )
+        alliances = self._alliances.get(client)
+        if not alliances:
+            return 0.0
+        return max(a.posture for a in alliances)  # type: ignore[attr-defined]
 
     def _last_month(self) -> tuple[int, int]:
         """First day of last month and of this one (the monthly step sets ``month``)."""
@@ -159,181 +250,416 @@ class WargameModel(mesa.Model):
         return months[max(self.month - 1, 0)], months[self.month]
 
     def presence_share_last_month(self, host: str | None) -> float:
-        """Share of last month's days on which any foreign unit was in `host`."""
-        lo, hi = self._last_month()
-        if hi <= lo:
-            return 0.0
-        # Stays that ended before last month can never matter again: drop them once.
-        stays = self.ledger.stays
-        self._live_stays += stays[self._seen_stays :]
-        self._seen_stays = len(stays)
-        self._live_stays = [st for st in self._live_stays if st.end is None or st.end > lo]
-        days = bytearray(hi - lo)
-        for st in self._live_stays:
-            if st.host == host and st.start < hi:
-                a, b = max(st.start, lo) - lo, min(hi if st.end is None else st.end, hi) - lo
-                days[a:b] = b"\x01" * (b - a)
-        return days.count(1) / (hi - lo)
+        """Share of last month's days on which any foreign forces were in `host`."""
+        cov = self.hosts.get(host)  # type: ignore[arg-type]
+        return cov.share(*self._last_month()) if cov is not None else 0.0
 
     def patron_control_gains_last_month(self, host: str | None) -> int:
-        """How many concessions last month gave a patron control of systems in `host`."""
-        lo, hi = self._last_month()
-        return sum(
-            1
-            for c in self.ledger.concessions
-            if c.client == host and c.controller == "patron" and lo <= c.day < hi
-        )
+        """How many concessions last month gave a patron control in `host`."""
+        return self._gains.get((host, self.month - 1), 0)  # type: ignore[arg-type]
 
-    # ---------------------------------------------------------------- decisions
+    def concessions_held(self, client: str) -> float:
+        """Share of every track's rungs that `client` has granted and still holds."""
+        return self.book.held_share(self._clients_of.get(client, []))
+
+    def pressable(self, patron: Patron) -> list[tuple[str, float, float]]:
+        return bargaining.pressable(self.book, (patron.name, patron.target))  # type: ignore[arg-type]
+
+    def entrenchment(self, patron: str, host: str, window: int) -> float:
+        """Share of the last `window` days on which `patron`'s forces were in `host`."""
+        cov = self.cover.get((patron, host))
+        now = self.today
+        return cov.share(max(now - window, 0), now) if cov is not None else 0.0
+
+    # ---------------------------------------------------------------- bargaining
 
     def negotiate(
-        self,
-        patron: Patron,
-        client: Actor,
-        accept_probability: float | None = None,
+        self, patron: Patron, client: Actor, track: str, accept_probability: float | None = None
     ) -> bool:
-        """The patron demands the next rung; the client grants it or not, and if the rung
-        settles control, who controls the systems is settled too."""
-        u_accept, u_control = self.uniform(), self.uniform()
-        key = (patron.name, client.name)
-        nxt = self.rungs[key] + 1
-        day = int(self.env.now)
-        fx = self.effects
-        if nxt >= len(fx.names):
-            return False
+        """The patron demands the next rung of `track`; the client grants it or not, and
+        if the rung settles control, control is bargained over too."""
         regime: ClientRegime = client  # type: ignore[assignment]
+        rel = (patron.name, client.name)
+        t = self.book.tracks[track]
+        nxt = self.book.level(rel, track) + 1
+        if nxt > t.top:
+            return False
+        u_accept, u_control = regime.uniform(), regime.uniform()
         p = (
             accept_probability
             if accept_probability is not None
-            else regime.accept_probability(fx.cost[nxt], patron.params.support)
+            else regime.accept_probability(t.cost[nxt], patron.params.support)
         )
         if u_accept >= p:
-            self.ledger.log(day, "concession_refused", client.name, fx.names[nxt])
+            self.ledger.log(
+                self.today, "concession_refused", client.name, f"{track}: {t.rungs[nxt]}"
+            )
             return False
-        return self._settle(patron, regime, nxt, u_control, day)
+        return self._settle(patron, regime, track, nxt, u_control)
 
-    def request(self, client: ClientRegime) -> bool:
-        """The regime asks for the next rung; the patron with the most leverage over it
-        takes the request up with its ambition and offers the rung at its price, which
-        the regime accepts or declines by its usual rule; a rung that settles control is
-        then bargained over like a demanded one."""
-        u_take, u_accept, u_control = self.uniform(), self.uniform(), self.uniform()
-        patrons = self._patrons.get(client.name, [])
-        if not patrons:
-            return False
-        patron: Patron = max(patrons, key=lambda a: a.leverage)  # type: ignore[assignment]
-        nxt = self.rungs[(patron.name, client.name)] + 1
-        day = int(self.env.now)
-        if nxt >= len(self.effects.names):
-            return False
+    def request(self, client: ClientRegime) -> None:
+        """The regime asks for the next rung of its cheapest track; the patron with the
+        most leverage over it takes the request up with its ambition and offers the rung
+        at its price, which the regime accepts or declines by its usual rule (asking for
+        help does not make a permanent base cheap)."""
+        patrons = [(a.name, a.leverage) for a in self._patrons.get(client.name, [])]  # type: ignore[attr-defined]
+        name = bargaining.route_request(patrons)
+        if name is None:
+            return
+        patron: Patron = self._actors[name]  # type: ignore[assignment]
+        rel = (patron.name, client.name)
+        track = bargaining.cheapest(bargaining.pressable(self.book, rel))
+        if track is None:
+            return
+        t, day = self.book.tracks[track], self.today
+        nxt = self.book.level(rel, track) + 1
         self.ledger.log(
-            day, "request", client.name, f"asks {patron.name} for {self.effects.names[nxt]}"
+            day, "request", client.name, f"asks {patron.name} for {track}: {t.rungs[nxt]}"
         )
-        if u_take >= patron.params.ambition:
-            self.ledger.log(day, "request_refused", patron.name, self.effects.names[nxt])
-            return False
-        # The patron's offer is the rung at its price: the regime weighs it by its usual
-        # rule (asking for help does not make a permanent base cheap).
-        if u_accept >= client.accept_probability(self.effects.cost[nxt], patron.params.support):
-            self.ledger.log(day, "terms_declined", client.name, self.effects.names[nxt])
-            return False
-        return self._settle(patron, client, nxt, u_control, day)
+        if patron.uniform() >= patron.params.ambition:
+            self.ledger.log(day, "request_refused", patron.name, f"{track}: {t.rungs[nxt]}")
+            return
+        u_accept, u_control = client.uniform(), client.uniform()
+        if u_accept >= client.accept_probability(t.cost[nxt], patron.params.support):
+            self.ledger.log(day, "terms_declined", client.name, f"{track}: {t.rungs[nxt]}")
+            return
+        self._settle(patron, client, track, nxt, u_control)
 
-    def _settle(self, patron: Patron, client: ClientRegime, rung: int, u: float, day: int) -> bool:
+    def _settle(
+        self, patron: Patron, client: ClientRegime, track: str, rung: int, u: float
+    ) -> bool:
         """Grant an agreed rung, after the bargain over control if it settles control."""
         controller: Controller | None = None
-        if self.effects.settles_control[rung]:
-            p_patron, p_client = client.control_terms(
-                patron.params.control_insistence, patron.leverage
-            )
-            if u < p_patron:
-                controller = "patron"
-            elif u < p_patron + p_client:
-                controller = "client"
-            else:
-                self.ledger.log(day, "bargain_failed", client.name, self.effects.names[rung])
+        if self.book.tracks[track].settles_control[rung]:
+            terms = client.control_terms(patron.params.control_insistence, patron.leverage)
+            side = bargaining.settlement(*terms, u)
+            if side == "failed":
+                name = self.book.tracks[track].rungs[rung]
+                self.ledger.log(self.today, "bargain_failed", client.name, f"{track}: {name}")
                 return False
-        self._grant(patron, client, rung, controller, day)
+            controller = side  # type: ignore[assignment]
+        self.grant((patron.name, client.name), track, controller)
         return True
 
-    def _grant(
+    def reconsider(self, patron: Patron) -> None:
+        """Each reversible rung the patron holds may be lost this month
+        (:func:`sim.engine.bargaining.reversal_hazard`); one draw per such track."""
+        if not self.book.reversible:
+            return
+        rel: Relation = (patron.name, patron.target)  # type: ignore[assignment]
+        stream = self.stream(f"reversal:{patron.name}/{patron.target}")
+        for name in self.book.reversible:
+            track = self.book.tracks[name]
+            held = self.book.held(rel, name)
+            if held.level == 0:
+                continue
+            hazard = bargaining.reversal_hazard(track, self.today - held.since, patron.leverage)
+            if stream.random() < hazard:
+                self.revoke(rel, name)
+
+    # ---------------------------------------------------------------- changes of level
+
+    def grant(self, rel: Relation, track: str, controller: Controller | None) -> None:
+        """Raise `rel` one rung on `track` and apply what the rung does."""
+        day, before = self.today, self.book.effects(rel)
+        rung = self.book.grant(rel, track, day, controller)
+        self.ledger.concessions.append(Concession(day, rel[0], rel[1], track, rung, controller))
+        if controller == "patron":
+            key = (rel[1], self.month)
+            self._gains[key] = self._gains.get(key, 0) + 1
+        name = self.book.tracks[track].rungs[rung]
+        detail = f"{track}: {name}" + (f" ({controller} control)" if controller else "")
+        self.ledger.log(day, "concession", rel[1], detail)
+        self._on_up(rel, track, rung, controller, day, in_place=False)
+        self._after_change(rel, before, day)
+
+    def revoke(self, rel: Relation, track: str) -> None:
+        """Drop `rel` one rung on `track` (a reversal): what the rung brought is withdrawn
+        and the control settled before it holds again."""
+        day, before = self.today, self.book.effects(rel)
+        was = self.book.controller(rel, track)
+        lost = self.book.revoke(rel, track)
+        t = self.book.tracks[track]
+        self.ledger.concessions.append(Concession(day, rel[0], rel[1], track, lost, None, up=False))
+        self.ledger.log(
+            day, "reversal", rel[1], f"{track}: {t.rungs[lost]} lost (back to {t.rungs[lost - 1]})"
+        )
+        lost_key = (*rel, track, lost)
+        self.pending = [p for p in self.pending if (p.patron, p.host, p.track, p.rung) != lost_key]
+        self._withdraw(rel, track, lost, day)
+        now = self.book.controller(rel, track)
+        if now != was:
+            self._renegotiate(rel, track, now or "client", day)
+        self._after_change(rel, before, day)
+
+    def _on_up(
         self,
-        patron: Patron,
-        client: ClientRegime,
+        rel: Relation,
+        track: str,
         rung: int,
         controller: Controller | None,
         day: int,
+        in_place: bool,
     ) -> None:
-        self.rungs[(patron.name, client.name)] = rung
-        self.ledger.concessions.append(Concession(day, patron.name, client.name, rung, controller))
-        fx = self.effects
-        detail = fx.names[rung] + (f" ({controller} control)" if controller else "")
-        self.ledger.log(day, "concession", client.name, detail)
+        """A rung reached: control over the track's systems settled, its delivery and base
+        booked (or, for a concession in place at the start, there already)."""
+        t = self.book.tracks[track]
         if controller is not None:
-            self._renegotiate(patron, client.name, controller, day)
-        if fx.delivery[rung] is not None:
-            system, lead = fx.delivery[rung]  # type: ignore[misc]
-            self.env.process(operations.delivery(self, patron, client.name, system, lead))
-        if fx.basing_lead[rung] is not None:
-            self.env.process(operations.basing(self, patron, client.name, fx.basing_lead[rung]))
+            self._renegotiate(rel, track, controller, day)
+        delivery = t.delivery[rung]
+        if delivery is not None:
+            item = Pending(
+                "delivery",
+                rel[0],
+                rel[1],
+                track,
+                rung,
+                day + max(0, round(delivery.lead)),
+                delivery.system,
+            )
+            self._book_arrival(item, in_place)
+        if t.basing_lead[rung] is not None:
+            item = Pending(
+                "basing", rel[0], rel[1], track, rung, day + max(0, round(t.basing_lead[rung]))
+            )  # type: ignore[arg-type]
+            self._book_arrival(item, in_place)
 
-    def _renegotiate(self, patron: Patron, host: str, controller: Controller, day: int) -> None:
-        """A new settlement of control covers the systems already delivered too: each one
-        held by the other side changes hands (a new control record), and its patron crews
-        arrive or leave with it."""
-        latest: dict[str, Controller] = {}
-        for system in self.ledger.systems:
-            if system.patron == patron.name and system.host == host:
-                latest[system.name] = system.controller
-        for name, held in latest.items():
-            if held == controller:
-                continue
-            self.ledger.systems.append(System(patron.name, host, name, day, controller))
-            self.ledger.log(day, "control_renegotiated", patron.name, f"{name} to {controller}")
-            crews = f"{name} crews"
+    def _book_arrival(self, item: Pending, in_place: bool) -> None:
+        if in_place:
+            self.arrive(item, day=0)
+            return
+        self.pending.append(item)
+        self.env.process(operations.arrival(self, item))
+
+    def _after_change(self, rel: Relation, before: Effects, day: int) -> None:
+        """What a change of the held rungs' combined effects does to operations: a new
+        cadence rebooks the exercise not yet started; standing presence brings the forces
+        in, and losing it sends them home unless an exercise is under way."""
+        after = self.book.effects(rel)
+        patron, host = rel
+        if after.interval != before.interval and patron in self.programmes:
+            prog = self.programmes[patron]
+            u = self._exercise_stream(patron).random()
+            if prog.rebook(day, after.interval, u):
+                self._wake(patron)
+        if after.standing and not before.standing:
+            self._arrive_forces(patron, host, ("standing forces",), day)
+        elif before.standing and not after.standing:
+            prog = self.programmes.get(patron)
+            if prog is None or prog.running is None:
+                self._forces_home(patron, day)
+
+    def _wake(self, patron: str) -> None:
+        """Let the programme process see its new booking (restarting it if it had none)."""
+        proc = self._procs.get(patron)
+        if proc is not None and proc.is_alive:  # type: ignore[attr-defined]
+            if proc.target is not None:  # type: ignore[attr-defined]
+                proc.interrupt()  # type: ignore[attr-defined]
+        else:
+            self._procs[patron] = self.env.process(operations.exercise_programme(self, patron))
+
+    # ---------------------------------------------------------------- arrivals and control
+
+    def arrive(self, item: Pending, day: int | None = None) -> None:
+        """A delivery or a base completes: the system is there under the control settled
+        on its track (a patron-controlled one brings crews), or the base opens."""
+        day = self.today if day is None else day
+        rel = (item.patron, item.host)
+        if item.kind == "delivery":
+            t = self.book.tracks[item.track]
+            fixed = t.delivery[item.rung].controller  # type: ignore[union-attr]
+            controller: Controller = fixed or self.book.controller(rel, item.track) or "client"
+            self.ledger.systems.append(
+                System(item.patron, item.host, item.system, item.track, item.rung, day, controller)
+            )
+            self.ledger.log(
+                day, "delivery", item.patron, f"{item.system} under {controller} control"
+            )
             if controller == "patron":
-                self.ledger.arrive(patron.name, host, crews, day)
+                self._open(item.patron, item.host, f"crews:{item.system}", day)
+        else:
+            self.ledger.basings.append(Basing(item.patron, item.host, item.track, item.rung, day))
+            self._open(item.patron, item.host, f"garrison:{item.track}.{item.rung}", day)
+            self.ledger.log(day, "basing", item.patron, "permanent base opened")
+
+    def _renegotiate(self, rel: Relation, track: str, controller: Controller, day: int) -> None:
+        """A settlement of control covers the systems of its track already delivered: each
+        held by the other side changes hands, and its patron crews arrive or leave."""
+        patron, host = rel
+        for system in list(self.ledger.systems):
+            if (system.patron, system.host, system.track) != (patron, host, track):
+                continue
+            if system.end is not None or system.controller == controller:
+                continue
+            fixed = self.book.tracks[track].delivery[system.rung]
+            if fixed is not None and fixed.controller is not None:
+                continue  # a rung that fixes the controller keeps it
+            system.end = day
+            self.ledger.systems.append(
+                System(patron, host, system.name, track, system.rung, day, controller)
+            )
+            self.ledger.log(day, "control_renegotiated", patron, f"{system.name} to {controller}")
+            if controller == "patron":
+                self._open(patron, host, f"crews:{system.name}", day)
             else:
-                for stay in self.ledger.stays:
-                    if stay.unit == crews and stay.host == host and stay.end is None:
-                        self.ledger.leave(stay, day)
+                self._close_holder(patron, host, f"crews:{system.name}", day)
 
-    def settled_controller(self, patron: str, client: str) -> Controller:
-        """Who controls systems under the latest settlement (the client if none yet)."""
-        for c in reversed(self.ledger.concessions):
-            if c.patron == patron and c.client == client and c.controller is not None:
-                return c.controller
-        return "client"
+    def _withdraw(self, rel: Relation, track: str, rung: int, day: int) -> None:
+        """What a lost rung brought leaves: its systems (with their crews) and its base."""
+        patron, host = rel
+        key = (patron, host, track, rung)
+        for system in self.ledger.systems:
+            if (
+                system.end is None
+                and (system.patron, system.host, system.track, system.rung) == key
+            ):
+                system.end = day
+                self.ledger.log(day, "withdrawal", patron, f"{system.name} withdrawn")
+                self._close_holder(patron, host, f"crews:{system.name}", day)
+        for base in self.ledger.basings:
+            if base.end is None and (base.patron, base.host, base.track, base.rung) == key:
+                base.end = day
+                self.ledger.log(day, "base_closed", patron, "permanent base closed")
+                self._close_holder(patron, host, f"garrison:{track}.{rung}", day)
 
-    def unit_stays(self, patron: Patron, gap: float) -> tuple[bool, bool]:
-        """Whether a unit bridges a `gap`-day wait for the next exercise, and if so
-        whether it is rotated out for a fresh one.
+    # ---------------------------------------------------------------- presence
 
-        The chance to stay is the current rung's ``stay_probability`` plus leverage, falling
-        off as ``exp(-gap / bridge_tolerance_days)``: a short gap is easy to bridge.
-        """
-        u_stay, u_rotate = self.uniform(), self.uniform()
-        if math.isinf(gap):
-            return False, False
-        rung = self.rungs[(patron.name, patron.target)]  # type: ignore[index]
-        fx = self.effects
-        base = clip01(fx.stay[rung] + patron.params.stay_leverage_weight * patron.leverage)
-        p = base * math.exp(-gap / fx.tolerance[rung])
-        stays = u_stay < p
-        return stays, stays and u_rotate < patron.params.rotation_share
+    def _open(self, patron: str, host: str, holder: str, day: int) -> Span:
+        span = self.ledger.arrive(patron, host, holder, day)
+        self.hosts.setdefault(host, Coverage()).open(span.start)
+        self.cover.setdefault((patron, host), Coverage()).open(span.start)
+        return span
 
-    def next_recurring(
-        self, patron: Patron, cadence: Cadence, after: int, gap: int | None
-    ) -> DatedExercise | None:
-        """The patron's next recurring exercise, starting a cadence gap after `after`."""
-        duration = cadence.duration
-        if gap is None:
-            rung = self.rungs[(patron.name, patron.target)]  # type: ignore[index]
-            mean = max(self.effects.interval[rung] - duration, 1.0)
-            gap = max(0, round(mean * (1.0 + cadence.jitter * (2.0 * self.uniform() - 1.0))))
-        start = after + gap
-        if start >= self.plan.n_days:
-            return None
-        return DatedExercise(
-            f"{patron.name} exercise (day {start})", start, start + duration - 1, cadence.units
+    def _close(self, span: Span, day: int) -> None:
+        self.ledger.leave(span, day)
+        self.hosts[span.host].close(span.end)  # type: ignore[arg-type]
+        self.cover[(span.patron, span.host)].close(span.end)  # type: ignore[arg-type]
+
+    def _close_holder(self, patron: str, host: str, holder: str, day: int) -> None:
+        for span in self.ledger.spans:
+            if span.end is None and (span.patron, span.host, span.holder) == (patron, host, holder):
+                self._close(span, day)
+
+    def forces_present(self, patron: str) -> bool:
+        return patron in self._forces
+
+    def _arrive_forces(self, patron: str, host: str, units: tuple[str, ...], day: int) -> None:
+        """The patron's forces come in (if they are not there) with these unit labels."""
+        if patron not in self._forces:
+            self._forces[patron] = self._open(patron, host, "forces", day)
+        labels = self._labels.setdefault(patron, {})
+        for unit in units:
+            if unit not in labels and _relief(unit) not in labels:
+                span = self.ledger.label(patron, host, unit, day)
+                if span is not None:
+                    labels[unit] = span
+
+    def _forces_home(self, patron: str, day: int) -> None:
+        span = self._forces.pop(patron, None)
+        if span is not None:
+            self._close(span, day)
+        for label in self._labels.pop(patron, {}).values():
+            self.ledger.leave(label, day)
+
+    def _rotate(self, patron: str, host: str, day: int) -> None:
+        """Fresh units relieve the ones present (labels only: the forces stay)."""
+        labels = self._labels.get(patron, {})
+        for unit, span in list(labels.items()):
+            self.ledger.leave(span, day)
+            del labels[unit]
+            fresh = self.ledger.label(patron, host, _relief(unit), day)
+            if fresh is not None:
+                labels[_relief(unit)] = fresh
+
+    # ---------------------------------------------------------------- operations
+
+    def begin_exercise(self, patron: str) -> None:
+        prog = self.programmes[patron]
+        ex, day = prog.booked, int(self.env._now)
+        assert ex is not None
+        prog.running, prog.booked = ex, None
+        self._arrive_forces(patron, prog.host, ex.units, day)
+        self.ledger.exercises.append((patron, prog.host, day))
+        if self.ledger.record_events:
+            self.ledger.log(day, "exercise", patron, ex.label(patron), end=ex.end)
+
+    def end_exercise(self, patron: str) -> None:
+        """The day after an exercise's last day: book the next one, then the patron's one
+        decision for the gap until it (:mod:`sim.engine.presence`)."""
+        prog, day = self.programmes[patron], int(self.env._now)
+        actor: Patron = self._actors[patron]  # type: ignore[assignment]
+        rel = (patron, prog.host)
+        stream = self._exercise_stream(patron)
+        u_book, u_stay, u_rotate = stream.random(), stream.random(), stream.random()
+        effects = self.book.effects(rel)
+        prog.running, prog.last_end = None, day
+        prog.book_next(day, effects.interval, u_book)
+        gap = math.inf if prog.booked is None else prog.booked.start - day
+        p = actor.params
+        window = round(p.entrenchment_window_days)
+        entrenched = self.entrenchment(patron, prog.host, window)
+        chance = stay_probability(
+            effects,
+            actor.leverage,
+            entrenched,
+            gap,
+            p.stay_leverage_weight,
+            p.stay_entrenchment_weight,
         )
+        choice = decide_gap(chance, p.rotation_share, u_stay, u_rotate)
+        if choice == "home":
+            self._forces_home(patron, day)
+        elif choice == "rotate":
+            self._rotate(patron, prog.host, day)
+        if self.ledger.record_events:
+            shown = "no exercise ahead" if math.isinf(gap) else f"{gap} days to the next exercise"
+            self.ledger.log(day, f"forces_{choice}", patron, shown)
+
+    def hold_summit(self, spec: Summit) -> None:
+        """A summit: the patron presses for the next rung (``demands``), or an agreed
+        concession takes effect (``implements``)."""
+        patron: Patron = self._actors[spec.patron]  # type: ignore[assignment]
+        client = self._actors[patron.target]  # type: ignore[index]
+        self.ledger.log(self.today, "summit", patron.name, spec.name)
+        stream = self.stream(f"summit:{spec.name}")
+        u_track, u_control = stream.random(), stream.random()
+        if spec.effect == "implements":
+            if spec.rung is not None:
+                self._implement(patron, client, spec.rung, u_control)  # type: ignore[arg-type]
+            return
+        if patron.params.ambition <= 0:
+            return  # a patron with no ambition presses for nothing, even at a summit
+        track = spec.track or choose_track(self.pressable(patron), patron.leverage, u_track)
+        if track is not None:
+            key = f"operations.summits.{spec.name}.accept_probability"
+            self.negotiate(patron, client, track, self.values.get(key))
+
+    def _implement(self, patron: Patron, client: ClientRegime, rung_name: str, u: float) -> None:
+        """Grant up to `rung_name` without a demand (a rung that settles control is still
+        bargained over control)."""
+        track, target = self.plan.rung_at[rung_name]
+        rel = (patron.name, client.name)
+        while self.book.level(rel, track) < target:
+            if not self._settle(patron, client, track, self.book.level(rel, track) + 1, u):
+                return
+
+    def fire_inject(self, spec: Inject) -> None:
+        """With its probability, overwrite state and parameters on the inject's date."""
+        if (
+            self.stream(f"inject:{spec.name}").random()
+            >= self.values[f"injects.{spec.name}.probability"]
+        ):
+            return
+        actor = self._actors[spec.actor]
+        for name, value in spec.set.items():
+            actor.set_state(name, value)
+        if spec.params:
+            new = {n: self.values[f"injects.{spec.name}.params.{n}"] for n in spec.params}
+            actor.params = type(actor.params).from_values({**actor.params.__dict__, **new})
+        self.ledger.log(self.today, "inject", actor.name, spec.name)
+
+
+def _relief(unit: str) -> str:
+    """The label of the units that relieve `unit` in a rotation (and back again)."""
+    suffix = " (relief)"
+    return unit.removesuffix(suffix) if unit.endswith(suffix) else unit + suffix

@@ -1,138 +1,189 @@
-"""The operations layer: SimPy processes on the model's day clock.
+"""The operations layer: SimPy processes on the model's day clock, rebuilt from state.
 
-A handful of processes, each a generator over ``model.env``:
+A handful of processes, each a generator over ``model.env`` whose only locals are read
+from the replicate's state when it starts, so a replicate restored from a snapshot starts
+the same processes and they carry on where the original ones were:
 
 * :func:`monthly_step` runs the actors' monthly decisions at each month start;
-* :func:`exercise_programme` walks one patron's dated exercises and then its recurring
-  ones; at each exercise's end every unit present stays, rotates or goes home;
-* :func:`delivery` and :func:`basing` put systems and garrisons in place after lead times;
+* :func:`exercise_programme` walks one patron's :class:`Programme`: it waits for the
+  booked exercise to start, then for it to end, when the patron decides the gap
+  (:mod:`sim.engine.presence`) and books the next one; a change of cadence rebooks an
+  exercise not yet started and wakes the process (:meth:`Programme.rebook`);
+* :func:`arrival` completes a delivery or a base after its lead time, unless the rung
+  that ordered it was lost meanwhile;
 * :func:`summit` and :func:`inject` fire on their dates.
 
-Processes ask the model for decisions and write only to its ledger.
+Same-day events run in the clock's declared order (:mod:`sim.engine.clock`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Generator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sim.engine.ledger import Stay, System
+import simpy
+
 from sim.engine.plan import Cadence, DatedExercise
+from sim.engine.presence import gap_days
 
 if TYPE_CHECKING:
-    from agents.patron import Patron
     from sim.engine.model import WargameModel
     from sim.scenario.schema import Inject, Summit
 
 Process = Generator[object, object, None]
 
 
+@dataclass(slots=True)
+class Booking:
+    """An exercise booked or under way: its days (``end`` inclusive) and units. A *fixed*
+    booking (a dated exercise, or the first recurring one on its cadence's start date) is
+    never rebooked."""
+
+    name: str  # "" for a recurring exercise: :meth:`label` names it by its start day
+    start: int
+    end: int
+    units: tuple[str, ...]
+    fixed: bool
+
+    def label(self, patron: str) -> str:
+        return self.name or f"{patron} exercise (day {self.start})"
+
+
+@dataclass
+class Programme:
+    """One patron's exercises in its host: the dated ones still to come, the one booked
+    next, the one under way, and where the recurring cadence stands."""
+
+    patron: str
+    host: str
+    dated: list[Booking]
+    cadence: Cadence | None
+    booked: Booking | None = None
+    running: Booking | None = None
+    last_end: int | None = None  # the day after the last exercise ended
+    recurring_started: bool = False
+
+    @classmethod
+    def of(
+        cls, patron: str, host: str, dated: list[DatedExercise], cadence: Cadence | None
+    ) -> Programme:
+        bookings = [Booking(d.name, d.start, d.end, d.units, True) for d in dated]
+        return cls(patron, host, bookings, cadence)
+
+    def next_day(self) -> int | None:
+        """The day the programme acts next: the end of the exercise under way (the day
+        after its last), else the start of the one booked."""
+        if self.running is not None:
+            return self.running.end + 1
+        return None if self.booked is None else self.booked.start
+
+    def book_next(self, now: int, interval: float, u: float) -> None:
+        """Book the next exercise: the next dated one (started late if the one before
+        overran it), else a recurring one (:meth:`_recurring`)."""
+        if self.dated:
+            nxt = self.dated.pop(0)
+            late = max(0, now - nxt.start)
+            self.booked = Booking(nxt.name, nxt.start + late, nxt.end + late, nxt.units, True)
+            return
+        self.booked = self._recurring(now, interval, u)
+
+    def rebook(self, now: int, interval: float, u: float) -> bool:
+        """After a change of cadence: book afresh a recurring exercise not yet started
+        (an exercise under way, a fixed booking and dated exercises still to come stay).
+        True when the booking changed."""
+        if self.running is not None or self.dated or (self.booked and self.booked.fixed):
+            return False
+        new = self._recurring(now, interval, u)
+        changed = new != self.booked
+        self.booked = new
+        return changed
+
+    def _recurring(self, now: int, interval: float, u: float) -> Booking | None:
+        """The next recurring exercise at `interval`-day cadence: the first one on the
+        cadence's start date if it has one; otherwise a drawn gap (:func:`gap_days`) after
+        the last exercise ended, or after day 0 when none has, never before `now`."""
+        c = self.cadence
+        if c is None or math.isinf(interval):
+            return None
+        fixed = not self.recurring_started and c.start is not None
+        if fixed:
+            start = max(c.start, now)  # type: ignore[arg-type]
+        else:
+            gap = gap_days(interval, c.duration, c.jitter, u)
+            start = max(now, (self.last_end or 0) + (gap or 0))
+        self.recurring_started = True
+        return Booking("", start, start + c.duration - 1, c.units, fixed)
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A delivery or a base on its way: what, for which rung, and the day it arrives."""
+
+    kind: str  # "delivery" or "basing"
+    patron: str
+    host: str
+    track: str
+    rung: int
+    due: int
+    system: str = ""
+
+
+@dataclass
+class Done:
+    """The dated events that have already fired (so a restored replicate skips them)."""
+
+    names: set[str] = field(default_factory=set)
+
+
+# ------------------------------------------------------------------------------ processes
+
+
 def monthly_step(model: WargameModel) -> Process:
     """Run the actors' decisions at the start of every simulated month after the first."""
-    for month, day in enumerate(model.plan.months[1:-1], start=1):
-        yield model.env.timeout(day - model.env.now)
+    months = model.plan.months
+    while model.month + 1 < len(months) - 1:
+        month = model.month + 1
+        yield model.env.at(months[month], "month")
         model.month = month
         model.decide_month()
         model.record_month(month)
 
 
-def _relief(unit: str) -> str:
-    """The name of the unit that replaces `unit` in a rotation (and back again)."""
-    suffix = " (relief)"
-    return unit.removesuffix(suffix) if unit.endswith(suffix) else unit + suffix
-
-
-def exercise_programme(
-    model: WargameModel, patron: Patron, dated: list[DatedExercise], cadence: Cadence | None
-) -> Process:
-    """Run one patron's exercises in its target country, bridging gaps when units stay."""
-    env, ledger, host = model.env, model.ledger, patron.target
-    assert host is not None
-    present: dict[str, Stay] = {}
-    upcoming = list(dated)
-    rec_start = cadence.start if cadence else None
-    current = upcoming.pop(0) if upcoming else None
-    if current is None and cadence is not None:
-        current = model.next_recurring(patron, cadence, rec_start or 0, gap=0)
-    while current is not None:
-        if env.now < current.start:
-            yield env.timeout(current.start - env.now)
-        for unit in current.units:
-            if unit not in present and _relief(unit) not in present:
-                present[unit] = ledger.arrive(patron.name, host, unit, current.start)
-        ledger.exercise(patron.name, host, current.start)
-        ledger.log(int(env.now), "exercise", patron.name, current.name, end=current.end)
-        yield env.timeout(current.end + 1 - env.now)
-        now = int(env.now)  # the day after the exercise's last day
-        if upcoming:
-            current = upcoming.pop(0)
-        elif cadence is not None:
-            earliest = max(now, rec_start or now)
-            current = model.next_recurring(patron, cadence, earliest, gap=None)
+def exercise_programme(model: WargameModel, patron: str) -> Process:
+    """Walk `patron`'s programme: start the booked exercise, end the one under way."""
+    prog = model.programmes[patron]
+    while True:
+        day = prog.next_day()
+        if day is None or day >= model.plan.n_days:
+            return
+        in_exercise = prog.running is not None
+        try:
+            yield model.env.at(day, "exercise_end" if in_exercise else "exercise_start", patron)
+        except simpy.Interrupt:
+            continue  # the booking changed: look again
+        if in_exercise:
+            model.end_exercise(patron)
         else:
-            current = None
-        gap = math.inf if current is None else max(current.start - now, 0)
-        for unit, stay in list(present.items()):
-            stays, rotates = model.unit_stays(patron, gap)
-            if not stays:
-                ledger.leave(stay, now)
-                del present[unit]
-                ledger.log(now, "unit_home", patron.name, unit)
-            elif rotates:
-                ledger.leave(stay, now)
-                del present[unit]
-                fresh = _relief(unit)
-                present[fresh] = ledger.arrive(patron.name, host, fresh, now)
-                ledger.log(now, "unit_rotated", patron.name, f"{unit} -> {fresh}")
-            else:
-                ledger.log(now, "unit_stays", patron.name, f"{unit} ({gap} days to next)")
+            model.begin_exercise(patron)
 
 
-def delivery(model: WargameModel, patron: Patron, host: str, system: str, lead: float) -> Process:
-    """Deliver a system after its lead time, under the control settled by then (a later
-    settlement made while it was on its way covers it too); patron-controlled ones bring
-    patron crews."""
-    yield model.env.timeout(max(0, round(lead)))
-    day = int(model.env.now)
-    controller = model.settled_controller(patron.name, host)
-    model.ledger.systems.append(System(patron.name, host, system, day, controller))
-    model.ledger.log(day, "delivery", patron.name, f"{system} under {controller} control")
-    if controller == "patron":
-        model.ledger.arrive(patron.name, host, f"{system} crews", day)
-
-
-def basing(model: WargameModel, patron: Patron, host: str, lead: float) -> Process:
-    """Open a permanent base after its lead time: a garrison present from then on."""
-    yield model.env.timeout(max(0, round(lead)))
-    day = int(model.env.now)
-    model.ledger.basings.append((patron.name, host, day))
-    model.ledger.arrive(patron.name, host, "permanent garrison", day)
-    model.ledger.log(day, "basing", patron.name, "permanent base opened")
+def arrival(model: WargameModel, item: Pending) -> Process:
+    """Complete a delivery or a base on its due day, unless it was called off."""
+    yield model.env.at(item.due, "arrival", f"{item.patron}:{item.kind}:{item.system}")
+    if item in model.pending:
+        model.pending.remove(item)
+        model.arrive(item)
 
 
 def summit(model: WargameModel, spec: Summit) -> Process:
-    """At the summit's date the patron presses its client for the next rung (a patron
-    with no ambition presses for nothing, even at a summit)."""
-    yield model.env.timeout(model.plan.day(spec.date))
-    patron: Patron = model.actor(spec.patron)  # type: ignore[assignment]
-    model.ledger.log(int(model.env.now), "summit", patron.name, spec.name)
-    if patron.params.ambition <= 0:
-        return
-    key = f"operations.summits.{spec.name}.accept_probability"
-    model.negotiate(patron, model.actor(patron.target), model.values.get(key))
+    yield model.env.at(model.plan.day(spec.date), "summit", spec.name)
+    model.done.names.add(f"summit:{spec.name}")
+    model.hold_summit(spec)
 
 
 def inject(model: WargameModel, spec: Inject) -> Process:
-    """At the inject's date, with its probability, overwrite state and parameters."""
-    yield model.env.timeout(model.plan.day(spec.date))
-    fires = model.uniform() < model.values[f"injects.{spec.name}.probability"]
-    if not fires:
-        return
-    actor = model.actor(spec.actor)
-    for name, value in spec.set.items():
-        actor.set_state(name, value)
-    if spec.params:
-        new = {n: model.values[f"injects.{spec.name}.params.{n}"] for n in spec.params}
-        actor.params = type(actor.params).from_values({**actor.params.__dict__, **new})
-    model.ledger.log(int(model.env.now), "inject", actor.name, spec.name)
+    yield model.env.at(model.plan.day(spec.date), "inject", spec.name)
+    model.done.names.add(f"inject:{spec.name}")
+    model.fire_inject(spec)

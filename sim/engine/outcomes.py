@@ -1,98 +1,268 @@
 """Outcomes: pure functions of a closed ledger (defined in README.md, "What the model is").
 
-* *continuous presence*: foreign forces present on at least ``threshold`` of the days of
-  some ``window``-day span (default 90 % of 180 days); it first holds on the last day of
-  the first such span;
-* *basing*: permanent basing, or a patron-controlled system delivered, in the host (what
-  counts is the scenario's ``outcomes.basing_from``);
-* *persistent presence*: whichever of the two holds first.
+Every outcome is one entry of :data:`OUTCOMES`, answering, for each day of the horizon,
+whether it holds *as of* that day (:meth:`Facts.daily`). From that one array come the
+outcome at the horizon, the day it first held, and the day from which it held without a
+break to the horizon. Commands, events (``outcome_by``), forecasts over time and signposts
+all read the registry, so a new outcome is one entry.
 
-Days are offsets from the scenario start; ``None`` means "not by the horizon" (censored).
+* ``persistent``: a presence that still holds at the horizon: forces present on at least
+  ``threshold`` of the final ``window_days`` days, or basing in place;
+* ``presence_at_horizon``: forces present on at least ``threshold`` of the final window;
+* ``basing``: basing in place (what counts is the scenario's ``outcomes.basing_from``);
+* ``ever_continuous``: some ``window_days`` window with presence on at least ``threshold``
+  of its days, at any point so far (the first model's "continuous presence").
+
+Days are offsets from the scenario start; spans are half-open.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from sim.engine.ledger import Ledger
+from sim.scenario.schema import OUTCOME_NAMES, Scenario
 
 
-def daily_presence(ledger: Ledger, host: str) -> np.ndarray:
-    """Number of foreign units in `host` on each day."""
-    delta = np.zeros(ledger.n_days + 1, dtype=np.int32)
-    for st in ledger.stays:
-        end = ledger.n_days if st.end is None else st.end
-        if st.host == host and end > st.start:
-            delta[st.start] += 1
-            delta[end] -= 1
-    return np.cumsum(delta[:-1])
+@dataclass(frozen=True)
+class Outcome:
+    """One outcome of the registry."""
+
+    name: str
+    label: str  # how tables name it
+    #: What the outcome means, in the scenario's own numbers.
+    define: Callable[[Scenario], str]
+    #: ``state``: it holds on a day or not (its ``_day`` column is the day from which it
+    #: held to the horizon); ``ever``: once it holds it holds (``_day``: when it first did).
+    kind: str
 
 
-def first_continuous_day(present: np.ndarray, window: int, threshold: float) -> int | None:
-    """Last day of the first `window`-day span with presence on >= `threshold` of its days."""
+def _window(s: Scenario) -> str:
+    o = s.outcomes
+    return f"forces present on at least {100 * o.threshold:.0f} % of the {o.window_days} days"
+
+
+def _basing(s: Scenario) -> str:
+    parts = {
+        "permanent_base": "a permanent base",
+        "patron_system": "a system under the patron's command",
+        "patron_integration": "the host's forces under the patron's command",
+    }
+    return " or ".join(parts[k] for k in s.outcomes.basing_from) + " in place"
+
+
+OUTCOMES: dict[str, Outcome] = {
+    o.name: o
+    for o in (
+        Outcome(
+            "persistent",
+            "persistent presence at the horizon",
+            lambda s: f"{_window(s)} before the horizon, or {_basing(s)} on its last day",
+            "state",
+        ),
+        Outcome(
+            "presence_at_horizon",
+            "presence through the final window",
+            lambda s: f"{_window(s)} before the horizon",
+            "state",
+        ),
+        Outcome("basing", "basing in place at the horizon", lambda s: _basing(s), "state"),
+        Outcome(
+            "ever_continuous",
+            "continuous presence at some point",
+            lambda s: f"{_window(s)} of some window, at any time before the horizon",
+            "ever",
+        ),
+    )
+}
+assert tuple(OUTCOMES) == OUTCOME_NAMES, "the schema's outcome names and the registry differ"
+
+
+def interval_days(n_days: int, spans: list[tuple[int, int | None]]) -> np.ndarray:
+    """Bool per day: covered by any of the half-open ``(start, end)`` spans (None: open)."""
+    delta = np.zeros(n_days + 1, dtype=np.int32)
+    for start, end in spans:
+        stop = n_days if end is None else min(end, n_days)
+        if stop > start:
+            delta[start] += 1
+            delta[stop] -= 1
+    return np.cumsum(delta[:-1]) > 0
+
+
+def window_held(present: np.ndarray, window: int, threshold: float) -> np.ndarray:
+    """Bool per day d: presence on at least `threshold` of the `window` days ending on d
+    (False before the first window completes, on day ``window - 1``)."""
+    out = np.zeros(present.size, dtype=bool)
     if window > present.size:
-        return None
+        return out
     need = math.ceil(threshold * window - 1e-9)
-    csum = np.concatenate(([0], np.cumsum(present.astype(bool), dtype=np.int64)))
-    counts = csum[window:] - csum[:-window]  # counts[i]: days i .. i+window-1
-    hits = np.flatnonzero(counts >= need)
-    return int(hits[0]) + window - 1 if hits.size else None
-
-
-BASING_DEFAULT = ("permanent_base", "patron_system")
-
-
-def first_basing_day(
-    ledger: Ledger, host: str, counts: tuple[str, ...] | list[str] = BASING_DEFAULT
-) -> int | None:
-    """First day something that `counts` as basing is in place in `host`: a permanent base,
-    a delivered system under the patron's command, or (``patron_integration``) a rung that
-    settled control of the host's forces in the patron's favour."""
-    days = []
-    if "permanent_base" in counts:
-        days += [d for _, h, d in ledger.basings if h == host]
-    if "patron_system" in counts:
-        days += [s.day for s in ledger.systems if s.host == host and s.controller == "patron"]
-    if "patron_integration" in counts:
-        days += [c.day for c in ledger.concessions if c.client == host and c.controller == "patron"]
-    days = [d for d in days if d < ledger.n_days]
-    return min(days) if days else None
-
-
-def earliest(*days: int | None) -> int | None:
-    """The earliest of several event days, ignoring those that did not happen."""
-    real = [d for d in days if d is not None]
-    return min(real) if real else None
-
-
-def days_per_month(present: np.ndarray, months: list[int]) -> np.ndarray:
-    """Days with any presence in each month; `months` are month-start offsets plus horizon."""
-    csum = np.concatenate(([0], np.cumsum(present.astype(bool), dtype=np.int64)))
-    edges = np.asarray(months)
-    return (csum[edges[1:]] - csum[edges[:-1]]).astype(np.int16)
-
-
-def rung_by_day(ledger: Ledger, host: str, day: int) -> int:
-    """Highest rung any patron holds in `host` by the end of `day`."""
-    return max((c.rung for c in ledger.concessions if c.client == host and c.day <= day), default=0)
-
-
-def systems_by_controller(ledger: Ledger, host: str) -> dict[str, int]:
-    """How many delivered systems in `host` each side controls at the horizon (a system
-    whose control was renegotiated counts once, for its latest controller)."""
-    latest: dict[tuple[str, str], str] = {}
-    for s in ledger.systems:
-        if s.host == host:
-            latest[(s.patron, s.name)] = s.controller
-    out = {"patron": 0, "client": 0}
-    for controller in latest.values():
-        out[controller] += 1
+    csum = np.concatenate(([0], np.cumsum(present, dtype=np.int64)))
+    out[window - 1 :] = (csum[window:] - csum[:-window]) >= need
     return out
 
 
-def presence_share(present: np.ndarray, start: int, end: int) -> float:
-    """Share of days in [start, end] (inclusive) with any foreign presence."""
-    span = present[max(start, 0) : min(end + 1, present.size)]
-    return float(np.count_nonzero(span)) / span.size if span.size else 0.0
+def first_day(daily: np.ndarray) -> int | None:
+    hits = np.flatnonzero(daily)
+    return int(hits[0]) if hits.size else None
+
+
+def held_from(daily: np.ndarray) -> int | None:
+    """The day from which `daily` holds without a break to the last day (None if not)."""
+    if not daily.size or not daily[-1]:
+        return None
+    breaks = np.flatnonzero(~daily)
+    return int(breaks[-1]) + 1 if breaks.size else 0
+
+
+@dataclass(frozen=True)
+class Held:
+    """A level held on a track by a patron over ``[start, end)`` days, under `controller`."""
+
+    patron: str
+    track: str
+    level: int
+    controller: str | None
+    start: int
+    end: int
+
+
+def track_history(ledger: Ledger, host: str) -> list[Held]:
+    """Every level held in `host`, replayed from the ledger's concessions (ups push a
+    level, downs pop one; changes on one day count from that day)."""
+    stacks: dict[tuple[str, str], list[tuple[int, str | None, int]]] = {}
+    out: list[Held] = []
+    for c in ledger.concessions:
+        if c.client != host:
+            continue
+        stack = stacks.setdefault((c.patron, c.track), [(0, None, 0)])
+        level, controller, since = stack[-1]
+        out.append(Held(c.patron, c.track, level, controller, since, c.day))
+        if c.up:
+            stack.append((c.rung, c.controller or controller, c.day))
+        else:
+            stack.pop()
+            stack[-1] = (stack[-1][0], stack[-1][1], c.day)
+    for (patron, track), stack in stacks.items():
+        level, controller, since = stack[-1]
+        out.append(Held(patron, track, level, controller, since, ledger.n_days))
+    return [h for h in out if h.end > h.start]
+
+
+@dataclass
+class Facts:
+    """What one replicate's outcomes and events are judged on, computed once."""
+
+    scenario: Scenario
+    ledger: Ledger
+    _daily: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @property
+    def n_days(self) -> int:
+        return self.ledger.n_days
+
+    @cached_property
+    def host(self) -> str:
+        return self.scenario.host
+
+    @cached_property
+    def present(self) -> np.ndarray:
+        """Bool per day: any foreign forces in the host."""
+        spans = [(s.start, s.end) for s in self.ledger.spans if s.host == self.host]
+        return interval_days(self.n_days, spans)
+
+    @cached_property
+    def history(self) -> list[Held]:
+        return track_history(self.ledger, self.host)
+
+    @cached_property
+    def basing_days(self) -> np.ndarray:
+        """Bool per day: basing in place, by the scenario's ``basing_from``."""
+        counts, led, host = self.scenario.outcomes.basing_from, self.ledger, self.host
+        spans: list[tuple[int, int | None]] = []
+        if "permanent_base" in counts:
+            spans += [(b.day, b.end) for b in led.basings if b.host == host]
+        if "patron_system" in counts:
+            spans += [
+                (s.day, s.end) for s in led.systems if s.host == host and s.controller == "patron"
+            ]
+        if "patron_integration" in counts:
+            spans += [
+                (h.start, h.end) for h in self.history if h.level > 0 and h.controller == "patron"
+            ]
+        return interval_days(self.n_days, spans)
+
+    def daily(self, name: str) -> np.ndarray:
+        """Bool per day: whether outcome `name` holds as of that day."""
+        if name not in self._daily:
+            o = self.scenario.outcomes
+            if name == "presence_at_horizon":
+                arr = window_held(self.present, o.window_days, o.threshold)
+            elif name == "basing":
+                arr = self.basing_days
+            elif name == "persistent":
+                arr = self.daily("presence_at_horizon") | self.daily("basing")
+            elif name == "ever_continuous":
+                arr = np.logical_or.accumulate(self.daily("presence_at_horizon"))
+            else:
+                raise KeyError(name)
+            self._daily[name] = arr
+        return self._daily[name]
+
+    def at(self, name: str, day: int) -> bool:
+        """Whether outcome `name` holds as of `day` (clipped to the horizon)."""
+        return bool(self.daily(name)[min(max(day, 0), self.n_days - 1)])
+
+    def outcome_day(self, name: str) -> int | None:
+        """The outcome's day column: when it first held (``ever``), or from when it held
+        without a break to the horizon (``state``)."""
+        daily = self.daily(name)
+        return first_day(daily) if OUTCOMES[name].kind == "ever" else held_from(daily)
+
+    def level_on(self, track: str, day: int, controller: str | None = None) -> int:
+        """The highest level any patron holds on `track` on `day` (with `controller`: only
+        levels held under that side's settlement)."""
+        return max(
+            (
+                h.level
+                for h in self.history
+                if h.track == track
+                and h.start <= day < h.end
+                and (controller is None or h.controller == controller)
+            ),
+            default=0,
+        )
+
+    def highest(self, track: str) -> int:
+        """The highest level reached on `track` at any time."""
+        return max(
+            (
+                c.rung
+                for c in self.ledger.concessions
+                if c.client == self.host and c.track == track and c.up
+            ),
+            default=0,
+        )
+
+    def systems_at_horizon(self) -> dict[str, int]:
+        """How many delivered systems in the host each side controls at the horizon."""
+        out = {"patron": 0, "client": 0}
+        for s in self.ledger.systems:
+            if s.host == self.host and s.end is None:
+                out[s.controller] += 1
+        return out
+
+    def share(self, start: int, end: int) -> float:
+        """Share of days ``start..end`` (inclusive) with any foreign presence."""
+        span = self.present[max(start, 0) : min(end + 1, self.n_days)]
+        return float(np.count_nonzero(span)) / span.size if span.size else 0.0
+
+    def days_per_month(self, months: list[int]) -> np.ndarray:
+        """Days with any presence in each month; `months` are month starts plus horizon."""
+        csum = np.concatenate(([0], np.cumsum(self.present, dtype=np.int64)))
+        edges = np.asarray(months)
+        return (csum[edges[1:]] - csum[edges[:-1]]).astype(np.int16)

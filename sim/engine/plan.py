@@ -7,17 +7,20 @@ only looks up numbers. A Plan pickles, so process and cluster workers receive it
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 
 from agents import ROLES
+from sim.engine.concessions import Delivery, Track
 from sim.engine.draws import RUNG_FIELDS, Entry, override, parameter_table
 from sim.engine.rows import Rows
 from sim.scenario.calendar import day_of, month_boundaries
 from sim.scenario.params import ParamSpec
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import Controller, Scenario
+from sim.scenario.schema import Track as TrackSpec
 
 
 @dataclass(frozen=True)
@@ -34,24 +37,32 @@ class DatedExercise:
 class Cadence:
     """A patron's recurring exercises with their numbers resolved for one replicate."""
 
-    start: int | None  # first possible start day; None: after the dated exercises
+    start: int | None  # the first one's start day; None: one gap after the start or the dated
     duration: int  # days, at least one
     jitter: float  # gaps vary uniformly within +/- this share of their mean
     units: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class RungEffects:
-    """The ladder's effects for one replicate, with inheritance from lower rungs applied."""
+class StartLevel:
+    """A rung a patron holds on a track on the start date, and the control it settled."""
 
-    names: tuple[str, ...]
-    cost: tuple[float, ...]
-    interval: tuple[float, ...]
-    stay: tuple[float, ...]
-    tolerance: tuple[float, ...]
-    delivery: tuple[tuple[str, float] | None, ...]  # (system, lead time) per rung
-    basing_lead: tuple[float | None, ...]
-    settles_control: tuple[bool, ...]
+    track: str
+    level: int
+    controller: Controller | None
+
+
+@dataclass(frozen=True)
+class _TrackKeys:
+    """Where each rung of a track reads each effect from, resolved once per plan."""
+
+    effect: dict[str, tuple[str | None, ...]]  # inheritable field -> parameter path per rung
+    recurring: tuple[bool, ...]
+    delivers: tuple[str | None, ...]
+    basing: tuple[str | None, ...]
+    priority: str | None
+    hazard: str | None
+    entrenchment: str | None
 
 
 @dataclass
@@ -97,18 +108,13 @@ class Plan:
         return new
 
     @cached_property
-    def start_rungs(self) -> dict[tuple[str, str], int]:
-        """(patron, client) → the rung already conceded on the start date, where given."""
-        s = self.scenario
-        return {
-            (a.name, s.target_of(a)): s.rung_index(a.start_rung.rung)
-            for a in s.actors
-            if a.start_rung is not None
-        }
-
-    @cached_property
     def paths(self) -> list[str]:
         return [e.path for e in self.table]
+
+    @cached_property
+    def targets(self) -> dict[str, str | None]:
+        """Each actor's target client (None for a role without one)."""
+        return {a.name: self.scenario.target_of(a) for a in self.scenario.actors}
 
     @cached_property
     def param_paths(self) -> dict[str, tuple[tuple[str, str], ...]]:
@@ -121,6 +127,17 @@ class Plan:
     @cached_property
     def index(self) -> dict[str, int]:
         return {p: i for i, p in enumerate(self.paths)}
+
+    @cached_property
+    def uniform_columns(self) -> np.ndarray:
+        """Which of a replicate's parameter uniforms each table entry takes: the k-th
+        uniform goes to the entry whose path sorts k-th, so the order in which a scenario
+        lists its actors, tracks or operations never changes a draw."""
+        ranks = np.empty(self.n_params, dtype=np.int64)
+        ranks[np.argsort(np.array(self.paths, dtype=object), kind="stable")] = np.arange(
+            self.n_params
+        )
+        return ranks
 
     @property
     def n_params(self) -> int:
@@ -137,12 +154,52 @@ class Plan:
         return month_boundaries(m.start_date, m.horizon_months)
 
     @cached_property
+    def track_specs(self) -> list[TrackSpec]:
+        """The scenario's tracks (a ladder is one), as written."""
+        return self.scenario.all_tracks
+
+    @cached_property
+    def track_names(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.track_specs)
+
+    @cached_property
+    def rung_at(self) -> dict[str, tuple[str, int]]:
+        """Each rung's (track, index), by rung name."""
+        return {r.name: (t.name, i) for t in self.track_specs for i, r in enumerate(t.rungs)}
+
+    @cached_property
+    def _starts(self) -> dict[str, list[tuple[int, str, int, int, Controller | None]]]:
+        """Each patron's starting rungs, resolved: (track index, track, level if conceded,
+        level otherwise, controller), with the path of its yes/no draw where it has one."""
+        out = {}
+        for a in self.scenario.actors:
+            rows = []
+            for start in a.start_rungs:
+                track, level = self.rung_at[start.rung]
+                other = self.rung_at[start.otherwise][1] if start.otherwise else 0
+                draw = f"actors.{a.name}.start_rung.{start.rung}.conceded"
+                rows.append(
+                    (
+                        draw if start.probability is not None else None,
+                        track,
+                        level,
+                        other,
+                        start.controller,
+                    )
+                )
+            out[a.name] = rows
+        return out
+
+    @cached_property
     def state_columns(self) -> list[tuple[str, str]]:
         """(actor, variable) pairs recorded at each month start, in a fixed order: every
-        actor's state variables, then each patron's rung with its client."""
+        actor's declared state, then each patron's rung on each track (``rung.<track>``)."""
         actors = self.scenario.actors
         state = [(a.name, s) for a in actors for s in ROLES[a.role].state]
-        return state + [(a.name, "rung") for a in actors if a.role == "patron"]
+        rungs = [
+            (a.name, f"rung.{t}") for a in actors if a.role == "patron" for t in self.track_names
+        ]
+        return state + rungs
 
     @cached_property
     def monthly_columns(self) -> list[tuple[str, str]]:
@@ -153,52 +210,100 @@ class Plan:
     def day(self, date) -> int:
         return day_of(self.scenario.metadata.start_date, date)
 
+    # ------------------------------------------------------------------ tracks
+
     @cached_property
-    def _rung_keys(self) -> dict[str, tuple[str | None, ...]]:
-        """Where each rung reads each effect from, resolved once per plan.
+    def _track_keys(self) -> dict[str, _TrackKeys]:
+        """Where each rung of each track reads each effect from, resolved once per plan.
 
-        For the four inheritable fields, a rung that does not set one reads the nearest
-        lower rung's parameter. ``delivers`` and ``basing`` name the lead-time parameter
-        (None where the rung has none).
+        For the inheritable exercise effects, a rung that does not set one reads the
+        nearest lower rung's parameter (None if no rung below sets it either).
         """
-        keys: dict[str, tuple[str | None, ...]] = {}
-        for f in RUNG_FIELDS:
-            col: list[str] = []
-            for r in self.scenario.ladder:
-                key = f"ladder.{r.name}.{f}"
-                col.append(key if key in self.index else col[-1])
-            keys[f] = tuple(col)
-        ladder = self.scenario.ladder
-        keys["delivers"] = tuple(
-            f"ladder.{r.name}.delivers.lead_time_days" if r.delivers else None for r in ladder
-        )
-        keys["basing"] = tuple(
-            f"ladder.{r.name}.basing_lead_time_days"
-            if r.basing and r.basing_lead_time_days
-            else None
-            for r in ladder
-        )
-        return keys
+        s, out = self.scenario, {}
+        for track in self.track_specs:
+            at = s.track_path(track.name)
+            effect: dict[str, tuple[str | None, ...]] = {}
+            for f in RUNG_FIELDS:
+                col: list[str | None] = []
+                for r in track.rungs:
+                    key = f"{at}.{r.name}.{f}"
+                    col.append(key if key in self.index else (col[-1] if col else None))
+                effect[f] = tuple(col)
+            recurring: list[bool] = []
+            for r in track.rungs:
+                inherited = recurring[-1] if recurring else True
+                sets_interval = r.exercise_interval_days is not None
+                recurring.append(
+                    r.recurring if r.recurring is not None else inherited or sets_interval
+                )
+            rev = track.reversal
+            out[track.name] = _TrackKeys(
+                effect=effect,
+                recurring=tuple(recurring),
+                delivers=tuple(
+                    f"{at}.{r.name}.delivers.lead_time_days" if r.delivers else None
+                    for r in track.rungs
+                ),
+                basing=tuple(
+                    f"{at}.{r.name}.basing_lead_time_days" if r.basing_lead_time_days else None
+                    for r in track.rungs
+                ),
+                priority=f"{at}.priority" if s.tracks is not None else None,
+                hazard=f"{at}.reversal.hazard" if rev else None,
+                entrenchment=f"{at}.reversal.entrenchment_months" if rev else None,
+            )
+        return out
 
-    def rung_effects(self, v: dict[str, float]) -> RungEffects:
-        """Resolve each rung's effects from the drawn values `v`, inheriting gaps."""
-        keys, ladder = self._rung_keys, self.scenario.ladder
-        return RungEffects(
-            names=tuple(r.name for r in ladder),
-            cost=tuple(v[k] for k in keys["cost"]),  # type: ignore[index]
-            interval=tuple(v[k] for k in keys["exercise_interval_days"]),  # type: ignore[index]
-            stay=tuple(v[k] for k in keys["stay_probability"]),  # type: ignore[index]
-            tolerance=tuple(v[k] for k in keys["bridge_tolerance_days"]),  # type: ignore[index]
-            delivery=tuple(
-                (r.delivers.system, v[k]) if r.delivers and k else None  # type: ignore[index]
-                for r, k in zip(ladder, keys["delivers"], strict=True)
-            ),
-            basing_lead=tuple(
-                (v[k] if k else 0.0) if r.basing else None
-                for r, k in zip(ladder, keys["basing"], strict=True)
-            ),
-            settles_control=tuple(r.settles_control for r in ladder),
-        )
+    def tracks(self, v: dict[str, float]) -> dict[str, Track]:
+        """Every track's rungs with the drawn values `v`, inheritance applied."""
+        out = {}
+        for spec in self.track_specs:
+            k = self._track_keys[spec.name]
+
+            def col(f: str, k: _TrackKeys = k) -> tuple[float | None, ...]:
+                return tuple(None if key is None else v[key] for key in k.effect[f])
+
+            interval = col("exercise_interval_days")
+            out[spec.name] = Track(
+                name=spec.name,
+                rungs=tuple(r.name for r in spec.rungs),
+                cost=tuple(v[key] for key in k.effect["cost"]),  # type: ignore[index]
+                interval=tuple(
+                    i if rec else (math.inf if i is not None else None)
+                    for i, rec in zip(interval, k.recurring, strict=True)
+                ),
+                stay=col("stay_probability"),
+                tolerance=col("bridge_tolerance_days"),
+                standing=tuple(r.standing for r in spec.rungs),
+                delivery=tuple(
+                    Delivery(r.delivers.system, v[key], r.delivers.controller)  # type: ignore[index]
+                    if r.delivers
+                    else None
+                    for r, key in zip(spec.rungs, k.delivers, strict=True)
+                ),
+                basing_lead=tuple(
+                    (v[key] if key else 0.0) if r.basing else None
+                    for r, key in zip(spec.rungs, k.basing, strict=True)
+                ),
+                settles_control=tuple(r.settles_control for r in spec.rungs),
+                priority=v[k.priority] if k.priority else 1.0,
+                hazard=v[k.hazard] if k.hazard else 0.0,
+                entrenchment_months=v[k.entrenchment] if k.entrenchment else math.inf,
+            )
+        return out
+
+    def start_levels(self, patron: str, v: dict[str, float]) -> list[StartLevel]:
+        """The rungs `patron` holds on the start date, with this replicate's draws: a rung
+        conceded with some chance is held when its yes/no draw says so, else its
+        ``otherwise`` rung (or the track's first)."""
+        out = []
+        for draw, track, level, other, controller in self._starts.get(patron, ()):
+            held = level if draw is None or v[draw] >= 0.5 else other
+            if held > 0:
+                out.append(StartLevel(track, held, controller))
+        return out
+
+    # ------------------------------------------------------------------ operations
 
     def cadence(self, patron: str, v: dict[str, float]) -> Cadence | None:
         """The patron's recurring exercises for one replicate (None if it has none)."""
@@ -213,19 +318,23 @@ class Plan:
                 )
         return None
 
+    @cached_property
+    def _dated(self) -> dict[str, list[tuple[str, int | str, int | str | None, tuple[str, ...]]]]:
+        """Each patron's dated exercises, resolved once: (name, start day or the path of
+        its drawn start, end day or None, units); None ends come from a drawn duration."""
+        out: dict[str, list] = {}
+        for ex in self.scenario.operations.exercises:
+            at = f"operations.exercises.{ex.name}"
+            start = self.day(ex.start) if ex.start is not None else f"{at}.start_day"
+            end = self.day(ex.end) if ex.end is not None else f"{at}.duration_days"
+            out.setdefault(ex.patron, []).append((ex.name, start, end, tuple(ex.units)))
+        return out
+
     def dated_exercises(self, patron: str, v: dict[str, float]) -> list[DatedExercise]:
         """The patron's scheduled exercises for one replicate, in start order."""
         out = []
-        for ex in self.scenario.operations.exercises:
-            if ex.patron != patron:
-                continue
-            if ex.start is not None:
-                start = self.day(ex.start)
-            else:
-                start = int(np.floor(v[f"operations.exercises.{ex.name}.start_day"]))
-            if ex.end is not None:
-                end = self.day(ex.end)
-            else:
-                end = start + max(1, round(v[f"operations.exercises.{ex.name}.duration_days"])) - 1
-            out.append(DatedExercise(ex.name, start, end, tuple(ex.units)))
-        return sorted(out, key=lambda e: e.start)
+        for name, start, end, units in self._dated.get(patron, ()):
+            day = start if isinstance(start, int) else math.floor(v[start])
+            last = end if isinstance(end, int) else day + max(1, round(v[end])) - 1
+            out.append(DatedExercise(name, day, last, units))
+        return sorted(out, key=lambda e: (e.start, e.name))

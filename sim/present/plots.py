@@ -37,18 +37,23 @@ def _figure(width: float, height: float, caption: str) -> Figure:
     return fig
 
 
-def _date_axis(ax) -> None:
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+def _date_axis(ax, days: int | None = None) -> None:
+    """Dates on the x axis: quarterly ticks on a horizon up to three years, yearly beyond,
+    so labels never run into each other."""
+    long = days is not None and days > 3 * 366
+    months = (1,) if long else (1, 4, 7, 10)
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=months))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y" if long else "%b %Y"))
     for label in ax.get_xticklabels():
         label.set_rotation(30)
         label.set_ha("right")
 
 
 def outcome_distributions(run: Run) -> Figure:
-    """Presence days, time to persistent presence, and the highest rung reached."""
+    """Presence days, when persistent presence took hold for good, and the rung each
+    track holds at the horizon."""
     o = run.outcomes
-    fig = _figure(13, 4.2, run.caption)
+    fig = _figure(13, 4.4, run.caption)
     fig.suptitle(f"Outcome distributions: {run.name}")
     ax1, ax2, ax3 = fig.subplots(1, 3)
 
@@ -58,61 +63,83 @@ def outcome_distributions(run: Run) -> Figure:
     ax1.set_title("Presence days over the horizon", fontsize=10)
 
     hit = o["persistent_date"].dropna()
-    censored = 1 - len(hit) / len(o)
     if len(hit):
         edges = np.array(
             [np.datetime64(run.start_date) + np.timedelta64(d, "D") for d in run.month_starts]
         )
         ax2.hist(hit.to_numpy(), bins=edges, color=ACCENT)
-    ax2.set_xlabel("date persistent presence first holds")
-    ax2.set_ylabel("replicates")
-    ax2.set_title(
-        f"Time to persistent presence ({100 * censored:.0f} % not by the horizon)", fontsize=10
+    window = run.manifest["scenario"]["outcomes"]["window_days"]
+    first = np.datetime64(run.start_date) + np.timedelta64(window - 1, "D")
+    ax2.axvline(first, color=MUTED, lw=1, ls="--")
+    ax2.set_xlabel(
+        "date from which persistent presence held to the horizon\n"
+        f"(dashed: day {window - 1}, the first a {window}-day window can complete)"
     )
-    _date_axis(ax2)
+    ax2.set_ylabel("replicates")
+    share = 100 * len(hit) / len(o) if len(o) else 0.0
+    ax2.set_title(f"Persistent presence at the horizon ({share:.0f} % of replicates)", fontsize=10)
+    _date_axis(ax2, run.horizon_days)
 
-    rungs = run.summary["highest_rung"]
-    names = list(rungs)
-    ax3.barh(range(len(names)), [100 * rungs[n] for n in names], color=BAND)
-    ax3.set_yticks(range(len(names)), [n.replace("_", " ") for n in names])
-    ax3.invert_yaxis()
-    ax3.set_xlabel("share of replicates (%)")
-    ax3.set_title("Highest rung of the concession ladder", fontsize=10)
+    _rungs_at_horizon(ax3, run)
     return fig
+
+
+def _rungs_at_horizon(ax, run: Run) -> None:
+    """One stacked bar per track: the share of replicates holding each rung at the horizon."""
+    rungs = run.summary["rungs"]
+    for i, shares in enumerate(rungs.values()):
+        left = 0.0
+        names = list(shares["at_horizon"])
+        colours = matplotlib.colormaps["Blues"](np.linspace(0.25, 0.9, len(names)))
+        for name, colour in zip(names, colours, strict=True):
+            width = 100 * shares["at_horizon"][name]
+            ax.barh(i, width, left=left, color=colour, edgecolor="white", lw=0.5)
+            if width >= 8:
+                ax.text(left + width / 2, i, name.replace("_", " "), ha="center", va="center",
+                        fontsize=6.5, color="black" if width < 30 else "white")  # fmt: skip
+            left += width
+    ax.set_yticks(range(len(rungs)), [t.replace("_", " ") for t in rungs])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("share of replicates (%)")
+    ax.set_title("Rung held at the horizon, by track", fontsize=10)
 
 
 def persistence_curve(run: Run) -> Figure:
-    """Cumulative probability of persistent presence over time, with its 95 % band."""
-    fig = _figure(8, 4.5, run.caption)
+    """Day by day: the probability that forces are present, that persistent presence holds
+    as of that day, and that continuous presence has held at some point (each with its
+    95 % band)."""
+    fig = _figure(8.5, 4.8, run.caption)
     ax = fig.subplots()
-    for outcome, colour, label in (
-        ("continuous", MUTED, "continuous presence"),
-        ("basing", "#55a868", "basing or patron-controlled A2/AD"),
+    ever = run.persistence_curve("ever_continuous")
+    ax.step(ever["date"], 100 * ever["p"], where="post", color=MUTED, lw=1.4, ls="--",
+            label="continuous presence at some point so far (Kaplan–Meier)", zorder=2)  # fmt: skip
+    for what, colour, label, width in (
+        ("present", "#55a868", "forces present that day", 1.0),
+        ("persistent", BAND, "persistent presence as of that day", 2.2),
     ):
-        c = run.persistence_curve(outcome)
-        ax.step(c["date"], 100 * c["p"], where="post", color=colour, lw=1, ls="--", label=label)
-    c = run.persistence_curve("persistent")
-    ax.fill_between(
-        c["date"],
-        100 * c["low"],
-        100 * c["high"],
-        step="post",
-        color=BAND,
-        alpha=0.25,
-        lw=0,
-        label="95 % band (Kaplan–Meier, log-log)",
-    )
-    ax.step(c["date"], 100 * c["p"], where="post", color=BAND, lw=2, label="persistent presence")
-    ax.set_ylim(0, max(5.0, float(100 * c["high"].max()) * 1.15))
-    ax.set_ylabel("cumulative probability (%)")
+        c = run.daily_curve(what)
+        ax.fill_between(c["date"], 100 * c["low"], 100 * c["high"], color=colour, alpha=0.2, lw=0)
+        ax.plot(c["date"], 100 * c["p"], color=colour, lw=width, label=f"{label} (95 % band)",
+                zorder=3)  # fmt: skip
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("probability (%)")
     ax.set_xlabel("date")
-    ax.set_title(f"When does a persistent foreign presence take hold? {run.name}", fontsize=11)
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
-    _date_axis(ax)
+    ax.set_title(f"Is a foreign presence in place, day by day? {run.name}", fontsize=11)
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    _date_axis(ax, run.horizon_days)
     return fig
 
 
-_UNITS = {"rung": "rung (0 = status quo)", "presence_days": "days in month"}
+def _panel_title(run: Run, actor: str, var: str) -> tuple[str, str]:
+    """(title, y label) of a trajectory panel."""
+    if var == "presence_days":
+        host = run.manifest["scenario"]["actors"]
+        country = next((a.get("country") for a in host if a["name"] == actor), None) or actor
+        return f"foreign forces in {country}: days present", "days in month"
+    if var.startswith("rung."):
+        return f"{actor}: rung held on track {var[5:]}", "rung"
+    return f"{actor}: {var.replace('_', ' ')}", "level (0-1)"
 
 
 def trajectory_fans(run: Run) -> Figure:
@@ -124,6 +151,7 @@ def trajectory_fans(run: Run) -> Figure:
     fig = _figure(13, 3.1 * rows + 0.6, run.caption)
     fig.suptitle(f"Monthly trajectories (median, 50 % and 90 % bands): {run.name}")
     axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True)).ravel()
+    tracks = _track_rungs(run)
     for ax, (actor, var) in zip(axes, panels, strict=False):
         b = bands[(bands["actor"] == actor) & (bands["variable"] == var)]
         ax.fill_between(
@@ -133,19 +161,26 @@ def trajectory_fans(run: Run) -> Figure:
             b["date"], b["q25"], b["q75"], step="post", color=BAND, alpha=0.45, lw=0, label="50 %"
         )
         ax.step(b["date"], b["q50"], where="post", color=BAND, lw=1.8, label="median")
-        ax.set_title(f"{actor}: {var.replace('_', ' ')}", fontsize=10)
-        ax.set_ylabel(_UNITS.get(var, "level (0-1)"))
+        title, units = _panel_title(run, actor, var)
+        ax.set_title(title, fontsize=10)
+        ax.set_ylabel(units)
         ax.tick_params(labelbottom=True)
-        if var == "rung":
-            names = run.manifest["scenario"]["ladder"]
-            ax.set_yticks(
-                range(len(names)), [r["name"].replace("_", " ") for r in names], fontsize=7
-            )
-        _date_axis(ax)
+        if var.startswith("rung."):
+            names = tracks[var[5:]]
+            ax.set_yticks(range(len(names)), [n.replace("_", " ") for n in names], fontsize=7)
+        _date_axis(ax, run.horizon_days)
     for ax in axes[len(panels) :]:
         ax.set_visible(False)
     axes[0].legend(fontsize=8, frameon=False, loc="upper right")
     return fig
+
+
+def _track_rungs(run: Run) -> dict[str, list[str]]:
+    """Each track's rung names, from the run's scenario (a ladder is the track 'ladder')."""
+    s = run.manifest["scenario"]
+    if s.get("tracks"):
+        return {t["name"]: [r["name"] for r in t["rungs"]] for t in s["tracks"]}
+    return {"ladder": [r["name"] for r in s["ladder"]]}
 
 
 def forest(batch: Batch) -> Figure:
@@ -190,10 +225,17 @@ def forest(batch: Batch) -> Figure:
     return fig
 
 
-_SPANS = {"exercise": ("#dd8452", "exercise"), "unit_present": (BAND, "unit present")}
+_SPANS = {
+    "exercise": ("#dd8452", "exercise"),
+    "unit_present": (BAND, "unit present"),
+    "crews_present": ("#55a868", "system crewed by the patron"),
+    "garrison_present": ("#8172b3", "permanent garrison"),
+}
 _MARKS = {
     "delivery": ("^", "#55a868"),
+    "withdrawal": ("v", "#55a868"),
     "basing": ("s", "#55a868"),
+    "base_closed": ("s", MUTED),
     "summit": ("D", MUTED),
     "inject": ("X", "#8172b3"),
     "concession_refused": ("x", MUTED),
@@ -204,54 +246,65 @@ _MARKS = {
 }
 
 
+def _row_of(kind: str, detail: str) -> str:
+    if kind == "exercise":
+        return "exercises"
+    if kind == "crews_present":
+        return f"{detail} (patron crews)"
+    if kind == "garrison_present":
+        return "permanent garrison"
+    return detail
+
+
 def timeline(run: Run, replicate: int | None = None) -> Figure:
-    """One replicate's operations: exercises, units present, deliveries, concessions."""
+    """One replicate's operations: exercises, units present, systems and garrisons, and
+    the concessions granted and lost."""
     k = run.showcase_replicate() if replicate is None else replicate
     ev = run.timeline(k)
     spans = ev[ev["kind"].isin(_SPANS)]
     rows = list(
-        dict.fromkeys(
-            ["exercises"] + [d for d in spans.loc[spans["kind"] == "unit_present", "detail"]]
-        )
+        dict.fromkeys(["exercises"] + [_row_of(r.kind, r.detail) for r in spans.itertuples()])
     )
-    fig = _figure(13, 1.6 + 0.42 * len(rows), f"{run.caption} · replicate {k}")
+    fig = _figure(13, 2.0 + 0.42 * len(rows), f"{run.caption} · replicate {k}")
     fig.suptitle(f"Operations timeline of replicate {k}: {run.name}")
     ax = fig.subplots()
     for r in spans.itertuples():
-        row = 0 if r.kind == "exercise" else rows.index(r.detail)
         colour, _ = _SPANS[r.kind]
         width = (r.end_date - r.date) / np.timedelta64(1, "D") + 1
-        ax.barh(row, width, left=r.date, height=0.6, color=colour, alpha=0.9)
+        ax.barh(rows.index(_row_of(r.kind, r.detail)), width, left=r.date, height=0.6,
+                color=colour, alpha=0.9)  # fmt: skip
     for kind, (marker, colour) in _MARKS.items():
         m = ev[ev["kind"] == kind]
         if len(m):
-            ax.scatter(
-                m["date"],
-                [-0.9] * len(m),
-                marker=marker,
-                color=colour,
-                zorder=3,
-                label=kind.replace("_", " "),
-            )
-    for r in ev[ev["kind"] == "concession"].itertuples():
-        ax.axvline(r.date, color=ACCENT, lw=1, ls=":")
-        label = " " + r.detail.replace("_", " ")
-        ax.text(r.date, -1.5, label, fontsize=7, color=ACCENT, va="center")
+            ax.scatter(m["date"], [-0.9] * len(m), marker=marker, color=colour, zorder=3,
+                       label=kind.replace("_", " "))  # fmt: skip
+    _changes(ax, ev)
     held = run.outcomes.loc[run.outcomes["replicate"] == k, "persistent_date"].iloc[0]
     if not pd.isna(held):  # NaT, or NaN when no replicate of the run reached it
         ax.axvline(held, color="black", lw=1.5)
-        ax.text(held, len(rows) - 0.5, "persistent presence ", fontsize=7, ha="right")
+        ax.text(held, len(rows) - 0.5, "persistent presence from here ", fontsize=7, ha="right")
     ax.set_yticks(range(len(rows)), rows, fontsize=8)
-    ax.set_ylim(len(rows) - 0.4, -2.0)
+    ax.set_ylim(len(rows) - 0.4, -3.2)
     ax.set_xlabel("date")
     handles = [Patch(color=c, label=lab) for c, lab in _SPANS.values()]
-    handles.append(Line2D([], [], color=ACCENT, ls=":", label="concession"))
+    handles.append(Line2D([], [], color=ACCENT, ls=":", marker="|", label="concession granted"))
+    handles.append(Line2D([], [], color=MUTED, ls=":", marker="|", label="concession lost"))
     handles += ax.get_legend_handles_labels()[0]
-    ax.legend(
-        handles=handles, fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0)
-    )
-    _date_axis(ax)
+    ax.legend(handles=handles, fontsize=8, frameon=False, loc="upper left",
+              bbox_to_anchor=(1.0, 1.0))  # fmt: skip
+    _date_axis(ax, run.horizon_days)
     return fig
+
+
+def _changes(ax, ev: pd.DataFrame) -> None:
+    """Concessions granted (red) and lost (grey) as dotted lines, their labels staggered
+    over three lines so that close ones do not print over each other."""
+    changes = ev[ev["kind"].isin(("concession", "reversal"))].sort_values("date")
+    for i, r in enumerate(changes.itertuples()):
+        colour = ACCENT if r.kind == "concession" else MUTED
+        ax.axvline(r.date, color=colour, lw=1, ls=":")
+        label = " " + r.detail.replace("_", " ")
+        ax.text(r.date, -1.6 - 0.55 * (i % 3), label, fontsize=6.5, color=colour, va="center")
 
 
 def run_figures(run: Run, replicate: int | None = None) -> dict[str, Figure]:

@@ -1,14 +1,16 @@
 """Streaming aggregation: summaries built chunk by chunk, in memory that does not grow
 with the replicate count.
 
-* :class:`OutcomeTally` counts outcomes, judgments and rungs, and keeps a histogram of the
-  day persistent presence first holds. Every count is an integer, so the result does not
-  depend on the order in which chunks arrive. A worker tallies its own chunk and the run
-  adds the chunks' counts (:meth:`OutcomeTally.counts`), never reading the outcome rows.
+* :class:`OutcomeTally` counts outcomes, judgments, questions and rungs, and keeps
+  histograms of each outcome's day and the daily counts of presence. Every count is an
+  integer, so the result does not depend on the order in which chunks arrive. A worker
+  tallies its own chunk and the run adds the chunks' counts (:meth:`OutcomeTally.counts`),
+  never reading the outcome rows.
 * :class:`BandTally` keeps, for every (actor, variable, month), a histogram of the monthly
-  state, from which the trajectory quantile bands are read. Variables in [0, 1] use
-  ``BINS`` equal bins (quantiles to within 1/BINS); integer variables (rungs, presence
-  days) use one bin per value, so their quantiles are exact.
+  state, from which the trajectory quantile bands are read. A declared state variable
+  uses ``BINS`` equal bins over its declared bounds (quantiles to within 1/BINS of the
+  range); integer variables (rungs, presence days) use one bin per value, so their
+  quantiles are exact.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from agents import ROLES
+from sim.engine.outcomes import OUTCOMES
 from sim.engine.plan import Plan
 
 if TYPE_CHECKING:
@@ -25,7 +29,6 @@ if TYPE_CHECKING:
 
 BINS = 200
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-_INTEGER = {"rung", "presence_days"}
 
 
 def kept_rows(outcomes: pd.DataFrame) -> pd.DataFrame:
@@ -37,7 +40,14 @@ def kept_rows(outcomes: pd.DataFrame) -> pd.DataFrame:
 
 
 class OutcomeTally:
-    """Integer counts of a run's outcomes, added chunk by chunk."""
+    """Integer counts of a run's outcomes, added chunk by chunk.
+
+    Per outcome of the registry: how many replicates have it at the horizon, and a
+    histogram of its day column (:mod:`sim.engine.outcomes`). Per track: histograms of the
+    rung held at the horizon and of the highest rung reached. Per day of the horizon: how
+    many replicates had forces present, and how many had persistent presence as of that
+    day (the daily curves).
+    """
 
     def __init__(self, plan: Plan):
         s = plan.scenario
@@ -45,15 +55,20 @@ class OutcomeTally:
         self.n = 0  # replicates counted: those consistent with every observation
         self.drawn = 0  # replicates run, kept or not
         self.observations = {o.id: 0 for o in s.observations}  # replicates agreeing with each
-        self.hits = {"persistent": 0, "continuous": 0, "basing": 0}
+        self.hits = dict.fromkeys(OUTCOMES, 0)
         self.judgments = {j.id: 0 for j in s.judgments}
         self.questions = {q.id: 0 for q in s.questions}
-        self.rungs = np.zeros(len(s.ladder), dtype=np.int64)
-        self.first_day = np.zeros(plan.n_days + 1, dtype=np.int64)  # persistent_day counts
+        tops = {t.name: len(t.rungs) for t in plan.track_specs}
+        self.held = {t: np.zeros(k, dtype=np.int64) for t, k in tops.items()}
+        self.highest = {t: np.zeros(k, dtype=np.int64) for t, k in tops.items()}
+        self.days = {name: np.zeros(plan.n_days + 1, dtype=np.int64) for name in OUTCOMES}
+        self.present_daily = np.zeros(plan.n_days, dtype=np.int64)
+        self.persistent_daily = np.zeros(plan.n_days, dtype=np.int64)
         self.presence_days = 0
 
-    def add(self, outcomes: pd.DataFrame) -> None:
-        """Count a chunk's outcome rows; with observations, only the consistent rows."""
+    def add(self, outcomes: pd.DataFrame, daily: np.ndarray | None = None) -> None:
+        """Count a chunk's outcome rows; with observations, only the consistent rows.
+        `daily` is the chunk's (kept replicates, 2, days) presence and persistence."""
         self.drawn += len(outcomes)
         for oid in self.observations:
             self.observations[oid] += int(outcomes[f"observation.{oid}"].sum())
@@ -61,21 +76,34 @@ class OutcomeTally:
         self.n += len(outcomes)
         for name in self.hits:
             self.hits[name] += int(outcomes[name].sum())
+            days = outcomes[f"{name}_day"].dropna().to_numpy(dtype=np.int64)
+            self.days[name] += np.bincount(days, minlength=len(self.days[name]))
         for jid in self.judgments:
             self.judgments[jid] += int(outcomes[f"judgment.{jid}"].sum())
         for qid in self.questions:
             self.questions[qid] += int(outcomes[f"question.{qid}"].sum())
-        self.rungs += np.bincount(
-            outcomes["highest_rung"].to_numpy(dtype=np.int64), minlength=len(self.rungs)
-        )
-        days = outcomes["persistent_day"].dropna().to_numpy(dtype=np.int64)
-        self.first_day += np.bincount(days, minlength=len(self.first_day))
+        for track in self.held:
+            for part, col in ((self.held, "rung"), (self.highest, "highest")):
+                levels = outcomes[f"{col}.{track}"].to_numpy(dtype=np.int64)
+                part[track] += np.bincount(levels, minlength=len(part[track]))
         self.presence_days += int(outcomes["presence_days"].sum())
+        if daily is not None and len(daily):
+            self.present_daily += daily[:, 0].sum(axis=0, dtype=np.int64)
+            self.persistent_daily += daily[:, 1].sum(axis=0, dtype=np.int64)
 
     def _parts(self) -> list[dict[str, int] | np.ndarray]:
         """The counters in a fixed order, the same for every tally of the same plan."""
-        return [self.observations, self.hits, self.judgments, self.questions, self.rungs,
-                self.first_day]  # fmt: skip
+        return [
+            self.observations,
+            self.hits,
+            self.judgments,
+            self.questions,
+            *self.held.values(),
+            *self.highest.values(),
+            *self.days.values(),
+            self.present_daily,
+            self.persistent_daily,
+        ]
 
     def counts(self) -> np.ndarray:
         """Every count as one int64 vector (for a chunk file; see :meth:`add_counts`)."""
@@ -103,13 +131,15 @@ class OutcomeTally:
                 part += counts[at : at + len(part)]
                 at += len(part)
 
-    def first_day_quantile(self, q: float) -> int | None:
-        """Day by which a share `q` of replicates have persistent presence.
+    def day_quantile(self, outcome: str, q: float) -> int | None:
+        """Day by which a share `q` of replicates have `outcome`'s day (:mod:`sim.engine.
+        outcomes`): for ever-continuous presence, when it first held; for persistent
+        presence, from when it held to the horizon.
 
         Replicates without it are censored at the horizon and every event falls before the
         horizon, so the Kaplan–Meier estimate is the empirical share of events so far.
         """
-        cumulative = np.cumsum(self.first_day) / max(self.n, 1)
+        cumulative = np.cumsum(self.days[outcome]) / max(self.n, 1)
         hit = np.flatnonzero(cumulative >= q - 1e-12)
         return int(hit[0]) if hit.size else None
 
@@ -120,23 +150,15 @@ class BandTally:
     def __init__(self, plan: Plan):
         self.columns = plan.monthly_columns
         self.months = len(plan.months) - 1
-        self.tops = [self._top(plan, var) for _, var in self.columns]
-        self.counts = np.zeros((len(self.columns), self.months, max(self.tops) + 1), np.int64)
-
-    @staticmethod
-    def _top(plan: Plan, var: str) -> int:
-        """Highest bin index of a variable."""
-        if var == "rung":
-            return len(plan.scenario.ladder) - 1
-        if var == "presence_days":
-            return 31
-        return BINS - 1
+        self.scales = [_scale(plan, actor, var) for actor, var in self.columns]
+        top = max(s[2] for s in self.scales)
+        self.counts = np.zeros((len(self.columns), self.months, top + 1), np.int64)
 
     def bin_of(self, values: np.ndarray, column: int) -> np.ndarray:
-        var = self.columns[column][1]
-        if var in _INTEGER:
-            return np.clip(np.rint(values), 0, self.tops[column]).astype(np.int64)
-        return np.clip((values * BINS).astype(np.int64), 0, BINS - 1)
+        low, width, top = self.scales[column]
+        if width is None:  # an integer variable: one bin per value
+            return np.clip(np.rint(values - low), 0, top).astype(np.int64)
+        return np.clip(((values - low) / width * BINS).astype(np.int64), 0, BINS - 1)
 
     def add_values(self, data: np.ndarray) -> None:
         """Add replicates' trajectories, shaped (replicates, months, columns)."""
@@ -176,14 +198,27 @@ class BandTally:
                 if total == 0:
                     continue
                 cum = np.cumsum(hist) / total
-                qs = [self._value(np.searchsorted(cum, q - 1e-12), var) for q in QUANTILES]
+                qs = [self._value(np.searchsorted(cum, q - 1e-12), c) for q in QUANTILES]
                 rows.append((actor, var, m, month_dates[m], *qs))
         cols = ["actor", "variable", "month", "date"] + [
             f"q{round(q * 100):02d}" for q in QUANTILES
         ]
         return pd.DataFrame(rows, columns=cols)
 
-    @staticmethod
-    def _value(index: int, var: str) -> float:
+    def _value(self, index: int, column: int) -> float:
         """The value a bin stands for: the integer itself, or the bin's midpoint."""
-        return float(index) if var in _INTEGER else (index + 0.5) / BINS
+        low, width, _ = self.scales[column]
+        return low + index if width is None else low + (index + 0.5) / BINS * width
+
+
+def _scale(plan: Plan, actor: str, var: str) -> tuple[float, float | None, int]:
+    """(low, width or None for an integer variable, highest bin) of a monthly column."""
+    if var.startswith("rung."):
+        track = var[5:]
+        return 0.0, None, next(len(t.rungs) - 1 for t in plan.track_specs if t.name == track)
+    if var == "presence_days":
+        return 0.0, None, 31
+    declared = ROLES[plan.scenario.actor(actor).role].state[var]
+    if declared.integer:
+        return declared.low, None, int(declared.high - declared.low)
+    return declared.low, declared.high - declared.low, BINS - 1

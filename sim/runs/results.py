@@ -19,10 +19,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.maths.stats import km_band
+from sim.maths.stats import km_band, wilson
 from sim.runs import folder
 from sim.runs.aggregate import kept_rows
 from sim.scenario.errors import ScenarioError
+from sim.scenario.schema import OUTCOME_NAMES
 
 
 def load(path: str | Path) -> Run | Batch | SweepResult:
@@ -53,9 +54,7 @@ class Run:
     @cached_property
     def all_outcomes(self) -> pd.DataFrame:
         """Every replicate's outcome row, whether or not it agrees with the observations."""
-        return self._with_dates(
-            self._table("outcomes"), ("continuous_day", "basing_day", "persistent_day")
-        )
+        return self._with_dates(self._table("outcomes"), tuple(f"{n}_day" for n in OUTCOME_NAMES))
 
     @cached_property
     def outcomes(self) -> pd.DataFrame:
@@ -161,6 +160,25 @@ class Run:
         )
         df["date"] = np.datetime64(self.start_date) + df["day"].to_numpy().astype("timedelta64[D]")
         return df
+
+    def daily_curve(self, what: str = "present") -> pd.DataFrame:
+        """The probability, day by day, that forces are present (``present``) or that
+        persistent presence holds as of that day (``persistent``), with 95 % Wilson
+        intervals, tallied while the run streamed."""
+        d = pd.read_parquet(self.path / "daily.parquet")
+        bounds = np.array([wilson(int(k), int(n)) for k, n in zip(d[what], d["n"], strict=True)])
+        out = pd.DataFrame(
+            {
+                "day": d["day"].to_numpy(),
+                "p": d[what].to_numpy() / d["n"].clip(lower=1).to_numpy(),
+                "low": bounds[:, 0],
+                "high": bounds[:, 1],
+            }
+        )
+        out["date"] = np.datetime64(self.start_date) + out["day"].to_numpy().astype(
+            "timedelta64[D]"
+        )
+        return out
 
     def trajectory_bands(self) -> pd.DataFrame:
         """Quantiles (5, 25, 50, 75, 95 %) of each actor variable at each month start,

@@ -280,7 +280,21 @@ class Assembly:
             plan.months[:-1], dtype="timedelta64[D]"
         )
         write_parquet_atomic(self.store.path / "bands.parquet", self.bands.bands(starts))
+        write_parquet_atomic(self.store.path / "daily.parquet", self.daily())
         return summary_of(self.tally), self.rows
+
+    def daily(self) -> pd.DataFrame:
+        """Per day of the horizon: replicates (kept) with forces present, and with
+        persistent presence as of that day, out of ``n``."""
+        t = self.tally
+        return pd.DataFrame(
+            {
+                "day": np.arange(self.plan.n_days, dtype=np.int32),
+                "present": t.present_daily,
+                "persistent": t.persistent_daily,
+                "n": np.full(self.plan.n_days, t.n, dtype=np.int64),
+            }
+        )
 
     def discard(self) -> None:
         """Drop the unfinished tables (best effort: this runs while handling a failure)."""

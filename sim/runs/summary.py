@@ -1,7 +1,8 @@
-"""The numbers an analyst reads off a run, computed once from its outcome table.
+"""The numbers an analyst reads off a run, computed once from its outcome tally.
 
-:func:`summarise` returns plain data (JSON-ready); :func:`format_summary` lays it out as
-the text ``wargame run`` prints.
+:func:`summary_of` turns a run's :class:`~sim.runs.aggregate.OutcomeTally` into plain data
+(JSON-ready); :func:`format_summary` lays it out as the text ``wargame run`` prints, each
+outcome with its definition on the line where its number stands.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from sim.engine.outcomes import OUTCOMES
 from sim.engine.plan import Plan
 from sim.maths.stats import wilson
 from sim.runs.aggregate import OutcomeTally
@@ -16,11 +18,7 @@ from sim.scenario.calendar import date_of
 from sim.scenario.params import word_for
 
 #: Each headline outcome's name and how it is labelled in tables.
-OUTCOME_LABELS = {
-    "persistent": "persistent presence (continuous or basing)",
-    "continuous": "continuous presence (rolling window)",
-    "basing": "permanent basing or patron-controlled A2/AD",
-}
+OUTCOME_LABELS = {name: o.label for name, o in OUTCOMES.items()}
 
 
 def proportion(k: int, n: int) -> dict[str, float]:
@@ -47,31 +45,18 @@ def _day_and_date(plan: Plan, day: int | None) -> dict[str, Any]:
     return {"day": int(day), "date": date_of(start, int(day)).isoformat()}
 
 
-def summary_of(tally: OutcomeTally) -> dict[str, Any]:
-    """Probabilities with intervals, time to persistence, rungs reached, judgments."""
-    plan, n = tally.plan, tally.n
-    s = plan.scenario
-    quartiles = {
-        f"q{int(q * 100)}": _day_and_date(plan, tally.first_day_quantile(q))
+def _quartiles(tally: OutcomeTally, outcome: str) -> dict[str, Any]:
+    plan = tally.plan
+    return {
+        f"q{int(q * 100)}": _day_and_date(plan, tally.day_quantile(outcome, q))
         for q in (0.25, 0.5, 0.75)
     }
-    rungs = {r.name: int(tally.rungs[i]) / n if n else math.nan for i, r in enumerate(s.ladder)}
-    judgments = []
-    for j in s.judgments:
-        est = proportion(tally.judgments[j.id], n)
-        low, high = j.range
-        judgments.append(
-            {
-                "id": j.id,
-                "claim": j.claim,
-                "source": j.source,
-                "word": j.word,
-                "range": [low, high],
-                **est,
-                "verdict": verdict(est["p"], low, high) if n else "no replicates kept",
-                "model_word": word_for(est["p"]),
-            }
-        )
+
+
+def summary_of(tally: OutcomeTally) -> dict[str, Any]:
+    """Probabilities with intervals, when outcomes held, rungs reached, judgments."""
+    plan, n = tally.plan, tally.n
+    s = plan.scenario
     return {
         "scenario": s.metadata.name,
         "replicates": n,
@@ -80,11 +65,25 @@ def summary_of(tally: OutcomeTally) -> dict[str, Any]:
             "end": s.end_date.isoformat(),
             "days": plan.n_days,
         },
-        "outcomes": {name: proportion(tally.hits[name], n) for name in OUTCOME_LABELS},
-        "time_to_persistent": quartiles,
-        "highest_rung": rungs,
+        "outcomes": {
+            name: {
+                **proportion(tally.hits[name], n),
+                "label": o.label,
+                "definition": o.define(s),
+            }
+            for name, o in OUTCOMES.items()
+        },
+        "time_to_persistent": _quartiles(tally, "persistent"),
+        "time_to_ever_continuous": _quartiles(tally, "ever_continuous"),
+        "rungs": {
+            t.name: {
+                "at_horizon": _shares(t, tally.held[t.name], n),
+                "highest": _shares(t, tally.highest[t.name], n),
+            }
+            for t in plan.track_specs
+        },
         "mean_presence_days": tally.presence_days / n if n else math.nan,
-        "judgments": judgments,
+        "judgments": [_judgment(j, tally.judgments[j.id], n) for j in s.judgments],
         "questions": [
             {
                 "id": q.id,
@@ -96,6 +95,25 @@ def summary_of(tally: OutcomeTally) -> dict[str, Any]:
             for q in s.questions
         ],
         **_observations(tally),
+    }
+
+
+def _shares(track: Any, counts: Any, n: int) -> dict[str, float]:
+    return {r.name: int(counts[i]) / n if n else math.nan for i, r in enumerate(track.rungs)}
+
+
+def _judgment(j: Any, k: int, n: int) -> dict[str, Any]:
+    est = proportion(k, n)
+    low, high = j.range
+    return {
+        "id": j.id,
+        "claim": j.claim,
+        "source": j.source,
+        "word": j.word,
+        "range": [low, high],
+        **est,
+        "verdict": verdict(est["p"], low, high) if n else "no replicates kept",
+        "model_word": word_for(est["p"]),
     }
 
 
@@ -132,50 +150,73 @@ def format_summary(summary: dict[str, Any]) -> str:
         out.extend(_format_observations(summary))
         if summary["replicates"] == 0:
             return "\n".join(out)
-    out.append(f"{'outcome by the horizon':<48}{'probability':>12}   95 % interval (Wilson)")
-    for name, label in OUTCOME_LABELS.items():
-        o = summary["outcomes"][name]
+    out += _format_outcomes(summary)
+    out += _format_rungs(summary)
+    out += _format_questions(summary)
+    out += _format_judgments(summary)
+    return "\n".join(out)
+
+
+def _format_outcomes(summary: dict[str, Any]) -> list[str]:
+    out = [f"{'outcome':<40}{'probability':>12}   95 % interval (Wilson)"]
+    for o in summary["outcomes"].values():
         out.append(
-            f"{label:<48}{pct(o['p'], 5):>12}   {pct(o['low'], 5)} - {pct(o['high'], 5)}"
+            f"{o['label']:<40}{pct(o['p'], 5):>12}   {pct(o['low'], 5)} - {pct(o['high'], 5)}"
             f"   ({word_for(o['p']).replace('_', ' ')})"
         )
-    t = summary["time_to_persistent"]
-    out.append("")
-    out.append("time to persistent presence (Kaplan-Meier, censored at the horizon):")
-    for q, label in (("q25", "25 %"), ("q50", "median"), ("q75", "75 %")):
-        v = t[q]
-        when = f"{v['date']} (day {v['day']})" if v["date"] else "not reached by the horizon"
-        out.append(f"  {label:<8}{when}")
-    out.append("")
-    out.append("highest rung reached:")
-    for name, share in summary["highest_rung"].items():
-        out.append(f"  {name:<32}{pct(share, 5)}")
-    if summary.get("questions"):
-        out.append("")
-        out.append("forecast questions:")
-        for q in summary["questions"]:
-            out.append(
-                f"  {q['id']}: {pct(q['p'])} ({pct(q['low'])} - {pct(q['high'])})  {q['question']}"
-            )
-    if summary["judgments"]:
-        out.append("")
-        out.append("the report's judgments against the model:")
-        for j in summary["judgments"]:
-            low, high = j["range"]
-            mark = "ok " if j["verdict"] == "in range" else "!! "
-            out.append(
-                f"  {mark}{j['id']}: report says {j['word'].replace('_', ' ')} "
-                f"({100 * low:.0f}-{100 * high:.0f} %), model {pct(j['p'])} "
-                f"({pct(j['low'])} - {pct(j['high'])}): "
-                f"{j['verdict']}"
-            )
-            out.append(f'     "{j["claim"]}" [{j["source"]}]')
-        if any(j["verdict"] != "in range" for j in summary["judgments"]):
-            out.append(
-                "  (!! marks a judgment the baseline disagrees with; parameters are not"
-                " tuned to match the report)"
-            )
-    return "\n".join(out)
+        out.append(f"    = {o['definition']}")
+    for key, what in (
+        ("time_to_persistent", "from when persistent presence held without a break to the horizon"),
+        ("time_to_ever_continuous", "when continuous presence first held"),
+    ):
+        t = summary[key]
+        out += ["", f"{what} (Kaplan-Meier, censored at the horizon):"]
+        for q, label in (("q25", "25 %"), ("q50", "median"), ("q75", "75 %")):
+            v = t[q]
+            when = f"{v['date']} (day {v['day']})" if v["date"] else "not reached by the horizon"
+            out.append(f"  {label:<8}{when}")
+    return out
+
+
+def _format_rungs(summary: dict[str, Any]) -> list[str]:
+    out = ["", "rung held at the horizon, by track (in brackets: the highest rung reached):"]
+    for track, shares in summary["rungs"].items():
+        out.append(f"  track {track}:")
+        for name, share in shares["at_horizon"].items():
+            out.append(f"    {name:<32}{pct(share, 5)}   ({pct(shares['highest'][name])})")
+    return out
+
+
+def _format_questions(summary: dict[str, Any]) -> list[str]:
+    if not summary.get("questions"):
+        return []
+    out = ["", "forecast questions:"]
+    for q in summary["questions"]:
+        out.append(
+            f"  {q['id']}: {pct(q['p'])} ({pct(q['low'])} - {pct(q['high'])})  {q['question']}"
+        )
+    return out
+
+
+def _format_judgments(summary: dict[str, Any]) -> list[str]:
+    if not summary["judgments"]:
+        return []
+    out = ["", "the report's judgments against the model:"]
+    for j in summary["judgments"]:
+        low, high = j["range"]
+        mark = "ok " if j["verdict"] == "in range" else "!! "
+        out.append(
+            f"  {mark}{j['id']}: report says {j['word'].replace('_', ' ')} "
+            f"({100 * low:.0f}-{100 * high:.0f} %), model {pct(j['p'])} "
+            f"({pct(j['low'])} - {pct(j['high'])}): {j['verdict']}"
+        )
+        out.append(f'     "{j["claim"]}" [{j["source"]}]')
+    if any(j["verdict"] != "in range" for j in summary["judgments"]):
+        out.append(
+            "  (!! marks a judgment the model disagrees with; parameters are not tuned by "
+            "hand to match the report)"
+        )
+    return out
 
 
 def _format_observations(summary: dict[str, Any]) -> list[str]:
@@ -183,8 +224,7 @@ def _format_observations(summary: dict[str, Any]) -> list[str]:
     kept = summary["kept"]
     out = [
         f"conditioned on {len(summary['observations'])} observation(s): kept {kept['k']} of "
-        f"{kept['n']} replicates ({pct(kept['p'])}, "
-        f"{pct(kept['low'])} - {pct(kept['high'])})"
+        f"{kept['n']} replicates ({pct(kept['p'])}, {pct(kept['low'])} - {pct(kept['high'])})"
     ]
     for o in summary["observations"]:
         said = "yes" if o["value"] else "no"

@@ -7,8 +7,10 @@ Tables, each with a ``replicate`` column:
 * ``trajectories``: long format, one row per replicate, month, actor and variable: every
   actor's state at the month's start, each patron's rung, and the host's presence days
   during the month;
-* ``events``: the dated operations timeline, with unit presence spans (``unit_present``)
-  and exercises as spans (``end_day`` is the last day, inclusive).
+* ``events``: the dated operations timeline, with presence as spans: the patron's forces
+  (``forces_present``), the unit labels they carried (``unit_present``), the crews of a
+  patron-controlled system (``crews_present``, detail: the system) and a garrison
+  (``garrison_present``); exercises are spans too (``end_day`` is the last day, inclusive).
 
 Every chunk also carries its tallies, computed where the chunk was run: ``counts``, the
 outcome counts the summary is made of (:class:`sim.runs.aggregate.OutcomeTally`), and
@@ -26,8 +28,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.engine.outcomes import OUTCOMES, Facts
 from sim.engine.plan import Plan
-from sim.engine.replicate import ReplicateRun, outcome_record
+from sim.engine.replicate import ReplicateRun, daily, record_of
 from sim.runs.aggregate import BandTally, OutcomeTally
 
 TABLES = ("outcomes", "parameters", "trajectories", "events")
@@ -50,17 +53,20 @@ class ChunkTables:
 
 def chunk_tables(plan: Plan, runs: list[ReplicateRun], detail: bool = True) -> ChunkTables:
     """All tables for `runs`; trajectories and events only when `detail` is set."""
-    records = [outcome_record(plan, r) for r in runs]
+    facts = [Facts(plan.scenario, r.ledger) for r in runs]
+    records = [record_of(plan, r, f) for r, f in zip(runs, facts, strict=True)]
     values = np.vstack([r.values for r in runs]) if runs else np.empty((0, plan.n_params))
     monthly = monthly_state(plan, runs, records)
-    bands = BandTally(plan)
+    days = np.stack([daily(f) for f in facts]) if facts else np.empty((0, 2, plan.n_days), bool)
     kept = monthly
-    if plan.scenario.observations:  # bands describe the histories a run keeps
-        kept = monthly[np.array([bool(r["consistent"]) for r in records], dtype=bool)]
+    if plan.scenario.observations:  # bands and curves describe the histories a run keeps
+        keep = np.array([bool(r["consistent"]) for r in records], dtype=bool)
+        kept, days = monthly[keep], days[keep]
+    bands = BandTally(plan)
     bands.add_values(kept)
     outcomes = outcomes_frame(records)
     tally = OutcomeTally(plan)
-    tally.add(outcomes)
+    tally.add(outcomes, days)
     return ChunkTables(
         outcomes=outcomes,
         parameters=parameters_frame(plan, [r.index for r in runs], values),
@@ -85,8 +91,8 @@ def monthly_state(plan: Plan, runs: list[ReplicateRun], records: list[dict]) -> 
 def outcomes_frame(rows: list[dict]) -> pd.DataFrame:
     """Outcome rows as a typed DataFrame (censored days are <NA>)."""
     df = pd.DataFrame(rows)
-    for col in ("continuous_day", "basing_day", "persistent_day"):
-        df[col] = df[col].astype("Int32")
+    for name in OUTCOMES:
+        df[f"{name}_day"] = df[f"{name}_day"].astype("Int32")
     return df
 
 
@@ -115,23 +121,26 @@ def trajectories_frame(plan: Plan, runs: list[ReplicateRun], data: np.ndarray) -
     )
 
 
+def _presence_kind(holder: str) -> tuple[str, str]:
+    """(events kind, detail) of a presence span's holder."""
+    kind, _, what = holder.partition(":")
+    return f"{kind}_present", what or kind
+
+
 def events_frame(runs: list[ReplicateRun]) -> pd.DataFrame:
-    """The operations timeline of every replicate, with unit presence as spans."""
+    """The operations timeline of every replicate, with presence as spans."""
     rows = []
     for run in runs:
-        for st in run.ledger.stays:
-            end = run.ledger.n_days if st.end is None else st.end
+        n = run.ledger.n_days
+        for st in run.ledger.spans:
+            end = n if st.end is None else st.end
             if end > st.start:
-                rows.append(
-                    (
-                        run.index,
-                        st.start,
-                        end - 1,
-                        "unit_present",
-                        st.patron,
-                        st.unit,
-                    )
-                )
+                kind, detail = _presence_kind(st.holder)
+                rows.append((run.index, st.start, end - 1, kind, st.patron, detail))
+        for st in run.ledger.labels:
+            end = n if st.end is None else st.end
+            if end > st.start:
+                rows.append((run.index, st.start, end - 1, "unit_present", st.patron, st.holder))
         for e in run.ledger.events:
             rows.append((run.index, e.day, e.end, e.kind, e.actor, e.detail))
     df = pd.DataFrame(rows, columns=["replicate", "day", "end_day", "kind", "actor", "detail"])

@@ -21,6 +21,7 @@ from sim.scenario.params import ICD203, ParamSpec, normalise_word
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
 Path = tuple[str | int, ...]
+Controller = Literal["patron", "client"]
 
 
 class Strict(BaseModel):
@@ -54,9 +55,18 @@ class MonteCarlo(Strict):
 
 class StartRung(Cited):
     """A concession already in place on the start date (``appears to have conceded``),
-    so the scenario starts there instead of pricing it as a future grant."""
+    so the scenario starts there instead of pricing it as a future grant.
+
+    With a ``probability``, the concession was made with that chance (a number, a
+    distribution or an estimative word, drawn per replicate from the parameter stream),
+    and otherwise the track stands at ``otherwise`` (default: its first rung). A rung
+    that settles control names the side that holds it (``controller``); deliveries and
+    bases of the rungs held are in place on the start date."""
 
     rung: str
+    probability: ParamSpec | None = None
+    otherwise: str | None = None
+    controller: Controller | None = None
 
 
 class ActorSpec(Cited):
@@ -68,20 +78,31 @@ class ActorSpec(Cited):
     country: str | None = Field(None, description="the country the actor stands for")
     description: str = ""
     params: dict[str, ParamSpec] = Field(default_factory=dict)
-    start_rung: StartRung | None = Field(
-        None, description="a patron's rung already conceded on the start date"
+    start_rung: StartRung | list[StartRung] | None = Field(
+        None, description="a patron's rungs already conceded on the start date (one per track)"
     )
+
+    @property
+    def start_rungs(self) -> list[StartRung]:
+        """The starting rungs as a list (empty when none is given)."""
+        if self.start_rung is None:
+            return []
+        return self.start_rung if isinstance(self.start_rung, list) else [self.start_rung]
 
 
 class Delivery(Cited):
-    """A system delivered when a rung is granted, after a lead time."""
+    """A system delivered when a rung is granted, after a lead time, under ``controller``'s
+    command if the rung fixes it, else under the control its track has settled by then
+    (the client's when none has been)."""
 
     system: Name
     lead_time_days: ParamSpec
+    controller: Controller | None = None
 
 
 class Rung(Cited):
-    """One step of the concession ladder. Effects left out are inherited from the rung below."""
+    """One step of a concession track. The exercise effects (interval, staying, tolerance,
+    recurring) left out are inherited from the rung below on the same track."""
 
     name: Name
     description: str = ""
@@ -89,12 +110,46 @@ class Rung(Cited):
     exercise_interval_days: ParamSpec | None = None
     stay_probability: ParamSpec | None = None
     bridge_tolerance_days: ParamSpec | None = None
+    recurring: bool | None = Field(
+        None, description="false: no recurring exercises while this rung holds (inherited)"
+    )
+    standing: bool = Field(
+        False, description="the patron's forces stay in the host while this rung holds"
+    )
     delivers: Delivery | None = None
     settles_control: bool = Field(
-        False, description="granting this rung settles who controls the patron's systems"
+        False, description="granting this rung settles who controls the track's systems"
     )
     basing: bool = Field(False, description="granting this rung starts permanent basing")
     basing_lead_time_days: ParamSpec | None = None
+
+
+class Reversal(Cited):
+    """How a granted rung of a track can be lost: each month with chance
+    ``hazard x exp(-months held / entrenchment_months) x (1 - leverage)``."""
+
+    hazard: ParamSpec = Field(
+        description="monthly chance of losing the rung held, at no leverage and just granted"
+    )
+    entrenchment_months: ParamSpec = Field(
+        description="the hazard falls by e for every this many months the rung has held"
+    )
+
+
+class Track(Cited):
+    """An ordered list of rungs, pressed and granted one at a time, independently of the
+    other tracks. The first rung is where the track stands unless a concession is made."""
+
+    name: Name
+    description: str = ""
+    priority: ParamSpec = Field(
+        default_factory=lambda: ParamSpec(value=1.0),
+        description="the weight the patron puts on pressing this track",
+    )
+    reversal: Reversal | None = Field(
+        None, description="how a granted rung can be lost; none: a granted rung is permanent"
+    )
+    rungs: Annotated[list[Rung], Field(min_length=1)]
 
 
 class Exercise(Cited):
@@ -135,13 +190,19 @@ class Recurring(Cited):
 
 
 class Summit(Cited):
-    """A dated meeting at which the patron presses for the next rung."""
+    """A dated meeting. With ``effect: demands`` (the default) the patron presses for the
+    next rung of ``track`` (or of the track it would choose); with ``effect: implements``
+    a concession already agreed takes effect: ``rung`` is granted without a bargain (and
+    with no rung named, the meeting changes nothing)."""
 
     name: Name
     date: dt.date
     patron: str
+    effect: Literal["demands", "implements"] = "demands"
+    track: str | None = None
+    rung: str | None = None
     accept_probability: ParamSpec | None = Field(
-        None, description="chance the client grants the rung; omitted: its usual rule"
+        None, description="chance the client grants a demanded rung; omitted: its usual rule"
     )
 
 
@@ -152,7 +213,9 @@ class Inject(Cited):
     date: dt.date
     actor: str
     probability: ParamSpec = Field(default_factory=lambda: ParamSpec(value=1.0))
-    set: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=dict)
+    set: dict[str, float] = Field(
+        default_factory=dict, description="state variables set on the date (within their bounds)"
+    )
     params: dict[str, ParamSpec] = Field(default_factory=dict)
 
 
@@ -166,11 +229,14 @@ BasingKind = Literal["permanent_base", "patron_system", "patron_integration"]
 
 
 class Outcomes(Cited):
-    """How persistent presence is defined (README.md, "What the model is").
+    """How the outcomes are defined (README.md, "What the model is"; the registry in
+    :mod:`sim.engine.outcomes`).
 
-    ``basing_from`` says what counts as *basing*: a permanent base, a delivered system
-    under the patron's command, and (off by default) a rung that settled control of the
-    host's own forces in the patron's favour without bringing its forces in.
+    ``window_days`` and ``threshold`` define continuous presence: forces present on at
+    least ``threshold`` of the days of a ``window_days`` window. ``basing_from`` says what
+    counts as *basing*: a permanent base, a delivered system under the patron's command,
+    and (off by default) a rung that settled control of the host's own forces in the
+    patron's favour without bringing its forces in.
     """
 
     host: str | None = Field(None, description="client regime whose territory is watched")
@@ -187,11 +253,13 @@ Metric = Literal[
     "present_every_month",
     "exercise_in",
     "rung_by",
+    "rung_on",
     "delivered_by",
     "outcome_by",
 ]
-OutcomeName = Literal["continuous", "basing", "persistent"]
-Controller = Literal["patron", "client"]
+#: The outcomes of :mod:`sim.engine.outcomes`, by name (the engine checks it has them all).
+OUTCOME_NAMES = ("persistent", "presence_at_horizon", "basing", "ever_continuous")
+OutcomeName = Literal["persistent", "presence_at_horizon", "basing", "ever_continuous"]
 
 #: The fields each metric needs, besides ``end`` (which every metric has).
 METRIC_NEEDS: dict[str, tuple[str, ...]] = {
@@ -200,6 +268,7 @@ METRIC_NEEDS: dict[str, tuple[str, ...]] = {
     "present_every_month": ("start",),
     "exercise_in": (),
     "rung_by": ("rung",),
+    "rung_on": ("rung",),
     "delivered_by": (),
     "outcome_by": ("outcome",),
 }
@@ -213,11 +282,16 @@ class Event(Cited):
     * ``presence_share``: present on at least ``at_least`` of the days ``start``..``end``;
     * ``present_every_month``: present on some day of every calendar month ``start``..``end``;
     * ``exercise_in``: an exercise starts in ``start``..``end``;
-    * ``rung_by``: rung ``rung`` (or higher) granted by ``end``; with ``controller``, a
-      concession at that rung or above settled control in that side's favour;
+    * ``rung_by``: rung ``rung`` (or higher on its track) reached by ``end``; with
+      ``controller``, a concession at that rung or above settled control in that side's
+      favour;
+    * ``rung_on``: rung ``rung`` (or higher) held on the day ``end`` (a rung can be lost);
+      with ``controller``, under that side's settlement;
     * ``delivered_by``: a system (named ``system``, or any) delivered by ``end``, under
       ``controller``'s command if one is given;
-    * ``outcome_by``: outcome ``outcome`` (continuous, basing, persistent) by ``end``.
+    * ``outcome_by``: outcome ``outcome`` evaluated as of ``end``: whether persistent
+      presence, presence at the horizon or basing holds on that day (its final window
+      ending then), or whether ever-continuous presence has held by then.
 
     With ``negate: true`` the event is that the above does *not* happen.
     """
@@ -291,7 +365,10 @@ class Scenario(Strict):
     metadata: Metadata
     monte_carlo: MonteCarlo = Field(default_factory=MonteCarlo)
     actors: Annotated[list[ActorSpec], Field(min_length=1)]
-    ladder: list[Rung]
+    ladder: list[Rung] | None = Field(
+        None, description="one track of concessions (the same as tracks: with one track)"
+    )
+    tracks: list[Track] | None = Field(None, description="concessions on parallel tracks")
     operations: Operations = Field(default_factory=Operations)
     injects: list[Inject] = Field(default_factory=list)
     outcomes: Outcomes = Field(default_factory=Outcomes)
@@ -331,8 +408,37 @@ class Scenario(Strict):
         """The client regime whose territory the outcomes watch."""
         return self.outcomes.host or self.clients()[0]
 
-    def rung_index(self, name: str) -> int:
-        return next(i for i, r in enumerate(self.ladder) if r.name == name)
+    @model_validator(mode="after")
+    def _one_kind_of_concessions(self) -> Scenario:
+        if (self.ladder is None) == (self.tracks is None):
+            raise ValueError("give exactly one of ladder (one track) or tracks")
+        return self
+
+    @property
+    def all_tracks(self) -> list[Track]:
+        """The concession tracks; a ``ladder:`` is one irreversible track named ``ladder``."""
+        if self.tracks is not None:
+            return self.tracks
+        ladder = Track.model_construct(
+            name="ladder", rungs=self.ladder or [], priority=ParamSpec(value=1.0), reversal=None
+        )
+        return [ladder]
+
+    def track_path(self, track: str) -> str:
+        """Where a track's numbers sit in the parameter table: ``ladder`` or
+        ``tracks.<name>``."""
+        return "ladder" if self.tracks is None else f"tracks.{track}"
+
+    def rung_location(self, name: str) -> tuple[str, int]:
+        """(track, index) of the rung called `name` (rung names are unique across tracks)."""
+        for t in self.all_tracks:
+            for i, r in enumerate(t.rungs):
+                if r.name == name:
+                    return t.name, i
+        raise KeyError(name)
+
+    def rung_names(self) -> list[str]:
+        return [r.name for t in self.all_tracks for r in t.rungs]
 
 
 # --------------------------------------------------------------------------- cross-checks
@@ -349,7 +455,7 @@ def cross_check(s: Scenario) -> list[Found]:
     """Every rule that spans fields, as (field path, message) pairs; empty when valid."""
     return [
         *_check_actors(s),
-        *_check_ladder(s),
+        *_check_tracks(s),
         *_check_operations(s),
         *_check_injects(s),
         *_check_outcomes(s),
@@ -373,23 +479,46 @@ def _check_params(role: str, params: dict[str, ParamSpec], at: Path) -> Iterator
 
 
 def _check_start_rung(s: Scenario, i: int, a: ActorSpec) -> Iterator[Found]:
-    """A starting rung belongs to a patron, names a rung, and is one that only changes the
-    exercise pattern (control, deliveries and bases are not yet supported at the start)."""
+    """Starting rungs belong to a patron, each names a rung (and its ``otherwise`` a lower
+    rung of the same track), one per track, with a probability in [0, 1]."""
     at: Path = ("actors", i, "start_rung")
-    rungs = [r.name for r in s.ladder]
     if a.role != "patron":
         yield (at, f"only a patron has a starting rung; {a.name} is a {a.role}")
-    elif a.start_rung.rung not in rungs:
-        yield ((*at, "rung"), _unknown("rung", a.start_rung.rung, rungs))
-    else:
-        for r in s.ladder[1 : rungs.index(a.start_rung.rung) + 1]:
-            if r.settles_control or r.delivers is not None or r.basing:
+        return
+    names = s.rung_names()
+    seen: set[str] = set()
+    many = isinstance(a.start_rung, list)
+    for k, start in enumerate(a.start_rungs):
+        here: Path = (*at, k) if many else at
+        if start.rung not in names:
+            yield ((*here, "rung"), _unknown("rung", start.rung, names))
+            continue
+        track, level = s.rung_location(start.rung)
+        if track in seen:
+            yield ((*here, "rung"), f"a second starting rung on track '{track}'")
+        seen.add(track)
+        if start.otherwise is not None:
+            if start.otherwise not in names:
+                yield ((*here, "otherwise"), _unknown("rung", start.otherwise, names))
+            elif s.rung_location(start.otherwise)[0] != track or (
+                s.rung_location(start.otherwise)[1] >= level
+            ):
                 yield (
-                    at,
-                    f"rung '{r.name}' settles control, delivers or bases; a scenario cannot "
-                    "start at or above it yet",
+                    (*here, "otherwise"),
+                    f"must be a lower rung of track '{track}' than '{start.rung}'",
                 )
-                break
+        rungs = next(t for t in s.all_tracks if t.name == track).rungs[1 : level + 1]
+        if any(r.settles_control for r in rungs) and start.controller is None:
+            yield (
+                (*here, "controller"),
+                "this starting rung settles control: name who holds it (patron or client)",
+            )
+        pr = start.probability
+        if pr is not None and not 0 <= pr.support[0] <= pr.support[1] <= 1:
+            yield (
+                (*here, "probability"),
+                f"a probability must lie in [0, 1]; found {pr.describe()}",
+            )
 
 
 def _check_actors(s: Scenario) -> Iterator[Found]:
@@ -418,49 +547,94 @@ def _check_actors(s: Scenario) -> Iterator[Found]:
             )
 
 
-def _check_ladder(s: Scenario) -> Iterator[Found]:
-    if len(s.ladder) < 2:
+#: What each rung effect must lie in (checked here, reused by parameter overrides).
+RUNG_BOUNDS = {
+    "cost": (0.0, 1.0),
+    "stay_probability": (0.0, 1.0),
+    "exercise_interval_days": (1.0, 3650.0),
+    "bridge_tolerance_days": (0.1, 3650.0),
+}
+_EXERCISE_EFFECTS = ("exercise_interval_days", "stay_probability", "bridge_tolerance_days")
+
+
+def _check_tracks(s: Scenario) -> Iterator[Found]:
+    if s.tracks is None and len(s.ladder or []) < 2:
+        found = len(s.ladder or [])
         yield (
             ("ladder",),
-            f"needs at least two rungs (the status quo and one concession); found {len(s.ladder)}",
+            f"needs at least two rungs (the status quo and one concession); found {found}",
         )
         return
-    names = [r.name for r in s.ladder]
-    for i, r in enumerate(s.ladder):
-        if r.name in names[:i]:
-            yield (("ladder", i, "name"), f"duplicate rung name '{r.name}'")
-    base = s.ladder[0]
-    for field in ("exercise_interval_days", "stay_probability", "bridge_tolerance_days"):
-        if getattr(base, field) is None:
-            yield (("ladder", 0, field), "the first rung must set it (later rungs inherit)")
-    for i, r in enumerate(s.ladder):
-        for field, low, high in (
-            ("cost", 0.0, 1.0),
-            ("stay_probability", 0.0, 1.0),
-            ("exercise_interval_days", 1.0, 3650.0),
-            ("bridge_tolerance_days", 0.1, 3650.0),
-        ):
+    if s.tracks is not None and not s.tracks:
+        yield (("tracks",), "needs at least one track")
+        return
+    if s.tracks is not None:
+        yield from _check_unique(s.tracks, "name", ("tracks",))
+    seen: set[str] = set()
+    for t, track in enumerate(s.all_tracks):
+        at: Path = ("ladder",) if s.tracks is None else ("tracks", t, "rungs")
+        for i, r in enumerate(track.rungs):
+            if r.name in seen:
+                yield (
+                    (*at, i, "name"),
+                    f"duplicate rung name '{r.name}' (names are unique across tracks)",
+                )
+            seen.add(r.name)
+        yield from _check_rungs(track, at, needs_exercises=s.tracks is None)
+        if s.tracks is not None:
+            yield from _check_track_numbers(track, ("tracks", t))
+
+
+def _check_rungs(track: Track, at: Path, needs_exercises: bool) -> Iterator[Found]:
+    """A track's rungs: bounds, lead times, cost order, and the exercise effects its first
+    rung sets for the others to inherit (a ladder's first rung must set them all)."""
+    base = track.rungs[0]
+    given = [f for f in _EXERCISE_EFFECTS if getattr(base, f) is not None]
+    if needs_exercises or given:
+        for field in _EXERCISE_EFFECTS:
+            if getattr(base, field) is None:
+                yield ((*at, 0, field), "the first rung must set it (later rungs inherit)")
+    for i, r in enumerate(track.rungs):
+        for field, (low, high) in RUNG_BOUNDS.items():
             ps = getattr(r, field)
             if ps is not None and (ps.support[0] < low or ps.support[1] > high):
-                yield (
-                    ("ladder", i, field),
-                    f"must lie in [{low:g}, {high:g}]; found {ps.describe()}",
-                )
+                yield ((*at, i, field), f"must lie in [{low:g}, {high:g}]; found {ps.describe()}")
         for field, ps in (
             ("delivers", r.delivers.lead_time_days if r.delivers else None),
             ("basing_lead_time_days", r.basing_lead_time_days),
         ):
             if ps is not None and ps.support[0] < 0:
-                path = ("ladder", i, field) + (("lead_time_days",) if field == "delivers" else ())
+                path = (*at, i, field) + (("lead_time_days",) if field == "delivers" else ())
                 yield (path, f"a lead time cannot be negative; found {ps.describe()}")
-    costs = [r.cost.mean() for r in s.ladder]
+    costs = [r.cost.mean() for r in track.rungs]
     for i in range(1, len(costs)):
         if costs[i] < costs[i - 1]:
             yield (
-                ("ladder", i, "cost"),
-                f"the ladder must be ordered by cost: rung '{names[i]}' (mean cost "
-                f"{costs[i]:.2f}) is cheaper than '{names[i - 1]}' ({costs[i - 1]:.2f})",
+                (*at, i, "cost"),
+                f"the rungs must be ordered by cost: rung '{track.rungs[i].name}' (mean cost "
+                f"{costs[i]:.2f}) is cheaper than '{track.rungs[i - 1].name}' ({costs[i - 1]:.2f})",
             )
+
+
+def _check_track_numbers(track: Track, at: Path) -> Iterator[Found]:
+    if track.priority.support[0] < 0:
+        yield (
+            (*at, "priority"),
+            f"a priority cannot be negative; found {track.priority.describe()}",
+        )
+    rev = track.reversal
+    if rev is None:
+        return
+    if not 0 <= rev.hazard.support[0] <= rev.hazard.support[1] <= 1:
+        yield (
+            (*at, "reversal", "hazard"),
+            f"a probability must lie in [0, 1]; found {rev.hazard.describe()}",
+        )
+    if rev.entrenchment_months.support[0] <= 0:
+        yield (
+            (*at, "reversal", "entrenchment_months"),
+            f"must be above 0 months; found {rev.entrenchment_months.describe()}",
+        )
 
 
 def _in_horizon(s: Scenario, day: dt.date, at: Path, what: str) -> Iterator[Found]:
@@ -528,10 +702,22 @@ def _check_operations(s: Scenario) -> Iterator[Found]:
             yield ((*at, "jitter"), f"must lie in [0, 1]; found {rec.jitter.describe()}")
         if rec.start is not None:
             yield from _in_horizon(s, rec.start, (*at, "start"), "recurring start")
+    tracks, rungs = [t.name for t in s.all_tracks], s.rung_names()
     for i, su in enumerate(ops.summits):
         at = ("operations", "summits", i)
         if su.patron not in patrons:
             yield ((*at, "patron"), _unknown("patron", su.patron, patrons))
+        if su.track is not None and su.track not in tracks:
+            yield ((*at, "track"), _unknown("track", su.track, tracks))
+        if su.rung is not None and su.rung not in rungs:
+            yield ((*at, "rung"), _unknown("rung", su.rung, rungs))
+        if su.effect == "implements" and su.track is not None:
+            yield ((*at, "track"), "a summit that implements names the rung it grants, not a track")
+        if su.effect == "demands" and su.rung is not None:
+            yield (
+                (*at, "rung"),
+                "a summit that demands presses for the next rung of a track; name the track",
+            )
         yield from _in_horizon(s, su.date, (*at, "date"), "summit date")
         ap = su.accept_probability
         if ap is not None and not 0 <= ap.support[0] <= ap.support[1] <= 1:
@@ -556,11 +742,15 @@ def _check_injects(s: Scenario) -> Iterator[Found]:
         role = s.actor(inj.actor).role
         if role not in ROLES:
             continue
-        for key in inj.set:
-            if key not in ROLES[role].state:
+        declared = ROLES[role].state
+        for key, value in inj.set.items():
+            if key not in declared:
+                yield ((*at, "set", key), _unknown(f"state of role {role}", key, list(declared)))
+            elif not declared[key].low <= value <= declared[key].high:
+                var = declared[key]
                 yield (
                     (*at, "set", key),
-                    _unknown(f"state of role {role}", key, list(ROLES[role].state)),
+                    f"must lie in [{var.low:g}, {var.high:g}] ({var.units}); found {value:g}",
                 )
         yield from _check_params(role, inj.params, (*at, "params"))
 
@@ -595,7 +785,7 @@ def _check_outcomes(s: Scenario) -> Iterator[Found]:
 
 
 def _check_events(s: Scenario, events: list, key: str) -> Iterator[Found]:
-    rungs = [r.name for r in s.ladder]
+    rungs = s.rung_names()
     yield from _check_unique(events, "id", (key,))
     for i, j in enumerate(events):
         at: Path = (key, i)

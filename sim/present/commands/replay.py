@@ -39,9 +39,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {date_of(start, e.day)}{until:<14} {e.kind:<20} {e.actor:<12} {e.detail}")
     rec = outcome_record(plan, replicate)
     held = rec["persistent_day"]
-    when = date_of(start, held).isoformat() if held is not None else "not by the horizon"
-    print(
-        f"persistent presence: {when}; highest rung: {rec['highest_rung_name']}; "
-        f"presence days: {rec['presence_days']}"
+    when = (
+        f"from {date_of(start, held)} to the horizon" if held is not None else "not at the horizon"
     )
+    rungs = ", ".join(f"{t.name} {t.rungs[rec[f'rung.{t.name}']].name}" for t in plan.track_specs)
+    print(f"persistent presence: {when}; rungs held at the horizon: {rungs}")
+    print(f"presence days: {rec['presence_days']} of {plan.n_days}")
     return 0

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sim.present.commands.options import add_executor_options, positive, seed
 from sim.present.commands.running import output_folder, save_figures, session
 from sim.scenario.errors import UsageError
+from sim.scenario.schema import OUTCOME_NAMES
 
 if TYPE_CHECKING:
     from sim.analysis.sweep import SweepSpec
@@ -55,7 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="replicates per design point (default 32)",
     )
     p.add_argument("--seed", type=seed)
-    p.add_argument("--outcome", choices=("persistent", "continuous", "basing"))
+    p.add_argument("--outcome", choices=OUTCOME_NAMES)
     p.add_argument(
         "--first-order-only",
         action="store_true",

@@ -16,8 +16,10 @@ def run(args: argparse.Namespace) -> int:
 
     for path in args.scenarios:
         s = load(path)
+        tracks = s.all_tracks
+        rungs = sum(len(t.rungs) for t in tracks)
         print(
-            f"{path}: ok ({s.metadata.name}; {len(s.actors)} actors, {len(s.ladder)} rungs, "
-            f"{s.metadata.horizon_months} months)"
+            f"{path}: ok ({s.metadata.name}; {len(s.actors)} actors, {rungs} rungs on "
+            f"{len(tracks)} track(s), {s.metadata.horizon_months} months)"
         )
     return 0

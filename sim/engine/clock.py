@@ -1,0 +1,59 @@
+"""The day clock: a SimPy environment whose same-day events run in a declared order.
+
+SimPy runs events due at the same time in the order they were scheduled, which depends on
+the history of the run. A replicate resumed from its state on some day schedules its
+pending events afresh, in another order, so the clock orders same-day events by a *rank*
+instead: ``(kind, key)``, where kind says what happens first on a day (:data:`RANKS`)
+and key names who acts (a patron, a summit), so the order never depends on the order in
+which actors or operations are listed either. Events without a rank (SimPy's own:
+a process starting or ending) keep SimPy's order after the ranked ones.
+"""
+
+from __future__ import annotations
+
+from heapq import heappush
+from typing import Any
+
+import simpy
+from simpy.events import NORMAL
+
+#: What happens first on a day, and so on.
+RANKS = {
+    "inject": 0,  # a shock changes state and parameters at the start of its day
+    "month": 1,  # the actors' monthly decisions
+    "summit": 2,
+    "arrival": 3,  # a delivery or a base completing its lead time
+    "exercise_end": 4,  # the day after an exercise's last day: the decision for the gap
+    "exercise_start": 5,
+}
+_UNRANKED = (99, "")
+
+
+class DayClock(simpy.Environment):
+    """``simpy.Environment`` with ranked same-day events (see the module docstring)."""
+
+    def schedule(self, event: Any, priority: Any = NORMAL, delay: Any = 0) -> None:
+        rank = getattr(event, "rank", _UNRANKED)
+        heappush(self._queue, (self._now + delay, (priority, rank), next(self._eid), event))
+
+    def at(self, day: int, kind: str, key: str = "") -> simpy.Timeout:
+        """A timeout that fires on `day` (not before now) with the rank of `kind`."""
+        return self.at_rank(day, (RANKS[kind], key))
+
+    def at_rank(self, day: int, rank: tuple[int, str]) -> simpy.Timeout:
+        """:meth:`at` with the rank already made (:func:`rank`)."""
+        delay = day - self._now
+        return At(self, delay if delay > 0 else 0, rank)
+
+
+def rank(kind: str, key: str = "") -> tuple[int, str]:
+    """The rank of an event of `kind` by `key` (see the module docstring)."""
+    return (RANKS[kind], key)
+
+
+class At(simpy.Timeout):
+    """A timeout carrying its rank (read by :meth:`DayClock.schedule`)."""
+
+    def __init__(self, env: simpy.Environment, delay: int, rank: tuple[int, str]):
+        self.rank = rank
+        super().__init__(env, delay)
