@@ -15,6 +15,7 @@ a value inside its declared bounds. Nothing else keeps a table of either.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import mesa
@@ -66,23 +67,39 @@ class RoleParams(BaseModel):
         return out
 
     @classmethod
-    def from_values(cls, values: dict[str, float]) -> RoleParams:
-        """Build an instance from already-checked draws, without re-validating: what
-        ``model_construct`` makes (every field set, defaults for the missing ones), made
-        directly, since a replicate builds one per actor (about a quarter of the cost)."""
-        defaults = _DEFAULTS.get(cls)
-        if defaults is None:
-            defaults = _DEFAULTS[cls] = {n: f.default for n, f in cls.model_fields.items()}
-        m = cls.__new__(cls)
-        _set(m, "__dict__", {**defaults, **values})
-        _set(m, "__pydantic_fields_set__", set(defaults))
-        _set(m, "__pydantic_extra__", None)
-        _set(m, "__pydantic_private__", None)
-        return m
+    def from_values(cls, values: dict[str, float]) -> ParamValues:
+        """One replicate's values of these parameters (defaults for the missing ones), as
+        plain attributes: already checked when the scenario loaded, and read in every
+        monthly step, where a pydantic model's attribute costs several times a plain
+        one's (:class:`ParamValues`)."""
+        return _values_type(cls).from_values(values)
 
 
-_DEFAULTS: dict[type, dict[str, Any]] = {}
-_set = object.__setattr__
+class ParamValues(SimpleNamespace):
+    """A replicate's drawn parameter values of one role, read as attributes. ``declared``
+    is the role's :class:`RoleParams` model, which declares them."""
+
+    declared: ClassVar[type[RoleParams]]
+    defaults: ClassVar[dict[str, Any]]
+
+    @classmethod
+    def from_values(cls, values: dict[str, float]) -> ParamValues:
+        return cls(**{**cls.defaults, **values})
+
+
+_VALUE_TYPES: dict[type, type[ParamValues]] = {}
+
+
+def _values_type(model: type[RoleParams]) -> type[ParamValues]:
+    """The plain-values class of a role's parameter model (made once)."""
+    made = _VALUE_TYPES.get(model)
+    if made is None:
+        defaults = {n: f.default for n, f in model.model_fields.items()}
+        made = type(
+            f"{model.__name__}Values", (ParamValues,), {"declared": model, "defaults": defaults}
+        )
+        _VALUE_TYPES[model] = made
+    return made
 
 
 @dataclass(frozen=True)
@@ -135,9 +152,13 @@ class Actor(mesa.Agent):
 
     def uniform(self) -> float:
         """The next U(0, 1) draw of this actor's own stream."""
+        return (self._stream or self.stream()).random()
+
+    def stream(self) -> Any:
+        """This actor's own stream (``actor:<name>``), made on first use."""
         if self._stream is None:
             self._stream = self.model.stream(f"actor:{self.name}")
-        return self._stream.random()
+        return self._stream
 
     def start(self) -> None:
         """Set the initial state, once every actor of the model exists: each declared

@@ -173,11 +173,13 @@ class ClientRegime(Actor):
         )
         # Drawn only by a regime that may ask at all, so a scenario without requests
         # draws exactly the numbers it always drew.
-        if self.params.request_propensity > 0 and self.uniform() < self.request_probability():
+        asks = self.params.request_propensity
+        if asks > 0 and self.uniform() < clip01(asks * self.vulnerability):
             self.model.request(self)
 
     def request_probability(self) -> float:
-        """Chance this month of inviting the patron in: grows with vulnerability."""
+        """Chance this month of inviting the patron in: ``request_propensity x
+        vulnerability`` (what :meth:`step` draws against)."""
         return clip01(self.params.request_propensity * self.vulnerability)
 
     def accept_probability(self, cost: float, support: float) -> float:

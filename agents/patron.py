@@ -118,8 +118,10 @@ class Patron(Actor):
         self.set_state("leverage", leverage_of(client.dependence, self.params))
         model.reconsider(self)
         # Always drawn, so that common random numbers stay aligned whatever the parameters.
-        u_press, u_track = self.uniform(), self.uniform()
-        if u_press < self.demand_propensity():
+        stream = self._stream or self.stream()
+        u_press, u_track = stream.random(), stream.random()
+        posture = model.alliance_posture(self.target)
+        if u_press < demand_propensity(self.leverage, posture, self.params):
             track = choose_track(model.pressable(self), self.leverage, u_track)
             if track is not None:
                 model.negotiate(self, client, track)

@@ -41,9 +41,19 @@ class DayClock(simpy.Environment):
         return self.at_rank(day, (RANKS[kind], key))
 
     def at_rank(self, day: int, rank: tuple[int, str]) -> simpy.Timeout:
-        """:meth:`at` with the rank already made (:func:`rank`)."""
-        delay = day - self._now
-        return At(self, delay if delay > 0 else 0, rank)
+        """:meth:`at` with the rank already made (:func:`rank`).
+
+        Builds the timeout as ``simpy.Timeout.__init__`` does (inlined, as SimPy itself
+        inlines ``Event.__init__`` there), and queues it with its rank directly: a
+        replicate schedules some eighty of these.
+        """
+        now = self._now
+        when = day if day > now else now
+        ev = _new(At)
+        ev.env, ev.callbacks, ev._value, ev._ok = self, [], None, True
+        ev._delay, ev.rank = when - now, rank
+        heappush(self._queue, ((when), (NORMAL, rank), next(self._eid), ev))
+        return ev
 
 
 def rank(kind: str, key: str = "") -> tuple[int, str]:
@@ -52,8 +62,9 @@ def rank(kind: str, key: str = "") -> tuple[int, str]:
 
 
 class At(simpy.Timeout):
-    """A timeout carrying its rank (read by :meth:`DayClock.schedule`)."""
+    """A timeout carrying its rank (made by :meth:`DayClock.at_rank`)."""
 
-    def __init__(self, env: simpy.Environment, delay: int, rank: tuple[int, str]):
-        self.rank = rank
-        super().__init__(env, delay)
+    rank: tuple[int, str]
+
+
+_new = object.__new__

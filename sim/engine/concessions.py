@@ -47,10 +47,10 @@ class Track:
     priority: float = 1.0
     hazard: float = 0.0  # monthly chance of losing a held rung (0: irreversible)
     entrenchment_months: float = math.inf
+    top: int = field(init=False)  # the index of the last rung
 
-    @property
-    def top(self) -> int:
-        return len(self.rungs) - 1
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "top", len(self.rungs) - 1)
 
     @property
     def reversible(self) -> bool:
@@ -90,11 +90,14 @@ class ConcessionBook:
     def __post_init__(self) -> None:
         #: Track names in name order (so the declared order of tracks never matters).
         self.names = sorted(self.tracks)
-        self.reversible = [n for n in self.names if self.tracks[n].reversible]
+        self.reversible = [(n, self.tracks[n]) for n in self.names if self.tracks[n].reversible]
         self.top_total = sum(t.top for t in self.tracks.values())
+        #: Each relation's levels summed over its tracks (kept as rungs are granted and lost).
+        self.held_levels: dict[Relation, int] = {}
 
     def add_relation(self, relation: Relation) -> None:
         self.stacks[relation] = {t: [Level(0, 0, None)] for t in self.tracks}
+        self.held_levels[relation] = 0
 
     def held(self, relation: Relation, track: str) -> Level:
         """The level the relation holds on `track` now."""
@@ -116,6 +119,7 @@ class ConcessionBook:
             raise ValueError(f"track {track} is already at its top rung")
         stack.append(Level(top.level + 1, day, controller or top.controller))
         self._effects.pop(relation, None)
+        self.held_levels[relation] += 1
         return top.level + 1
 
     def revoke(self, relation: Relation, track: str) -> int:
@@ -126,6 +130,7 @@ class ConcessionBook:
             raise ValueError(f"track {track} holds no granted rung")
         lost = stack.pop().level
         self._effects.pop(relation, None)
+        self.held_levels[relation] -= 1
         return lost
 
     def effects(self, relation: Relation) -> Effects:
@@ -158,7 +163,9 @@ class ConcessionBook:
         total = self.top_total * len(relations)
         if not total:
             return 0.0
-        held = sum(stack[-1].level for rel in relations for stack in self.stacks[rel].values())
+        held = 0
+        for rel in relations:
+            held += self.held_levels[rel]
         return held / total
 
     def snapshot(self) -> list:
@@ -173,5 +180,8 @@ class ConcessionBook:
         """Set the stacks recorded by :meth:`snapshot`."""
         self.stacks = {
             (p, c): {t: [Level(*lv) for lv in s] for t, s in d.items()} for p, c, d in snap
+        }
+        self.held_levels = {
+            rel: sum(s[-1].level for s in d.values()) for rel, d in self.stacks.items()
         }
         self._effects.clear()

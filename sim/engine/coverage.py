@@ -34,10 +34,12 @@ class Coverage:
             return 0.0
         covered = 0
         for start, end in reversed(self.intervals):
-            stop = hi if end is None else min(end, hi)
+            stop = hi if end is None or end > hi else end
             if stop <= lo:
                 break
-            covered += max(0, stop - max(start, lo))  # type: ignore[arg-type]
+            first = lo if start < lo else start  # type: ignore[operator]
+            if stop > first:
+                covered += stop - first
         return covered / (hi - lo)
 
     @classmethod

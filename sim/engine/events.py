@@ -2,67 +2,85 @@
 
 Judgments, observations and questions all speak this one vocabulary, so a claim in the
 report, a fact learned since and a forecast question are checked by the same code, on the
-replicate's :class:`~sim.engine.outcomes.Facts` (computed once).
+replicate's :class:`~sim.engine.outcomes.Facts` (computed once). An event's dates are
+resolved to days once per plan (:func:`check_of`); a replicate only runs the check.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sim.engine.outcomes import Facts
 from sim.engine.plan import Plan
 from sim.scenario.calendar import day_of
 from sim.scenario.schema import Event
 
+Check = Callable[[Facts], bool]
+
 
 def holds(plan: Plan, event: Event, facts: Facts) -> bool:
     """Whether `event` happened in the replicate whose facts are given."""
-    return happened(plan, event, facts) != event.negate
+    return check_of(plan, event)(facts)
 
 
-def happened(plan: Plan, event: Event, facts: Facts) -> bool:
-    """Whether what `event` describes happened (before any ``negate``)."""
+def check_of(plan: Plan, event: Event) -> Check:
+    """The event as a function of a replicate's facts, its days resolved (``negate``
+    applied)."""
+    happened = _happened(plan, event)
+    if event.negate:
+        return lambda facts: not happened(facts)
+    return happened
+
+
+def _happened(plan: Plan, event: Event) -> Check:
+    """What `event` describes, before any ``negate``."""
     end = plan.day(event.end)
     start = plan.day(event.start) if event.start else 0
     match event.metric:
         case "present_on":
-            return bool(0 <= end < facts.n_days and facts.present[end])
+            return lambda f: bool(0 <= end < f.n_days and f.present[end])
         case "presence_share":
-            return facts.share(start, end) >= event.at_least
+            at_least = event.at_least
+            return lambda f: f.share(start, end) >= at_least
         case "present_every_month":
-            return all(facts.share(a, b) > 0 for a, b in month_spans(plan, event.start, event.end))
+            spans = month_spans(plan, event.start, event.end)  # type: ignore[arg-type]
+            return lambda f: all(f.share(a, b) > 0 for a, b in spans)
         case "exercise_in":
-            return any(start <= d <= end for _, h, d in facts.ledger.exercises if h == facts.host)
+            return lambda f: any(start <= d <= end for _, h, d in f.ledger.exercises if h == f.host)
         case "rung_by":
-            return rung_reached(plan, event, facts, end)
+            track, rung = plan.rung_at[event.rung]  # type: ignore[index]
+            controller = event.controller
+            return lambda f: rung_reached(f, track, rung, end, controller)
         case "rung_on":
-            track, rung = plan.rung_at[event.rung]
-            return facts.level_on(track, end, event.controller) >= rung
+            track, rung = plan.rung_at[event.rung]  # type: ignore[index]
+            controller = event.controller
+            return lambda f: f.level_on(track, end, controller) >= rung
         case "delivered_by":
-            return any(
-                s.host == facts.host
+            system, controller = event.system, event.controller
+            return lambda f: any(
+                s.host == f.host
                 and s.day <= end
-                and (event.system is None or s.name == event.system)
-                and (event.controller is None or s.controller == event.controller)
-                for s in facts.ledger.systems
+                and (system is None or s.name == system)
+                and (controller is None or s.controller == controller)
+                for s in f.ledger.systems
             )
         case "outcome_by":
-            return facts.at(event.outcome, end)
+            outcome = event.outcome
+            return lambda f: f.at(outcome, end)  # type: ignore[arg-type]
     raise AssertionError(event.metric)  # pragma: no cover - the schema admits no other
 
 
-def rung_reached(plan: Plan, event: Event, facts: Facts, end: int) -> bool:
-    """A concession at the event's rung or above on its track by `end`, settled in the
-    named side's favour when the event names a controller (one that settled nothing does
-    not count)."""
-    track, rung = plan.rung_at[event.rung]
+def rung_reached(facts: Facts, track: str, rung: int, end: int, controller: str | None) -> bool:
+    """A concession at `rung` or above on `track` by `end`, settled in `controller`'s
+    favour when one is named (a concession that settled nothing does not count)."""
     return any(
         c.client == facts.host
         and c.up
         and c.track == track
         and c.day <= end
         and c.rung >= rung
-        and (event.controller is None or c.controller == event.controller)
+        and (controller is None or c.controller == controller)
         for c in facts.ledger.concessions
     )
 

@@ -33,6 +33,8 @@ from sim.engine.presence import decide_gap, stay_probability
 from sim.engine.streams import Streams
 from sim.scenario.schema import Controller
 
+INF = math.inf
+
 if TYPE_CHECKING:
     from agents.client_regime import ClientRegime
     from agents.patron import Patron
@@ -57,11 +59,8 @@ class WargameModel(mesa.Model):
     ):
         super().__init__(rng=rng)
         self.plan = plan
-        self.values: dict[str, float] = (
-            values
-            if isinstance(values, dict)
-            else dict(zip(plan.paths, values.tolist(), strict=True))
-        )
+        row = [values[p] for p in plan.paths] if isinstance(values, dict) else values.tolist()
+        self.values: dict[str, float] = dict(zip(plan.paths, row, strict=True))
         self.streams = streams
         self.env = DayClock()
         self.ledger = Ledger(plan.n_days, record_events)
@@ -79,7 +78,7 @@ class WargameModel(mesa.Model):
             for a in self._stepping
             if a.role == "patron"  # type: ignore[misc]
         ]
-        self.book = ConcessionBook(plan.tracks(self.values))
+        self.book = ConcessionBook(plan.tracks(row))
         for rel in self.relations:
             self.book.add_relation(rel)
         self.programmes: dict[str, Programme] = {}
@@ -97,7 +96,7 @@ class WargameModel(mesa.Model):
         self._forces: dict[str, Span] = {}  # each patron's forces present now
         self._labels: dict[str, dict[str, Span]] = {}  # their unit labels (timeline only)
         self._procs: dict[str, object] = {}
-        self._stream_cache: dict[str, object] = {}
+        self._stream_cache: dict[object, object] = {}
         self._gains: dict[tuple[str, int], int] = {}  # (host, month): patron-control grants
         self._clients_of = {c: [r for r in self.relations if r[1] == c] for c in s.clients()}
         columns = plan.state_columns
@@ -160,7 +159,8 @@ class WargameModel(mesa.Model):
                 Concession(0, rel[0], rel[1], start.track, rung, controller)
             )
             detail = f"{start.track}: {t.rungs[rung]} (at the start)"
-            self.ledger.log(0, "concession", rel[1], detail)
+            if self.ledger.record_events:
+                self.ledger.log(0, "concession", rel[1], detail)
             self._on_up(rel, start.track, rung, controller, 0, in_place=True)
         self._after_change(rel, before, 0)
 
@@ -183,7 +183,7 @@ class WargameModel(mesa.Model):
 
     @property
     def today(self) -> int:
-        return int(self.env.now)
+        return int(self.env._now)
 
     def run_until(self, day: int) -> None:
         """Advance the clock to the start of `day` (before any of its events)."""
@@ -210,9 +210,9 @@ class WargameModel(mesa.Model):
     def record_month(self, month: int) -> None:
         """Store every actor's declared state (and each patron's rung on each track)."""
         stacks = self.book.stacks
-        self.trajectory[month] = [getattr(actor, var) for actor, var in self._records] + [
-            stacks[rel][track][-1].level for rel, track in self._rung_records
-        ]
+        row = [getattr(actor, var) for actor, var in self._records]
+        row += [stacks[rel][track][-1].level for rel, track in self._rung_records]
+        self.trajectory[month] = row
 
     def stream(self, name: str):
         """The named dynamics substream (see :mod:`sim.engine.streams`)."""
@@ -239,20 +239,20 @@ class WargameModel(mesa.Model):
 
     def alliance_posture(self, client: str | None) -> float:
         """The highest posture of any alliance watching `client`."""
-        alliances = self._alliances.get(client)
-        if not alliances:
-            return 0.0
-        return max(a.posture for a in alliances)  # type: ignore[attr-defined]
-
-    def _last_month(self) -> tuple[int, int]:
-        """First day of last month and of this one (the monthly step sets ``month``)."""
-        months = self.plan.months
-        return months[max(self.month - 1, 0)], months[self.month]
+        top = 0.0
+        for a in self._alliances.get(client, ()):
+            if a.posture > top:  # type: ignore[attr-defined]
+                top = a.posture  # type: ignore[attr-defined]
+        return top
 
     def presence_share_last_month(self, host: str | None) -> float:
-        """Share of last month's days on which any foreign forces were in `host`."""
+        """Share of last month's days on which any foreign forces were in `host` (the
+        monthly step sets ``month``)."""
         cov = self.hosts.get(host)  # type: ignore[arg-type]
-        return cov.share(*self._last_month()) if cov is not None else 0.0
+        if cov is None:
+            return 0.0
+        months, m = self.plan.months, self.month
+        return cov.share(months[m - 1 if m > 0 else 0], months[m])
 
     def patron_control_gains_last_month(self, host: str | None) -> int:
         """How many concessions last month gave a patron control in `host`."""
@@ -284,16 +284,18 @@ class WargameModel(mesa.Model):
         nxt = self.book.level(rel, track) + 1
         if nxt > t.top:
             return False
-        u_accept, u_control = regime.uniform(), regime.uniform()
+        stream = regime._stream or regime.stream()
+        u_accept, u_control = stream.random(), stream.random()
         p = (
             accept_probability
             if accept_probability is not None
             else regime.accept_probability(t.cost[nxt], patron.params.support)
         )
         if u_accept >= p:
-            self.ledger.log(
-                self.today, "concession_refused", client.name, f"{track}: {t.rungs[nxt]}"
-            )
+            if self.ledger.record_events:
+                self.ledger.log(
+                    self.today, "concession_refused", client.name, f"{track}: {t.rungs[nxt]}"
+                )
             return False
         return self._settle(patron, regime, track, nxt, u_control)
 
@@ -313,15 +315,18 @@ class WargameModel(mesa.Model):
             return
         t, day = self.book.tracks[track], self.today
         nxt = self.book.level(rel, track) + 1
-        self.ledger.log(
-            day, "request", client.name, f"asks {patron.name} for {track}: {t.rungs[nxt]}"
-        )
+        if self.ledger.record_events:
+            self.ledger.log(
+                day, "request", client.name, f"asks {patron.name} for {track}: {t.rungs[nxt]}"
+            )
         if patron.uniform() >= patron.params.ambition:
-            self.ledger.log(day, "request_refused", patron.name, f"{track}: {t.rungs[nxt]}")
+            if self.ledger.record_events:
+                self.ledger.log(day, "request_refused", patron.name, f"{track}: {t.rungs[nxt]}")
             return
         u_accept, u_control = client.uniform(), client.uniform()
         if u_accept >= client.accept_probability(t.cost[nxt], patron.params.support):
-            self.ledger.log(day, "terms_declined", client.name, f"{track}: {t.rungs[nxt]}")
+            if self.ledger.record_events:
+                self.ledger.log(day, "terms_declined", client.name, f"{track}: {t.rungs[nxt]}")
             return
         self._settle(patron, client, track, nxt, u_control)
 
@@ -335,7 +340,8 @@ class WargameModel(mesa.Model):
             side = bargaining.settlement(*terms, u)
             if side == "failed":
                 name = self.book.tracks[track].rungs[rung]
-                self.ledger.log(self.today, "bargain_failed", client.name, f"{track}: {name}")
+                if self.ledger.record_events:
+                    self.ledger.log(self.today, "bargain_failed", client.name, f"{track}: {name}")
                 return False
             controller = side  # type: ignore[assignment]
         self.grant((patron.name, client.name), track, controller)
@@ -347,13 +353,15 @@ class WargameModel(mesa.Model):
         if not self.book.reversible:
             return
         rel: Relation = (patron.name, patron.target)  # type: ignore[assignment]
-        stream = self.stream(f"reversal:{patron.name}/{patron.target}")
-        for name in self.book.reversible:
-            track = self.book.tracks[name]
-            held = self.book.held(rel, name)
+        stream = self._stream_cache.get(rel)
+        if stream is None:
+            stream = self._stream_cache[rel] = self.stream(f"reversal:{rel[0]}/{rel[1]}")
+        stacks, today = self.book.stacks[rel], int(self.env._now)
+        for name, track in self.book.reversible:
+            held = stacks[name][-1]
             if held.level == 0:
                 continue
-            hazard = bargaining.reversal_hazard(track, self.today - held.since, patron.leverage)
+            hazard = bargaining.reversal_hazard(track, today - held.since, patron.leverage)
             if stream.random() < hazard:
                 self.revoke(rel, name)
 
@@ -369,7 +377,8 @@ class WargameModel(mesa.Model):
             self._gains[key] = self._gains.get(key, 0) + 1
         name = self.book.tracks[track].rungs[rung]
         detail = f"{track}: {name}" + (f" ({controller} control)" if controller else "")
-        self.ledger.log(day, "concession", rel[1], detail)
+        if self.ledger.record_events:
+            self.ledger.log(day, "concession", rel[1], detail)
         self._on_up(rel, track, rung, controller, day, in_place=False)
         self._after_change(rel, before, day)
 
@@ -381,9 +390,13 @@ class WargameModel(mesa.Model):
         lost = self.book.revoke(rel, track)
         t = self.book.tracks[track]
         self.ledger.concessions.append(Concession(day, rel[0], rel[1], track, lost, None, up=False))
-        self.ledger.log(
-            day, "reversal", rel[1], f"{track}: {t.rungs[lost]} lost (back to {t.rungs[lost - 1]})"
-        )
+        if self.ledger.record_events:
+            self.ledger.log(
+                day,
+                "reversal",
+                rel[1],
+                f"{track}: {t.rungs[lost]} lost (back to {t.rungs[lost - 1]})",
+            )
         lost_key = (*rel, track, lost)
         self.pending = [p for p in self.pending if (p.patron, p.host, p.track, p.rung) != lost_key]
         self._withdraw(rel, track, lost, day)
@@ -472,15 +485,17 @@ class WargameModel(mesa.Model):
             self.ledger.systems.append(
                 System(item.patron, item.host, item.system, item.track, item.rung, day, controller)
             )
-            self.ledger.log(
-                day, "delivery", item.patron, f"{item.system} under {controller} control"
-            )
+            if self.ledger.record_events:
+                self.ledger.log(
+                    day, "delivery", item.patron, f"{item.system} under {controller} control"
+                )
             if controller == "patron":
                 self._open(item.patron, item.host, f"crews:{item.system}", day)
         else:
             self.ledger.basings.append(Basing(item.patron, item.host, item.track, item.rung, day))
             self._open(item.patron, item.host, f"garrison:{item.track}.{item.rung}", day)
-            self.ledger.log(day, "basing", item.patron, "permanent base opened")
+            if self.ledger.record_events:
+                self.ledger.log(day, "basing", item.patron, "permanent base opened")
 
     def _renegotiate(self, rel: Relation, track: str, controller: Controller, day: int) -> None:
         """A settlement of control covers the systems of its track already delivered: each
@@ -498,7 +513,10 @@ class WargameModel(mesa.Model):
             self.ledger.systems.append(
                 System(patron, host, system.name, track, system.rung, day, controller)
             )
-            self.ledger.log(day, "control_renegotiated", patron, f"{system.name} to {controller}")
+            if self.ledger.record_events:
+                self.ledger.log(
+                    day, "control_renegotiated", patron, f"{system.name} to {controller}"
+                )
             if controller == "patron":
                 self._open(patron, host, f"crews:{system.name}", day)
             else:
@@ -514,12 +532,14 @@ class WargameModel(mesa.Model):
                 and (system.patron, system.host, system.track, system.rung) == key
             ):
                 system.end = day
-                self.ledger.log(day, "withdrawal", patron, f"{system.name} withdrawn")
+                if self.ledger.record_events:
+                    self.ledger.log(day, "withdrawal", patron, f"{system.name} withdrawn")
                 self._close_holder(patron, host, f"crews:{system.name}", day)
         for base in self.ledger.basings:
             if base.end is None and (base.patron, base.host, base.track, base.rung) == key:
                 base.end = day
-                self.ledger.log(day, "base_closed", patron, "permanent base closed")
+                if self.ledger.record_events:
+                    self.ledger.log(day, "base_closed", patron, "permanent base closed")
                 self._close_holder(patron, host, f"garrison:{track}.{rung}", day)
 
     # ---------------------------------------------------------------- presence
@@ -547,6 +567,8 @@ class WargameModel(mesa.Model):
         """The patron's forces come in (if they are not there) with these unit labels."""
         if patron not in self._forces:
             self._forces[patron] = self._open(patron, host, "forces", day)
+        if not self.ledger.record_events:
+            return  # labels are for the timeline only
         labels = self._labels.setdefault(patron, {})
         for unit in units:
             if unit not in labels and _relief(unit) not in labels:
@@ -558,11 +580,14 @@ class WargameModel(mesa.Model):
         span = self._forces.pop(patron, None)
         if span is not None:
             self._close(span, day)
-        for label in self._labels.pop(patron, {}).values():
-            self.ledger.leave(label, day)
+        if self._labels:
+            for label in self._labels.pop(patron, {}).values():
+                self.ledger.leave(label, day)
 
     def _rotate(self, patron: str, host: str, day: int) -> None:
         """Fresh units relieve the ones present (labels only: the forces stay)."""
+        if not self.ledger.record_events:
+            return
         labels = self._labels.get(patron, {})
         for unit, span in list(labels.items()):
             self.ledger.leave(span, day)
@@ -594,7 +619,7 @@ class WargameModel(mesa.Model):
         effects = self.book.effects(rel)
         prog.running, prog.last_end = None, day
         prog.book_next(day, effects.interval, u_book)
-        gap = math.inf if prog.booked is None else prog.booked.start - day
+        gap = INF if prog.booked is None else prog.booked.start - day
         p = actor.params
         window = round(p.entrenchment_window_days)
         entrenched = self.entrenchment(patron, prog.host, window)
@@ -612,7 +637,7 @@ class WargameModel(mesa.Model):
         elif choice == "rotate":
             self._rotate(patron, prog.host, day)
         if self.ledger.record_events:
-            shown = "no exercise ahead" if math.isinf(gap) else f"{gap} days to the next exercise"
+            shown = "no exercise ahead" if gap == INF else f"{gap} days to the next exercise"
             self.ledger.log(day, f"forces_{choice}", patron, shown)
 
     def hold_summit(self, spec: Summit) -> None:
@@ -620,7 +645,8 @@ class WargameModel(mesa.Model):
         concession takes effect (``implements``)."""
         patron: Patron = self._actors[spec.patron]  # type: ignore[assignment]
         client = self._actors[patron.target]  # type: ignore[index]
-        self.ledger.log(self.today, "summit", patron.name, spec.name)
+        if self.ledger.record_events:
+            self.ledger.log(self.today, "summit", patron.name, spec.name)
         stream = self.stream(f"summit:{spec.name}")
         u_track, u_control = stream.random(), stream.random()
         if spec.effect == "implements":
@@ -656,7 +682,8 @@ class WargameModel(mesa.Model):
         if spec.params:
             new = {n: self.values[f"injects.{spec.name}.params.{n}"] for n in spec.params}
             actor.params = type(actor.params).from_values({**actor.params.__dict__, **new})
-        self.ledger.log(self.today, "inject", actor.name, spec.name)
+        if self.ledger.record_events:
+            self.ledger.log(self.today, "inject", actor.name, spec.name)
 
 
 def _relief(unit: str) -> str:

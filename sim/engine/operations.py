@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import simpy
 
+from sim.engine.clock import rank
 from sim.engine.plan import Cadence, DatedExercise
 from sim.engine.presence import gap_days
 
@@ -105,7 +106,7 @@ class Programme:
         cadence's start date if it has one; otherwise a drawn gap (:func:`gap_days`) after
         the last exercise ended, or after day 0 when none has, never before `now`."""
         c = self.cadence
-        if c is None or math.isinf(interval):
+        if c is None or interval == math.inf:
             return None
         fixed = not self.recurring_started and c.start is not None
         if fixed:
@@ -142,28 +143,35 @@ class Done:
 
 def monthly_step(model: WargameModel) -> Process:
     """Run the actors' decisions at the start of every simulated month after the first."""
-    months = model.plan.months
+    months, env, at = model.plan.months, model.env, rank("month")
     while model.month + 1 < len(months) - 1:
         month = model.month + 1
-        yield model.env.at(months[month], "month")
+        yield env.at_rank(months[month], at)
         model.month = month
         model.decide_month()
         model.record_month(month)
 
 
 def exercise_programme(model: WargameModel, patron: str) -> Process:
-    """Walk `patron`'s programme: start the booked exercise, end the one under way."""
-    prog = model.programmes[patron]
+    """Walk `patron`'s programme: start the booked exercise, end the one under way
+    (what :meth:`Programme.next_day` says it does next)."""
+    prog, env, horizon = model.programmes[patron], model.env, model.plan.n_days
+    ends, starts = rank("exercise_end", patron), rank("exercise_start", patron)
     while True:
-        day = prog.next_day()
-        if day is None or day >= model.plan.n_days:
+        running = prog.running
+        if running is not None:
+            day = running.end + 1
+        elif prog.booked is not None:
+            day = prog.booked.start
+        else:
             return
-        in_exercise = prog.running is not None
+        if day >= horizon:
+            return
         try:
-            yield model.env.at(day, "exercise_end" if in_exercise else "exercise_start", patron)
+            yield env.at_rank(day, ends if running is not None else starts)
         except simpy.Interrupt:
             continue  # the booking changed: look again
-        if in_exercise:
+        if running is not None:
             model.end_exercise(patron)
         else:
             model.begin_exercise(patron)

@@ -85,23 +85,27 @@ assert tuple(OUTCOMES) == OUTCOME_NAMES, "the schema's outcome names and the reg
 
 def interval_days(n_days: int, spans: list[tuple[int, int | None]]) -> np.ndarray:
     """Bool per day: covered by any of the half-open ``(start, end)`` spans (None: open)."""
-    delta = np.zeros(n_days + 1, dtype=np.int32)
+    out = np.zeros(n_days, dtype=bool)
     for start, end in spans:
-        stop = n_days if end is None else min(end, n_days)
-        if stop > start:
-            delta[start] += 1
-            delta[stop] -= 1
-    return np.cumsum(delta[:-1]) > 0
+        out[start : n_days if end is None else end] = True
+    return out
 
 
-def window_held(present: np.ndarray, window: int, threshold: float) -> np.ndarray:
+def cumulative(present: np.ndarray) -> np.ndarray:
+    """Days with presence before each day: ``c[d]`` counts days ``0..d-1`` (length n + 1)."""
+    out = np.zeros(present.size + 1, dtype=np.int32)
+    np.cumsum(present, out=out[1:])
+    return out
+
+
+def window_held(present: np.ndarray, window: int, threshold: float, csum=None) -> np.ndarray:
     """Bool per day d: presence on at least `threshold` of the `window` days ending on d
     (False before the first window completes, on day ``window - 1``)."""
     out = np.zeros(present.size, dtype=bool)
     if window > present.size:
         return out
     need = math.ceil(threshold * window - 1e-9)
-    csum = np.concatenate(([0], np.cumsum(present, dtype=np.int64)))
+    csum = cumulative(present) if csum is None else csum
     out[window - 1 :] = (csum[window:] - csum[:-window]) >= need
     return out
 
@@ -172,8 +176,15 @@ class Facts:
     @cached_property
     def present(self) -> np.ndarray:
         """Bool per day: any foreign forces in the host."""
-        spans = [(s.start, s.end) for s in self.ledger.spans if s.host == self.host]
-        return interval_days(self.n_days, spans)
+        host = self.host
+        return interval_days(
+            self.n_days, [(s.start, s.end) for s in self.ledger.spans if s.host == host]
+        )
+
+    @cached_property
+    def csum(self) -> np.ndarray:
+        """Days with presence before each day (:func:`cumulative`)."""
+        return cumulative(self.present)
 
     @cached_property
     def history(self) -> list[Held]:
@@ -196,12 +207,33 @@ class Facts:
             ]
         return interval_days(self.n_days, spans)
 
+    @cached_property
+    def final_levels(self) -> dict[str, int]:
+        """The highest level any patron holds on each track at the horizon."""
+        levels: dict[tuple[str, str], int] = {}
+        for c in self.ledger.concessions:
+            if c.client == self.host:
+                levels[(c.patron, c.track)] = c.rung if c.up else c.rung - 1
+        out: dict[str, int] = {}
+        for (_, track), level in levels.items():
+            out[track] = max(out.get(track, 0), level)
+        return out
+
+    @cached_property
+    def highest_levels(self) -> dict[str, int]:
+        """The highest level reached on each track at any time."""
+        out: dict[str, int] = {}
+        for c in self.ledger.concessions:
+            if c.client == self.host and c.up and c.rung > out.get(c.track, 0):
+                out[c.track] = c.rung
+        return out
+
     def daily(self, name: str) -> np.ndarray:
         """Bool per day: whether outcome `name` holds as of that day."""
         if name not in self._daily:
             o = self.scenario.outcomes
             if name == "presence_at_horizon":
-                arr = window_held(self.present, o.window_days, o.threshold)
+                arr = window_held(self.present, o.window_days, o.threshold, self.csum)
             elif name == "basing":
                 arr = self.basing_days
             elif name == "persistent":
@@ -239,14 +271,7 @@ class Facts:
 
     def highest(self, track: str) -> int:
         """The highest level reached on `track` at any time."""
-        return max(
-            (
-                c.rung
-                for c in self.ledger.concessions
-                if c.client == self.host and c.track == track and c.up
-            ),
-            default=0,
-        )
+        return self.highest_levels.get(track, 0)
 
     def systems_at_horizon(self) -> dict[str, int]:
         """How many delivered systems in the host each side controls at the horizon."""
@@ -258,11 +283,9 @@ class Facts:
 
     def share(self, start: int, end: int) -> float:
         """Share of days ``start..end`` (inclusive) with any foreign presence."""
-        span = self.present[max(start, 0) : min(end + 1, self.n_days)]
-        return float(np.count_nonzero(span)) / span.size if span.size else 0.0
+        a, b = max(start, 0), min(end + 1, self.n_days)
+        return float(self.csum[b] - self.csum[a]) / (b - a) if b > a else 0.0
 
     def days_per_month(self, months: list[int]) -> np.ndarray:
         """Days with any presence in each month; `months` are month starts plus horizon."""
-        csum = np.concatenate(([0], np.cumsum(self.present, dtype=np.int64)))
-        edges = np.asarray(months)
-        return (csum[edges[1:]] - csum[edges[:-1]]).astype(np.int16)
+        return np.diff(self.csum[months]).astype(np.int16)

@@ -7,9 +7,11 @@ only looks up numbers. A Plan pickles, so process and cluster workers receive it
 from __future__ import annotations
 
 import copy
+import itertools
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 
 import numpy as np
 
@@ -84,6 +86,11 @@ class Plan:
             if unknown:
                 raise ValueError(f"rows for unknown parameters: {unknown}")
 
+    def __getstate__(self) -> dict:
+        """What pickles: everything but the per-process caches of compiled functions
+        (``_compiled*``), which a worker rebuilds on first use."""
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_compiled")}
+
     @cached_property
     def row_columns(self) -> list[int]:
         """Where the joint rows' parameters sit in the table."""
@@ -152,6 +159,12 @@ class Plan:
         """Day offsets of month starts 0..horizon (the last one is the horizon)."""
         m = self.scenario.metadata
         return month_boundaries(m.start_date, m.horizon_months)
+
+    @cached_property
+    def month_lengths(self) -> list[int]:
+        """Days in each simulated month."""
+        m = self.months
+        return [b - a for a, b in itertools.pairwise(m)]
 
     @cached_property
     def track_specs(self) -> list[TrackSpec]:
@@ -254,41 +267,81 @@ class Plan:
             )
         return out
 
-    def tracks(self, v: dict[str, float]) -> dict[str, Track]:
-        """Every track's rungs with the drawn values `v`, inheritance applied."""
-        out = {}
+    @cached_property
+    def _track_getters(self) -> list[tuple]:
+        """Per track, once: its constant fields and an ``itemgetter`` per numeric field
+        that picks the rung values out of a replicate's value list in one call (missing
+        values point at sentinels appended to the list: None, infinity, zero)."""
+        n = self.n_params
+        none, inf, zero = n, n + 1, n + 2
+
+        def getter(keys: list[int]):
+            pick = itemgetter(*keys)
+            return pick if len(keys) > 1 else (lambda row, pick=pick: (pick(row),))
+
+        out = []
         for spec in self.track_specs:
             k = self._track_keys[spec.name]
 
-            def col(f: str, k: _TrackKeys = k) -> tuple[float | None, ...]:
-                return tuple(None if key is None else v[key] for key in k.effect[f])
+            def at(key: str | None, missing: int = none) -> int:
+                return self.index[key] if key is not None else missing
 
-            interval = col("exercise_interval_days")
-            out[spec.name] = Track(
-                name=spec.name,
-                rungs=tuple(r.name for r in spec.rungs),
-                cost=tuple(v[key] for key in k.effect["cost"]),  # type: ignore[index]
-                interval=tuple(
-                    i if rec else (math.inf if i is not None else None)
-                    for i, rec in zip(interval, k.recurring, strict=True)
-                ),
-                stay=col("stay_probability"),
-                tolerance=col("bridge_tolerance_days"),
-                standing=tuple(r.standing for r in spec.rungs),
-                delivery=tuple(
-                    Delivery(r.delivers.system, v[key], r.delivers.controller)  # type: ignore[index]
-                    if r.delivers
-                    else None
-                    for r, key in zip(spec.rungs, k.delivers, strict=True)
-                ),
-                basing_lead=tuple(
-                    (v[key] if key else 0.0) if r.basing else None
-                    for r, key in zip(spec.rungs, k.basing, strict=True)
-                ),
-                settles_control=tuple(r.settles_control for r in spec.rungs),
-                priority=v[k.priority] if k.priority else 1.0,
-                hazard=v[k.hazard] if k.hazard else 0.0,
-                entrenchment_months=v[k.entrenchment] if k.entrenchment else math.inf,
+            interval = [
+                (at(key) if rec else (inf if key is not None else none))
+                for key, rec in zip(k.effect["exercise_interval_days"], k.recurring, strict=True)
+            ]
+            basing = [
+                (at(key, zero) if r.basing else none)
+                for r, key in zip(spec.rungs, k.basing, strict=True)
+            ]
+            deliveries = [
+                (i, r.delivers.system, self.index[key], r.delivers.controller)
+                for i, (r, key) in enumerate(zip(spec.rungs, k.delivers, strict=True))
+                if r.delivers and key
+            ]
+            out.append(
+                (
+                    spec.name,
+                    tuple(r.name for r in spec.rungs),
+                    getter([at(key) for key in k.effect["cost"]]),
+                    getter(interval),
+                    getter([at(key) for key in k.effect["stay_probability"]]),
+                    getter([at(key) for key in k.effect["bridge_tolerance_days"]]),
+                    tuple(r.standing for r in spec.rungs),
+                    deliveries,
+                    getter(basing),
+                    tuple(r.settles_control for r in spec.rungs),
+                    at(k.priority),
+                    at(k.hazard),
+                    at(k.entrenchment, inf),
+                )
+            )
+        return out
+
+    def tracks(self, values: list[float]) -> dict[str, Track]:
+        """Every track's rungs with a replicate's drawn `values` (in table order),
+        inheritance applied."""
+        row = [*values, None, math.inf, 0.0]
+        out = {}
+        for (name, rungs, cost, interval, stay, tolerance, standing, deliveries, basing,
+             settles, priority, hazard, entrenchment) in self._track_getters:  # fmt: skip
+            delivery: list[Delivery | None] = [None] * len(rungs)
+            for i, system, key, controller in deliveries:
+                delivery[i] = Delivery(system, row[key], controller)
+            out[name] = Track(
+                name=name,
+                rungs=rungs,
+                cost=cost(row),
+                interval=interval(row),
+                stay=stay(row),
+                tolerance=tolerance(row),
+                standing=standing,
+                delivery=tuple(delivery),
+                basing_lead=basing(row),
+                settles_control=settles,
+                priority=row[priority] if row[priority] is not None else 1.0,
+                hazard=row[hazard] if row[hazard] is not None else 0.0,
+                entrenchment_months=row[entrenchment],
             )
         return out
 

@@ -33,7 +33,7 @@ def stay_probability(
     """Chance the patron keeps its forces in the host for a `gap`-day wait."""
     if effects.standing:
         return 1.0
-    if math.isinf(gap):
+    if gap == math.inf:
         return 0.0
     base = clip01(effects.stay + leverage_weight * leverage + entrenchment_weight * entrenchment)
     return base * math.exp(-gap / effects.tolerance)
@@ -64,7 +64,7 @@ def gap_days(interval: float, duration: int, jitter: float, u: float) -> int | N
     """Days from one recurring exercise's end to the next one's start at `interval`-day
     cadence: ``(interval - duration)`` (at least a day), varied uniformly by +/- `jitter`
     of itself with the uniform `u`; None when there is no cadence (infinite interval)."""
-    if math.isinf(interval):
+    if interval == math.inf:
         return None
     mean = max(interval - duration, 1.0)
     return max(0, round(mean * (1.0 + jitter * (2.0 * u - 1.0))))
