@@ -15,6 +15,7 @@ a value inside its declared bounds. Nothing else keeps a table of either.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -150,6 +151,11 @@ class Actor(mesa.Agent):
         self.target = target
         self._stream: Any = None
 
+    @cached_property
+    def client(self) -> Actor:
+        """The client regime this actor acts on (looked up once)."""
+        return self.model.actor(self.target)
+
     def uniform(self) -> float:
         """The next U(0, 1) draw of this actor's own stream."""
         return (self._stream or self.stream()).random()
@@ -178,7 +184,7 @@ class Actor(mesa.Agent):
     def set_state(self, name: str, value: float) -> None:
         """Set one declared state variable, kept inside its declared bounds."""
         low, high = self._bounds[name]
-        setattr(self, name, low if value < low else high if value > high else value)
+        self.__dict__[name] = low if value < low else high if value > high else value
 
     def snapshot(self) -> dict[str, float]:
         """The declared state as plain values."""

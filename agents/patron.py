@@ -113,8 +113,7 @@ class Patron(Actor):
         )
 
     def step(self) -> None:
-        model = self.model
-        client = model.actor(self.target)
+        model, client = self.model, self.client
         self.set_state("leverage", leverage_of(client.dependence, self.params))
         model.reconsider(self)
         # Always drawn, so that common random numbers stay aligned whatever the parameters.

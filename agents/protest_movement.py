@@ -50,7 +50,7 @@ class ProtestMovement(Actor):
     params: ProtestMovementParams
 
     def step(self) -> None:
-        repression = self.model.actor(self.target).repression
+        repression = self.client.repression
         # Both drawn every month, used or not, so common random numbers stay aligned.
         surge, size = self.uniform(), self.uniform()
         self.set_state(

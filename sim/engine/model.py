@@ -15,6 +15,7 @@ be captured on any day and a replicate rebuilt from it (:mod:`sim.engine.state`)
 from __future__ import annotations
 
 import math
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import mesa
@@ -100,8 +101,13 @@ class WargameModel(mesa.Model):
         self._gains: dict[tuple[str, int], int] = {}  # (host, month): patron-control grants
         self._clients_of = {c: [r for r in self.relations if r[1] == c] for c in s.clients()}
         columns = plan.state_columns
-        # state_columns lists every actor's state first, then the rungs (see Plan)
-        self._records = [(self._actors[a], v) for a, v in columns if not v.startswith("rung.")]
+        # state_columns lists every actor's state first, then the rungs (see Plan), and
+        # each actor's variables together: one attrgetter reads an actor's in one call
+        self._records = [
+            (actor, attrgetter(*[v for a, v in columns if a == name and not v.startswith("rung.")]))
+            for name, actor in self._actors.items()
+            if actor.state
+        ]
         self._rung_records = [
             ((a, self._actors[a].target), v[5:]) for a, v in columns if v.startswith("rung.")
         ]
@@ -210,7 +216,10 @@ class WargameModel(mesa.Model):
     def record_month(self, month: int) -> None:
         """Store every actor's declared state (and each patron's rung on each track)."""
         stacks = self.book.stacks
-        row = [getattr(actor, var) for actor, var in self._records]
+        row: list[float] = []
+        for actor, read in self._records:
+            got = read(actor)
+            row += got if type(got) is tuple else (got,)
         row += [stacks[rel][track][-1].level for rel, track in self._rung_records]
         self.trajectory[month] = row
 
