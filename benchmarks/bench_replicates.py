@@ -4,6 +4,7 @@ Run by hand from the repository root (not a test):
 
     python benchmarks/bench_replicates.py            # throughput, ratios, memory at 1e4, 1e5
     python benchmarks/bench_replicates.py --million  # also peak memory for 10^6 replicates
+    python benchmarks/bench_replicates.py --baseline 7c0b39c   # also against an older commit
 
 Everything is measured in the same run on the same machine, so the ratios are fair.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -118,6 +120,67 @@ def skeleton(n: int, events: int) -> None:
         mesa.Agent._ids.pop(model, None)  # mesa#3179, as WargameModel.run
 
 
+# One worker, lean chunks, the tree's own Belarus scenario: what a replicate costs there.
+# The same code runs for both trees, each in its own interpreter, so import caches, the
+# garbage collector's state and the scenario loaded are each tree's own.
+MEASURE = """
+import sys, time
+from sim.engine.plan import Plan
+from sim.runs.runner import execute
+from sim.runs.store import chunk_bounds
+from sim.scenario.loader import load
+plan = Plan(load("scenarios/belarus_2020.yaml"))
+n = int(sys.argv[1])
+dict(execute(plan, 1, chunk_bounds(250, 250), 1, False))
+t0 = time.perf_counter()
+dict(execute(plan, 1, chunk_bounds(n, 250), 1, False))
+print(n / (time.perf_counter() - t0))
+"""
+
+
+def tree_rate(tree: Path, n: int) -> float:
+    """Replicates per second of `MEASURE` run in a fresh interpreter on the code at `tree`."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(n)],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(out.stdout.strip())
+
+
+def against_baseline(ref: str, n: int, rounds: int = 5) -> None:
+    """This tree's throughput per replicate against commit `ref`'s, in the same run.
+
+    `ref` is checked out into a temporary git worktree; the two trees are timed in
+    alternation (`rounds` times each), so drift in the machine's speed falls on both."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "baseline"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", "-q", str(tree), ref], cwd=ROOT, check=True
+        )
+        try:
+            rates: dict[str, list[float]] = {ref: [], "this tree": []}
+            for _ in range(rounds):
+                rates[ref].append(tree_rate(tree, n))
+                rates["this tree"].append(tree_rate(ROOT, n))
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT)
+    print(f"\nagainst {ref}: 1 worker, lean, each tree's Belarus scenario, {n:,} replicates,")
+    print(f"{rounds} alternating timings each (fresh interpreter per timing):")
+    for name, rs in rates.items():
+        print(
+            f"  {name:<20} best {max(rs):>7,.0f}   median {statistics.median(rs):>7,.0f}"
+            " replicates/s"
+        )
+    best = max(rates["this tree"]) / max(rates[ref])
+    median = statistics.median(rates["this tree"]) / statistics.median(rates[ref])
+    print(f"  this tree / {ref}: best {best:.2f}x, median {median:.2f}x")
+
+
 def check_fidelity(n: int = 50) -> None:
     """The batch_run baseline and wargame give the same outcomes for the same seeds."""
     plan = Plan(load(mesa_baseline.SCENARIO))
@@ -131,7 +194,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("-n", type=int, default=10_000, help="replicates for throughput")
     ap.add_argument("--million", action="store_true", help="also measure 10^6 replicates")
+    ap.add_argument("--baseline", metavar="REF", help="also compare with git commit REF")
+    ap.add_argument("--baseline-only", action="store_true", help="only the --baseline comparison")
     args = ap.parse_args()
+    if args.baseline:
+        against_baseline(args.baseline, min(args.n, 2_000))
+        if args.baseline_only:
+            return
 
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
