@@ -122,6 +122,7 @@ def persistence_curve(run: Run) -> Figure:
         ax.fill_between(c["date"], 100 * c["low"], 100 * c["high"], color=colour, alpha=0.2, lw=0)
         ax.plot(c["date"], 100 * c["p"], color=colour, lw=width, label=f"{label} (95 % band)",
                 zorder=3)  # fmt: skip
+    _first_full_window(ax, run)
     ax.set_ylim(0, 100)
     ax.set_ylabel("probability (%)")
     ax.set_xlabel("date")
@@ -129,6 +130,18 @@ def persistence_curve(run: Run) -> Figure:
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     _date_axis(ax, run.horizon_days)
     return fig
+
+
+def _first_full_window(ax, run: Run) -> None:
+    """Mark the day the first full presence window completes: before it only basing can
+    make presence persistent, so the curve's jump there is the definition, not an event."""
+    window = run.manifest["scenario"]["outcomes"]["window_days"]
+    if window > run.horizon_days:
+        return
+    day = np.datetime64(run.start_date) + np.timedelta64(window - 1, "D")
+    ax.axvline(day, color=MUTED, lw=0.8, ls=":", zorder=1)
+    ax.annotate(f"first full {window}-day window", (day, 97), xytext=(4, 0),
+                textcoords="offset points", fontsize=7, color=MUTED, va="top")  # fmt: skip
 
 
 def _panel_title(run: Run, actor: str, var: str) -> tuple[str, str]:
@@ -227,7 +240,8 @@ def forest(batch: Batch) -> Figure:
 
 _SPANS = {
     "exercise": ("#dd8452", "exercise"),
-    "unit_present": (BAND, "unit present"),
+    "forces_present": ("#2b4c7e", "forces present (what the outcomes count)"),
+    "unit_present": (BAND, "unit present (labels only)"),
     "crews_present": ("#55a868", "system crewed by the patron"),
     "garrison_present": ("#8172b3", "permanent garrison"),
 }
@@ -249,6 +263,8 @@ _MARKS = {
 def _row_of(kind: str, detail: str) -> str:
     if kind == "exercise":
         return "exercises"
+    if kind == "forces_present":
+        return "forces present"
     if kind == "crews_present":
         return f"{detail} (patron crews)"
     if kind == "garrison_present":
@@ -257,8 +273,9 @@ def _row_of(kind: str, detail: str) -> str:
 
 
 def timeline(run: Run, replicate: int | None = None) -> Figure:
-    """One replicate's operations: exercises, units present, systems and garrisons, and
-    the concessions granted and lost."""
+    """One replicate's operations: exercises, the forces present (the days the outcomes
+    count), the units they are labelled as, systems and garrisons, and the concessions
+    granted and lost."""
     k = run.showcase_replicate() if replicate is None else replicate
     ev = run.timeline(k)
     spans = ev[ev["kind"].isin(_SPANS)]

@@ -179,11 +179,11 @@ def _format_outcomes(summary: dict[str, Any]) -> list[str]:
 
 
 def _format_rungs(summary: dict[str, Any]) -> list[str]:
-    out = ["", "rung held at the horizon, by track (in brackets: the highest rung reached):"]
+    out = ["", f"{'rungs, by track':<36}{'held at the horizon':>20}{'highest ever held':>20}"]
     for track, shares in summary["rungs"].items():
         out.append(f"  track {track}:")
         for name, share in shares["at_horizon"].items():
-            out.append(f"    {name:<32}{pct(share, 5)}   ({pct(shares['highest'][name])})")
+            out.append(f"    {name:<32}{pct(share, 18)}{pct(shares['highest'][name], 18)}")
     return out
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sim.present.commands.options import date, positive_float
 from sim.present.commands.running import output_folder, save_figures
+from sim.scenario.schema import OUTCOME_NAMES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--outcome",
         default="persistent",
-        help="persistent, continuous, basing, or a question or judgment id (default persistent)",
+        help=f"{', '.join(OUTCOME_NAMES)}, or a question or judgment id (default persistent)",
     )
     p.add_argument("--by", type=date, metavar="DATE", help="the outcome by this date")
     p.add_argument("--threshold", type=positive_float, help="least density of a box (default 0.8)")
