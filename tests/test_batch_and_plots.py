@@ -42,6 +42,30 @@ def test_batch_differences_match_the_member_runs(batch_dir):
         assert row.p == pytest.approx(p) and row.diff == pytest.approx(p - base)
 
 
+def test_a_batch_compares_any_outcome_and_its_median_day_by_hand(batch_dir):
+    """Compared on ever_continuous, each row is that outcome's share; the median day is
+    the first day half the replicates hold it (hand-computed from the day column: with no
+    censoring before the horizon, Kaplan-Meier is the empirical share), and a median not
+    reached prints as such rather than as a number."""
+    from sim.runs.batch import compare, format_comparison
+
+    batch = load(batch_dir)
+    runs = {m: batch.run(m) for m in batch.comparison["member"]}
+    table = compare(runs, "belarus_2020", "common", "ever_continuous")
+    for row in table.itertuples():
+        days = runs[row.member].outcomes["ever_continuous_day"]
+        assert row.p == pytest.approx(days.notna().mean())
+        ranked = days.dropna().sort_values().to_numpy()
+        half = (len(days) + 1) // 2
+        expected = ranked[half - 1] if len(ranked) >= half else None
+        assert (row.median_day if row.median_date else None) == expected
+    text = format_comparison(table)
+    assert "P(ever_continuous)" in text and "nan" not in text
+    never = compare(runs, "belarus_2020", "common", "basing")
+    never.loc[:, ["median_day", "median_date"]] = [float("nan"), None]
+    assert "not reached" in format_comparison(never) and "nan" not in format_comparison(never)
+
+
 def test_common_random_numbers_share_parameter_draws_across_scenarios(batch_dir):
     batch = load(batch_dir)
     a = batch.run("belarus_2020").parameters

@@ -23,6 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim.runs.results import Batch, Run, SweepResult
+from sim.runs.summary import OUTCOME_LABELS
 
 BAND = "#4c72b0"
 ACCENT = "#c44e52"
@@ -200,7 +201,8 @@ def forest(batch: Batch) -> Figure:
     """Scenarios of a batch side by side: probability and difference from the baseline."""
     t = batch.comparison
     fig = _figure(12, 1.0 + 0.55 * len(t), batch.caption)
-    fig.suptitle("Probability of persistent presence by the horizon, by scenario")
+    outcome = t["outcome"].iloc[0] if "outcome" in t else "persistent"
+    fig.suptitle(f"Probability of {OUTCOME_LABELS.get(outcome, outcome)}, by scenario")
     ax1, ax2 = fig.subplots(1, 2, sharey=True)
     y = np.arange(len(t))
     ax1.errorbar(

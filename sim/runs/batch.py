@@ -8,6 +8,7 @@ seeds each scenario gets its own root seed and the unpaired interval is used.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ from sim.runs.folder import Folder
 from sim.runs.results import Batch, Run, load_run
 from sim.runs.runner import default_chunk, run_to_store
 from sim.runs.store import RunStore, write_parquet_atomic
+from sim.scenario.calendar import date_of
 from sim.scenario.errors import ScenarioError, UsageError
 from sim.scenario.loader import load as load_scenario
 
@@ -75,8 +77,10 @@ def run_batch(
     detail: bool = True,
     resume: bool = False,
     on_member: Callable[[str, int], Callable[[int], None] | None] | None = None,
+    outcome: str = "persistent",
 ) -> Batch:
-    """Run every scenario file into ``out/<file stem>`` and write the comparison."""
+    """Run every scenario file into ``out/<file stem>`` and write the comparison of
+    `outcome` (the runs do not depend on it, so a resumed batch may compare another)."""
     scenarios = {f.stem: load_scenario(f) for f in files}  # every file valid before any run
     names = list(scenarios)
     base = baseline or names[0]
@@ -113,7 +117,7 @@ def run_batch(
     except BaseException:
         batch.mark("incomplete")
         raise
-    table = compare({name: load_run(out / name) for name in names}, base, seed_policy)
+    table = compare({name: load_run(out / name) for name in names}, base, seed_policy, outcome)
     write_parquet_atomic(out / "comparison.parquet", table)
     table.to_csv(out / "comparison.csv", index=False)
     batch.finish()
@@ -124,7 +128,8 @@ def compare(
     runs: dict[str, Run], baseline: str, seed_policy: str, outcome: str = "persistent"
 ) -> pd.DataFrame:
     """One row per scenario: probability of `outcome` with its interval, the difference
-    from the baseline with its interval, and the median time to persistent presence."""
+    from the baseline with its interval, and the median day from which `outcome` holds
+    (Kaplan-Meier, censored at the horizon; NaN when not reached)."""
     base = runs[baseline].outcomes
     rows = []
     for name, run in runs.items():
@@ -137,7 +142,7 @@ def compare(
             diff, lo, hi = independent_difference(
                 int(o[outcome].sum()), len(o), int(base[outcome].sum()), len(base)
             )
-        median = run.summary["time_to_persistent"]["q50"]
+        median_day = _median_day(run, outcome)
         rows.append(
             {
                 "member": name,
@@ -150,12 +155,25 @@ def compare(
                 "diff_low": lo,
                 "diff_high": hi,
                 "paired": paired,
-                "median_day": median["day"] if median["day"] is not None else math.nan,
-                "median_date": median["date"],
+                "outcome": outcome,
+                "median_day": math.nan if median_day is None else median_day,
+                "median_date": None if median_day is None else _date(run, median_day),
                 "baseline": name == baseline,
             }
         )
     return pd.DataFrame(rows)
+
+
+def _median_day(run: Run, outcome: str) -> int | None:
+    """The first day on which at least half the replicates hold `outcome` (Kaplan-Meier),
+    or None if that is not reached by the horizon."""
+    curve = run.persistence_curve(outcome)
+    reached = curve.loc[curve["p"] >= 0.5, "day"]
+    return None if reached.empty else int(reached.iloc[0])
+
+
+def _date(run: Run, day: int) -> str:
+    return date_of(dt.date.fromisoformat(run.start_date), day).isoformat()
 
 
 def format_comparison(table: pd.DataFrame) -> str:
@@ -164,15 +182,16 @@ def format_comparison(table: pd.DataFrame) -> str:
     def pct(x: float) -> str:
         return f"{100 * x:5.1f}"
 
+    outcome = table["outcome"].iloc[0] if "outcome" in table else "persistent"
     head = (
-        f"{'scenario':<44}{'P(persistent)':>14}  {'95 % CI':<15}{'vs baseline':>12}  "
+        f"{'scenario':<44}{f'P({outcome})':>14}  {'95 % CI':<15}{'vs baseline':>12}  "
         f"{'95 % CI':<17}median time"
     )
     lines = [head, "-" * len(head)]
     for r in table.itertuples():
         diff = "baseline" if r.baseline else f"{100 * r.diff:+5.1f}"
         ci = "" if r.baseline else f"{100 * r.diff_low:+5.1f} to {100 * r.diff_high:+5.1f}"
-        median = r.median_date or "not reached"
+        median = r.median_date if isinstance(r.median_date, str) else "not reached"
         lines.append(
             f"{r.scenario[:43]:<44}{pct(r.p):>12} %  {pct(r.low)} - {pct(r.high):<6}"
             f"{diff:>12}  {ci:<17}{median}"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sim.present.commands.options import add_executor_options, positive, seed
 from sim.present.commands.running import output_folder, save_figures, session
+from sim.scenario.schema import OUTCOME_NAMES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="common random numbers across scenarios (default) or independent",
     )
     p.add_argument("--baseline", help="file stem of the baseline (default: the first)")
+    p.add_argument(
+        "--outcome",
+        choices=OUTCOME_NAMES,
+        default="persistent",
+        help="the outcome compared (default persistent)",
+    )
     add_executor_options(p)
     p.add_argument("--out", help="output folder (default: results/batch-<time>)")
     p.add_argument("--resume", metavar="DIR", help="finish an interrupted batch in DIR")
@@ -51,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
             detail=not args.lean,
             resume=bool(args.resume),
             on_member=lambda name, todo: s.phase(f"running {name}", todo),
+            outcome=args.outcome,
         )
     from sim.present.plots import forest
 
