@@ -192,3 +192,23 @@ def test_bad_sweep_requests_are_clear_errors(tmp_path, capsys, vary, expected):
     err = capsys.readouterr().err
     assert expected in err and "Traceback" not in err
     assert not (tmp_path / "x").exists()
+
+
+def test_a_wrong_factor_is_blamed_where_it_was_written(tmp_path, capsys):
+    """A path typed on --vary is a --vary mistake; one in a sweep file is placed on its
+    line of that file (neither says '<scenario>')."""
+    out = str(tmp_path / "never")
+    argv = ["sweep", str(BELARUS), "--vary", "actors.kremlin.ambitionx", "--out", out]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --vary: actors.kremlin.ambitionx: no parameter at this path")
+    assert "did you mean 'actors.kremlin.ambition'" in err
+    spec = tmp_path / "sweep.yaml"
+    spec.write_text(
+        f"sweep:\n  scenario: {BELARUS}\n  design: oat\n  vary:\n"
+        "    actors.kremlin.ambition: [0.1, 0.5]\n    actors.kremlin.ambitio: [0.1, 0.5]\n"
+    )
+    assert main(["sweep", str(spec), "--out", out]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {spec}:6:5: sweep.vary.actors.kremlin.ambitio: no parameter")
+    assert "<scenario>" not in err and not (tmp_path / "never").exists()

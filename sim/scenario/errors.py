@@ -53,7 +53,9 @@ class ScenarioError(Exception):
     def __str__(self) -> str:
         if len(self.problems) == 1:
             return str(self.problems[0])
-        lines = [f"{len(self.problems)} problems:"]
+        files = {p.file for p in self.problems}
+        where = f"{files.pop()}: " if len(files) == 1 and "" not in files else ""
+        lines = [f"{where}{len(self.problems)} problems:"]
         lines += [f"  {p}" for p in self.problems]
         return "\n".join(lines)
 

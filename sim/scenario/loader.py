@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from sim.scenario.errors import Problem, ScenarioError, did_you_mean
 from sim.scenario.schema import Scenario, cross_check
+from sim.scenario.yaml_text import parse_yaml
 
 Key = tuple[str | int, ...]
 M = typing.TypeVar("M", bound=BaseModel)
@@ -137,19 +138,7 @@ def _read_with_extends(path: Path, chain: tuple[Path, ...]) -> tuple[Any, Locati
 
 def _parse(text: str, name: str) -> tuple[Any, Locations]:
     """YAML text → (plain data, location of every key path)."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        message = f"not valid YAML: {e.problem or e.context}"
-        if mark is None:
-            raise ScenarioError.single(message, file=name) from None
-        raise ScenarioError.single(
-            message, file=name, line=mark.line + 1, column=mark.column + 1
-        ) from None
-    except yaml.YAMLError as e:
-        raise ScenarioError.single(f"not valid YAML: {e}", file=name) from None
+    node, data = parse_yaml(text, name)
     if node is None or data is None:
         raise ScenarioError.single("the file is empty; expected a scenario mapping", file=name)
     if not isinstance(data, dict):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sim.present.commands.options import add_executor_options, positive, seed
 from sim.present.commands.running import output_folder, save_figures, session
-from sim.scenario.errors import UsageError
+from sim.scenario.errors import ScenarioError, UsageError
 from sim.scenario.schema import OUTCOME_NAMES
 
 if TYPE_CHECKING:
@@ -100,6 +100,24 @@ def sweep_spec(args: argparse.Namespace) -> SweepSpec:
     return SweepSpec.model_validate({**spec.model_dump(), **update})
 
 
+def factors_of(args: argparse.Namespace, plan, vary: dict, resolve) -> list:
+    """The sweep's factors; a path or range that is wrong is blamed where it was written:
+    on ``--vary`` when typed there, else on its line of the sweep file."""
+    from sim.analysis.sweep import parse_vary
+    from sim.scenario.loader import locate, read_yaml
+
+    try:
+        return resolve(plan, vary)
+    except ScenarioError as e:
+        problem = e.problems[0]
+        typed = parse_vary(args.vary) if args.vary else {}
+        data, locs = read_yaml(Path(args.target))
+        if problem.field in typed or "sweep" not in data:
+            raise UsageError(f"{problem.field}: {problem.message}", "--vary") from None
+        at = ("sweep", "vary", problem.field) if problem.field in vary else ("sweep", "vary")
+        raise ScenarioError([locate(locs, at, problem.message, str(args.target))]) from None
+
+
 def run(args: argparse.Namespace) -> int:
     with session(args, "sim.analysis.sweep_run", "points") as s:
         from sim.analysis.sweep import ModelEvaluator, Sweep, resolve_factors
@@ -113,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
         scenario = load(scenario_file)
         seed = scenario.monte_carlo.seed if spec.seed is None else spec.seed
         sweep = Sweep(
-            resolve_factors(Plan(scenario), spec.vary),
+            factors_of(args, Plan(scenario), spec.vary, resolve_factors),
             spec.design,
             samples=spec.samples,
             levels=spec.n_levels,
