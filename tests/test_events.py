@@ -122,3 +122,46 @@ def test_negate_turns_an_event_into_its_absence(ledger):
     delivered = {"metric": "delivered_by", "end": day(90), "controller": "client"}
     assert holds(PLAN, ev(**delivered), facts(ledger)) is True
     assert holds(PLAN, ev(**delivered, negate=True), facts(ledger)) is False
+
+
+def test_presence_on_the_start_date_counts():
+    """Forces present from day 0: ``present_on`` the start date holds (day 0 is a day)."""
+    led = Ledger(PLAN.n_days)
+    led.leave(led.arrive("patron", "client", "forces", 0), 3)
+    assert holds(PLAN, ev(metric="present_on", end=day(0)), facts(led)) is True
+    assert holds(PLAN, ev(metric="present_on", end=day(3)), facts(led)) is False
+
+
+def test_rung_by_with_a_controller_counts_a_higher_rung_settled_that_way():
+    """Only rung 2 settled control (for the patron): 'rung 1 or higher under the patron by
+    day 40' holds through rung 2, though rung 1 itself settled nothing."""
+    led = Ledger(PLAN.n_days)
+    led.concessions += [
+        Concession(5, "patron", "client", "ladder", 1, None),
+        Concession(40, "patron", "client", "ladder", 2, "patron"),
+    ]
+    event = ev(metric="rung_by", rung="more_exercises", end=day(40), controller="patron")
+    assert holds(PLAN, event, facts(led)) is True
+
+
+def test_a_delivery_to_another_country_is_not_a_delivery_to_the_host():
+    """A system the patron delivers to a third country does not count for the host."""
+    led = Ledger(PLAN.n_days)
+    led.systems.append(System("patron", "elsewhere", "S-400", "ladder", 2, 10, "patron"))
+    assert holds(PLAN, ev(metric="delivered_by", end=day(90)), facts(led)) is False
+    led.systems.append(System("patron", "client", "S-400", "ladder", 2, 20, "patron"))
+    assert holds(PLAN, ev(metric="delivered_by", end=day(90)), facts(led)) is True
+
+
+def test_exercise_in_and_present_every_month_at_their_edges():
+    """An exercise starting on the window's last day is in it; one day of presence in a
+    calendar month is enough for that month."""
+    led = Ledger(PLAN.n_days)
+    led.exercise("patron", "client", 30)
+    assert holds(PLAN, ev(metric="exercise_in", start=day(0), end=day(30)), facts(led)) is True
+    assert holds(PLAN, ev(metric="exercise_in", start=day(31), end=day(60)), facts(led)) is False
+    # one day in each of Sep (day 0 = Sep 16) and Oct (day 20 = Oct 6)
+    led.leave(led.arrive("patron", "client", "forces", 0), 1)
+    led.leave(led.arrive("patron", "client", "forces", 20), 21)
+    every = ev(metric="present_every_month", start="2020-09-16", end="2020-10-31")
+    assert holds(PLAN, every, facts(led)) is True

@@ -17,7 +17,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.analysis.score import murphy, scores
+from sim.analysis.score import CLIP, format_score, murphy, scores
 from sim.present.cli import main
 from tests.conftest import MINIMAL, write_yaml
 
@@ -116,11 +116,34 @@ def test_cli_score_prints_and_writes_the_score(run_folder, tmp_path, capsys):
     assert (out / "figures" / "reliability.png").is_file()
 
 
+def test_each_forecast_is_scored_against_its_own_outcome(run_folder, tmp_path, capsys):
+    """Per forecast, by hand: a 'yes' scores -ln p and (p - 1)^2, a 'no' -ln(1 - p) and
+    p^2, the probability scored kept at least CLIP (here 'present' was forecast at 100 %
+    and resolved 'no')."""
+    code, out = score_cli(run_folder, tmp_path, GOOD)
+    assert code == 0
+    capsys.readouterr()
+    rows = {r["question"]: r for r in json.loads((out / "score.json").read_text())["forecasts"]}
+    yes, no = rows["granted"], rows["present"]
+    assert 0 < yes["p"] < 1
+    assert yes["log"] == pytest.approx(-math.log(yes["p"]))
+    assert no["log"] == pytest.approx(-math.log(max(1 - no["p"], CLIP)))
+    assert yes["brier"] == pytest.approx((yes["p"] - 1) ** 2)
+    assert no["brier"] == pytest.approx(no["p"] ** 2)
+    assert no["clipped"] is (1 - no["p"] < CLIP) and yes["clipped"] is False
+    text = format_score(json.loads((out / "score.json").read_text()))
+    assert ("capped at -ln(0.0001) = 9.21" in text) is no["clipped"], text
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         ({"id": "granted_"}, "no question 'granted_' in the runs"),
         ({"resolved": "2019-12-31"}, "is before the scenario starts"),
+        (
+            {"value": False, "resolved": "2020-10-15"},
+            "'no' on 2020-10-15 is before the question's end (2020-11-01)",
+        ),
         ({"value": "maybe"}, "resolutions[0].value"),
     ],
 )

@@ -81,3 +81,35 @@ def test_paired_difference_without_correlation_equals_the_unpaired_interval():
     x = np.array([1] * 2 + [1] * 3 + [0] * 5 + [0] * 10, dtype=bool)
     y = np.array([1] * 2 + [0] * 3 + [1] * 5 + [0] * 10, dtype=bool)
     assert paired_difference(x, y) == pytest.approx(independent_difference(5, 20, 7, 20))
+
+
+def test_wilson_with_one_success_has_a_positive_lower_bound():
+    """k = 1 of n = 20: the closed form's lower bound is above 0 (only k = 0 pins it)."""
+    k, n, z = 1, 20, 1.959963984540054
+    p = k / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z / (1 + z**2 / n) * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    low, high = wilson(k, n)
+    assert low == pytest.approx(centre - half, abs=1e-12) and low > 0.008
+    assert high == pytest.approx(centre + half, abs=1e-12)
+
+
+def test_km_band_accumulates_greenwood_over_event_times():
+    """At the second event time (t = 3) the Greenwood sum is 1/(5*4) + 2/(3*1) = 0.7167,
+    the sum over both event times, not the last term alone."""
+    from sim.maths.stats import km_band
+
+    times = np.array([1, 2, 3, 3, 4])
+    observed = np.array([True, False, True, True, False])
+    _, _, lo, hi = km_band(times, observed)
+    greenwood = 1 / 20 + 2 / 3
+    se = math.sqrt(greenwood) / abs(math.log(4 / 15))
+    z = 1.959963984540054
+    assert lo[1] == pytest.approx((4 / 15) ** math.exp(z * se))
+    assert hi[1] == pytest.approx((4 / 15) ** math.exp(-z * se))
+
+
+def test_kaplan_meier_counts_tied_times_as_at_risk():
+    """Two events at t = 2 among four units: S(2) = 1 - 2/4 (both tied units at risk)."""
+    t, s = kaplan_meier(np.array([2, 2, 5, 5]), np.array([True, True, False, False]))
+    assert t.tolist() == [2] and s.tolist() == [0.5]

@@ -57,6 +57,17 @@ class Forecast:
     high: float
     n: int
     start: dt.date
+    end: dt.date | None = None  # None: a run written before questions recorded it
+    metric: str = ""
+    negate: bool = False
+
+    def too_early(self, value: bool, resolved: dt.date) -> bool:
+        """Whether an answer dated `resolved` cannot be known yet: the state on a day
+        (``present_on``, ``rung_on``) only on that day; otherwise the answer that needs
+        the whole window ('no', or 'yes' for a negated question) only at its end."""
+        if self.end is None or resolved >= self.end:
+            return False
+        return self.metric in ("present_on", "rung_on") or value == self.negate
 
 
 def runs_of(paths: list[str | Path]) -> list[Run]:
@@ -74,9 +85,20 @@ def forecasts_of(runs: list[Run]) -> list[Forecast]:
         run.require_kept()
         start = dt.date.fromisoformat(run.start_date)
         for q in run.summary.get("questions", []):
+            end = q.get("end")
             out.append(
                 Forecast(
-                    run.name, q["id"], q["question"], q["p"], q["low"], q["high"], q["n"], start
+                    run.name,
+                    q["id"],
+                    q["question"],
+                    q["p"],
+                    q["low"],
+                    q["high"],
+                    q["n"],
+                    start,
+                    dt.date.fromisoformat(end) if end else None,
+                    q.get("metric", ""),
+                    bool(q.get("negate", False)),
                 )
             )
     return out
@@ -88,6 +110,7 @@ def read_resolutions(path: Path, forecasts: list[Forecast]) -> list[Resolution]:
     model = validate_as(Resolutions, data, locs, str(path))
     known = {f.question for f in forecasts}
     starts = {f.question: f.start for f in forecasts}
+    asked = {f.question: f for f in forecasts}
     problems = []
     seen: set[str] = set()
     for i, r in enumerate(model.resolutions):
@@ -101,6 +124,15 @@ def read_resolutions(path: Path, forecasts: list[Forecast]) -> list[Resolution]:
                 (
                     (*at, "resolved"),
                     f"resolved {r.resolved} is before the scenario starts ({starts[r.id]})",
+                )
+            )
+        elif asked[r.id].too_early(r.value, r.resolved):
+            answer = "yes" if r.value else "no"
+            found.append(
+                (
+                    (*at, "resolved"),
+                    f"'{answer}' on {r.resolved} is before the question's end "
+                    f"({asked[r.id].end}), when that answer is first known",
                 )
             )
         if r.id in seen:
@@ -190,6 +222,7 @@ def score(runs: list[Run], resolutions_file: Path) -> dict[str, Any]:
                 "source": r.source,
                 "brier": (f.p - o) ** 2,
                 "log": float(-np.log(np.clip(f.p if r.value else 1 - f.p, CLIP, 1))),
+                "clipped": bool((f.p if r.value else 1 - f.p) < CLIP),
             }
         )
     out: dict[str, Any] = {"forecasts": rows, "unresolved": unresolved}
@@ -207,6 +240,19 @@ def score(runs: list[Run], resolutions_file: Path) -> dict[str, Any]:
             "bins": bins,
         }
     return out
+
+
+def _clipped_note(forecasts: list[dict[str, Any]]) -> list[str]:
+    """Say which forecasts gave the outcome that happened (almost) no chance: their log
+    score is capped at -ln(CLIP), not infinite, so the total understates the miss."""
+    hit = [f for f in forecasts if f.get("clipped")]
+    if not hit:
+        return []
+    names = ", ".join(f"{f['run']}: {f['question']} ({100 * f['p']:.1f} %)" for f in hit)
+    return [
+        f"!! {len(hit)} forecast(s) gave what happened less than {100 * CLIP:g} %: "
+        f"each log score is capped at -ln({CLIP:g}) = {-np.log(CLIP):.2f} ({names})"
+    ]
 
 
 def format_score(result: dict[str, Any]) -> str:
@@ -242,6 +288,7 @@ def format_score(result: dict[str, Any]) -> str:
         ]
         if ci is None:
             out.append(f"(no bootstrap interval: fewer than {MIN_FOR_INTERVAL} resolved forecasts)")
+        out += _clipped_note(result["forecasts"])
     if result["unresolved"]:
         out.append("")
         out.append("not yet resolved (listed, not scored):")

@@ -90,6 +90,8 @@ def summary_of(tally: OutcomeTally) -> dict[str, Any]:
                 "question": q.question,
                 "source": q.source,
                 "end": q.end.isoformat(),
+                "metric": q.metric,
+                "negate": q.negate,
                 **proportion(tally.questions[q.id], n),
             }
             for q in s.questions
