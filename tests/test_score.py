@@ -165,32 +165,39 @@ def test_the_report_of_a_scored_run_has_a_scoring_section(run_folder, tmp_path):
     assert 'id="score"' in html and 'id="questions"' in html and "Not yet resolved" in html
 
 
-def test_a_batch_is_scored_over_all_its_members(tmp_path, capsys):
+def test_two_runs_are_scored_each_on_its_own_with_a_paired_difference(tmp_path, capsys):
+    """A batch of a scenario and a variant that changes one number: each member is scored
+    over its own two resolved questions (never pooled into 'four forecasts'), and the
+    variant's Brier difference is the mean of the per-question differences with a
+    Student-t interval on one degree of freedom, worked out here by hand."""
     data = copy.deepcopy(MINIMAL)
     data["questions"] = QUESTIONS
     base = write_yaml(tmp_path, data, "base.yaml")
+    long_name = "a variant whose name is longer than twenty-seven characters"
     variant = write_yaml(
-        tmp_path, {"extends": "base.yaml", "metadata": {"name": "variant"}}, "variant.yaml"
+        tmp_path,
+        {
+            "extends": "base.yaml",
+            "metadata": {"name": long_name},
+            "actors": [{"name": "patron", "params": {"ambition": 0.95}}],
+        },
+        "variant.yaml",
     )
     batch = tmp_path / "batch"
-    assert (
-        main(["batch", str(base), str(variant), "-n", "200", "--workers", "1", "--out", str(batch)])
-        == 0
-    )
+    argv = ["batch", str(base), str(variant), "-n", "200", "--workers", "1", "--out", str(batch)]
+    assert main(argv) == 0
     out = tmp_path / "s"
-    assert (
-        main(
-            [
-                "score",
-                str(batch),
-                "--resolutions",
-                str(resolutions(tmp_path, GOOD)),
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    argv = ["score", str(batch), "--resolutions", str(resolutions(tmp_path, GOOD))]
+    assert main([*argv, "--out", str(out)]) == 0
+    text = capsys.readouterr().out
     result = json.loads((out / "score.json").read_text())
-    assert {r["run"] for r in result["forecasts"]} == {"minimal", "variant"}
-    assert result["overall"]["n"] == 4
+    assert {r["run"] for r in result["forecasts"]} == {"minimal", long_name}
+    assert "overall" not in result, "forecasts of different runs are never pooled"
+    assert [(s["run"], s["n"]) for s in result["by_run"]] == [("minimal", 2), (long_name, 2)]
+    brier = {(r["run"], r["question"]): r["brier"] for r in result["forecasts"]}
+    d = np.array([brier[(long_name, q)] - brier[("minimal", q)] for q in ("granted", "present")])
+    half = 12.706204736174703 * d.std(ddof=1) / math.sqrt(2)  # t(0.975, 1 df)
+    diff = result["differences"][0]["brier"]
+    assert diff["diff"] == pytest.approx(d.mean())
+    assert (diff["low"], diff["high"]) == pytest.approx((d.mean() - half, d.mean() + half))
+    assert long_name in text and f"{long_name} minus minimal" in text

@@ -22,6 +22,7 @@ from typing import Annotated, Any
 import numpy as np
 import pandas as pd
 from pydantic import Field
+from scipy import stats
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import brier_score_loss, log_loss
 
@@ -81,14 +82,18 @@ def runs_of(paths: list[str | Path]) -> list[Run]:
 
 def forecasts_of(runs: list[Run]) -> list[Forecast]:
     out = []
+    counts: dict[str, int] = {}
+    for run in runs:
+        counts[run.name] = counts.get(run.name, 0) + 1
     for run in runs:
         run.require_kept()
         start = dt.date.fromisoformat(run.start_date)
+        label = run.name if counts[run.name] == 1 else f"{run.name} [{run.path.name}]"
         for q in run.summary.get("questions", []):
             end = q.get("end")
             out.append(
                 Forecast(
-                    run.name,
+                    label,
                     q["id"],
                     q["question"],
                     q["p"],
@@ -226,11 +231,14 @@ def score(runs: list[Run], resolutions_file: Path) -> dict[str, Any]:
             }
         )
     out: dict[str, Any] = {"forecasts": rows, "unresolved": unresolved}
-    if rows:
+    names = list(dict.fromkeys(f.run for f in forecasts))
+    out["by_run"] = [_run_scores(name, [r for r in rows if r["run"] == name]) for name in names]
+    out["differences"] = [_paired(rows, names[0], name) for name in names[1:]]
+    if rows and len(names) == 1:  # pooled figures only where nothing is pooled across runs
         table = pd.DataFrame(rows)
         p, o = table["p"].to_numpy(dtype=float), table["outcome"].to_numpy(dtype=int)
-        out["overall"] = {**scores(p, o), "n": len(rows), "base_rate": float(o.mean())}
-        out["interval"] = bootstrap(p, o)
+        out["overall"] = out["by_run"][0]
+        out["interval"] = out["overall"]["interval"]
         out["murphy"] = murphy(p, o)
         bins = min(10, max(2, len(rows) // 5))
         observed, predicted = calibration_curve(o, p, n_bins=bins, strategy="uniform")
@@ -239,6 +247,92 @@ def score(runs: list[Run], resolutions_file: Path) -> dict[str, Any]:
             "observed": observed.tolist(),
             "bins": bins,
         }
+    return out
+
+
+def _run_scores(name: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One run's scores over its own resolved questions (never pooled with another's)."""
+    if not rows:
+        return {"run": name, "n": 0}
+    p = np.array([r["p"] for r in rows], dtype=float)
+    o = np.array([r["outcome"] for r in rows], dtype=int)
+    return {
+        "run": name,
+        **scores(p, o),
+        "n": len(rows),
+        "base_rate": float(o.mean()),
+        "interval": bootstrap(p, o),
+    }
+
+
+def _paired(rows: list[dict[str, Any]], base: str, other: str) -> dict[str, Any]:
+    """`other` minus `base`, question by question over the questions both resolved: the
+    mean difference of Brier and log scores with a 95 % paired t interval (questions are
+    few, so Student's t with k - 1 degrees of freedom rather than a bootstrap)."""
+    a = {r["question"]: r for r in rows if r["run"] == base}
+    b = {r["question"]: r for r in rows if r["run"] == other}
+    shared = [q for q in a if q in b]
+    out: dict[str, Any] = {"run": other, "baseline": base, "questions": shared}
+    for key in ("brier", "log"):
+        d = np.array([b[q][key] - a[q][key] for q in shared], dtype=float)
+        out[key] = paired_t(d)
+    return out
+
+
+def paired_t(d: np.ndarray, confidence: float = 0.95) -> dict[str, float | None]:
+    """Mean of paired differences `d` with its Student-t interval (None below 2 pairs)."""
+    if d.size == 0:
+        return {"diff": None, "low": None, "high": None}
+    mean = float(d.mean())
+    if d.size < 2:
+        return {"diff": mean, "low": None, "high": None}
+    half = float(stats.t.ppf(0.5 + confidence / 2, d.size - 1) * d.std(ddof=1) / np.sqrt(d.size))
+    return {"diff": mean, "low": mean - half, "high": mean + half}
+
+
+def _run_block(s: dict[str, Any], named: bool) -> list[str]:
+    """One run's scores with their bootstrap intervals."""
+    head = f"{s['run']}: " if named else ""
+    if not s["n"]:
+        return [f"{head}no resolved forecasts"]
+    ci = s.get("interval")
+
+    def with_ci(key: str) -> str:
+        value = s[key]
+        if value is None:
+            return "undefined (every outcome the same)"
+        text = f"{value:.4f}"
+        if ci and key in ci:
+            text += f" (95 % bootstrap {ci[key][0]:.4f} - {ci[key][1]:.4f})"
+        return text
+
+    out = [
+        f"{head}{s['n']} resolved forecasts, base rate {100 * s['base_rate']:.1f} %",
+        f"  Brier score {with_ci('brier')}",
+        f"  log score {with_ci('log')}",
+        f"  Brier skill vs a 0.5 forecaster {with_ci('skill_vs_half')}",
+        f"  Brier skill vs the base rate {with_ci('skill_vs_base_rate')}",
+    ]
+    if ci is None:
+        out.append(f"  (no bootstrap interval: fewer than {MIN_FOR_INTERVAL} resolved forecasts)")
+    return out
+
+
+def _difference_block(d: dict[str, Any]) -> list[str]:
+    """A run's paired difference from the first run, question by question."""
+    k = len(d["questions"])
+    out = [f"{d['run']} minus {d['baseline']}, paired over the {k} question(s) both resolved:"]
+    for key, name in (("brier", "Brier"), ("log", "log score")):
+        v = d[key]
+        if v["diff"] is None:
+            out.append(f"  {name}: no shared resolved question")
+        elif v["low"] is None:
+            out.append(f"  {name} {v['diff']:+.4f} (one question: no interval)")
+        else:
+            out.append(
+                f"  {name} {v['diff']:+.4f} (95 % paired t interval "
+                f"{v['low']:+.4f} to {v['high']:+.4f}; below 0: the first run scored worse)"
+            )
     return out
 
 
@@ -256,39 +350,28 @@ def _clipped_note(forecasts: list[dict[str, Any]]) -> list[str]:
 
 
 def format_score(result: dict[str, Any]) -> str:
-    """The score as ``wargame score`` prints it."""
-    out = [f"{'run':<28}{'question':<28}{'forecast':>9}  outcome  Brier term"]
-    for r in result["forecasts"]:
+    """The score as ``wargame score`` prints it: every forecast, then each run's scores
+    over its own questions, then each run's paired difference from the first."""
+    rows = result["forecasts"]
+    wide = max([len("run"), *(len(r["run"]) for r in rows)]) + 2
+    ask = max([len("question"), *(len(r["question"]) for r in rows)]) + 2
+    out = [f"{'run':<{wide}}{'question':<{ask}}{'forecast':>9}  outcome  Brier term"]
+    for r in rows:
         out.append(
-            f"{r['run'][:27]:<28}{r['question'][:27]:<28}{100 * r['p']:8.1f} %  "
+            f"{r['run']:<{wide}}{r['question']:<{ask}}{100 * r['p']:8.1f} %  "
             f"{'yes' if r['outcome'] else 'no ':<7}  {r['brier']:.4f}"
         )
-    if "overall" in result:
-        s, ci = result["overall"], result.get("interval")
-
-        def with_ci(key: str) -> str:
-            value = s[key]
-            if value is None:
-                return "undefined (every outcome the same)"
-            text = f"{value:.4f}"
-            if ci and key in ci:
-                text += f" (95 % bootstrap {ci[key][0]:.4f} - {ci[key][1]:.4f})"
-            return text
-
+    for s in result.get("by_run", []):
+        out += ["", *_run_block(s, len(result["by_run"]) > 1)]
+    if "murphy" in result:
         m = result["murphy"]
-        out += [
-            "",
-            f"{s['n']} resolved forecasts, base rate {100 * s['base_rate']:.1f} %",
-            f"Brier score {with_ci('brier')}",
-            f"log score {with_ci('log')}",
-            f"Brier skill vs a 0.5 forecaster {with_ci('skill_vs_half')}",
-            f"Brier skill vs the base rate {with_ci('skill_vs_base_rate')}",
+        out.append(
             f"Murphy: reliability {m['reliability']:.4f} - resolution {m['resolution']:.4f} "
-            f"+ uncertainty {m['uncertainty']:.4f}",
-        ]
-        if ci is None:
-            out.append(f"(no bootstrap interval: fewer than {MIN_FOR_INTERVAL} resolved forecasts)")
-        out += _clipped_note(result["forecasts"])
+            f"+ uncertainty {m['uncertainty']:.4f}"
+        )
+    for d in result.get("differences", []):
+        out += ["", *_difference_block(d)]
+    out += _clipped_note(rows)
     if result["unresolved"]:
         out.append("")
         out.append("not yet resolved (listed, not scored):")
