@@ -31,6 +31,49 @@ def test_run_prints_the_probability_with_its_interval_and_the_judgments(tmp_path
     assert "actors.lukashenko.sovereignty_resistance" in params.columns
 
 
+def test_judgment_lines_say_whose_word_it_is_and_how_the_parameters_were_set(
+    tmp_path, capsys, minimal
+):
+    """A judgment the scenario marks as an assumption is the analyst's reading, not the
+    report's word; a source that brings its own brackets is not bracketed again; the
+    closing line says 'not tuned' only when no posterior drew the parameters."""
+    minimal["judgments"] = [
+        {
+            "id": "read",
+            "claim": "Forces will be in.",
+            "word": "likely",
+            "assumption": True,
+            "source": "[A5] the appeal",
+            "metric": "present_on",
+            "end": "2020-12-01",
+        },
+        {
+            "id": "said",
+            "claim": "No base.",
+            "word": "almost_certain",
+            "source": "p1",
+            "metric": "outcome_by",
+            "outcome": "basing",
+            "end": "2020-12-01",
+            "negate": True,
+        },
+    ]
+    path = write_yaml(tmp_path, minimal)
+    assert main(["run", str(path), "-n", "40", "--lean", "--out", str(tmp_path / "r")]) == 0
+    text = capsys.readouterr().out
+    assert "read: analyst reads likely" in text and "said: report says almost certain" in text
+    assert '"Forces will be in." - [A5] the appeal' in text and "[[" not in text
+    from sim.runs.summary import format_summary
+
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text())
+    summary["judgments"][0]["verdict"] = "below range"
+    assert "not tuned by hand" in format_summary(summary)
+    summary["posterior"] = "posterior.parquet"
+    calibrated = format_summary(summary)
+    assert "drawn from the calibration posterior posterior.parquet" in calibrated
+    assert "not tuned" not in calibrated
+
+
 def test_bad_scenario_exits_2_with_a_message_and_writes_nothing(tmp_path, capsys, minimal):
     minimal["actors"][0]["params"]["ambition"] = 2
     path = write_yaml(tmp_path, minimal)

@@ -156,6 +156,7 @@ def run_context(run: Run) -> dict[str, Any]:
     return {
         **_scenario_context(run.manifest),
         "title": run.name,
+        "posterior": s.get("posterior"),
         "headline": {
             "p": o["p"],
             "low": o["low"],

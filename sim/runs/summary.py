@@ -8,6 +8,7 @@ outcome with its definition on the line where its number stands.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 from sim.engine.outcomes import OUTCOMES
@@ -84,6 +85,7 @@ def summary_of(tally: OutcomeTally) -> dict[str, Any]:
         },
         "mean_presence_days": tally.presence_days / n if n else math.nan,
         "judgments": [_judgment(j, tally.judgments[j.id], n) for j in s.judgments],
+        "posterior": Path(s.posterior.file).name if s.posterior is not None else None,
         "questions": [
             {
                 "id": q.id,
@@ -111,6 +113,7 @@ def _judgment(j: Any, k: int, n: int) -> dict[str, Any]:
         "id": j.id,
         "claim": j.claim,
         "source": j.source,
+        "reading": j.assumption,  # the analyst's reading of the report, not its own word
         "word": j.word,
         "range": [low, high],
         **est,
@@ -207,18 +210,27 @@ def _format_judgments(summary: dict[str, Any]) -> list[str]:
     for j in summary["judgments"]:
         low, high = j["range"]
         mark = "ok " if j["verdict"] == "in range" else "!! "
+        who = "analyst reads" if j.get("reading") else "report says"
         out.append(
-            f"  {mark}{j['id']}: report says {j['word'].replace('_', ' ')} "
+            f"  {mark}{j['id']}: {who} {j['word'].replace('_', ' ')} "
             f"({100 * low:.0f}-{100 * high:.0f} %), model {pct(j['p'])} "
             f"({pct(j['low'])} - {pct(j['high'])}): {j['verdict']}"
         )
-        out.append(f'     "{j["claim"]}" [{j["source"]}]')
+        cited = f" - {j['source']}" if j.get("source") else ""
+        out.append(f'     "{j["claim"]}"{cited}')
     if any(j["verdict"] != "in range" for j in summary["judgments"]):
-        out.append(
-            "  (!! marks a judgment the model disagrees with; parameters are not tuned by "
-            "hand to match the report)"
-        )
+        out.append(f"  (!! marks a judgment the model disagrees with; {_tuning(summary)})")
     return out
+
+
+def _tuning(summary: dict[str, Any]) -> str:
+    """How the run's parameters relate to the judgments it is checked against."""
+    if summary.get("posterior"):
+        return (
+            f"parameters are drawn from the calibration posterior {summary['posterior']}, "
+            "which used these judgments as evidence: a !! is one it could not meet"
+        )
+    return "parameters are not tuned by hand to match the report"
 
 
 def _format_observations(summary: dict[str, Any]) -> list[str]:
