@@ -28,8 +28,9 @@ def test_batch_prints_the_comparison_and_writes_the_forest_plot(batch_dir):
     assert list(table["member"]) == sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
     base = table[table["baseline"]].iloc[0]
     assert base["member"] == "belarus_2020" and base["diff"] == 0
-    assert table["paired"].all()
-    assert ((table["diff_low"] <= table["diff"]) & (table["diff"] <= table["diff_high"])).all()
+    like = table[table["comparable"]]
+    assert like["paired"].all()
+    assert ((like["diff_low"] <= like["diff"]) & (like["diff"] <= like["diff_high"])).all()
     assert (batch_dir / "figures" / "forest.png").stat().st_size > 10_000
     assert (batch_dir / "comparison.csv").is_file()
 
@@ -39,7 +40,26 @@ def test_batch_differences_match_the_member_runs(batch_dir):
     base = batch.run("belarus_2020").outcomes["persistent"].mean()
     for row in batch.comparison.itertuples():
         p = batch.run(row.member).outcomes["persistent"].mean()
-        assert row.p == pytest.approx(p) and row.diff == pytest.approx(p - base)
+        assert row.p == pytest.approx(p)
+        if row.comparable:
+            assert row.diff == pytest.approx(p - base)
+
+
+def test_a_member_that_asks_another_question_is_not_differenced(batch_dir, capsys):
+    """Kazakhstan (another country, start date and horizon) keeps its own probability but
+    gets no difference from the Belarus baseline, and the table says why; every Belarus
+    variant is compared."""
+    from sim.runs.batch import format_comparison
+
+    table = load(batch_dir).comparison.set_index("member")
+    kaz = table.loc["kazakhstan_2022"]
+    assert not kaz["comparable"] and not kaz["paired"] and pd.isna(kaz["diff"])
+    assert "another country (Kazakhstan against Belarus)" in kaz["unlike"]
+    assert "another horizon (365 against 730)" in kaz["unlike"]
+    belarus = table.drop(index="kazakhstan_2022")
+    assert belarus["comparable"].all() and (belarus["unlike"] == "").all()
+    text = format_comparison(load(batch_dir).comparison)
+    assert "not compared with the baseline: Kazakhstan 2022" in text and "nan" not in text
 
 
 def test_a_batch_compares_any_outcome_and_its_median_day_by_hand(batch_dir):

@@ -221,8 +221,9 @@ def forest(batch: Batch) -> Figure:
         ],
     )
     ax1.invert_yaxis()
+    ax1.set_xlim(0, 100)  # the whole scale: a zoomed axis exaggerates the gaps
     ax1.set_xlabel("probability (%), 95 % Wilson interval")
-    others = ~t["baseline"]
+    others = ~t["baseline"] & t.get("comparable", True)
     ax2.axvline(0, color=MUTED, lw=1)
     ax2.errorbar(
         100 * t.loc[others, "diff"],
@@ -235,7 +236,11 @@ def forest(batch: Batch) -> Figure:
         color=ACCENT,
         capsize=3,
     )
-    kind = "paired" if t["paired"].all() else "unpaired"
+    kind = "paired" if t.loc[others | t["baseline"], "paired"].all() else "unpaired"
+    for i in np.flatnonzero(~(others | t["baseline"]).to_numpy()):
+        ax2.annotate("not comparable with the baseline (another question)", (0.5, y[i]),
+                     xycoords=("axes fraction", "data"), ha="center", va="center", fontsize=7,
+                     color=MUTED, bbox={"fc": "white", "ec": "none"})  # fmt: skip
     ax2.set_xlabel(f"difference from baseline (points), 95 % {kind} interval")
     return fig
 

@@ -12,6 +12,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -131,12 +132,16 @@ def compare(
     from the baseline with its interval, and the median day from which `outcome` holds
     (Kaplan-Meier, censored at the horizon; NaN when not reached)."""
     base = runs[baseline].outcomes
+    frame = question_frame(runs[baseline])
     rows = []
     for name, run in runs.items():
         o = run.outcomes
         est = run.summary["outcomes"][outcome]
-        paired = seed_policy == "common" and len(o) == len(base)
-        if paired:
+        unlike = _unlike(question_frame(run), frame)
+        paired = seed_policy == "common" and len(o) == len(base) and not unlike
+        if unlike:
+            diff = lo = hi = math.nan
+        elif paired:
             diff, lo, hi = paired_difference(o[outcome].to_numpy(), base[outcome].to_numpy())
         else:
             diff, lo, hi = independent_difference(
@@ -155,6 +160,8 @@ def compare(
                 "diff_low": lo,
                 "diff_high": hi,
                 "paired": paired,
+                "comparable": not unlike,
+                "unlike": unlike,
                 "outcome": outcome,
                 "median_day": math.nan if median_day is None else median_day,
                 "median_date": None if median_day is None else _date(run, median_day),
@@ -162,6 +169,27 @@ def compare(
             }
         )
     return pd.DataFrame(rows)
+
+
+def question_frame(run: Run) -> dict[str, Any]:
+    """What a run's outcome is a question about: the country watched, from when, for how
+    long. Two runs answer the same question only when all three agree."""
+    scenario = run.manifest["scenario"]
+    host = scenario["outcomes"]["host"] or next(
+        (a["name"] for a in scenario["actors"] if a["role"] == "client_regime"), None
+    )
+    country = next(
+        (a.get("country") or a["name"] for a in scenario["actors"] if a["name"] == host), host
+    )
+    return {"country": country, "start": run.start_date, "days": run.horizon_days}
+
+
+def _unlike(frame: dict[str, Any], base: dict[str, Any]) -> str:
+    """Why a member's outcome is not the baseline's question ("" when it is)."""
+    what = {"country": "another country", "start": "another start date", "days": "another horizon"}
+    return ", ".join(
+        f"{what[k]} ({frame[k]} against {base[k]})" for k in what if frame[k] != base[k]
+    )
 
 
 def _median_day(run: Run, outcome: str) -> int | None:
@@ -191,15 +219,24 @@ def format_comparison(table: pd.DataFrame) -> str:
     for r in table.itertuples():
         diff = "baseline" if r.baseline else f"{100 * r.diff:+5.1f}"
         ci = "" if r.baseline else f"{100 * r.diff_low:+5.1f} to {100 * r.diff_high:+5.1f}"
+        if not getattr(r, "comparable", True):
+            diff, ci = "n/a", "not comparable"
         median = r.median_date if isinstance(r.median_date, str) else "not reached"
         lines.append(
             f"{r.scenario[:43]:<44}{pct(r.p):>12} %  {pct(r.low)} - {pct(r.high):<6}"
             f"{diff:>12}  {ci:<17}{median}"
         )
+    like = table[table["comparable"]] if "comparable" in table else table
     pairing = (
         "paired by replicate (common random numbers)"
-        if table["paired"].all()
+        if like["paired"].all()
         else "independent samples"
     )
     lines.append(f"(percentages; differences in percentage points, Newcombe intervals, {pairing})")
+    if "comparable" in table:
+        for r in table[~table["comparable"]].itertuples():
+            lines.append(
+                f"not compared with the baseline: {r.scenario} asks about {r.unlike}; "
+                "its own probability stands, a difference would mix two questions"
+            )
     return "\n".join(lines)
