@@ -138,3 +138,39 @@ def test_the_resume_command_repeats_the_arguments_with_the_folder():
     assert resume_command(argv, Path("new")) == (
         "wargame run s.yaml -n 60 --workers 1 --resume new"
     )
+
+
+def test_explain_lists_judgments_observations_and_questions(tmp_path, capsys, minimal):
+    """Beside the parameters, explain lists every claim the scenario checks or asks, each
+    with the event it is checked as (an observation's answer and date too)."""
+    minimal["observations"] = [
+        {
+            "id": "seen",
+            "value": True,
+            "as_of": "2020-10-01",
+            "source": "a wire report",
+            "metric": "exercise_in",
+            "start": "2020-09-16",
+            "end": "2020-09-30",
+        }
+    ]
+    minimal["questions"] = [
+        {"id": "q", "question": "In by Christmas?", "metric": "present_on", "end": "2020-12-25"}
+    ]
+    minimal["judgments"] = [
+        {
+            "id": "j",
+            "claim": "No base.",
+            "word": "unlikely",
+            "metric": "outcome_by",
+            "outcome": "basing",
+            "end": "2020-12-01",
+        }
+    ]
+    assert main(["explain", str(write_yaml(tmp_path, minimal))]) == 0
+    text = capsys.readouterr().out
+    assert '== judgments (1) ==\nj: unlikely (20-45 %, the report\'s word): "No base."' in text
+    assert "checked as: outcome basing as of 2020-12-01" in text
+    seen = "seen: yes as of 2020-10-01\n    checked as: an exercise starts 2020-09-16..2020-09-30"
+    assert seen in text
+    assert "q: In by Christmas?\n    checked as: forces present on 2020-12-25" in text

@@ -1,10 +1,13 @@
-"""``wargame explain``: every parameter, its distribution and where it comes from."""
+"""``wargame explain``: every parameter, its distribution and where it comes from, and
+every claim the scenario checks or asks (judgments, observations, questions)."""
 
 from __future__ import annotations
 
 import textwrap
 
 from sim.engine.draws import Entry
+from sim.scenario.params import ICD203
+from sim.scenario.schema import Scenario
 
 
 def format_table(table: list[Entry], width: int = 100) -> str:
@@ -32,3 +35,47 @@ def format_table(table: list[Entry], width: int = 100) -> str:
                 )
     total = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
     return "\n".join([f"{len(table)} parameters: {total}", *out])
+
+
+def format_claims(scenario: Scenario, width: int = 100) -> str:
+    """The judgments (with their word's range and whose word it is), observations and
+    questions, each with the event it is checked as and its source."""
+    out: list[str] = []
+
+    def block(head: str, body: str, source: str | None, rationale: str | None) -> None:
+        out.append(head)
+        out.append(f"    checked as: {body}")
+        for label, text in (("source", source), ("why", rationale)):
+            if text:
+                out.extend(
+                    textwrap.wrap(
+                        " ".join(text.split()),
+                        width,
+                        initial_indent=f"    {label}: ",
+                        subsequent_indent=" " * (6 + len(label)),
+                    )
+                )
+
+    sections = (
+        ("judgments", scenario.judgments),
+        ("observations", scenario.observations),
+        ("questions", scenario.questions),
+    )
+    for name, items in sections:
+        if not items:
+            continue
+        out += ["", f"== {name} ({len(items)}) =="]
+        for item in items:
+            if name == "judgments":
+                low, high = ICD203[item.word]
+                who = "the analyst's reading" if item.assumption else "the report's word"
+                head = (
+                    f"{item.id}: {item.word.replace('_', ' ')} ({100 * low:.0f}-{100 * high:.0f}"
+                    f' %, {who}): "{item.claim}"'
+                )
+            elif name == "observations":
+                head = f"{item.id}: {'yes' if item.value else 'no'} as of {item.as_of}"
+            else:
+                head = f"{item.id}: {item.question}"
+            block(head, item.describe(), item.source, item.rationale)
+    return "\n".join(out)

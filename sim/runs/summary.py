@@ -114,6 +114,7 @@ def _judgment(j: Any, k: int, n: int) -> dict[str, Any]:
         "claim": j.claim,
         "source": j.source,
         "reading": j.assumption,  # the analyst's reading of the report, not its own word
+        "checked_as": j.describe(),
         "word": j.word,
         "range": [low, high],
         **est,
@@ -218,6 +219,8 @@ def _format_judgments(summary: dict[str, Any]) -> list[str]:
         )
         cited = f" - {j['source']}" if j.get("source") else ""
         out.append(f'     "{j["claim"]}"{cited}')
+        if j.get("checked_as"):
+            out.append(f"     checked as: {j['checked_as']}")
     if any(j["verdict"] != "in range" for j in summary["judgments"]):
         out.append(f"  (!! marks a judgment the model disagrees with; {_tuning(summary)})")
     return out

@@ -313,6 +313,27 @@ class Event(Cited):
                 raise ValueError(f"metric {self.metric} needs the field '{need}'")
         return self
 
+    def describe(self) -> str:
+        """The event in words, e.g. ``rung integrated_air_defence or higher reached by
+        2021-12-31, under the patron's command``; ``not:`` in front when negated. Printed
+        beside a judgment's number, so that a judgment and an outcome with similar names
+        are not read as the same thing."""
+        dates = f"{self.start}..{self.end}" if self.start else f"by {self.end}"
+        detail = {
+            "present_on": f"forces present on {self.end}",
+            "presence_share": f"forces present on at least {100 * (self.at_least or 0):.0f} % of "
+            f"the days {self.start or 'start'}..{self.end}",
+            "present_every_month": f"forces present in every calendar month {dates}",
+            "exercise_in": f"an exercise starts {dates}",
+            "rung_by": f"rung {self.rung} or higher reached by {self.end}",
+            "rung_on": f"rung {self.rung} or higher held on {self.end}",
+            "delivered_by": f"{self.system or 'a system'} delivered by {self.end}",
+            "outcome_by": f"outcome {self.outcome} as of {self.end}",
+        }[self.metric]
+        if self.controller:
+            detail += f", under the {self.controller}'s command"
+        return f"not: {detail}" if self.negate else detail
+
 
 class Judgment(Event):
     """One of the report's estimative claims, stated as an event with the report's word."""

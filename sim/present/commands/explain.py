@@ -6,7 +6,11 @@ import argparse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("explain", help="list every parameter with its source in the report")
+    p = sub.add_parser(
+        "explain",
+        help="list every parameter with its source in the report, and the judgments, "
+        "observations and questions",
+    )
     p.add_argument("scenario", help="scenario YAML file")
     p.set_defaults(func=run)
 
@@ -14,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from sim.engine.draws import parameter_table
     from sim.engine.plan import Plan
-    from sim.present.explain import format_table
+    from sim.present.explain import format_claims, format_table
     from sim.scenario.loader import load
 
     scenario = load(args.scenario)
@@ -26,4 +30,7 @@ def run(args: argparse.Namespace) -> int:
             "(see calibration.json beside it); below are their priors\n"
         )
     print(format_table(parameter_table(scenario)))
+    claims = format_claims(scenario)
+    if claims:
+        print(claims)
     return 0
