@@ -124,6 +124,19 @@ class ParamSpec(BaseModel):
     rationale: str | None = None
     assumption: bool = False
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        """In JSON Schema too, a parameter may be a bare number or estimative word."""
+        mapping = handler(core_schema)
+        return {
+            "anyOf": [
+                {"type": "number", "description": "a fixed value"},
+                {"type": "string", "description": "an estimative word (ICD 203), e.g. likely"},
+                mapping,
+            ],
+            "description": cls.__doc__.splitlines()[0] if cls.__doc__ else "",
+        }
+
     @model_validator(mode="before")
     @classmethod
     def _shorthand(cls, data: Any) -> Any:

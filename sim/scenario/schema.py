@@ -27,30 +27,42 @@ Controller = Literal["patron", "client"]
 class Strict(BaseModel):
     """Base for every schema node: unknown keys are errors; NaN and infinity too."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, allow_inf_nan=False, use_attribute_docstrings=True
+    )
 
 
 class Cited(Strict):
     """A node that may say where in the report it comes from, or that it is an assumption."""
 
     source: str | None = None
+    """where in the report it comes from: a paragraph or footnote and the report's own words"""
     rationale: str | None = None
+    """why this value, in the analyst's words"""
     assumption: bool = False
+    """true: not in the report; the analyst's assumption (give it a wide distribution)"""
 
 
 class Metadata(Strict):
     name: Name
+    """the scenario's name, printed on every output"""
     description: str = ""
+    """what the scenario asks, in a sentence or two"""
     source_report: str = ""
+    """the report the scenario is read from"""
     start_date: dt.date
+    """the first simulated day (the report's date), YYYY-MM-DD"""
     horizon_months: Annotated[int, Field(ge=1, le=600)]
+    """how many months are simulated"""
 
 
 class MonteCarlo(Strict):
     """Default replicate count and root seed (the command line may override both)."""
 
     replicates: Annotated[int, Field(ge=1, le=10_000_000)] = 1000
+    """replicates a run draws unless -n says otherwise"""
     seed: Annotated[int, Field(ge=0)] = 20200916
+    """the root seed every replicate's streams are spawned from"""
 
 
 class StartRung(Cited):
@@ -64,20 +76,29 @@ class StartRung(Cited):
     bases of the rungs held are in place on the start date."""
 
     rung: str
+    """the rung held on the start date (a rung of one of the tracks)"""
     probability: ParamSpec | None = None
+    """the chance the concession was made (a number, a distribution or an estimative
+    word); omitted: certain"""
     otherwise: str | None = None
+    """the rung held when it was not made (default: the track's first)"""
     controller: Controller | None = None
+    """for a rung that settles control: the side that holds it"""
 
 
 class ActorSpec(Cited):
     name: Name
+    """the actor's name, used wherever the scenario refers to it"""
     role: str
+    """patron, client_regime, protest_movement or alliance (agents/)"""
     target: str | None = Field(
         None, description="the client regime this actor acts on; defaults to the only one"
     )
     country: str | None = Field(None, description="the country the actor stands for")
     description: str = ""
+    """who the actor is"""
     params: dict[str, ParamSpec] = Field(default_factory=dict)
+    """the role's parameters (wargame explain lists them); omitted ones keep the role's defaults"""
     start_rung: StartRung | list[StartRung] | None = Field(
         None, description="a patron's rungs already conceded on the start date (one per track)"
     )
@@ -96,8 +117,11 @@ class Delivery(Cited):
     (the client's when none has been)."""
 
     system: Name
+    """the system's name"""
     lead_time_days: ParamSpec
+    """days from the grant to the delivery"""
     controller: Controller | None = None
+    """who commands it, if the rung fixes that (patron or client)"""
 
 
 class Rung(Cited):
@@ -105,11 +129,17 @@ class Rung(Cited):
     recurring) left out are inherited from the rung below on the same track."""
 
     name: Name
+    """the rung's name, unique across tracks"""
     description: str = ""
+    """what the concession is"""
     cost: ParamSpec
+    """the sovereignty it costs the client (pressure units, 0-1); higher is refused more"""
     exercise_interval_days: ParamSpec | None = None
+    """mean days between recurring exercises while this rung holds"""
     stay_probability: ParamSpec | None = None
+    """base chance the forces stay between two exercises while this rung holds"""
     bridge_tolerance_days: ParamSpec | None = None
+    """the gap, in days, over which the chance to stay falls by e"""
     recurring: bool | None = Field(
         None, description="false: no recurring exercises while this rung holds (inherited)"
     )
@@ -117,11 +147,13 @@ class Rung(Cited):
         False, description="the patron's forces stay in the host while this rung holds"
     )
     delivers: Delivery | None = None
+    """a system delivered when the rung is granted"""
     settles_control: bool = Field(
         False, description="granting this rung settles who controls the track's systems"
     )
     basing: bool = Field(False, description="granting this rung starts permanent basing")
     basing_lead_time_days: ParamSpec | None = None
+    """days from the grant to the base opening (with basing: true)"""
 
 
 class Reversal(Cited):
@@ -141,7 +173,9 @@ class Track(Cited):
     other tracks. The first rung is where the track stands unless a concession is made."""
 
     name: Name
+    """the track's name"""
     description: str = ""
+    """what the track is about"""
     priority: ParamSpec = Field(
         default_factory=lambda: ParamSpec(value=1.0),
         description="the weight the patron puts on pressing this track",
@@ -150,18 +184,26 @@ class Track(Cited):
         None, description="how a granted rung can be lost; none: a granted rung is permanent"
     )
     rungs: Annotated[list[Rung], Field(min_length=1)]
+    """the rungs in order; the first is where the track stands unless conceded"""
 
 
 class Exercise(Cited):
     """A dated joint exercise: the patron's units are in the host country for its span."""
 
     name: Name
+    """the exercise's name"""
     patron: str
+    """the patron whose units take part"""
     units: Annotated[list[Name], Field(min_length=1)]
+    """unit labels (bookkeeping: they never change an outcome)"""
     start: dt.date | None = None
+    """the start date (or give start_window)"""
     start_window: tuple[dt.date, dt.date] | None = None
+    """the first and last possible start date, drawn uniformly"""
     end: dt.date | None = None
+    """the last day (or give duration_days)"""
     duration_days: ParamSpec | None = None
+    """how many days it lasts"""
 
     @model_validator(mode="after")
     def _dates(self) -> Exercise:
@@ -178,15 +220,18 @@ class Recurring(Cited):
     """The patron's recurring exercises, at the cadence of the current rung."""
 
     patron: str
+    """the patron whose units exercise"""
     start: dt.date | None = Field(
         None, description="first possible start; defaults to after the patron's dated exercises"
     )
     duration_days: ParamSpec
+    """how many days each exercise lasts"""
     jitter: ParamSpec = Field(
         default_factory=lambda: ParamSpec(value=0.5),
         description="gaps vary uniformly within +/- this share of their mean",
     )
     units: Annotated[list[Name], Field(min_length=1)]
+    """unit labels (bookkeeping: they never change an outcome)"""
 
 
 class Summit(Cited):
@@ -196,11 +241,17 @@ class Summit(Cited):
     with no rung named, the meeting changes nothing)."""
 
     name: Name
+    """the summit's name"""
     date: dt.date
+    """the day it is held"""
     patron: str
+    """the patron that meets its client"""
     effect: Literal["demands", "implements"] = "demands"
+    """demands: the patron presses for the next rung; implements: an agreed rung takes effect"""
     track: str | None = None
+    """the track pressed (default: the one the patron would choose)"""
     rung: str | None = None
+    """with implements: the rung that takes effect"""
     accept_probability: ParamSpec | None = Field(
         None, description="chance the client grants a demanded rung; omitted: its usual rule"
     )
@@ -210,19 +261,27 @@ class Inject(Cited):
     """A dated shock that sets actor state or parameters."""
 
     name: Name
+    """the inject's name"""
     date: dt.date
+    """the day it fires"""
     actor: str
+    """the actor it changes"""
     probability: ParamSpec = Field(default_factory=lambda: ParamSpec(value=1.0))
+    """the chance it fires in a replicate"""
     set: dict[str, float] = Field(
         default_factory=dict, description="state variables set on the date (within their bounds)"
     )
     params: dict[str, ParamSpec] = Field(default_factory=dict)
+    """parameters of the actor changed from the date on"""
 
 
 class Operations(Strict):
     exercises: list[Exercise] = Field(default_factory=list)
+    """dated exercises"""
     recurring: list[Recurring] = Field(default_factory=list)
+    """exercises at the held rungs' cadence, one entry per patron"""
     summits: list[Summit] = Field(default_factory=list)
+    """dated meetings between a patron and its client"""
 
 
 BasingKind = Literal["permanent_base", "patron_system", "patron_integration"]
@@ -297,13 +356,22 @@ class Event(Cited):
     """
 
     metric: Metric
+    """what is checked: present_on, presence_share, present_every_month, exercise_in,
+    rung_by, rung_on, delivered_by or outcome_by"""
     start: dt.date | None = None
+    """the window's first day (default: the start date)"""
     end: dt.date
+    """the window's last day, or the day checked"""
     at_least: Annotated[float, Field(ge=0, le=1)] | None = None
+    """presence_share: the least share of days with forces present"""
     rung: str | None = None
+    """rung_by, rung_on: the rung (or any higher on its track)"""
     outcome: OutcomeName | None = None
+    """outcome_by: persistent, presence_at_horizon, basing or ever_continuous"""
     controller: Controller | None = None
+    """rung_by, rung_on, delivered_by: settled in this side's favour"""
     system: str | None = None
+    """delivered_by: the system (default: any)"""
     negate: bool = Field(False, description="the event is that this does NOT happen")
 
     @model_validator(mode="after")
@@ -339,8 +407,11 @@ class Judgment(Event):
     """One of the report's estimative claims, stated as an event with the report's word."""
 
     id: Name
+    """the judgment's id"""
     claim: str
+    """the report's sentence, in its own words"""
     word: str
+    """the estimative word (ICD 203, e.g. likely) that gives the judgment's range"""
 
     @model_validator(mode="after")
     def _normalise_word(self) -> Judgment:
@@ -360,8 +431,11 @@ class Observation(Event):
     """
 
     id: Name
+    """the observation's id"""
     value: bool
+    """yes: it happened; no: it did not"""
     as_of: dt.date
+    """the day it became known"""
     source: str  # type: ignore[assignment]  # an observation must say where it is known from
 
 
@@ -370,7 +444,9 @@ class Question(Event):
     probability, and ``wargame score`` scores it once it has resolved."""
 
     id: Name
+    """the question's id (resolutions refer to it)"""
     question: str
+    """the question, in words"""
 
 
 class Posterior(Strict):
@@ -384,19 +460,29 @@ class Posterior(Strict):
 
 class Scenario(Strict):
     metadata: Metadata
+    """name, start date and horizon"""
     monte_carlo: MonteCarlo = Field(default_factory=MonteCarlo)
+    """default replicate count and seed"""
     actors: Annotated[list[ActorSpec], Field(min_length=1)]
+    """the actors, each with a role and its parameters"""
     ladder: list[Rung] | None = Field(
         None, description="one track of concessions (the same as tracks: with one track)"
     )
     tracks: list[Track] | None = Field(None, description="concessions on parallel tracks")
     operations: Operations = Field(default_factory=Operations)
+    """exercises, recurring exercises and summits"""
     injects: list[Inject] = Field(default_factory=list)
+    """dated shocks"""
     outcomes: Outcomes = Field(default_factory=Outcomes)
+    """how the outcomes are defined"""
     judgments: list[Judgment] = Field(default_factory=list)
+    """the report's estimative claims, checked against the model"""
     observations: list[Observation] = Field(default_factory=list)
+    """dated facts a run conditions on"""
     questions: list[Question] = Field(default_factory=list)
+    """dated yes/no forecast questions"""
     posterior: Posterior | None = None
+    """parameter rows drawn jointly (written by wargame calibrate)"""
 
     @property
     def end_date(self) -> dt.date:

@@ -25,13 +25,27 @@ from sim.present.commands import (
     replay,
     report,
     run,
+    schema,
     score,
     sweep,
     validate,
 )
 
 #: The verbs, in the order ``wargame --help`` lists them.
-VERBS = (run, calibrate, validate, batch, plot, sweep, score, discover, replay, report, explain)
+VERBS = (
+    run,
+    calibrate,
+    validate,
+    batch,
+    plot,
+    sweep,
+    score,
+    discover,
+    replay,
+    report,
+    explain,
+    schema,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
