@@ -212,3 +212,23 @@ def test_a_wrong_factor_is_blamed_where_it_was_written(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"error: {spec}:6:5: sweep.vary.actors.kremlin.ambitio: no parameter")
     assert "<scenario>" not in err and not (tmp_path / "never").exists()
+
+
+def test_sweep_figures_name_the_outcome_measured(tmp_path, capsys):
+    """A sweep of ever_continuous labels every figure with that outcome, not persistence."""
+    from sim.present.plots import sweep_figures
+
+    out = tmp_path / "sw"
+    argv = ["sweep", str(BELARUS), "--design", "oat", "--levels", "3", "-r", "8"]
+    argv += ["--outcome", "ever_continuous", "--vary", "actors.kremlin.ambition"]
+    assert main([*argv, "--workers", "1", "--out", str(out)]) == 0
+    capsys.readouterr()
+    sweep = load(out)
+    assert sweep.outcome == "ever_continuous"
+    for name, fig in sweep_figures(sweep).items():
+        texts = [fig._suptitle.get_text() if fig._suptitle else ""]
+        for ax in fig.axes:
+            texts += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+        joined = " ".join(texts)
+        assert "persistent" not in joined, (name, joined)
+        assert "ever_continuous" in joined or "continuous presence at some point" in joined

@@ -390,10 +390,15 @@ def tornado(sweep: SweepResult) -> Figure:
         ],
         fontsize=8,
     )
-    ax.set_xlabel("probability of persistent presence (%); line = scenario as written")
+    ax.set_xlabel(f"probability of {_label(sweep)} (%); line = scenario as written")
     ax.set_title("Tornado: one factor at a time", fontsize=11)
     ax.legend(fontsize=8, frameon=False, loc="lower right")
     return fig
+
+
+def _label(sweep: SweepResult) -> str:
+    """The measured outcome in words, for axis labels."""
+    return OUTCOME_LABELS.get(sweep.outcome, sweep.outcome)
 
 
 def sobol_bars(sweep: SweepResult) -> Figure:
@@ -421,7 +426,7 @@ def sobol_bars(sweep: SweepResult) -> Figure:
                 bar.set_alpha(0.5)
     ax.axhline(0, color=MUTED, lw=0.8)
     ax.set_xticks(x, [_short(f) for f in t["factor"]], rotation=30, ha="right", fontsize=8)
-    ax.set_ylabel("share of variance of P(persistent)")
+    ax.set_ylabel(f"share of variance of P({sweep.outcome})")
     ax.set_title("Sobol indices (hatched: 95 % interval crosses zero)", fontsize=11)
     ax.legend(fontsize=8, frameon=False)
     return fig
@@ -441,7 +446,7 @@ def morris_scatter(sweep: SweepResult) -> Figure:
             xytext=(4, 4),
             textcoords="offset points",
         )
-    ax.set_xlabel("μ* (mean |elementary effect| on P(persistent))")
+    ax.set_xlabel(f"μ* (mean |elementary effect| on P({sweep.outcome}))")
     ax.set_ylabel("σ (spread of the effects: interactions, non-linearity)")
     ax.set_title("Morris screening", fontsize=11)
     return fig
@@ -460,7 +465,7 @@ def grid_heatmap(sweep: SweepResult) -> Figure:
         ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7, color="white")
     ax.set_xlabel(_short(a))
     ax.set_ylabel(_short(b))
-    fig.colorbar(im, ax=ax, label="probability of persistent presence (%)")
+    fig.colorbar(im, ax=ax, label=f"probability of {_label(sweep)} (%)")
     ax.set_title("Grid of two factors", fontsize=11)
     return fig
 
@@ -470,15 +475,15 @@ def response_curves(sweep: SweepResult) -> Figure:
     factors = sweep.factors
     cols = min(4, len(factors))
     rows = -(-len(factors) // cols)
-    fig = _figure(3.4 * cols, 2.9 * rows + 0.6, sweep.caption)
-    fig.suptitle("Probability of persistent presence against each varied factor")
+    fig = _figure(max(3.4 * cols, 7.0), 2.9 * rows + 0.8, sweep.caption)  # room for the title
+    fig.suptitle(f"Probability of {_label(sweep)}\nagainst each varied factor", fontsize=11)
     axes = np.atleast_1d(fig.subplots(rows, cols, sharey=True)).ravel()
     for ax, factor in zip(axes, factors, strict=False):
         r = sweep.response(factor)
         ax.fill_between(r["value"], 100 * r["low"], 100 * r["high"], color=BAND, alpha=0.25, lw=0)
         ax.plot(r["value"], 100 * r["estimate"], "o-", color=BAND, ms=3)
         ax.set_xlabel(_short(factor), fontsize=8)
-        ax.set_ylabel("P(persistent) (%)")
+        ax.set_ylabel(f"P({sweep.outcome}) (%)")
     for ax in axes[len(factors) :]:
         ax.set_visible(False)
     return fig

@@ -272,6 +272,11 @@ class SweepResult:
         return self.manifest["design"]
 
     @property
+    def outcome(self) -> str:
+        """The outcome the sweep measured (an outcome's name)."""
+        return self.manifest.get("outcome", "persistent")
+
+    @property
     def factors(self) -> list[str]:
         return [f["path"] for f in self.manifest["factors"]]
 
