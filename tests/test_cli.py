@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -174,3 +175,22 @@ def test_explain_lists_judgments_observations_and_questions(tmp_path, capsys, mi
     seen = "seen: yes as of 2020-10-01\n    checked as: an exercise starts 2020-09-16..2020-09-30"
     assert seen in text
     assert "q: In by Christmas?\n    checked as: forces present on 2020-12-25" in text
+
+
+def test_replay_prints_the_parameters_that_replicate_drew(tmp_path, capsys):
+    """Replay's parameter lines are the replicate's row of parameters.parquet."""
+    out = tmp_path / "run"
+    assert main(["run", str(BELARUS), "-n", "5", "--workers", "1", "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["replay", str(out), "--replicate", "2"]) == 0
+    text = capsys.readouterr().out
+    row = pd.read_parquet(out / "parameters.parquet").iloc[2]
+    printed = {}
+    for line in text.split("parameters drawn", 1)[1].splitlines()[1:]:
+        if not line.startswith("  ") or line.startswith("  20"):
+            break
+        path, value = re.split(r"\s{2,}", line.strip())[:2]  # paths may hold single spaces
+        printed[path] = float(value)
+    assert len(printed) > 40
+    for path, value in printed.items():
+        assert value == pytest.approx(row[path], rel=1e-3, abs=1e-6), path

@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
         )
     plan = Plan(Scenario.model_validate(m["scenario"]))
     print(f"{m['scenario_name']}: replicate {k} of {m['replicates']}, root seed {m['seed']}")
+    print(format_draws(plan, m["seed"], k))
     replicate = run_replicate(plan, m["seed"], k)
     start = plan.scenario.metadata.start_date
     for e in sorted(replicate.ledger.events, key=lambda e: e.day):
@@ -46,3 +47,18 @@ def run(args: argparse.Namespace) -> int:
     print(f"persistent presence: {when}; rungs held at the horizon: {rungs}")
     print(f"presence days: {rec['presence_days']} of {plan.n_days}")
     return 0
+
+
+def format_draws(plan, seed: int, k: int) -> str:
+    """The values replicate `k` drew for every uncertain parameter (fixed ones are the
+    scenario's and are only counted), as ``wargame explain`` names them."""
+    from sim.engine.replicate import draw_values
+
+    values, _ = draw_values(plan, seed, k, k + 1)
+    drawn = [(e, v) for e, v in zip(plan.table, values[0], strict=True) if not e.spec.is_fixed]
+    fixed = len(plan.table) - len(drawn)
+    lines = [f"parameters drawn ({len(drawn)}; {fixed} fixed in the scenario):"]
+    width = max((len(e.path) for e, _ in drawn), default=0)
+    for e, v in drawn:
+        lines.append(f"  {e.path:<{width}}  {v:.4g}  {e.units or ''}".rstrip())
+    return "\n".join(lines)
