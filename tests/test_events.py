@@ -59,6 +59,9 @@ def ledger() -> Ledger:
     [
         ({"metric": "present_on", "end": day(10)}, True),
         ({"metric": "present_on", "end": day(20)}, False),  # stays are half-open
+        ({"metric": "present_in", "start": day(0), "end": day(10)}, True),  # day 10 only
+        ({"metric": "present_in", "start": day(20), "end": day(49)}, False),  # the gap
+        ({"metric": "present_in", "start": day(69), "end": day(70)}, True),  # last day 69
         ({"metric": "presence_share", "start": day(0), "end": day(19), "at_least": 0.5}, True),
         ({"metric": "presence_share", "start": day(0), "end": day(20), "at_least": 0.5}, False),
         ({"metric": "exercise_in", "start": day(0), "end": day(10)}, True),

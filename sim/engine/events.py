@@ -40,6 +40,8 @@ def _happened(plan: Plan, event: Event) -> Check:
     match event.metric:
         case "present_on":
             return lambda f: bool(0 <= end < f.n_days and f.present[end])
+        case "present_in":
+            return lambda f: f.share(start, end) > 0
         case "presence_share":
             at_least = event.at_least
             return lambda f: f.share(start, end) >= at_least

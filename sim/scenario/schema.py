@@ -308,6 +308,7 @@ class Outcomes(Cited):
 
 Metric = Literal[
     "present_on",
+    "present_in",
     "presence_share",
     "present_every_month",
     "exercise_in",
@@ -323,6 +324,7 @@ OutcomeName = Literal["persistent", "presence_at_horizon", "basing", "ever_conti
 #: The fields each metric needs, besides ``end`` (which every metric has).
 METRIC_NEEDS: dict[str, tuple[str, ...]] = {
     "present_on": (),
+    "present_in": (),
     "presence_share": ("at_least",),
     "present_every_month": ("start",),
     "exercise_in": (),
@@ -338,6 +340,7 @@ class Event(Cited):
     questions. Days are inclusive; ``start`` defaults to the scenario's first day.
 
     * ``present_on``: foreign forces in the host on the day ``end``;
+    * ``present_in``: foreign forces in the host on at least one day ``start``..``end``;
     * ``presence_share``: present on at least ``at_least`` of the days ``start``..``end``;
     * ``present_every_month``: present on some day of every calendar month ``start``..``end``;
     * ``exercise_in``: an exercise starts in ``start``..``end``;
@@ -356,8 +359,8 @@ class Event(Cited):
     """
 
     metric: Metric
-    """what is checked: present_on, presence_share, present_every_month, exercise_in,
-    rung_by, rung_on, delivered_by or outcome_by"""
+    """what is checked: present_on, present_in, presence_share, present_every_month,
+    exercise_in, rung_by, rung_on, delivered_by or outcome_by"""
     start: dt.date | None = None
     """the window's first day (default: the start date)"""
     end: dt.date
@@ -389,6 +392,7 @@ class Event(Cited):
         dates = f"{self.start}..{self.end}" if self.start else f"by {self.end}"
         detail = {
             "present_on": f"forces present on {self.end}",
+            "present_in": f"forces present on some day {dates}",
             "presence_share": f"forces present on at least {100 * (self.at_least or 0):.0f} % of "
             f"the days {self.start or 'start'}..{self.end}",
             "present_every_month": f"forces present in every calendar month {dates}",
