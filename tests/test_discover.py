@@ -118,3 +118,36 @@ def test_a_sweep_is_discovered_on_its_rebuilt_replicate_rows(tmp_path, capsys):
         main(["discover", str(sweep), "--outcome", "persistent", "--out", str(tmp_path / "x")]) == 2
     )
     assert "this sweep measured 'ever_continuous'" in capsys.readouterr().err
+
+
+def test_a_box_below_the_threshold_after_dropping_noise_limits_says_so():
+    """The printed box is the one with only significant limits; when that is less dense
+    than the threshold, the line says so and names the PRIM box it came from, and the
+    trade-off figure marks both."""
+    from sim.analysis.discover import format_discovery
+    from sim.present.plots_discover import tradeoff
+
+    box = {
+        "coverage": 0.696,
+        "density": 0.596,
+        "mass": 0.622,
+        "limits": [],
+        "trajectory": {
+            "coverage": [1.0, 0.273],
+            "density": [0.53, 0.803],
+            "mass": [1, 0.2],
+            "res_dim": [0, 20],
+        },
+        "chosen": 1,
+        "peeled": {"coverage": 0.273, "density": 0.803},
+    }
+    result = {"outcome": "persistent", "replicates": 100, "base_rate": 0.53, "note": "",
+              "threshold": 0.8, "boxes": [box], "scores": [], "tree": ""}  # fmt: skip
+    text = format_discovery(result)
+    assert "box 1: coverage 69.6 %, density 59.6 %" in text
+    assert "!! below the 80 % threshold: the PRIM box (coverage 27.3 %, density 80.3 %)" in text
+    labels = tradeoff(result, "c").axes[0].get_legend_handles_labels()[1]
+    assert "PRIM box chosen on the trajectory" in labels
+    assert "box reported (significant limits only)" in labels
+    box["density"] = 0.85
+    assert "!!" not in format_discovery(result)

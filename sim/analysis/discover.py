@@ -201,6 +201,8 @@ def _discover_rows(
         box["coverage"] = float((y & inside).sum() / y.sum())
         box["density"] = float(y[inside].mean()) if inside.any() else 0.0
         box["mass"] = float(inside.mean())
+        chosen = {k: box["trajectory"][k][box["chosen"]] for k in ("coverage", "density")}
+        box["peeled"] = chosen  # the PRIM box on the trajectory, before limits are dropped
         if k and (box["coverage"] < settings.min_coverage or box["density"] <= base):
             break  # a further box must hold a real share of the cases, densely
         for lim in box["limits"]:
@@ -317,6 +319,14 @@ def format_discovery(result: dict[str, Any]) -> str:
             f"  box {k}: coverage {100 * box['coverage']:.1f} %, density "
             f"{100 * box['density']:.1f} %, mass {100 * box['mass']:.1f} %"
         )
+        peeled = box.get("peeled")
+        if peeled and box["density"] < result["threshold"]:
+            out.append(
+                f"    !! below the {100 * result['threshold']:.0f} % threshold: the PRIM box "
+                f"(coverage {100 * peeled['coverage']:.1f} %, density "
+                f"{100 * peeled['density']:.1f} %) also restricts limits that noise alone "
+                "could draw; those are dropped here, and the box is this much less dense"
+            )
         for lim in box["limits"]:
             reproduced = (
                 ""

@@ -31,8 +31,11 @@ def tradeoff(result: dict[str, Any], caption: str) -> Figure:
         facecolors="none",
         edgecolors=ACCENT,
         linewidths=2,
-        label="chosen box",
+        label="PRIM box chosen on the trajectory",
     )
+    if "peeled" in box:  # the box reported: only the limits noise could not draw
+        ax.scatter([100 * box["coverage"]], [100 * box["density"]], marker="x", s=80,
+                   color=ACCENT, label="box reported (significant limits only)")  # fmt: skip
     ax.axhline(100 * result["threshold"], color=MUTED, ls="--", lw=1, label="density threshold")
     ax.set_xlabel("coverage (% of all cases inside the box)")
     ax.set_ylabel("density (% of the box's replicates with the outcome)")

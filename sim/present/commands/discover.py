@@ -21,7 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=f"{', '.join(OUTCOME_NAMES)}, or a question or judgment id (default persistent)",
     )
     p.add_argument("--by", type=date, metavar="DATE", help="the outcome by this date")
-    p.add_argument("--threshold", type=positive_float, help="least density of a box (default 0.8)")
+    p.add_argument(
+        "--threshold",
+        type=positive_float,
+        help="least density of a box (default 0.8, or halfway from the base rate to 1 when "
+        "that is higher, at most 0.95; the threshold used is printed)",
+    )
     p.add_argument("--out", help="output folder (default: <run>/discover)")
     p.set_defaults(func=run)
 
