@@ -161,7 +161,7 @@ def test_an_interrupted_calibration_resumes_to_the_same_result(tmp_path, likely)
     _, reference = likely
     calls = {"n": 0}
 
-    def progress(name: str, todo: int):
+    def progress(name: str, todo: int, unit: str = "replicates"):
         def update(k: int) -> None:
             calls["n"] += 1
             if name == "waves/2":
@@ -182,6 +182,29 @@ def test_an_interrupted_calibration_resumes_to_the_same_result(tmp_path, likely)
         pd.read_parquet(reference / "posterior.parquet"),
         check_exact=True,
     )
+
+
+def test_the_emulator_screens_report_their_progress_in_rows(tmp_path):
+    """Besides each wave's replicates, every screen of candidate rows after the first wave
+    is a phase of its own, counted in rows, and never counts past its budget."""
+    phases: list[tuple[str, int, str]] = []
+    done: dict[str, int] = {}
+
+    def progress(name: str, todo: int, unit: str = "replicates"):
+        phases.append((name, todo, unit))
+        done[name] = 0
+
+        def update(k: int) -> None:
+            done[name] += k
+
+        return update
+
+    calibrate(TOY, tmp_path / "cal", FAST, progress=progress)
+    screens = [(n, t) for n, t, unit in phases if unit == "rows"]
+    assert screens, phases
+    assert any(name.startswith("screening prior rows") for name, _ in screens)
+    assert all(0 < done[name] <= todo for name, todo in screens)
+    assert any(unit == "replicates" and name.startswith("waves/") for name, _, unit in phases)
 
 
 def test_cli_calibrate_writes_the_folder_and_figures(tmp_path, capsys):

@@ -151,3 +151,17 @@ def test_a_box_below_the_threshold_after_dropping_noise_limits_says_so():
     assert "box reported (significant limits only)" in labels
     box["density"] = 0.85
     assert "!!" not in format_discovery(result)
+
+
+def test_discovery_reports_every_step_of_its_progress():
+    """The progress callback hears exactly the number of steps announced, whether or not
+    every box is found (here one known box, then nothing more)."""
+    from sim.analysis.discover import DiscoverySettings, discover_rows, steps
+
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame(rng.random((600, 3)), columns=["a", "b", "c"])
+    y = (x["a"] > 0.6).to_numpy()
+    heard: list[int] = []
+    settings = DiscoverySettings()
+    discover_rows(x, y, {}, settings, heard.append)
+    assert sum(heard) == steps(settings) == settings.boxes + 2

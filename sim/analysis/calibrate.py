@@ -68,8 +68,9 @@ STREAM = 0xCA11B
 BATCH = 50_000  # candidate rows screened at a time
 PRIOR_BUDGET = 1_000_000  # prior rows screened before proposing near plausible rows
 MIN_CENTRES = 20  # plausible rows needed to propose around them
-#: Gives each phase (a wave, the check run) a progress callback, given its replicates to run.
-PhaseProgress = Callable[[str, int], Callable[[int], None] | None]
+#: Gives each phase (a wave, the check run, a screen of candidate rows) a progress
+#: callback, given its amount of work and, past replicates, its unit (``unit="rows"``).
+PhaseProgress = Callable[..., Callable[[int], None] | None]
 
 
 class CalibrationFolder(Folder):
@@ -309,13 +310,24 @@ class Calibration:
         """Prior rows no wave rules out, in a fixed order: (up to `want` rows, rows drawn)."""
         targets = [self.targets[j] for j in self.active]
         rows, screened, batch = [], 0, 0
+        update = self._screen_bar(f"screening prior rows for {want:,} plausible", budget)
         while sum(len(r) for r in rows) < want and screened < budget:
             u = candidates(self.seed, key, len(self.paths), batch)
             screened += len(u)
             rows.append(u[plausible_for_all(self.waves, targets, u, self.settings.cutoff)])
             batch += 1
+            if update:
+                update(len(u))
         u = np.concatenate(rows) if rows else np.empty((0, len(self.paths)))
         return u[:want], screened
+
+    def _screen_bar(self, name: str, budget: int) -> Callable[[int], None] | None:
+        """A progress bar over the candidate rows a screen may draw (the emulators'
+        screens are the longest part of a calibration once the waves have run). No bar
+        while no wave has emulators to screen with: then every row passes at once."""
+        if self.progress is None or not self.waves:
+            return None
+        return self.progress(name, budget, unit="rows")
 
     def _proposal(self, key: int) -> Proposal | None:
         """Proposal around the last wave's rows that every wave still finds plausible."""
@@ -333,6 +345,7 @@ class Calibration:
         """Proposed rows no wave rules out, in a fixed order."""
         targets = [self.targets[j] for j in self.active]
         rows, drawn, batch = [], 0, 0
+        update = self._screen_bar(f"screening proposed rows for {want:,} plausible", budget)
         while sum(len(r) for r in rows) < want and drawn < budget:
             rng = np.random.default_rng(
                 np.random.SeedSequence(self.seed, spawn_key=(STREAM, key, batch))
@@ -340,6 +353,8 @@ class Calibration:
             u, n = proposal.sample(rng, BATCH)
             drawn, batch = drawn + n, batch + 1
             rows.append(u[plausible_for_all(self.waves, targets, u, self.settings.cutoff)])
+            if update:
+                update(n)
         return np.concatenate(rows)[:want] if rows else np.empty((0, len(self.paths)))
 
     def _design(self, k: int) -> np.ndarray:

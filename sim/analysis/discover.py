@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,10 @@ from sim.scenario.errors import UsageError
 from sim.scenario.schema import Scenario
 
 OUTCOMES = tuple(OUTCOME_LABELS)
+
+
+#: Told how many steps of a discovery have just finished.
+Step = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -146,11 +151,20 @@ class Discovery:
 
 
 def discover(
-    folder: Run | SweepResult, settings: DiscoverySettings = DiscoverySettings()
+    folder: Run | SweepResult,
+    settings: DiscoverySettings = DiscoverySettings(),
+    step: Step | None = None,
 ) -> Discovery:
-    """PRIM boxes, a CART tree and feature scores for one outcome of a run or a sweep."""
+    """PRIM boxes, a CART tree and feature scores for one outcome of a run or a sweep;
+    `step` is told of each of the :func:`steps` as it finishes (a progress bar)."""
     x, y, status, label = rows_of(folder, settings)
-    return Discovery({"outcome": label, **discover_rows(x, y, status, settings)}, x, y)
+    return Discovery({"outcome": label, **discover_rows(x, y, status, settings, step)}, x, y)
+
+
+def steps(settings: DiscoverySettings) -> int:
+    """How many steps a discovery reports: one per box searched for, the feature scores,
+    the tree."""
+    return settings.boxes + 2
 
 
 def discover_rows(
@@ -158,6 +172,7 @@ def discover_rows(
     y: np.ndarray,
     status: dict[str, str],
     settings: DiscoverySettings = DiscoverySettings(),
+    step: Step | None = None,
 ) -> dict[str, Any]:
     """Discovery on any table of parameter rows `x` and yes/no outcomes `y`."""
     y = np.asarray(y, dtype=bool)
@@ -175,7 +190,7 @@ def discover_rows(
     with warnings.catch_warnings():  # the Workbench's own pandas deprecations, not ours
         warnings.simplefilter("ignore", category=FutureWarning)
         warnings.simplefilter("ignore", category=DeprecationWarning)
-        return _discover_rows(x, y, status, settings, base, empty)
+        return _discover_rows(x, y, status, settings, base, empty, step or (lambda k: None))
 
 
 def _discover_rows(
@@ -185,6 +200,7 @@ def _discover_rows(
     settings: DiscoverySettings,
     base: float,
     empty: dict[str, Any],
+    step: Step,
 ) -> dict[str, Any]:
     threshold = settings.threshold or min(0.95, max(0.8, base + (1 - base) / 2))
     prim, feature_scoring = _workbench()
@@ -209,17 +225,17 @@ def _discover_rows(
             lim["status"] = status.get(lim["parameter"], "")
         boxes.append(box)
         covered |= inside
-    return {
-        **empty,
-        "threshold": threshold,
-        "boxes": boxes,
-        "scores": [
-            {"parameter": p, "score": s, "status": status.get(p, "")}
-            for p, s in _scores(feature_scoring, x, y, settings.seed)
-        ],
-        "tree": _tree(x, y, settings.seed),
-        "note": "",
-    }
+        step(1)
+    step(settings.boxes - len(boxes))  # the boxes not searched for
+    scores = [
+        {"parameter": p, "score": s, "status": status.get(p, "")}
+        for p, s in _scores(feature_scoring, x, y, settings.seed)
+    ]
+    step(1)
+    tree = _tree(x, y, settings.seed)
+    step(1)
+    return {**empty, "threshold": threshold, "boxes": boxes, "scores": scores, "tree": tree,
+            "note": ""}  # fmt: skip
 
 
 def _one_box(prim, x: pd.DataFrame, y: np.ndarray, threshold: float, settings: DiscoverySettings):

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from sim.present.commands.options import date, positive_float
-from sim.present.commands.running import output_folder, save_figures
+from sim.present.commands.running import output_folder, progress_bar, save_figures
 from sim.scenario.schema import OUTCOME_NAMES
 
 
@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.analysis.discover import DiscoverySettings, discover, format_discovery
+    from sim.analysis.discover import DiscoverySettings, discover, format_discovery, steps
     from sim.analysis.folders import DiscoveryFolder
     from sim.present.plots_discover import discovery_figures
     from sim.runs import folder
@@ -40,7 +40,11 @@ def run(args: argparse.Namespace) -> int:
 
     source = folder.load(args.folder, kinds=("run", "sweep"), command="discover")
     settings = DiscoverySettings(outcome=args.outcome, by=args.by, threshold=args.threshold)
-    found = discover(source, settings)
+    update, close = progress_bar(steps(settings), "discover: boxes, scores, tree", "step")
+    try:
+        found = discover(source, settings, update)
+    finally:
+        close()
     out = output_folder(args, lambda: Path(args.folder) / "discover")
     recorded = {"outcome": args.outcome, "by": args.by, "threshold": args.threshold}
     written = DiscoveryFolder.create(out, {"source": str(args.folder), "settings": recorded})

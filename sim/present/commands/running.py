@@ -101,16 +101,18 @@ class Session:
         self.executor = start_executor(args, module)
         self._closers: list[Callable[[], None]] = []
 
-    def bar(self, total: int, desc: str = "replicates") -> Update | None:
+    def bar(self, total: int, desc: str = "replicates", unit: str = "rep") -> Update | None:
         """A progress bar for `total` items, closed with the session."""
-        update, close = progress_bar(total, desc)
+        update, close = progress_bar(total, desc, unit)
         self._closers.append(close)
         return update
 
-    def phase(self, name: str, todo: int) -> Update | None:
-        """Announce a phase of `todo` replicates and give it a bar."""
-        print(f"{name}: {todo:,} replicates to run", file=sys.stderr)
-        return self.bar(todo, name)
+    def phase(self, name: str, todo: int, unit: str = "replicates") -> Update | None:
+        """Announce a phase of `todo` replicates (or other `unit`s: rows screened, ...) and
+        give it a bar."""
+        print(f"{name}: {todo:,} {unit} to {'run' if unit == 'replicates' else 'do'}",
+              file=sys.stderr)  # fmt: skip
+        return self.bar(todo, name, "rep" if unit == "replicates" else unit)
 
     def close(self) -> None:
         for close in self._closers:
