@@ -251,3 +251,34 @@ def test_the_readme_sweep_example_is_not_mostly_noise(tmp_path, capsys):
     capsys.readouterr()
     adequacy = json.loads((out / "summary.json").read_text())["adequacy"]
     assert adequacy["noise_share_of_variance"] < 0.2, adequacy
+
+
+def test_a_sweep_can_measure_a_question_and_refuses_what_is_not_there(tmp_path, capsys):
+    """--outcome question.ID sweeps a forecast question (each point's estimate is the
+    share of its replicates in which the question came true); a name the scenario does
+    not have is refused with a hint, on --outcome or on the sweep file's line."""
+    out = tmp_path / "q"
+    argv = ["sweep", str(BELARUS), "--design", "oat", "--levels", "2", "-r", "16", "--workers"]
+    argv += ["1", "--outcome", "question.forces_in_belarus_new_year"]
+    argv += ["--vary", "actors.kremlin.ambition"]
+    assert main([*argv, "--out", str(out)]) == 0
+    capsys.readouterr()
+    sweep = load(out)
+    assert sweep.outcome == "question.forces_in_belarus_new_year"
+    base = sweep.points.iloc[0]
+    plan = Plan(load_scenario(BELARUS))
+    share = outcomes_of(plan, 16, sweep.manifest["seed"])["question.forces_in_belarus_new_year"]
+    assert base["estimate"] == pytest.approx(share.mean())
+    bad = [a if a != "question.forces_in_belarus_new_year" else "question.forces_in_belarus"
+           for a in argv]  # fmt: skip
+    assert main([*bad, "--out", str(tmp_path / "never")]) == 2
+    err = capsys.readouterr().err
+    assert "--outcome: nothing called 'question.forces_in_belarus'" in err
+    assert "did you mean 'question.forces_in_belarus_new_year'" in err
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        f"sweep:\n  scenario: {BELARUS}\n  design: oat\n  outcome: judgment.nope\n"
+        "  vary:\n    actors.kremlin.ambition: [0.1, 0.5]\n"
+    )
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "never")]) == 2
+    assert f"{spec}:4:3: sweep.outcome: nothing called 'judgment.nope'" in capsys.readouterr().err

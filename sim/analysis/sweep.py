@@ -34,7 +34,7 @@ from sim.engine.replicate import outcome_holds, run_replicates
 from sim.maths.stats import wilson
 from sim.scenario.errors import ScenarioError
 from sim.scenario.params import ParamSpec
-from sim.scenario.schema import OutcomeName, Scenario
+from sim.scenario.schema import Scenario
 
 Design = Literal["oat", "grid", "lhs", "sobol", "morris"]
 DESIGNS: tuple[str, ...] = ("oat", "grid", "lhs", "sobol", "morris")
@@ -389,7 +389,7 @@ class SweepSpec(BaseModel):
     levels: Annotated[int, Field(ge=2, le=100)] | None = None
     replicates: Annotated[int, Field(ge=1, le=1_000_000)] = 32
     seed: Annotated[int, Field(ge=0)] | None = None
-    outcome: OutcomeName = "persistent"
+    outcome: str = "persistent"  # an outcome, question.<id> or judgment.<id>
     second_order: bool = True
     target_halfwidth: Annotated[float, Field(gt=0, lt=0.5)] | None = None
     max_replicates: Annotated[int, Field(ge=1, le=1_000_000)] = 1024

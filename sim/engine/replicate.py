@@ -144,10 +144,18 @@ def _collected_in_batches():
 
 
 def outcome_holds(plan: Plan, run: ReplicateRun, outcome: str) -> bool:
-    """Whether one outcome holds at the horizon: the same answer as
+    """Whether one outcome holds at the horizon, or a question or judgment (by its
+    column, ``question.<id>`` / ``judgment.<id>``) came true: the same answer as
     :func:`outcome_record`'s column, computing only what it needs (a sweep reads one flag
     per replicate)."""
-    return Facts(plan.scenario, run.ledger).at(outcome, plan.n_days - 1)
+    facts = Facts(plan.scenario, run.ledger)
+    if outcome in OUTCOMES:
+        return facts.at(outcome, plan.n_days - 1)
+    kind = outcome.split(".", 1)[0]
+    checks = dict(_event_checks(plan).get(kind, []))
+    if outcome not in checks:
+        raise KeyError(f"nothing called {outcome!r} to measure")
+    return bool(checks[outcome](facts))
 
 
 def outcome_record(plan: Plan, run: ReplicateRun) -> dict[str, Any]:

@@ -499,6 +499,16 @@ class Scenario(Strict):
     def actor(self, name: str) -> ActorSpec:
         return next(a for a in self.actors if a.name == name)
 
+    def measurable(self) -> list[str]:
+        """What a sweep or a discovery can measure per replicate: every outcome, and
+        every forecast question and judgment by its column (``question.<id>``,
+        ``judgment.<id>``)."""
+        return [
+            *OUTCOME_NAMES,
+            *(f"question.{q.id}" for q in self.questions),
+            *(f"judgment.{j.id}" for j in self.judgments),
+        ]
+
     def clients(self) -> list[str]:
         return [a.name for a in self.actors if a.role == "client_regime"]
 
