@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -134,6 +135,10 @@ def test_batch_and_sweep_reports(tmp_path):
     page = parsed(sweep / "report.html")
     assert "actors.kremlin.ambition" in page.text["sensitivity"]
     assert "tornado" in page.text
+    # the swing in the report's table is in points, as the command line prints it
+    ranking = json.loads((sweep / "summary.json").read_text())["ranking"]
+    assert "swing (points)" in page.text["sensitivity"]
+    assert f"{100 * ranking[0]['swing']:.1f}" in page.text["sensitivity"]
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -211,6 +211,12 @@ def batch_context(batch: Batch) -> dict[str, Any]:
     return context
 
 
+def _in_points(ranking: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A one-at-a-time ranking's swings in percentage points, as the command line prints
+    them (the summary keeps them as shares)."""
+    return [{**r, "swing (points)": 100 * r["swing"]} for r in ranking]
+
+
 def sweep_context(sweep: SweepResult) -> dict[str, Any]:
     s = sweep.summary
     score = s["score"]
@@ -252,8 +258,8 @@ def sweep_context(sweep: SweepResult) -> dict[str, Any]:
         "outcomes": None,
         "judgments": None,
         "quartiles": {},
-        "ranking": s["ranking"],
-        "ranking_columns": columns,
+        "ranking": _in_points(s["ranking"]) if score == "swing" else s["ranking"],
+        "ranking_columns": ["swing (points)"] if score == "swing" else columns,
         "adequacy": adequacy,
         "figures": figures[::-1],
         "provenance": [
