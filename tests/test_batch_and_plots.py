@@ -126,7 +126,14 @@ def test_persistence_curve_is_monotone_and_ends_at_the_estimate(batch_dir):
     assert (curve["low"] <= curve["p"]).all() and (curve["p"] <= curve["high"]).all()
 
 
-def test_plot_command_draws_a_batch(batch_dir, capsys):
+def test_plot_command_draws_a_batch(tmp_path, capsys):
+    """The forest plot and every member's figures (a two-member batch: drawing each
+    member's figures is what costs; five members would say nothing more)."""
+    batch_dir = tmp_path / "b"
+    members = [str(SCENARIOS / "belarus_2020.yaml"), str(SCENARIOS / "kazakhstan_2022.yaml")]
+    argv = ["batch", *members, "-n", "40", "--workers", "1", "--out", str(batch_dir)]
+    assert main(argv) == 0
+    capsys.readouterr()
     assert main(["plot", str(batch_dir)]) == 0
     printed = capsys.readouterr().out.split()
     assert any(p.endswith("forest.svg") for p in printed)

@@ -50,10 +50,27 @@ def toy_with(tmp_path: Path, **changes) -> Path:
 GRANTED = {"metric": "rung_by", "rung": "more_exercises", "end": "2020-10-02"}
 
 
+#: Every progress phase the `likely` calibration announced, and how much each counted.
+PHASES: list[tuple[str, int, str]] = []
+DONE: dict[str, int] = {}
+
+
+def recording(name: str, todo: int, unit: str = "replicates"):
+    """A progress callback that records what it is told (see PHASES and DONE)."""
+    PHASES.append((name, todo, unit))
+    DONE[name] = 0
+
+    def update(k: int) -> None:
+        DONE[name] += k
+
+    return update
+
+
 @pytest.fixture(scope="module")
 def likely(tmp_path_factory) -> tuple[dict, Path]:
     out = tmp_path_factory.mktemp("likely") / "cal"
-    return calibrate(TOY, out, FAST), out
+    PHASES.clear()
+    return calibrate(TOY, out, FAST, progress=recording), out
 
 
 def test_a_likely_judgment_gives_the_uniform_posterior_on_its_range(likely):
@@ -184,27 +201,14 @@ def test_an_interrupted_calibration_resumes_to_the_same_result(tmp_path, likely)
     )
 
 
-def test_the_emulator_screens_report_their_progress_in_rows(tmp_path):
+def test_the_emulator_screens_report_their_progress_in_rows(likely):
     """Besides each wave's replicates, every screen of candidate rows after the first wave
     is a phase of its own, counted in rows, and never counts past its budget."""
-    phases: list[tuple[str, int, str]] = []
-    done: dict[str, int] = {}
-
-    def progress(name: str, todo: int, unit: str = "replicates"):
-        phases.append((name, todo, unit))
-        done[name] = 0
-
-        def update(k: int) -> None:
-            done[name] += k
-
-        return update
-
-    calibrate(TOY, tmp_path / "cal", FAST, progress=progress)
-    screens = [(n, t) for n, t, unit in phases if unit == "rows"]
-    assert screens, phases
+    screens = [(n, t) for n, t, unit in PHASES if unit == "rows"]
+    assert screens, PHASES
     assert any(name.startswith("screening prior rows") for name, _ in screens)
-    assert all(0 < done[name] <= todo for name, todo in screens)
-    assert any(unit == "replicates" and name.startswith("waves/") for name, _, unit in phases)
+    assert all(0 < DONE[name] <= todo for name, todo in screens)
+    assert any(unit == "replicates" and name.startswith("waves/") for name, _, unit in PHASES)
 
 
 def test_cli_calibrate_writes_the_folder_and_figures(tmp_path, capsys):
