@@ -138,3 +138,26 @@ def test_plot_command_draws_a_batch(tmp_path, capsys):
     printed = capsys.readouterr().out.split()
     assert any(p.endswith("forest.svg") for p in printed)
     assert any(p.endswith("belarus_2020/figures/timeline.png") for p in printed)
+
+
+def test_each_members_questions_sit_beside_the_baselines(batch_dir):
+    """Question by question: every member's probability, and for a comparable member
+    the paired difference from the baseline's forecast of the same question (hand-checked
+    against the outcome tables); Kazakhstan's questions stand alone."""
+    from sim.runs.batch import format_questions
+
+    batch = load(batch_dir)
+    q = batch.questions
+    base = batch.run("belarus_2020").outcomes
+    assert set(q["member"]) == set(batch.members)
+    for r in q.itertuples():
+        mine = batch.run(r.member).outcomes[f"question.{r.question}"]
+        assert r.p == pytest.approx(mine.mean())
+        if r.member in ("belarus_2020", "kazakhstan_2022"):
+            assert not r.compared
+            continue
+        assert r.compared
+        assert r.diff == pytest.approx(mine.mean() - base[f"question.{r.question}"].mean())
+        assert r.diff_low <= r.diff <= r.diff_high
+    text = format_questions(q)
+    assert "forces_in_belarus_new_year: Will Russian forces be in Belarus" in text

@@ -189,6 +189,8 @@ def batch_context(batch: Batch) -> dict[str, Any]:
     context.update(
         title=f"Scenario comparison: {base.name} and {len(table) - 1} variants",
         comparison=table.to_dict(orient="records"),
+        questions=[],  # shown member by member below, not for the baseline alone
+        question_comparison=batch.questions.to_dict(orient="records"),
         pairing="Differences are paired by replicate (common random numbers), Newcombe intervals."
         if table["paired"].all()
         else "Independent samples, Newcombe intervals.",
@@ -383,6 +385,7 @@ def render(path: str | Path) -> str:
         "discovery": None,
         "score_figures": [],
         "comparison": None,
+        "question_comparison": [],
         "pairing": "",
         "ranking": None,
         "ranking_columns": [],

@@ -118,9 +118,13 @@ def run_batch(
     except BaseException:
         batch.mark("incomplete")
         raise
-    table = compare({name: load_run(out / name) for name in names}, base, seed_policy, outcome)
+    runs = {name: load_run(out / name) for name in names}
+    table = compare(runs, base, seed_policy, outcome)
     write_parquet_atomic(out / "comparison.parquet", table)
     table.to_csv(out / "comparison.csv", index=False)
+    questions = compare_questions(runs, base, seed_policy)
+    write_parquet_atomic(out / "questions.parquet", questions)
+    questions.to_csv(out / "questions.csv", index=False)
     batch.finish()
     return Batch(out, batch.manifest)
 
@@ -169,6 +173,64 @@ def compare(
             }
         )
     return pd.DataFrame(rows)
+
+
+def compare_questions(runs: dict[str, Run], baseline: str, seed_policy: str) -> pd.DataFrame:
+    """One row per member and forecast question: its probability with its interval and,
+    for a member comparable with the baseline that asks the same question, the difference
+    from the baseline's (paired by replicate under common random numbers). This is the
+    side-by-side of, say, a scenario and its calibrated version, question by question."""
+    base = runs[baseline]
+    frame = question_frame(base)
+    asked = {q["id"]: q for q in base.summary.get("questions", [])}
+    rows = []
+    for name, run in runs.items():
+        unlike = _unlike(question_frame(run), frame)
+        for q in run.summary.get("questions", []):
+            column = f"question.{q['id']}"
+            row = {"member": name, "scenario": run.name, "question": q["id"],
+                   "text": q["question"], "p": q["p"], "low": q["low"], "high": q["high"],
+                   "diff": math.nan, "diff_low": math.nan, "diff_high": math.nan,
+                   "compared": False}  # fmt: skip
+            if name != baseline and not unlike and q["id"] in asked:
+                mine, theirs = run.outcomes[column], base.outcomes[column]
+                if seed_policy == "common" and len(mine) == len(theirs):
+                    d = paired_difference(mine.to_numpy(), theirs.to_numpy())
+                else:
+                    d = independent_difference(
+                        int(mine.sum()), len(mine), int(theirs.sum()), len(theirs)
+                    )
+                row.update(diff=d[0], diff_low=d[1], diff_high=d[2], compared=True)
+            rows.append(row)
+    return pd.DataFrame(rows, columns=[*_QUESTION_COLUMNS])
+
+
+_QUESTION_COLUMNS = ("member", "scenario", "question", "text", "p", "low", "high", "diff",
+                     "diff_low", "diff_high", "compared")  # fmt: skip
+
+
+def format_questions(table: pd.DataFrame) -> str:
+    """The per-question side-by-side ``wargame batch`` prints (empty with no questions)."""
+    if table.empty:
+        return ""
+    head = (
+        "forecast questions, member by member (difference from the baseline in points, "
+        "Newcombe interval, for members comparable with it):"
+    )
+    lines = ["", head]
+    for qid, group in table.groupby("question", sort=False):
+        lines.append(f"  {qid}: {group['text'].iloc[0]}")
+        for r in group.itertuples():
+            diff = (
+                f"{100 * r.diff:+6.1f} ({100 * r.diff_low:+.1f} to {100 * r.diff_high:+.1f})"
+                if r.compared
+                else ""
+            )
+            lines.append(
+                f"    {r.scenario[:43]:<44}{100 * r.p:6.1f} % ({100 * r.low:.1f} - "
+                f"{100 * r.high:.1f})  {diff}".rstrip()
+            )
+    return "\n".join(lines)
 
 
 def question_frame(run: Run) -> dict[str, Any]:

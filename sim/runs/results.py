@@ -221,6 +221,13 @@ class Batch:
     def comparison(self) -> pd.DataFrame:
         return pd.read_parquet(self.path / "comparison.parquet")
 
+    @cached_property
+    def questions(self) -> pd.DataFrame:
+        """Each member's forecast questions beside the baseline's (empty for a batch
+        written before the table existed)."""
+        file = self.path / "questions.parquet"
+        return pd.read_parquet(file) if file.is_file() else pd.DataFrame()
+
     @property
     def baseline(self) -> str:
         return self.manifest["baseline"]

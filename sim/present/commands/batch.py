@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with session(args, "sim.runs.runner", "members and chunks") as s:
-        from sim.runs.batch import format_comparison, run_batch, scenario_files
+        from sim.runs.batch import format_comparison, format_questions, run_batch, scenario_files
         from sim.runs.store import default_out
 
         files = scenario_files(args.inputs)
@@ -63,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
     from sim.present.plots import forest
 
     print(format_comparison(batch.comparison))
+    questions = format_questions(batch.questions)
+    if questions:
+        print(questions)
     print(f"\nresults: {out}")
     save_figures({"forest": forest(batch)}, out / "figures")
     return 0
