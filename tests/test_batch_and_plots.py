@@ -161,3 +161,15 @@ def test_each_members_questions_sit_beside_the_baselines(batch_dir):
         assert r.diff_low <= r.diff <= r.diff_high
     text = format_questions(q)
     assert "forces_in_belarus_new_year: Will Russian forces be in Belarus" in text
+
+
+def test_timeline_labels_take_the_first_lane_they_clear():
+    """Greedy lanes, by hand: [0, 10) and [5, 8) overlap (lanes 0 and 1); [9, 11) fits
+    after the second (lane 1), [12, 20) after the first (lane 0); with a gap of 3,
+    [12, 20) no longer clears [0, 10) but clears [5, 8) (lane 1)."""
+    from sim.present.plots import label_lanes
+
+    assert label_lanes([0, 5, 9, 12], [10, 3, 2, 8]) == [0, 1, 1, 0]
+    assert label_lanes([0, 5, 12], [10, 3, 8], gap=3) == [0, 1, 1]
+    assert label_lanes([0, 1, 2], [10, 10, 10]) == [0, 1, 2]
+    assert label_lanes([], []) == []

@@ -302,13 +302,13 @@ def timeline(run: Run, replicate: int | None = None) -> Figure:
         if len(m):
             ax.scatter(m["date"], [-0.9] * len(m), marker=marker, color=colour, zorder=3,
                        label=kind.replace("_", " "))  # fmt: skip
-    _changes(ax, ev)
+    top = _changes(ax, ev, run.horizon_days)
     held = run.outcomes.loc[run.outcomes["replicate"] == k, "persistent_date"].iloc[0]
     if not pd.isna(held):  # NaT, or NaN when no replicate of the run reached it
         ax.axvline(held, color="black", lw=1.5)
         ax.text(held, len(rows) - 0.5, "persistent presence from here ", fontsize=7, ha="right")
     ax.set_yticks(range(len(rows)), rows, fontsize=8)
-    ax.set_ylim(len(rows) - 0.4, -3.2)
+    ax.set_ylim(len(rows) - 0.4, min(top, -3.2))
     ax.set_xlabel("date")
     handles = [Patch(color=c, label=lab) for c, lab in _SPANS.values()]
     handles.append(Line2D([], [], color=ACCENT, ls=":", marker="|", label="concession granted"))
@@ -320,15 +320,37 @@ def timeline(run: Run, replicate: int | None = None) -> Figure:
     return fig
 
 
-def _changes(ax, ev: pd.DataFrame) -> None:
-    """Concessions granted (red) and lost (grey) as dotted lines, their labels staggered
-    over three lines so that close ones do not print over each other."""
+def _changes(ax, ev: pd.DataFrame, horizon_days: int) -> float:
+    """Concessions granted (red) and lost (grey) as dotted lines, each label in the first
+    lane above the plot where it clears the labels already placed; returns the top of
+    the lanes used (a y value), for the axis limits."""
     changes = ev[ev["kind"].isin(("concession", "reversal"))].sort_values("date")
-    for i, r in enumerate(changes.itertuples()):
+    width_in = ax.get_position().width * ax.figure.get_figwidth()
+    days_per_char = horizon_days / width_in * 0.062  # 6.5 pt text: about 0.06 in a char
+    labels = [" " + r.detail.replace("_", " ") for r in changes.itertuples()]
+    starts = [(r.date - changes["date"].min()).days if len(changes) else 0 for r in
+              changes.itertuples()]  # fmt: skip
+    lane_of = label_lanes(starts, [len(t) * days_per_char for t in labels], gap=4 * days_per_char)
+    for r, label, lane in zip(changes.itertuples(), labels, lane_of, strict=True):
         colour = ACCENT if r.kind == "concession" else MUTED
         ax.axvline(r.date, color=colour, lw=1, ls=":")
-        label = " " + r.detail.replace("_", " ")
-        ax.text(r.date, -1.6 - 0.55 * (i % 3), label, fontsize=6.5, color=colour, va="center")
+        ax.text(r.date, -1.6 - 0.55 * lane, label, fontsize=6.5, color=colour, va="center")
+    return -1.6 - 0.55 * max(lane_of, default=2) - 0.5
+
+
+def label_lanes(starts: list[float], widths: list[float], gap: float = 0.0) -> list[int]:
+    """For labels starting at `starts` (sorted) with `widths` (same units), the lane of
+    each: the lowest-numbered lane whose last label ends before this one starts."""
+    ends: list[float] = []
+    out = []
+    for start, width in zip(starts, widths, strict=True):
+        lane = next((k for k, end in enumerate(ends) if end + gap <= start), len(ends))
+        if lane == len(ends):
+            ends.append(start + width)
+        else:
+            ends[lane] = start + width
+        out.append(lane)
+    return out
 
 
 def run_figures(run: Run, replicate: int | None = None) -> dict[str, Figure]:
