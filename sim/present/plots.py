@@ -249,7 +249,7 @@ _SPANS = {
     "exercise": ("#dd8452", "exercise"),
     "forces_present": ("#2b4c7e", "forces present (what the outcomes count)"),
     "unit_present": (BAND, "unit present (labels only)"),
-    "crews_present": ("#55a868", "system crewed by the patron"),
+    "crews_present": ("#55a868", "system under the patron's command (its crews present)"),
     "garrison_present": ("#8172b3", "permanent garrison"),
 }
 _MARKS = {
@@ -273,7 +273,7 @@ def _row_of(kind: str, detail: str) -> str:
     if kind == "forces_present":
         return "forces present"
     if kind == "crews_present":
-        return f"{detail} (patron crews)"
+        return f"{detail}, under the patron's command"
     if kind == "garrison_present":
         return "permanent garrison"
     return detail

@@ -164,13 +164,16 @@ def format_summary(summary: dict[str, Any]) -> str:
 
 
 def _format_outcomes(summary: dict[str, Any]) -> list[str]:
-    out = [f"{'outcome':<40}{'probability':>12}   95 % interval (Wilson)"]
+    out = [
+        f"{'probability':<12}{'95 % interval (Wilson)':<24}{'ICD 203 word':<22}"
+        "outcome = its definition"
+    ]
     for o in summary["outcomes"].values():
+        word = word_for(o["p"]).replace("_", " ")
+        interval = f"{pct(o['low'], 5)} - {pct(o['high'], 5)}"
         out.append(
-            f"{o['label']:<40}{pct(o['p'], 5):>12}   {pct(o['low'], 5)} - {pct(o['high'], 5)}"
-            f"   ({word_for(o['p']).replace('_', ' ')})"
+            f"{pct(o['p'], 5):<12}{interval:<24}{word:<22}{o['label']} = {o['definition']}"
         )
-        out.append(f"    = {o['definition']}")
     for key, what in (
         ("time_to_persistent", "from when persistent presence held without a break to the horizon"),
         ("time_to_ever_continuous", "when continuous presence first held"),
