@@ -173,3 +173,29 @@ def test_timeline_labels_take_the_first_lane_they_clear():
     assert label_lanes([0, 5, 12], [10, 3, 8], gap=3) == [0, 1, 1]
     assert label_lanes([0, 1, 2], [10, 10, 10]) == [0, 1, 2]
     assert label_lanes([], []) == []
+
+
+def test_figure_details_that_once_misled(batch_dir):
+    """The forest plot's probability axis is the whole 0-100 % scale; a rung's name is
+    printed on its bar only where it fits inside it; a patron-commanded system's row says
+    so (not '... crews')."""
+    batch = load(batch_dir)
+    assert plots.forest(batch).axes[0].get_xlim() == (0.0, 100.0)
+    run = batch.run("belarus_2020")
+    fig = plots.outcome_distributions(run)
+    ax = fig.axes[2]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    bars = [p.get_window_extent(renderer) for p in ax.patches]
+    for text in ax.texts:
+        if not text.get_text():
+            continue
+        box = text.get_window_extent(renderer)
+        home = next(b for b in bars if b.x0 <= (box.x0 + box.x1) / 2 <= b.x1
+                    and b.y0 <= (box.y0 + box.y1) / 2 <= b.y1)  # fmt: skip
+        assert box.width <= home.width, text.get_text()
+    rows = [t.get_text() for t in plots.timeline(run).axes[0].get_yticklabels()]
+    assert not any(r.endswith("crews)") for r in rows), rows

@@ -88,21 +88,25 @@ def outcome_distributions(run: Run) -> Figure:
 def _rungs_at_horizon(ax, run: Run) -> None:
     """One stacked bar per track: the share of replicates holding each rung at the horizon."""
     rungs = run.summary["rungs"]
+    # a 6.5 pt character is about 0.06 in: how many percent of this axis that is
+    pct_per_char = 100 * 0.06 / (ax.get_position().width * ax.figure.get_figwidth())
     for i, shares in enumerate(rungs.values()):
         left = 0.0
         names = list(shares["at_horizon"])
         colours = matplotlib.colormaps["Blues"](np.linspace(0.25, 0.9, len(names)))
-        for name, colour in zip(names, colours, strict=True):
+        for k, (name, colour) in enumerate(zip(names, colours, strict=True)):
             width = 100 * shares["at_horizon"][name]
             ax.barh(i, width, left=left, color=colour, edgecolor="white", lw=0.5)
-            if width >= 8:
-                ax.text(left + width / 2, i, name.replace("_", " "), ha="center", va="center",
-                        fontsize=6.5, color="black" if width < 30 else "white")  # fmt: skip
+            label = name.replace("_", " ")
+            if width < (len(label) + 2) * pct_per_char:  # too narrow: its rung number
+                label = str(k) if width >= 3 * pct_per_char else ""
+            ax.text(left + width / 2, i, label, ha="center", va="center", fontsize=6.5,
+                    color="black" if k < len(names) / 2 else "white")  # fmt: skip
             left += width
     ax.set_yticks(range(len(rungs)), [t.replace("_", " ") for t in rungs])
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    ax.set_xlabel("share of replicates (%)")
+    ax.set_xlabel("share of replicates (%)\n(a narrow bar shows its rung's number, 0 = first)")
     ax.set_title("Rung held at the horizon, by track", fontsize=10)
 
 

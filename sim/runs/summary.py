@@ -171,9 +171,7 @@ def _format_outcomes(summary: dict[str, Any]) -> list[str]:
     for o in summary["outcomes"].values():
         word = word_for(o["p"]).replace("_", " ")
         interval = f"{pct(o['low'], 5)} - {pct(o['high'], 5)}"
-        out.append(
-            f"{pct(o['p'], 5):<12}{interval:<24}{word:<22}{o['label']} = {o['definition']}"
-        )
+        out.append(f"{pct(o['p'], 5):<12}{interval:<24}{word:<22}{o['label']} = {o['definition']}")
     for key, what in (
         ("time_to_persistent", "from when persistent presence held without a break to the horizon"),
         ("time_to_ever_continuous", "when continuous presence first held"),
