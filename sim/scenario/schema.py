@@ -50,6 +50,11 @@ class Metadata(Strict):
     """what the scenario asks, in a sentence or two"""
     source_report: str = ""
     """the report the scenario is read from"""
+    report: str | None = None
+    """the report's text file, relative to the scenario's folder: wargame validate checks
+    every quote of every source against it"""
+    report_note: str = ""
+    """without a report text: why there is none (the quote check is skipped)"""
     start_date: dt.date
     """the first simulated day (the report's date), YYYY-MM-DD"""
     horizon_months: Annotated[int, Field(ge=1, le=600)]
