@@ -26,12 +26,28 @@ def test_an_estimative_word_is_uniform_over_its_icd203_range():
     [
         ("Very Likely", "very_likely"),
         ("will likely", "likely"),
-        ("rarely", "very_unlikely"),
         ("roughly even", "roughly_even_chance"),
     ],
 )
 def test_words_are_normalised(word, key):
     assert normalise_word(word) == key
+
+
+def test_a_frequency_word_is_not_an_estimative_word():
+    """'rarely' says how often, not how likely: refused with the reason."""
+    with pytest.raises(ValueError, match="'rarely' is not an estimative word: it says how often"):
+        normalise_word("rarely")
+
+
+def test_provenance_has_three_tiers_and_a_direction_needs_its_source():
+    from sim.scenario.params import ParamSpec
+
+    assert ParamSpec(value=1, source="¶1").tier == "cited value"
+    assert ParamSpec(value=1, source="¶1", assumption="direction").tier == "cited direction"
+    assert ParamSpec(value=1, assumption=True).tier == "assumption"
+    assert ParamSpec(value=1).tier == "uncited"
+    with pytest.raises(ValueError, match=r"a cited direction .* needs its source"):
+        ParamSpec(value=1, assumption="direction")
 
 
 def test_a_misspelt_word_gets_a_suggestion():

@@ -246,8 +246,9 @@ def format_calibration(r: dict[str, Any]) -> str:
     if pulled:
         out.append("")
         out.append(
-            "cited parameters the judgments pull by half a prior s.d. or more (the report's "
-            "conclusions and its parameter readings disagree here; worth a second reading):"
+            "cited values the judgments pull by half a prior s.d. or more (the report gives "
+            "these numbers and its conclusions disagree with them; worth a second reading; "
+            "cited directions and assumptions are the analyst's and may move freely):"
         )
         out.extend(f"  {p['shift_sd']:+5.2f}  {p['path']}" for p in pulled)
     return "\n".join(out)

@@ -39,12 +39,19 @@ class Entry:
 
     @property
     def status(self) -> str:
-        """``cited``, ``assumption``, ``uncited`` or ``role default``."""
+        """The provenance tier: ``cited`` (a cited value), ``direction`` (a cited
+        direction), ``assumption``, ``uncited`` or ``role default``."""
         if not self.given:
             return "role default"
-        if self.spec.assumption:
-            return "assumption"
-        return "cited" if self.spec.source else "uncited"
+        return {"cited value": "cited", "cited direction": "direction"}.get(
+            self.spec.tier, self.spec.tier
+        )
+
+    @property
+    def tier(self) -> str:
+        """The tier in words: ``cited value``, ``cited direction``, ``assumption``,
+        ``uncited`` or ``role default``."""
+        return self.spec.tier if self.given else "role default"
 
 
 def parameter_table(s: Scenario) -> list[Entry]:

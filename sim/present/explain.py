@@ -16,13 +16,13 @@ def format_table(table: list[Entry], width: int = 100) -> str:
     counts: dict[str, int] = {}
     group = None
     for e in table:
-        counts[e.status] = counts.get(e.status, 0) + 1
+        counts[e.tier] = counts.get(e.tier, 0) + 1
         head = e.path.split(".")[0]
         if head != group:
             group = head
             out += ["", f"== {head} =="]
         out.append(f"{e.path}")
-        out.append(f"    value: {e.spec.describe()}   [{e.units or '-'}]   {e.status}")
+        out.append(f"    value: {e.spec.describe()}   [{e.units or '-'}]   {e.tier}")
         if e.doc:
             out.append(f"    means: {e.doc}")
         for label, text in (("source", e.spec.source), ("why", e.spec.rationale)):

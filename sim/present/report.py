@@ -66,7 +66,7 @@ def _scenario_context(manifest: dict[str, Any]) -> dict[str, Any]:
     table = parameter_table(scenario)
     counts: dict[str, int] = {}
     for e in table:
-        counts[e.status] = counts.get(e.status, 0) + 1
+        counts[e.tier] = counts.get(e.tier, 0) + 1
     return {
         "scenario": scenario,
         "description": meta.description,
@@ -77,7 +77,7 @@ def _scenario_context(manifest: dict[str, Any]) -> dict[str, Any]:
             {
                 "path": e.path,
                 "value": e.spec.describe() + (f" {e.units}" if e.units else ""),
-                "status": e.status,
+                "status": e.tier,
                 "source": e.spec.source or "",
                 "rationale": e.spec.rationale or "",
             }

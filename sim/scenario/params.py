@@ -9,6 +9,12 @@ Every numeric knob of a scenario is a :class:`ParamSpec`. In YAML it may be writ
   ``truncnormal: {mean, sd, low, high}`` or ``estimate: <word>``, plus the provenance
   fields ``source``, ``rationale`` and ``assumption``.
 
+Provenance has three tiers, never blurred: a **cited value** (``source:``, the report
+gives the number or an estimative word for it), a **cited direction** (``source:`` plus
+``assumption: direction``: the report says which way, not how much, so the number is
+the analyst's) and an **assumption** (``assumption: true``, with a wide distribution).
+Only cited values can be in tension with the report.
+
 Sampling is by inverse CDF (:meth:`ParamSpec.ppf`): each replicate draws one uniform
 number per parameter and maps it through the quantile function. That keeps common random
 numbers intact when a sweep changes a distribution, and it vectorises over replicates.
@@ -17,7 +23,7 @@ numbers intact when a sweep changes a distribution, and it vectorises over repli
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -37,11 +43,11 @@ ICD203: dict[str, tuple[float, float]] = {
 }
 
 #: Other spellings of the same seven words (ICD 203's own synonyms, and a few of the
-#: report's phrasings such as "rarely" and "will likely").
+#: report's phrasings such as "will likely"). "Rarely" is not one: it says how often,
+#: not how likely (see NOT_WORDS).
 ALIASES: dict[str, str] = {
     "remote": "almost_no_chance",
     "highly_improbable": "very_unlikely",
-    "rarely": "very_unlikely",
     "improbable": "unlikely",
     "roughly_even": "roughly_even_chance",
     "even_chance": "roughly_even_chance",
@@ -60,10 +66,23 @@ ALIASES: dict[str, str] = {
 }
 
 
+#: Words that read like estimative words but are not, and why.
+NOT_WORDS = {
+    "rarely": "it says how often something happens, not how likely a judgment is",
+    "often": "it says how often something happens, not how likely a judgment is",
+    "frequently": "it says how often something happens, not how likely a judgment is",
+}
+
+
 def normalise_word(word: str) -> str:
     """Return the canonical ICD 203 key for `word`, or raise ValueError with a hint."""
     key = "_".join(word.strip().lower().replace("-", " ").split())
     key = key.removeprefix("will_")
+    if key in NOT_WORDS:
+        raise ValueError(
+            f"'{word}' is not an estimative word: {NOT_WORDS[key]}; give a number or a "
+            "distribution (and mark it an assumption) instead"
+        )
     if key in ICD203:
         return key
     if key in ALIASES:
@@ -122,7 +141,16 @@ class ParamSpec(BaseModel):
     estimate: str | None = None
     source: str | None = None
     rationale: str | None = None
-    assumption: bool = False
+    assumption: bool | Literal["direction"] = False
+
+    @property
+    def tier(self) -> str:
+        """``cited value``, ``cited direction``, ``assumption`` or ``uncited``."""
+        if self.assumption == "direction":
+            return "cited direction"
+        if self.assumption:
+            return "assumption"
+        return "cited value" if self.source else "uncited"
 
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
@@ -159,6 +187,8 @@ class ParamSpec(BaseModel):
             )
         if self.estimate is not None:
             object.__setattr__(self, "estimate", normalise_word(self.estimate))
+        if self.assumption == "direction" and not self.source:
+            raise ValueError("a cited direction (assumption: direction) needs its source:")
         low, high = self.support
         if low > high:
             raise ValueError(f"low ({low:g}) is above high ({high:g})")

@@ -39,8 +39,9 @@ class Cited(Strict):
     """where in the report it comes from: a paragraph or footnote and the report's own words"""
     rationale: str | None = None
     """why this value, in the analyst's words"""
-    assumption: bool = False
-    """true: not in the report; the analyst's assumption (give it a wide distribution)"""
+    assumption: bool | Literal["direction"] = False
+    """true: not in the report, the analyst's assumption (give it a wide distribution);
+    direction: the report (source:) says which way, not how much"""
 
 
 class Metadata(Strict):
