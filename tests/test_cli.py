@@ -194,3 +194,30 @@ def test_replay_prints_the_parameters_that_replicate_drew(tmp_path, capsys):
     assert len(printed) > 40
     for path, value in printed.items():
         assert value == pytest.approx(row[path], rel=1e-3, abs=1e-6), path
+
+
+def test_a_conditional_judgment_is_a_share_of_the_replicates_where_its_condition_held(
+    tmp_path, capsys, minimal
+):
+    """The run reports P(event | given): k replicates where both held, of the n where
+    the condition held (not of all replicates), read back from the outcomes table."""
+    minimal["judgments"] = [
+        {
+            "id": "kept_on",
+            "claim": "Forces stay on after an exercise.",
+            "word": "likely",
+            "metric": "present_on",
+            "end": "2020-11-01",
+            "given": {"metric": "present_on", "end": "2020-10-01"},
+        }
+    ]
+    out = tmp_path / "r"
+    assert main(["run", str(write_yaml(tmp_path, minimal)), "-n", "300", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    o = pd.read_parquet(out / "outcomes.parquet")
+    j = json.loads((out / "summary.json").read_text())["judgments"][0]
+    given = o["judgment.kept_on.given"]
+    assert 0 < given.sum() < len(o), "the condition splits the replicates"
+    assert (j["k"], j["n"]) == (int(o["judgment.kept_on"].sum()), int(given.sum()))
+    assert not (o["judgment.kept_on"] & ~given).any()
+    assert "given forces present on 2020-10-01" in text

@@ -168,3 +168,38 @@ def test_exercise_in_and_present_every_month_at_their_edges():
     led.leave(led.arrive("patron", "client", "forces", 20), 21)
     every = ev(metric="present_every_month", start="2020-09-16", end="2020-10-31")
     assert holds(PLAN, every, facts(led)) is True
+
+
+def test_a_conditional_judgment_counts_among_the_replicates_where_its_condition_held(ledger):
+    """`given:` on a hand-built ledger: 'under the patron's command, given a delivery by
+    day 90' - the one system (day 60) is under the client's, so the condition holds and
+    the event does not; with the condition on day 59 the condition fails."""
+    from sim.engine.events import check_of, condition_of
+
+    event = ev(
+        metric="delivered_by",
+        end=day(90),
+        controller="patron",
+        given={"metric": "delivered_by", "end": day(90)},
+    )
+    f = facts(ledger)
+    assert condition_of(PLAN, event)(f) is True
+    assert check_of(PLAN, event)(f) is False
+    early = ev(metric="present_on", end=day(10), given={"metric": "delivered_by", "end": day(59)})
+    assert condition_of(PLAN, early)(f) is False and check_of(PLAN, early)(f) is True
+    assert condition_of(PLAN, ev(metric="present_on", end=day(10))) is None
+    assert "given a system delivered by" in event.describe()
+
+
+def test_a_condition_is_for_judgments_only_and_one_deep():
+    from sim.scenario.schema import Observation, Question
+
+    inner = {"metric": "present_on", "end": day(3)}
+    with pytest.raises(ValueError, match="given: is for judgments"):
+        Question.model_validate({"id": "q", "question": "?", **inner, "given": inner})
+    with pytest.raises(ValueError, match="given: is for judgments"):
+        Observation.model_validate(
+            {"id": "o", "value": True, "as_of": day(3), "source": "s", **inner, "given": inner}
+        )
+    with pytest.raises(ValueError, match="cannot itself have a given"):
+        ev(**inner, given={**inner, "given": inner})

@@ -107,6 +107,8 @@ class Target:
     claim: str
     source: str | None
 
+    conditional: bool = False  # P(event | given): emulated on the rows where given held
+
     @property
     def column(self) -> str:
         return f"judgment.{self.id}"
@@ -247,7 +249,10 @@ class Calibration:
                 "move (give the uncertain ones a range, e.g. uniform: [low, high])",
                 file=str(scenario_file),
             )
-        self.targets = [Target(j.id, *j.range, j.word, j.claim, j.source) for j in s.judgments]
+        self.targets = [
+            Target(j.id, *j.range, j.word, j.claim, j.source, j.given is not None)
+            for j in s.judgments
+        ]
         self.active = list(range(len(self.targets)))
         self.conflicts: list[tuple[str, str]] = []
         self.waves: list[Wave] = []
@@ -384,7 +389,13 @@ class Calibration:
         wave = Wave(k, len(u))
         for j in self.active:
             t = self.targets[j]
-            wave.emulators[t.id] = Emulator.fit(u, outcomes[t.column].to_numpy(dtype=bool))
+            rows = (
+                outcomes[f"{t.column}.given"].to_numpy(dtype=bool)
+                if t.conditional
+                else np.ones(len(outcomes), dtype=bool)
+            )
+            y = outcomes[t.column].to_numpy(dtype=bool)[rows]
+            wave.emulators[t.id] = Emulator.fit(u[rows], y)
         if "consistent" in outcomes:
             wave.agreement = Emulator.fit(u, outcomes["consistent"].to_numpy(dtype=bool))
         self.waves.append(wave)

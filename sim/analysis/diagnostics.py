@@ -83,7 +83,8 @@ def diagnostics(
     active = {cal.targets[j].id for j in cal.active}
     targets = []
     for t in cal.targets:
-        b = proportion(int(before[t.column].sum()), len(before))
+        among = int(before[f"{t.column}.given"].sum()) if t.conditional else len(before)
+        b = proportion(int(before[t.column].sum()), among)
         a = {k: after_j[t.id][k] for k in ("p", "low", "high", "k", "n")}
         targets.append(
             {

@@ -24,9 +24,14 @@ def holds(plan: Plan, event: Event, facts: Facts) -> bool:
     return check_of(plan, event)(facts)
 
 
+def condition_of(plan: Plan, event: Event) -> Check | None:
+    """A conditional event's condition (its ``given:``) as a check, or None."""
+    return check_of(plan, event.given) if event.given is not None else None
+
+
 def check_of(plan: Plan, event: Event) -> Check:
     """The event as a function of a replicate's facts, its days resolved (``negate``
-    applied)."""
+    applied; a ``given:`` is checked apart, by :func:`condition_of`)."""
     happened = _happened(plan, event)
     if event.negate:
         return lambda facts: not happened(facts)

@@ -191,6 +191,10 @@ def record_of(plan: Plan, run: ReplicateRun, facts: Facts) -> dict[str, Any]:
     checks = _event_checks(plan)
     for column, check in checks["judgment"]:
         record[column] = check(facts)
+    for column, given_column, given in checks["condition"]:
+        # a conditional judgment counts where both hold, among the rows where `given` does
+        record[given_column] = given(facts)
+        record[column] = record[column] and record[given_column]
     for column, check in checks["question"]:
         record[column] = check(facts)
     if s.observations:
@@ -210,6 +214,11 @@ def _event_checks(plan: Plan) -> dict[str, list]:
         s = plan.scenario
         cached = plan.__dict__["_compiled_checks"] = {
             "judgment": [(f"judgment.{j.id}", check_of(plan, j)) for j in s.judgments],
+            "condition": [
+                (f"judgment.{j.id}", f"judgment.{j.id}.given", check_of(plan, j.given))
+                for j in s.judgments
+                if j.given is not None
+            ],
             "question": [(f"question.{q.id}", check_of(plan, q)) for q in s.questions],
             "observation": [
                 ((f"observation.{o.id}", check_of(plan, o)), o.value) for o in s.observations

@@ -57,6 +57,8 @@ class OutcomeTally:
         self.observations = {o.id: 0 for o in s.observations}  # replicates agreeing with each
         self.hits = dict.fromkeys(OUTCOMES, 0)
         self.judgments = {j.id: 0 for j in s.judgments}
+        #: replicates in which a conditional judgment's condition held (its denominator)
+        self.conditions = {j.id: 0 for j in s.judgments if j.given is not None}
         self.questions = {q.id: 0 for q in s.questions}
         tops = {t.name: len(t.rungs) for t in plan.track_specs}
         self.held = {t: np.zeros(k, dtype=np.int64) for t, k in tops.items()}
@@ -80,6 +82,8 @@ class OutcomeTally:
             self.days[name] += np.bincount(days, minlength=len(self.days[name]))
         for jid in self.judgments:
             self.judgments[jid] += int(outcomes[f"judgment.{jid}"].sum())
+        for jid in self.conditions:
+            self.conditions[jid] += int(outcomes[f"judgment.{jid}.given"].sum())
         for qid in self.questions:
             self.questions[qid] += int(outcomes[f"question.{qid}"].sum())
         for track in self.held:
@@ -97,6 +101,7 @@ class OutcomeTally:
             self.observations,
             self.hits,
             self.judgments,
+            self.conditions,
             self.questions,
             *self.held.values(),
             *self.highest.values(),

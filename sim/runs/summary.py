@@ -84,7 +84,9 @@ def summary_of(tally: OutcomeTally) -> dict[str, Any]:
             for t in plan.track_specs
         },
         "mean_presence_days": tally.presence_days / n if n else math.nan,
-        "judgments": [_judgment(j, tally.judgments[j.id], n) for j in s.judgments],
+        "judgments": [
+            _judgment(j, tally.judgments[j.id], tally.conditions.get(j.id, n)) for j in s.judgments
+        ],
         "posterior": Path(s.posterior.file).name if s.posterior is not None else None,
         "questions": [
             {

@@ -382,12 +382,19 @@ class Event(Cited):
     system: str | None = None
     """delivered_by: the system (default: any)"""
     negate: bool = Field(False, description="the event is that this does NOT happen")
+    given: Event | None = Field(
+        None,
+        description="a judgment about this event among the replicates where the given event "
+        "happened: P(event | given), e.g. Russian command given a system deployed",
+    )
 
     @model_validator(mode="after")
     def _fields_for_metric(self) -> Event:
         for need in METRIC_NEEDS[self.metric]:
             if getattr(self, need) is None:
                 raise ValueError(f"metric {self.metric} needs the field '{need}'")
+        if self.given is not None and self.given.given is not None:
+            raise ValueError("a given event cannot itself have a given: (one condition)")
         return self
 
     def describe(self) -> str:
@@ -410,7 +417,8 @@ class Event(Cited):
         }[self.metric]
         if self.controller:
             detail += f", under the {self.controller}'s command"
-        return f"not: {detail}" if self.negate else detail
+        detail = f"not: {detail}" if self.negate else detail
+        return f"{detail}, given {self.given.describe()}" if self.given else detail
 
 
 class Judgment(Event):
@@ -448,10 +456,22 @@ class Observation(Event):
     """the day it became known"""
     source: str  # type: ignore[assignment]  # an observation must say where it is known from
 
+    @model_validator(mode="after")
+    def _no_condition(self) -> Observation:
+        if self.given is not None:
+            raise ValueError("given: is for judgments; an observation says what happened")
+        return self
+
 
 class Question(Event):
     """A dated yes/no forecast question, in the same vocabulary; a run gives its
     probability, and ``wargame score`` scores it once it has resolved."""
+
+    @model_validator(mode="after")
+    def _no_condition(self) -> Question:
+        if self.given is not None:
+            raise ValueError("given: is for judgments; a question resolves yes or no as asked")
+        return self
 
     id: Name
     """the question's id (resolutions refer to it)"""
