@@ -19,6 +19,9 @@ def test_run_prints_the_probability_with_its_interval_and_the_judgments(tmp_path
     text = capsys.readouterr().out
     assert "persistent presence at the horizon" in text
     assert "= forces present on at least 90 % of the 180 days before the horizon" in text
+    # each outcome's definition stands on the line with its number
+    line = next(ln for ln in text.splitlines() if "persistent presence at the horizon =" in ln)
+    assert re.match(r"\s*\d+\.\d %\s+\d+\.\d % - +\d+\.\d %", line), line
     assert "95 % interval (Wilson)" in text
     for judgment in ("sustain_presence", "accelerate_cooperation", "formalize_control"):
         assert judgment in text
