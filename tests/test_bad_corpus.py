@@ -104,7 +104,7 @@ def mutated(draw):
 
 
 @settings(
-    max_examples=500,
+    max_examples=300,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

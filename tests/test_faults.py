@@ -98,8 +98,9 @@ def descendants(pid: int) -> dict[int, int]:
 
 def test_a_killed_worker_leaves_a_resumable_run(tmp_path, reference):
     out = tmp_path / "run"
-    # Slow enough to catch mid-run: 1,500 replicates in chunks of 5.
-    big = ["run", str(BELARUS), "-n", "1500", "--seed", "13", "--chunk-size", "5"]
+    # Slow enough to catch mid-run: 600 replicates in 120 chunks of 5 (the worker is
+    # killed once 4 are written, so 116 are still to come).
+    big = ["run", str(BELARUS), "-n", "600", "--seed", "13", "--chunk-size", "5"]
     cmd = [sys.executable, "-m", "sim.present.cli", *big, "--workers", "2", "--out", str(out)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
