@@ -85,11 +85,16 @@ def outcome_distributions(run: Run) -> Figure:
     return fig
 
 
+def _share_per_char(ax, char_inches: float) -> float:
+    """The share of the axis' width one character of small (6.5 pt) text takes, for a
+    character `char_inches` wide: to tell whether a label fits before drawing it."""
+    return char_inches / (ax.get_position().width * ax.figure.get_figwidth())
+
+
 def _rungs_at_horizon(ax, run: Run) -> None:
     """One stacked bar per track: the share of replicates holding each rung at the horizon."""
     rungs = run.summary["rungs"]
-    # a 6.5 pt character is about 0.06 in: how many percent of this axis that is
-    pct_per_char = 100 * 0.06 / (ax.get_position().width * ax.figure.get_figwidth())
+    pct_per_char = 100 * _share_per_char(ax, 0.06)
     for i, shares in enumerate(rungs.values()):
         left = 0.0
         names = list(shares["at_horizon"])
@@ -329,8 +334,7 @@ def _changes(ax, ev: pd.DataFrame, horizon_days: int) -> float:
     lane above the plot where it clears the labels already placed; returns the top of
     the lanes used (a y value), for the axis limits."""
     changes = ev[ev["kind"].isin(("concession", "reversal"))].sort_values("date")
-    width_in = ax.get_position().width * ax.figure.get_figwidth()
-    days_per_char = horizon_days / width_in * 0.062  # 6.5 pt text: about 0.06 in a char
+    days_per_char = horizon_days * _share_per_char(ax, 0.062)
     labels = [" " + r.detail.replace("_", " ") for r in changes.itertuples()]
     starts = [(r.date - changes["date"].min()).days if len(changes) else 0 for r in
               changes.itertuples()]  # fmt: skip

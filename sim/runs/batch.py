@@ -142,15 +142,11 @@ def compare(
         o = run.outcomes
         est = run.summary["outcomes"][outcome]
         unlike = _unlike(question_frame(run), frame)
-        paired = seed_policy == "common" and len(o) == len(base) and not unlike
+        paired = _paired(seed_policy, o, base) and not unlike
         if unlike:
             diff = lo = hi = math.nan
-        elif paired:
-            diff, lo, hi = paired_difference(o[outcome].to_numpy(), base[outcome].to_numpy())
         else:
-            diff, lo, hi = independent_difference(
-                int(o[outcome].sum()), len(o), int(base[outcome].sum()), len(base)
-            )
+            diff, lo, hi = _difference(o[outcome], base[outcome], paired)
         median_day = _median_day(run, outcome)
         rows.append(
             {
@@ -194,12 +190,7 @@ def compare_questions(runs: dict[str, Run], baseline: str, seed_policy: str) -> 
                    "compared": False}  # fmt: skip
             if name != baseline and not unlike and q["id"] in asked:
                 mine, theirs = run.outcomes[column], base.outcomes[column]
-                if seed_policy == "common" and len(mine) == len(theirs):
-                    d = paired_difference(mine.to_numpy(), theirs.to_numpy())
-                else:
-                    d = independent_difference(
-                        int(mine.sum()), len(mine), int(theirs.sum()), len(theirs)
-                    )
+                d = _difference(mine, theirs, _paired(seed_policy, mine, theirs))
                 row.update(diff=d[0], diff_low=d[1], diff_high=d[2], compared=True)
             rows.append(row)
     return pd.DataFrame(rows, columns=[*_QUESTION_COLUMNS])
@@ -231,6 +222,18 @@ def format_questions(table: pd.DataFrame) -> str:
                 f"{100 * r.high:.1f})  {diff}".rstrip()
             )
     return "\n".join(lines)
+
+
+def _paired(seed_policy: str, mine: pd.Series | pd.DataFrame, theirs: Any) -> bool:
+    """Whether two members' replicates pair up one to one (common random numbers)."""
+    return seed_policy == "common" and len(mine) == len(theirs)
+
+
+def _difference(mine: pd.Series, theirs: pd.Series, paired: bool) -> tuple[float, float, float]:
+    """P(mine) - P(theirs) with its Newcombe interval, paired by replicate or not."""
+    if paired:
+        return paired_difference(mine.to_numpy(), theirs.to_numpy())
+    return independent_difference(int(mine.sum()), len(mine), int(theirs.sum()), len(theirs))
 
 
 def question_frame(run: Run) -> dict[str, Any]:

@@ -106,7 +106,7 @@ def loads(text: str, name: str = "<string>") -> Scenario:
 def quote_problems(path: str | Path, scenario: Scenario) -> tuple[list[Problem], str]:
     """Misquotes in the scenario's sources against its ``metadata.report`` text
     (:mod:`sim.scenario.quotes`), and a phrase saying what was checked."""
-    from sim.scenario.quotes import Report, check_sources, quotes_of
+    from sim.scenario.quotes import Report, check_sources
 
     path = Path(path)
     meta = scenario.metadata
@@ -119,19 +119,9 @@ def quote_problems(path: str | Path, scenario: Scenario) -> tuple[list[Problem],
         problem = Problem(f"no such report text: {file}", "metadata.report", *where)
         return [problem], "quotes not checked"
     report = Report.read(file)
-    problems = [locate(locs, at, message, str(path)) for at, message in check_sources(data, report)]
-    total = sum(len(quotes_of(src)) for src in _all_sources(data))
+    misquotes, total = check_sources(data, report)
+    problems = [locate(locs, at, message, str(path)) for at, message in misquotes]
     return problems, f"{total - len(problems)} of {total} quotes found in {meta.report}"
-
-
-def _all_sources(node: Any) -> list[str]:
-    if isinstance(node, dict):
-        return [v for k, v in node.items() if k == "source" and isinstance(v, str)] + [
-            s for k, v in node.items() if k != "source" for s in _all_sources(v)
-        ]
-    if isinstance(node, list):
-        return [s for v in node for s in _all_sources(v)]
-    return []
 
 
 def format_path(loc: Key) -> str:

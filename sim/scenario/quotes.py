@@ -149,16 +149,17 @@ def _contains(passage: str, quote: str) -> bool:
     return True
 
 
-def check_sources(data: dict[str, Any], report: Report) -> list[tuple[tuple, str]]:
+def check_sources(data: dict[str, Any], report: Report) -> tuple[list[tuple[tuple, str]], int]:
     """``(key path of the source, what is wrong)`` for every misquote in the ``source:``
-    fields of scenario `data`."""
-    out = []
+    fields of scenario `data`, and how many quotes were checked."""
+    out, total = [], 0
     for path, source in _sources(data):
         for ref, quote in quotes_of(source):
+            total += 1
             message = _misquote(report, ref, quote)
             if message:
                 out.append((path, message))
-    return out
+    return out, total
 
 
 def _misquote(report: Report, ref: Any, quote: str) -> str | None:

@@ -60,13 +60,23 @@ def parse_yaml(text: str, name: str) -> tuple[yaml.Node | None, Any]:
         message = f"not valid YAML: {e.problem or e.context}"
         if mark is None:
             raise ScenarioError.single(message, file=name) from None
-        raise ScenarioError.single(
-            message, file=name, line=mark.line + 1, column=mark.column + 1
-        ) from None
+        raise _error_at(message, name, mark) from None
     except yaml.YAMLError as e:
         raise ScenarioError.single(f"not valid YAML: {e}", file=name) from None
     except (ValueError, TypeError, OverflowError) as e:  # a tagged scalar that cannot be built
         raise ScenarioError.single(f"a value cannot be read: {e}", file=name) from None
+
+
+def _error_at(message: str, name: str, mark: Any) -> ScenarioError:
+    """A ScenarioError at a YAML mark (0-based line and column) of file `name`."""
+    return ScenarioError.single(message, file=name, line=mark.line + 1, column=mark.column + 1)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    """A node's keys and values (a mapping) or items (a sequence); none for a scalar."""
+    if isinstance(node, yaml.MappingNode):
+        return [x for kv in node.value for x in kv]
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
 
 
 def _check_depth(text: str, name: str) -> None:
@@ -79,13 +89,8 @@ def _check_depth(text: str, name: str) -> None:
             if isinstance(event, _OPEN):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    raise ScenarioError.single(
-                        f"nested more than {MAX_DEPTH} levels deep",
-                        file=name,
-                        line=mark.line + 1,
-                        column=mark.column + 1,
-                    )
+                    raise _error_at(f"nested more than {MAX_DEPTH} levels deep", name,
+                                    event.start_mark)  # fmt: skip
             elif isinstance(event, _CLOSE):
                 depth -= 1
     finally:
@@ -111,11 +116,7 @@ def _check_expansion(root: yaml.Node, name: str) -> None:
         count, height = memo.get(key) or (0, 0)
         if not count:
             busy.add(key)
-            if isinstance(node, yaml.MappingNode):
-                children = [x for kv in node.value for x in kv]
-            else:
-                children = node.value if isinstance(node, yaml.SequenceNode) else []
-            below = [walk(c, level + 1) for c in children]
+            below = [walk(c, level + 1) for c in _children(node)]
             busy.discard(key)
             count = 1 + sum(c for c, _ in below)
             height = 1 + max((h for _, h in below), default=0)
@@ -141,19 +142,10 @@ def _check_dates(loader: Any, root: yaml.Node, name: str) -> None:
         if id(node) in seen:
             continue
         seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            if node.tag == _TIMESTAMP:
-                try:
-                    loader.construct_yaml_timestamp(node)
-                except (ValueError, OverflowError) as e:
-                    mark = node.start_mark
-                    raise ScenarioError.single(
-                        f"'{node.value}' is not a date ({e}); write dates as YYYY-MM-DD",
-                        file=name,
-                        line=mark.line + 1,
-                        column=mark.column + 1,
-                    ) from None
-        elif isinstance(node, yaml.MappingNode):
-            stack.extend(x for kv in node.value for x in kv)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+        if isinstance(node, yaml.ScalarNode) and node.tag == _TIMESTAMP:
+            try:
+                loader.construct_yaml_timestamp(node)
+            except (ValueError, OverflowError) as e:
+                message = f"'{node.value}' is not a date ({e}); write dates as YYYY-MM-DD"
+                raise _error_at(message, name, node.start_mark) from None
+        stack.extend(_children(node))
