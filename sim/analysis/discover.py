@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeClassifier, export_text
 
-from sim.engine.draws import parameter_table
+from sim.engine.plan import Plan
 from sim.runs.results import Run, SweepResult
 from sim.runs.summary import OUTCOME_LABELS
 from sim.scenario.calendar import day_of
@@ -94,7 +94,7 @@ def outcome_of(run: Run, settings: DiscoverySettings) -> tuple[np.ndarray, str]:
 def _status(manifest: dict[str, Any]) -> dict[str, str]:
     """Each parameter's status (cited, assumption, ...) in a results folder's scenario."""
     scenario = Scenario.model_validate(manifest["scenario"])
-    return {e.path: e.status for e in parameter_table(scenario)}
+    return {e.path: e.status for e in Plan(scenario).table}
 
 
 def parameters_of(run: Run) -> pd.DataFrame:

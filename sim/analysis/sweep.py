@@ -73,8 +73,13 @@ class ModelEvaluator:
         return Plan(self.scenario)
 
     def plan_at(self, x: np.ndarray) -> Plan:
-        """The plan with the swept parameters fixed at `x` (NaN leaves one as it is)."""
-        fixed = {p: float(v) for p, v in zip(self.paths, x, strict=True) if not math.isnan(v)}
+        """The plan with the swept parameters fixed at `x` (NaN leaves one as it is); a
+        reading, a categorical factor on [0, options), takes option floor(x)."""
+        fixed = {
+            p: category(self.base, p, float(v))
+            for p, v in zip(self.paths, x, strict=True)
+            if not math.isnan(v)
+        }
         return self.base.overridden(fixed)
 
     def __call__(self, x: np.ndarray, start: int, stop: int) -> tuple[float, int]:
@@ -82,6 +87,15 @@ class ModelEvaluator:
         runs = run_replicates(plan, self.seed, start, stop, events=False)
         hits = sum(outcome_holds(plan, run, self.outcome) for run in runs)
         return float(hits), stop - start
+
+
+def category(plan: Plan, path: str, x: float) -> float:
+    """`x` as the value a sweep fixes: itself, or for a categorical entry (a reading)
+    the option floor(x), so each option takes an equal share of the factor's range."""
+    spec = plan.table[plan.index[path]].spec
+    if spec.categorical is None:
+        return x
+    return float(min(max(math.floor(x), 0), len(spec.categorical) - 1))
 
 
 def resolve_factors(plan: Plan, ranges: dict[str, tuple[float, float] | None]) -> list[Factor]:
@@ -95,7 +109,12 @@ def resolve_factors(plan: Plan, ranges: dict[str, tuple[float, float] | None]) -
     for path, rng in ranges.items():
         if path not in plan.index:
             plan.overridden({path: 0.0})  # raises the error, with a "did you mean"
-        low, high = rng if rng is not None else plan.table[plan.index[path]].spec.support
+        spec = plan.table[plan.index[path]].spec
+        low, high = rng if rng is not None else spec.support
+        if spec.categorical is not None:  # a reading: options 0 .. k-1 on [0, k)
+            low, high = (0.0, float(len(spec.categorical))) if rng is None else (low, high)
+            out.append(Factor(path, float(low), float(high)))
+            continue
         if not low < high:
             hint = "" if rng else " (the parameter is fixed in the scenario: give a range)"
             raise ScenarioError.single(

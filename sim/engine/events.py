@@ -63,6 +63,9 @@ def _happened(plan: Plan, event: Event) -> Check:
             track, rung = plan.rung_at[event.rung]  # type: ignore[index]
             controller = event.controller
             return lambda f: f.level_on(track, end, controller) >= rung
+        case "advanced_by":
+            controller = event.controller
+            return lambda f: advanced(f, end, controller)
         case "delivered_by":
             system, controller = event.system, event.controller
             return lambda f: any(
@@ -87,6 +90,24 @@ def rung_reached(facts: Facts, track: str, rung: int, end: int, controller: str 
         and c.track == track
         and c.day <= end
         and c.rung >= rung
+        and (controller is None or c.controller == controller)
+        for c in facts.ledger.concessions
+    )
+
+
+def advanced(facts: Facts, end: int, controller: str | None) -> bool:
+    """A grant by `end`, on any track, of a rung above the one held on the start date
+    (settled in `controller`'s favour when one is named)."""
+    start: dict[str, int] = {}
+    for c in facts.ledger.concessions:
+        if c.at_start and c.client == facts.host:
+            start[c.track] = max(start.get(c.track, 0), c.rung)
+    return any(
+        c.client == facts.host
+        and c.up
+        and not c.at_start
+        and c.day <= end
+        and c.rung > start.get(c.track, 0)
         and (controller is None or c.controller == controller)
         for c in facts.ledger.concessions
     )

@@ -71,6 +71,7 @@ class Concession:
     rung: int
     controller: Controller | None
     up: bool = True
+    at_start: bool = False  # a rung already held on the start date, not a grant
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,7 +162,7 @@ class WargameModel(mesa.Model):
             controller = start.controller if t.settles_control[rung] else None
             self.book.grant(rel, start.track, 0, controller)
             self.ledger.concessions.append(
-                Concession(0, rel[0], rel[1], start.track, rung, controller)
+                Concession(0, rel[0], rel[1], start.track, rung, controller, at_start=True)
             )
             detail = f"{start.track}: {t.rungs[rung]} (at the start)"
             if self.ledger.record_events:

@@ -18,6 +18,7 @@ import numpy as np
 from agents import ROLES
 from sim.engine.concessions import Delivery, Track
 from sim.engine.draws import RUNG_FIELDS, Entry, override, parameter_table
+from sim.engine.mixture import Mixture
 from sim.engine.rows import Rows
 from sim.scenario.calendar import day_of, month_boundaries
 from sim.scenario.params import ParamSpec
@@ -74,9 +75,16 @@ class Plan:
 
     overrides: dict[str, ParamSpec | float] = field(default_factory=dict)
     rows: Rows | None = None  # joint rows: a design, else the scenario's posterior if any
+    #: With readings: the variants, one plan per combination (sim.engine.mixture).
+    mixture: Mixture | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        self.table = override(parameter_table(self.scenario), self.overrides)
+        if self.scenario.readings:
+            self.mixture = Mixture.of(self.scenario, self.overrides)
+            self.table = self.mixture.table
+        else:
+            self.mixture = None
+            self.table = override(parameter_table(self.scenario), self.overrides)
         post = self.scenario.posterior
         if self.rows is None and post is not None:
             rows = Rows.from_parquet(post.file, post.weight, self.paths)
@@ -108,11 +116,22 @@ class Plan:
         Reuses everything already computed; only the table's entries change.
         """
         new = copy.copy(self)
-        new.table = override(self.table, changes)
+        if self.mixture is not None:
+            new.mixture = self.mixture.overridden(changes)
+            new.table = new.mixture.table
+        else:
+            new.table = override(self.table, changes)
         if self.rows is not None:  # a parameter the sweep sets is no longer drawn jointly
             new.rows = self.rows.without(set(changes))
             new.__dict__.pop("row_columns", None)
         return new
+
+    def resolve(self, values: np.ndarray) -> tuple[Plan, np.ndarray]:
+        """The plan a replicate with these values runs, and its values in that plan's
+        order: this plan itself, or with readings the variant they name."""
+        if self.mixture is None:
+            return self, values
+        return self.mixture.resolve(values)
 
     @cached_property
     def paths(self) -> list[str]:

@@ -41,9 +41,15 @@ def replicate_streams(root: int, index: int) -> tuple[np.random.Generator, np.ra
 @dataclass
 class ReplicateRun:
     index: int
-    values: np.ndarray
+    values: np.ndarray  # in the order of the run's plan (with readings, the union's)
     ledger: Ledger
     trajectory: np.ndarray  # months x state columns
+    plan: Plan | None = None  # the plan it ran, where readings made it a variant's
+
+
+def plan_of(plan: Plan, run: ReplicateRun) -> Plan:
+    """The plan whose definitions (outcomes, judgments, questions) score `run`."""
+    return run.plan if run.plan is not None else plan
 
 
 def draw_values(plan: Plan, root: int, start: int, stop: int) -> tuple[np.ndarray, list]:
@@ -52,9 +58,14 @@ def draw_values(plan: Plan, root: int, start: int, stop: int) -> tuple[np.ndarra
     streams = [replicate_streams(root, i) for i in range(start, stop)]
     width = plan.n_uniforms
     uniforms = np.array([p.random(width) for p, _ in streams]).reshape(-1, width)
+    index = np.arange(start, stop)
+    if plan.mixture is not None:
+        values, _ = plan.mixture.draw(
+            uniforms[:, plan.uniform_columns], index, uniforms[:, -1], plan.rows, plan.row_columns
+        )
+        return values, [d for _, d in streams]
     values = draw(plan.table, uniforms[:, plan.uniform_columns])
     if plan.rows is not None:
-        index = np.arange(start, stop)
         plan.rows.apply(values, index, uniforms[:, -1], plan.row_columns)
     return values, [d for _, d in streams]
 
@@ -62,9 +73,15 @@ def draw_values(plan: Plan, root: int, start: int, stop: int) -> tuple[np.ndarra
 def start_replicate(
     plan: Plan, values: np.ndarray, dynamics: np.random.Generator, events: bool = True
 ) -> WargameModel:
-    """The replicate on its start date, ready to run (or to be captured)."""
+    """The replicate on its start date, ready to run (or to be captured); with readings,
+    the variant its values name (``model.plan``)."""
     streams = Streams.of(dynamics.bit_generator.seed_seq)  # type: ignore[attr-defined]
-    return WargameModel.fresh(plan, values, streams, record_events=events, rng=dynamics)
+    own, own_values = plan.resolve(values)
+    return WargameModel.fresh(own, own_values, streams, record_events=events, rng=dynamics)
+
+
+def _finished(index: int, values: np.ndarray, model: WargameModel) -> ReplicateRun:
+    return ReplicateRun(index, values, model.run(), model.trajectory, model.plan)
 
 
 def state_on(
@@ -83,8 +100,8 @@ def resume(
 ) -> ReplicateRun:
     """Run a replicate on from `state` to the horizon: exactly as the original would have
     with the streams the state recorded, or with new random numbers from `streams`."""
-    model = restore(plan, values, state, streams)
-    return ReplicateRun(index, values, model.run(), model.trajectory)
+    own, own_values = plan.resolve(values)
+    return _finished(index, values, restore(own, own_values, state, streams))
 
 
 def run_replicate(plan: Plan, root: int, index: int) -> ReplicateRun:
@@ -106,7 +123,7 @@ def run_replicates(
         for k, dyn in enumerate(dynamics):
             try:
                 model = start_replicate(plan, values[k], dyn, events)
-                runs.append(ReplicateRun(start + k, values[k], model.run(), model.trajectory))
+                runs.append(_finished(start + k, values[k], model))
             except Exception as e:
                 raise ReplicateFailure(start + k, root, f"{type(e).__name__}: {e}") from e
             collect(k)
@@ -148,6 +165,7 @@ def outcome_holds(plan: Plan, run: ReplicateRun, outcome: str) -> bool:
     column, ``question.<id>`` / ``judgment.<id>``) came true: the same answer as
     :func:`outcome_record`'s column, computing only what it needs (a sweep reads one flag
     per replicate)."""
+    plan = plan_of(plan, run)
     facts = Facts(plan.scenario, run.ledger)
     if outcome in OUTCOMES:
         return facts.at(outcome, plan.n_days - 1)
@@ -160,7 +178,7 @@ def outcome_holds(plan: Plan, run: ReplicateRun, outcome: str) -> bool:
 
 def outcome_record(plan: Plan, run: ReplicateRun) -> dict[str, Any]:
     """The replicate's outcomes as one flat row (days are offsets; None = censored)."""
-    return record_of(plan, run, Facts(plan.scenario, run.ledger))
+    return record_of(plan, run, Facts(plan_of(plan, run).scenario, run.ledger))
 
 
 def daily(facts: Facts) -> np.ndarray:
@@ -169,9 +187,13 @@ def daily(facts: Facts) -> np.ndarray:
 
 
 def record_of(plan: Plan, run: ReplicateRun, facts: Facts) -> dict[str, Any]:
-    """:func:`outcome_record` from facts already computed."""
-    s = plan.scenario
+    """:func:`outcome_record` from facts already computed; with readings, the option
+    of each the replicate drew (``reading.<name>``)."""
     record: dict[str, Any] = {"replicate": run.index}
+    for k, r in enumerate(plan.scenario.readings):
+        record[f"reading.{r.name}"] = r.options[int(run.values[k])].name
+    plan = plan_of(plan, run)
+    s = plan.scenario
     for name in OUTCOMES:
         record[name] = facts.at(name, plan.n_days - 1)
         record[f"{name}_day"] = facts.outcome_day(name)

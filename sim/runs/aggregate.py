@@ -67,6 +67,19 @@ class OutcomeTally:
         self.present_daily = np.zeros(plan.n_days, dtype=np.int64)
         self.persistent_daily = np.zeros(plan.n_days, dtype=np.int64)
         self.presence_days = 0
+        #: per reading and option, the kept replicates that drew it and, among them, the
+        #: hits of every column of :attr:`reading_columns` (in that order)
+        self.reading_columns = [
+            *OUTCOMES,
+            *(f"judgment.{j.id}" for j in s.judgments),
+            *(f"judgment.{j.id}.given" for j in s.judgments if j.given is not None),
+            *(f"question.{q.id}" for q in s.questions),
+        ]
+        self.by_reading = {
+            (r.name, o.name): np.zeros(1 + len(self.reading_columns), dtype=np.int64)
+            for r in s.readings
+            for o in r.options
+        }
 
     def add(self, outcomes: pd.DataFrame, daily: np.ndarray | None = None) -> None:
         """Count a chunk's outcome rows; with observations, only the consistent rows.
@@ -91,9 +104,18 @@ class OutcomeTally:
                 levels = outcomes[f"{col}.{track}"].to_numpy(dtype=np.int64)
                 part[track] += np.bincount(levels, minlength=len(part[track]))
         self.presence_days += int(outcomes["presence_days"].sum())
+        if self.by_reading:
+            self._add_by_reading(outcomes)
         if daily is not None and len(daily):
             self.present_daily += daily[:, 0].sum(axis=0, dtype=np.int64)
             self.persistent_daily += daily[:, 1].sum(axis=0, dtype=np.int64)
+
+    def _add_by_reading(self, outcomes: pd.DataFrame) -> None:
+        hits = outcomes[self.reading_columns].to_numpy(dtype=np.int64)
+        for (reading, option), counts in self.by_reading.items():
+            mine = outcomes[f"reading.{reading}"].to_numpy() == option
+            counts[0] += int(mine.sum())
+            counts[1:] += hits[mine].sum(axis=0)
 
     def _parts(self) -> list[dict[str, int] | np.ndarray]:
         """The counters in a fixed order, the same for every tally of the same plan."""
@@ -108,6 +130,7 @@ class OutcomeTally:
             *self.days.values(),
             self.present_daily,
             self.persistent_daily,
+            *self.by_reading.values(),
         ]
 
     def counts(self) -> np.ndarray:

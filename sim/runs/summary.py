@@ -70,7 +70,7 @@ def summary_of(tally: OutcomeTally) -> dict[str, Any]:
             name: {
                 **proportion(tally.hits[name], n),
                 "label": o.label,
-                "definition": o.define(s),
+                "definition": o.define(s) + _varies(plan, o),
             }
             for name, o in OUTCOMES.items()
         },
@@ -101,7 +101,18 @@ def summary_of(tally: OutcomeTally) -> dict[str, Any]:
             for q in s.questions
         ],
         **_observations(tally),
+        **_readings(tally),
     }
+
+
+def _varies(plan: Plan, outcome: Any) -> str:
+    """A note when readings define an outcome differently (the figure mixes them)."""
+    if plan.mixture is None:
+        return ""
+    written = outcome.define(plan.scenario)
+    if all(outcome.define(v.scenario) == written for v in plan.mixture.plans):
+        return ""
+    return " (as written; some readings define it otherwise: see per reading)"
 
 
 def _shares(track: Any, counts: Any, n: int) -> dict[str, float]:
@@ -123,6 +134,40 @@ def _judgment(j: Any, k: int, n: int) -> dict[str, Any]:
         "verdict": verdict(est["p"], low, high) if n else "no replicates kept",
         "model_word": word_for(est["p"]),
     }
+
+
+def _readings(tally: OutcomeTally) -> dict[str, Any]:
+    """Per reading and option: its prior weight, the replicates that drew it, and the
+    headline outcomes, judgments and questions among them (only with readings)."""
+    s = tally.plan.scenario
+    if not s.readings:
+        return {}
+    out = []
+    columns = tally.reading_columns
+    for r in s.readings:
+        options = []
+        for o, w in zip(r.options, r.weights, strict=True):
+            counts = tally.by_reading[(r.name, o.name)]
+            n, hits = int(counts[0]), dict(zip(columns, counts[1:].tolist(), strict=True))
+            judgments = {}
+            for j in s.judgments:
+                denominator = hits[f"judgment.{j.id}.given"] if j.given is not None else n
+                judgments[j.id] = proportion(hits[f"judgment.{j.id}"], denominator)
+            options.append(
+                {
+                    "name": o.name,
+                    "weight": w,
+                    "rationale": o.rationale,
+                    "drawn": proportion(n, tally.n),
+                    "outcomes": {name: proportion(hits[name], n) for name in OUTCOMES},
+                    "judgments": judgments,
+                    "questions": {
+                        q.id: proportion(hits[f"question.{q.id}"], n) for q in s.questions
+                    },
+                }
+            )
+        out.append({"name": r.name, "source": r.source, "options": options})
+    return {"readings": out}
 
 
 def _observations(tally: OutcomeTally) -> dict[str, Any]:
@@ -162,6 +207,7 @@ def format_summary(summary: dict[str, Any]) -> str:
     out += _format_rungs(summary)
     out += _format_questions(summary)
     out += _format_judgments(summary)
+    out += _format_readings(summary)
     return "\n".join(out)
 
 
@@ -255,4 +301,32 @@ def _format_observations(summary: dict[str, Any]) -> list[str]:
             " check the observations, or calibrate the scenario to them first"
         )
     out.append("")
+    return out
+
+
+def _format_readings(summary: dict[str, Any]) -> list[str]:
+    """Per reading: each option's weight and the headline, judgments and questions under
+    it, beside the mixed figure above."""
+    if not summary.get("readings"):
+        return []
+    out = ["", "per reading (every figure above mixes them by their prior weights):"]
+    for r in summary["readings"]:
+        out.append(f"  {r['name']}" + (f"  ({r['source']})" if r.get("source") else ""))
+        for o in r["options"]:
+            drawn = o["drawn"]
+            out.append(
+                f"    {o['name']}: prior weight {o['weight']:.3g}, drawn by {drawn['k']} of "
+                f"{drawn['n']} replicates"
+            )
+            for kind in ("outcomes", "judgments", "questions"):
+                cells = [
+                    f"{name} {pct(v['p'])} ({pct(v['low'])} - {pct(v['high'])})"
+                    for name, v in o[kind].items()
+                    if kind != "outcomes" or name != "basing"
+                ]
+                out += (
+                    [f"      {kind}: " + cells[0], *(f"        {c}" for c in cells[1:])]
+                    if cells
+                    else []
+                )
     return out

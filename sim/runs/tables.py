@@ -30,7 +30,7 @@ import pandas as pd
 
 from sim.engine.outcomes import OUTCOMES, Facts
 from sim.engine.plan import Plan
-from sim.engine.replicate import ReplicateRun, daily, record_of
+from sim.engine.replicate import ReplicateRun, daily, plan_of, record_of
 from sim.runs.aggregate import BandTally, OutcomeTally
 
 TABLES = ("outcomes", "parameters", "trajectories", "events")
@@ -53,7 +53,7 @@ class ChunkTables:
 
 def chunk_tables(plan: Plan, runs: list[ReplicateRun], detail: bool = True) -> ChunkTables:
     """All tables for `runs`; trajectories and events only when `detail` is set."""
-    facts = [Facts(plan.scenario, r.ledger) for r in runs]
+    facts = [Facts(plan_of(plan, r).scenario, r.ledger) for r in runs]
     records = [record_of(plan, r, f) for r, f in zip(runs, facts, strict=True)]
     values = np.vstack([r.values for r in runs]) if runs else np.empty((0, plan.n_params))
     monthly = monthly_state(plan, runs, records)

@@ -5,8 +5,11 @@ column where the YAML parser knows them, and the field path (``actors[1].params.
 
 A scenario may start with ``extends: other.yaml`` (relative to its own folder): it is the
 other file with this one's keys laid over it. Mappings merge key by key; lists whose items
-all have a ``name`` (actors, rungs, exercises, …) merge item by item on that name; anything
-else is replaced.
+all have a ``name`` (actors, rungs, exercises, …) or all an ``id`` (judgments, questions)
+merge item by item on it; a parameter given a new distribution (``uniform:``,
+``triangular:`` …) drops its old one but keeps its source; anything else is replaced.
+The patches of a scenario's ``readings:`` are laid over it by the same rules
+(:mod:`sim.scenario.readings`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import typing
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -227,8 +231,20 @@ def _graft(locs: Locations, src: Key, dst: Key, out: Locations) -> None:
             out[dst + k[n:]] = v
 
 
-def _named(items: Any) -> bool:
-    return isinstance(items, list) and all(isinstance(x, dict) and "name" in x for x in items)
+def _key_of(items: Any) -> str | None:
+    """The key a list's items merge on: ``name`` if they all have one, else ``id``."""
+    if not isinstance(items, list):
+        return None
+    for key in ("name", "id"):
+        if all(isinstance(x, dict) and key in x for x in items):
+            return key
+    return None
+
+
+#: The keys that say which distribution a parameter has (sim.scenario.params).
+_DISTRIBUTION_KEYS = frozenset(
+    ("value", "uniform", "triangular", "beta", "truncnormal", "estimate", "categorical")
+)
 
 
 def _merge(
@@ -237,6 +253,8 @@ def _merge(
     """Lay override `o` over base `b`, carrying each value's location to its new path."""
     if isinstance(b, dict) and isinstance(o, dict):
         out[at] = ol.get(op, bl.get(bp, ("", 0, 0)))
+        if _DISTRIBUTION_KEYS & o.keys():  # a new distribution replaces the old one
+            b = {k: v for k, v in b.items() if k not in _DISTRIBUTION_KEYS}
         result = {}
         for k in b:
             if k not in o:
@@ -249,12 +267,13 @@ def _merge(
                 result[k] = o[k]
                 _graft(ol, (*op, k), (*at, k), out)
         return result
-    if _named(b) and _named(o):
+    key = _key_of(b)
+    if key is not None and key == _key_of(o):
         out[at] = ol.get(op, bl.get(bp, ("", 0, 0)))
-        overrides = {x["name"]: j for j, x in enumerate(o)}
+        overrides = {x[key]: j for j, x in enumerate(o)}
         result_list = []
         for i, item in enumerate(b):
-            j = overrides.pop(item["name"], None)
+            j = overrides.pop(item[key], None)
             k = len(result_list)
             if j is None:
                 result_list.append(item)
@@ -277,7 +296,44 @@ def _validate(data: Any, locs: Locations, name: str) -> Scenario:
     found = cross_check(scenario)
     if found:
         raise ScenarioError([locate(locs, at, msg, name) for at, msg in found])
+    if scenario.readings:
+        _check_readings(scenario, data, locs, name)
     return scenario
+
+
+def _check_readings(scenario: Scenario, data: dict, locs: Locations, name: str) -> None:
+    """Every combination of readings must be a valid scenario of the same shape, with
+    each mistake placed at the patch line that made it."""
+    from sim.scenario import readings
+
+    base = {k: v for k, v in data.items() if k != "readings"}
+    for combo in readings.combinations(scenario):
+        merged, merged_locs = base, locs
+        for i, j in enumerate(combo):
+            patch = data["readings"][i]["options"][j].get("patch") or {}
+            at = ("readings", i, "options", j, "patch")
+            patch_locs = {k[len(at) :]: v for k, v in locs.items() if k[: len(at)] == at}
+            out: Locations = {}
+            merged = _merge(merged, patch, (), (), merged_locs, patch_locs, out)
+            merged_locs = out
+        label = readings.label(scenario, combo)
+        try:
+            variant = _validate(merged, merged_locs, name)
+        except ScenarioError as e:
+            raise ScenarioError(
+                [replace(p, message=f"{p.message} (reading {label})") for p in e.problems]
+            ) from None
+        found = readings.same_shape(scenario, variant)
+        if found:
+            raise ScenarioError(
+                [locate(locs, ("readings",), f"reading {label}: {msg}", name) for msg in found]
+            )
+        if readings.variant(scenario, combo) != variant:  # pragma: no cover - a bug guard
+            raise ScenarioError.single(
+                f"internal error: reading {label} patches the validated scenario differently "
+                "from its text; please report it",
+                file=name,
+            )
 
 
 def validate_as(model: type[M], data: Any, locs: Locations, name: str) -> M:

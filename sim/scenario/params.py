@@ -6,7 +6,9 @@ Every numeric knob of a scenario is a :class:`ParamSpec`. In YAML it may be writ
 * an estimative word: ``likely`` (uniform over the word's ICD 203 range);
 * a mapping with exactly one of ``value``, ``uniform: [low, high]``,
   ``triangular: [low, mode, high]``, ``beta: {a, b, low, high}``,
-  ``truncnormal: {mean, sd, low, high}`` or ``estimate: <word>``, plus the provenance
+  ``truncnormal: {mean, sd, low, high}``, ``estimate: <word>`` or
+  ``categorical: [w0, w1, ...]`` (the values 0, 1, ... with those weights: how a
+  reading's option is drawn), plus the provenance
   fields ``source``, ``rationale`` and ``assumption``.
 
 Provenance has three tiers, never blurred: a **cited value** (``source:``, the report
@@ -125,7 +127,7 @@ class TruncNormal(BaseModel):
     high: Number
 
 
-_KINDS = ("value", "uniform", "triangular", "beta", "truncnormal", "estimate")
+_KINDS = ("value", "uniform", "triangular", "beta", "truncnormal", "estimate", "categorical")
 
 
 class ParamSpec(BaseModel):
@@ -139,6 +141,7 @@ class ParamSpec(BaseModel):
     beta: Beta | None = None
     truncnormal: TruncNormal | None = None
     estimate: str | None = None
+    categorical: tuple[Annotated[float, Field(ge=0, allow_inf_nan=False)], ...] | None = None
     source: str | None = None
     rationale: str | None = None
     assumption: bool | Literal["direction"] = False
@@ -201,6 +204,10 @@ class ParamSpec(BaseModel):
             )
         if self.truncnormal is not None and self.truncnormal.low >= self.truncnormal.high:
             raise ValueError("truncnormal low must be below high")
+        if self.categorical is not None and (
+            len(self.categorical) < 2 or abs(math.fsum(self.categorical) - 1) > 1e-6
+        ):
+            raise ValueError("categorical needs two or more weights summing to 1")
         return self
 
     @property
@@ -225,6 +232,8 @@ class ParamSpec(BaseModel):
             return (self.beta.low, self.beta.high)
         if self.truncnormal is not None:
             return (self.truncnormal.low, self.truncnormal.high)
+        if self.categorical is not None:
+            return (0.0, float(len(self.categorical) - 1))
         assert self.estimate is not None
         return ICD203[self.estimate]
 
@@ -250,6 +259,9 @@ class ParamSpec(BaseModel):
             hi = special.ndtr((t.high - t.mean) / t.sd)
             x = t.mean + t.sd * special.ndtri(lo + u * (hi - lo))
             return np.clip(x, t.low, t.high)
+        if self.categorical is not None:
+            edges = np.cumsum(self.categorical[:-1])
+            return np.searchsorted(edges, u, side="right").astype(float)
         low, high = self.support  # uniform and estimative words
         return low + u * (high - low)
 
@@ -268,6 +280,8 @@ class ParamSpec(BaseModel):
         if self.truncnormal is not None:
             t = self.truncnormal
             return f"normal({t.mean:g}, {t.sd:g}) in [{t.low:g}, {t.high:g}]"
+        if self.categorical is not None:
+            return "categorical(" + ", ".join(f"{w:.3g}" for w in self.categorical) + ")"
         low, high = self.support
         return f"{self.estimate} = uniform({low:g}, {high:g})"
 
@@ -275,6 +289,8 @@ class ParamSpec(BaseModel):
         """The distribution's mean (numerically, for the rarer kinds)."""
         if self.value is not None:
             return self.value
+        if self.categorical is not None:
+            return math.fsum(i * w for i, w in enumerate(self.categorical))
         grid = (np.arange(2000) + 0.5) / 2000
         return float(math.fsum(self.ppf(grid)) / grid.size)
 

@@ -320,6 +320,7 @@ Metric = Literal[
     "exercise_in",
     "rung_by",
     "rung_on",
+    "advanced_by",
     "delivered_by",
     "outcome_by",
 ]
@@ -336,6 +337,7 @@ METRIC_NEEDS: dict[str, tuple[str, ...]] = {
     "exercise_in": (),
     "rung_by": ("rung",),
     "rung_on": ("rung",),
+    "advanced_by": (),
     "delivered_by": (),
     "outcome_by": ("outcome",),
 }
@@ -355,6 +357,8 @@ class Event(Cited):
       favour;
     * ``rung_on``: rung ``rung`` (or higher) held on the day ``end`` (a rung can be lost);
       with ``controller``, under that side's settlement;
+    * ``advanced_by``: on any track, a rung above the one held on the start date granted
+      by ``end`` (with ``controller``: one that settled control in that side's favour);
     * ``delivered_by``: a system (named ``system``, or any) delivered by ``end``, under
       ``controller``'s command if one is given;
     * ``outcome_by``: outcome ``outcome`` evaluated as of ``end``: whether persistent
@@ -366,7 +370,7 @@ class Event(Cited):
 
     metric: Metric
     """what is checked: present_on, present_in, presence_share, present_every_month,
-    exercise_in, rung_by, rung_on, delivered_by or outcome_by"""
+    exercise_in, rung_by, rung_on, advanced_by, delivered_by or outcome_by"""
     start: dt.date | None = None
     """the window's first day (default: the start date)"""
     end: dt.date
@@ -412,6 +416,7 @@ class Event(Cited):
             "exercise_in": f"an exercise starts {dates}",
             "rung_by": f"rung {self.rung} or higher reached by {self.end}",
             "rung_on": f"rung {self.rung} or higher held on {self.end}",
+            "advanced_by": f"a rung above the start's reached on any track by {self.end}",
             "delivered_by": f"{self.system or 'a system'} delivered by {self.end}",
             "outcome_by": f"outcome {self.outcome} as of {self.end}",
         }[self.metric]
@@ -488,6 +493,88 @@ class Posterior(Strict):
     weight: str = "draw_weight"
 
 
+class ReadingOption(Strict):
+    """One way of reading a sentence: a patch over the scenario and its prior weight."""
+
+    name: Name
+    """the reading's name, as results label it (``conceded``, ``cadence_only``)"""
+    weight: float | str | None = None
+    """its prior weight: a number in (0, 1], or an estimative word (the middle of its
+    ICD 203 range); options without one share what the others leave equally"""
+    rationale: str | None = None
+    """why the sentence can be read this way"""
+    patch: dict = Field(default_factory=dict)
+    """keys laid over the scenario for this reading, by the rules of ``extends:`` (an
+    empty patch is the scenario as written)"""
+
+    @model_validator(mode="after")
+    def _weight(self) -> ReadingOption:
+        w = self.weight
+        if isinstance(w, str):
+            low, high = ICD203[normalise_word(w)]
+            object.__setattr__(self, "weight", (low + high) / 2)
+        elif w is not None and not 0 < w <= 1:
+            raise ValueError(f"weight must lie in (0, 1]; found {w:g}")
+        for key in READING_FIXED:
+            if key in self.patch:
+                raise ValueError(f"a reading cannot patch '{key}:' ({READING_FIXED[key]})")
+        return self
+
+
+#: What a reading's patch may not touch, and why.
+READING_FIXED = {
+    "metadata": "every reading runs the same dates",
+    "monte_carlo": "every reading shares the run's replicates and seed",
+    "readings": "readings do not nest",
+    "extends": "a reading is a patch, not a file",
+    "posterior": "the posterior belongs to the scenario",
+}
+
+
+class Reading(Cited):
+    """A sentence of the report that can be read more than one way: its options, each a
+    patch with a prior weight. Every replicate draws one option per reading, from its
+    parameter stream (the table entry ``readings.<name>``, valued 0, 1, … in the order
+    the options are listed), so results can be shown mixed and per reading."""
+
+    name: Name
+    """the choice's name (``starting_state``)"""
+    options: Annotated[list[ReadingOption], Field(min_length=2)]
+    """the ways of reading it, at least two"""
+
+    @model_validator(mode="after")
+    def _weights_sum(self) -> Reading:
+        names = [o.name for o in self.options]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"option names must be unique; '{dupes[0]}' repeats")
+        given = [o.weight for o in self.options if o.weight is not None]
+        total = sum(given)
+        free = len(self.options) - len(given)
+        if total > 1 + 1e-9 or (free == 0 and abs(total - 1) > 1e-6):
+            listed = ", ".join(f"{w:g}" for w in given)
+            raise ValueError(
+                f"the options' weights must sum to 1 (found {listed}, summing to {total:g})"
+                + ("" if free else "; leave one out to give it the rest")
+            )
+        if free and total >= 1 - 1e-9:
+            raise ValueError("the weights given leave nothing for the options without one")
+        return self
+
+    @property
+    def weights(self) -> tuple[float, ...]:
+        """Each option's prior weight, in the order listed (summing to 1)."""
+        given = [o.weight for o in self.options if o.weight is not None]
+        free = len(self.options) - len(given)
+        rest = (1 - sum(given)) / free if free else 0.0
+        return tuple(o.weight if o.weight is not None else rest for o in self.options)
+
+    @property
+    def path(self) -> str:
+        """Its entry in the parameter table."""
+        return f"readings.{self.name}"
+
+
 class Scenario(Strict):
     metadata: Metadata
     """name, start date and horizon"""
@@ -513,6 +600,8 @@ class Scenario(Strict):
     """dated yes/no forecast questions"""
     posterior: Posterior | None = None
     """parameter rows drawn jointly (written by wargame calibrate)"""
+    readings: list[Reading] = Field(default_factory=list)
+    """sentences read more than one way: each replicate draws one option of each"""
 
     @property
     def end_date(self) -> dt.date:
@@ -606,6 +695,7 @@ def cross_check(s: Scenario) -> list[Found]:
         *_check_operations(s),
         *_check_injects(s),
         *_check_outcomes(s),
+        *_check_unique(s.readings, "name", ("readings",)),
     ]
 
 
