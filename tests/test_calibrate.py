@@ -35,7 +35,15 @@ from tests.conftest import ROOT
 
 TOY = ROOT / "tests" / "fixtures" / "toy_calibration.yaml"
 THETA = "operations.summits.meeting.accept_probability"
-FAST = CalibrationSettings(waves=3, replicates=4000, posterior_rows=20_000, check_replicates=2000)
+#: The hard band without a discrepancy term: the posterior is the prior on the range.
+FAST = CalibrationSettings(
+    waves=3,
+    replicates=4000,
+    posterior_rows=20_000,
+    check_replicates=2000,
+    band="hard",
+    discrepancy=0.0,
+)
 
 
 def toy_with(tmp_path: Path, **changes) -> Path:

@@ -47,17 +47,21 @@ def test_screening_applies_every_wave_not_only_the_last():
     """Two waves whose emulators rule out different rows: a row is plausible only if no
     wave rules it out, so the screen is the intersection of the waves' own screens."""
     from sim.analysis.calibrate import Target, Wave, plausible, plausible_for_all
-    from sim.analysis.emulator import features
+    from sim.analysis.emulator import Stratified, features
 
     u = np.linspace(0.0, 1.0, 101)[:, None]
     x = features(u)
     falling = known([0.0, 3, 2, 1, 0, -1, -2, -3], np.eye(8) * 1e-6, 0.1)
     rising = known([1.0, -3, -2, -1, 0, 1, 2, 3], np.eye(8) * 1e-6, 0.1)
     target = Target("t", 0.3, 0.7, "likely", "claim", None)
-    waves = [Wave(1, 100, {"t": falling}), Wave(2, 100, {"t": rising})]
+    waves = [
+        Wave(1, 100, {"t": Stratified({0: falling})}),
+        Wave(2, 100, {"t": Stratified({0: rising})}),
+    ]
+    one = np.zeros(len(u), dtype=np.int64)  # a single stratum: no readings
     lo, hi = math.log(0.3 / 0.7), math.log(0.7 / 0.3)
     first, second = falling.within(x, lo, hi, 3.0), rising.within(x, lo, hi, 3.0)
     both = first & second
     assert both.any() and (second & ~first).any(), "the waves disagree on some rows"
-    assert plausible_for_all(waves, [target], u, 3.0).tolist() == both.tolist()
-    assert plausible(waves, [target], u, 3.0)[:, 0].tolist() == both.tolist()
+    assert plausible_for_all(waves, [target], u, one, 3.0).tolist() == both.tolist()
+    assert plausible(waves, [target], u, one, 3.0)[:, 0].tolist() == both.tolist()

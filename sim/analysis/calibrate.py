@@ -50,9 +50,9 @@ import yaml
 from scipy import special
 
 from sim.analysis.diagnostics import diagnostics
-from sim.analysis.emulator import Emulator, features, logit
+from sim.analysis.emulator import Stratified, features, logit
 from sim.analysis.proposal import Proposal
-from sim.engine.draws import Entry, draw, parameter_table
+from sim.engine.draws import Entry, draw
 from sim.engine.plan import Plan
 from sim.engine.rows import Rows
 from sim.runs.executor import Executor
@@ -94,6 +94,15 @@ class CalibrationSettings:
     free: tuple[str, ...] | None = None  # default: every parameter with a distribution
     as_of: str | None = None
     observations: str | None = None
+    #: "soft": an estimative word is a band whose likelihood falls off outside its ICD 203
+    #: range as a Gaussian of `softness` log-odds (ISW does not bind itself to ICD 203);
+    #: "hard": the range's edges are walls (the emulator's error still blurs them)
+    band: str = "soft"
+    softness: float = 0.5
+    #: prior probability that the model cannot represent a judgment at all: its
+    #: likelihood is (1 - discrepancy) x band + discrepancy, and a judgment the model is
+    #: more likely than not unable to meet is named and stops pulling the posterior
+    discrepancy: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,7 @@ class Target:
     source: str | None
 
     conditional: bool = False  # P(event | given): emulated on the rows where given held
+    softness: float = 0.0  # log-odds s.d. of the band's fall-off outside [low, high]
 
     @property
     def column(self) -> str:
@@ -120,8 +130,8 @@ class Wave:
 
     index: int
     rows: int
-    emulators: dict[str, Emulator] = field(default_factory=dict)
-    agreement: Emulator | None = None
+    emulators: dict[str, Stratified] = field(default_factory=dict)
+    agreement: Stratified | None = None
 
 
 # ------------------------------------------------------------------------------ the steps
@@ -146,25 +156,30 @@ def free_entries(table: list[Entry], free: tuple[str, ...] | None) -> list[Entry
     return out
 
 
-def _within(emulator: Emulator, target: Target, x: np.ndarray, cutoff: float) -> np.ndarray:
-    """Rows (as emulator features `x`) at which `target` is plausible: implausibility at
-    most `cutoff`."""
-    return emulator.within(x, float(logit(target.low)), float(logit(target.high)), cutoff)
+def _within(
+    emulator: Stratified, target: Target, x: np.ndarray, strata: np.ndarray, cutoff: float
+) -> np.ndarray:
+    """Rows (as emulator features `x`, in reading strata `strata`) at which `target` is
+    plausible: implausibility at most `cutoff`."""
+    low, high = float(logit(target.low)), float(logit(target.high))
+    return emulator.within(x, strata, low, high, cutoff, target.softness)
 
 
-def plausible(waves: list[Wave], targets: list[Target], u: np.ndarray, cutoff: float) -> np.ndarray:
+def plausible(
+    waves: list[Wave], targets: list[Target], u: np.ndarray, strata: np.ndarray, cutoff: float
+) -> np.ndarray:
     """(rows, targets) booleans: no wave rules the row out for that target."""
     x = features(u)
     ok = np.ones((len(u), len(targets)), dtype=bool)
     for wave in waves:
         for j, t in enumerate(targets):
             if t.id in wave.emulators:
-                ok[:, j] &= _within(wave.emulators[t.id], t, x, cutoff)
+                ok[:, j] &= _within(wave.emulators[t.id], t, x, strata, cutoff)
     return ok
 
 
 def plausible_for_all(
-    waves: list[Wave], targets: list[Target], u: np.ndarray, cutoff: float
+    waves: list[Wave], targets: list[Target], u: np.ndarray, strata: np.ndarray, cutoff: float
 ) -> np.ndarray:
     """Rows no wave rules out for any target (each check only on the rows still in)."""
     x = features(u)
@@ -172,7 +187,7 @@ def plausible_for_all(
     for wave in waves:
         for t in targets:
             if t.id in wave.emulators and alive.size:
-                keep = _within(wave.emulators[t.id], t, x[alive], cutoff)
+                keep = _within(wave.emulators[t.id], t, x[alive], strata[alive], cutoff)
                 alive = alive[keep]
     out = np.zeros(len(u), dtype=bool)
     out[alive] = True
@@ -196,6 +211,38 @@ def closest_set(ok: np.ndarray, targets: list[Target]) -> tuple[list[int], list[
         if np.all(ok[:, list(best)], axis=1).any():
             return list(best), conflicts
     return [], conflicts
+
+
+def band_likelihood(
+    mean: np.ndarray, sd: np.ndarray, low: float, high: float, softness: float
+) -> np.ndarray:
+    """E[L(η)] for log-odds η ~ N(mean, sd²), where the band likelihood L is 1 on
+    [low, high] and falls off outside as exp(-d² / 2 softness²), d the distance to the
+    nearer edge; softness 0 is the hard band, P(low <= η <= high). In closed form: the
+    in-band mass plus, on each side, a Gaussian product's integral,
+    softness / sqrt(sd² + softness²) · exp(-(mean - edge)² / 2(sd² + softness²)) ·
+    Φ(±(μ* - edge) / σ*), with μ*, σ* the product's mean and s.d."""
+    mean, sd = np.asarray(mean, float), np.asarray(sd, float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        inside = special.ndtr((high - mean) / sd) - special.ndtr((low - mean) / sd)
+        inside = np.where(np.isfinite(sd), inside, 0.0)
+        if softness <= 0:
+            return inside
+        total = sd**2 + softness**2
+        scale = softness / np.sqrt(total)
+        star_sd = sd * softness / np.sqrt(total)
+        out = inside
+        for edge, sign in ((high, 1.0), (low, -1.0)):
+            star = (mean * softness**2 + edge * sd**2) / total
+            tail = scale * np.exp(-((mean - edge) ** 2) / (2 * total))
+            side = np.where(star_sd > 0, special.ndtr(sign * (star - edge) / star_sd), 0.5)
+            out = out + np.where(np.isfinite(sd), tail * side, 0.0)
+    return out
+
+
+def readings_of(mixture: Any) -> set[str]:
+    """The paths of a mixture's reading entries."""
+    return {e.path for e in mixture.table[: mixture.n_readings]}
 
 
 def candidates(seed: int, key: int, d: int, batch: int) -> np.ndarray:
@@ -240,19 +287,35 @@ class Calibration:
             )
         self.seed = s.monte_carlo.seed if settings.seed is None else settings.seed
         self.settings = settings
-        self.table = parameter_table(s)
+        self.plan = Plan(s)
+        self.table = self.plan.table
         self.free = free_entries(self.table, settings.free)
         self.paths = [e.path for e in self.free]
+        #: readings are discrete parameters: (column, cumulative weights) of each freed one
+        self.categories = [
+            (j, np.cumsum(e.spec.categorical))
+            for j, e in enumerate(self.free)
+            if e.spec.categorical is not None
+        ]
         if not self.paths:
             raise ScenarioError.single(
                 "no parameter has a distribution: there is no belief for the judgments to "
                 "move (give the uncertain ones a range, e.g. uniform: [low, high])",
                 file=str(scenario_file),
             )
+        if settings.band not in ("soft", "hard"):
+            raise UsageError(f"--band must be soft or hard, not {settings.band!r}", "--band")
+        if not 0 <= settings.discrepancy < 1:
+            raise UsageError("the discrepancy probability must lie in [0, 1)", "--discrepancy")
+        softness = settings.softness if settings.band == "soft" else 0.0
         self.targets = [
-            Target(j.id, *j.range, j.word, j.claim, j.source, j.given is not None)
+            Target(j.id, *j.range, j.word, j.claim, j.source, j.given is not None, softness)
             for j in s.judgments
         ]
+        #: targets the model is more likely than not unable to meet (named; not weighed),
+        #: and each target's posterior probability of that
+        self.discrepant: list[str] = []
+        self.discrepancy_probability: dict[str, float] = {}
         self.active = list(range(len(self.targets)))
         self.conflicts: list[tuple[str, str]] = []
         self.waves: list[Wave] = []
@@ -308,6 +371,65 @@ class Calibration:
             run_to_store(store, plan, workers=self.workers, progress=update)
         return store.path
 
+    def strata(self, u: np.ndarray) -> np.ndarray:
+        """Each row's combination of readings (its variant number; all 0 without
+        readings): the emulators are fitted and applied per combination."""
+        mixture = self.plan.mixture
+        if mixture is None or not self.categories:
+            return np.zeros(len(u), dtype=np.int64)
+        options = np.zeros((len(u), mixture.n_readings))
+        at = {e.path: j for j, e in enumerate(self.free)}
+        for k, e in enumerate(mixture.table[: mixture.n_readings]):
+            j = at.get(e.path)
+            options[:, k] = e.spec.ppf(u[:, j] if j is not None else np.full(len(u), 0.5))
+        return mixture.variant_of(options)
+
+    def plausible_for_all(self, targets: list[Target], u: np.ndarray) -> np.ndarray:
+        """Rows no wave rules out for any of `targets`."""
+        return plausible_for_all(self.waves, targets, u, self.strata(u), self.settings.cutoff)
+
+    def candidates(self, key: int, batch: int) -> np.ndarray:
+        """Batch `batch` of prior rows (quantiles), readings snapped (:meth:`snapped`)."""
+        return self.snapped(candidates(self.seed, key, len(self.paths), batch))
+
+    def snapped(self, u: np.ndarray) -> np.ndarray:
+        """Rows with each reading's quantile moved to the middle of its option's interval.
+
+        A reading's option is a step function of its quantile; snapped, the emulators see
+        one input value per option (so their fit is a level per option, not a smoothed
+        step) and the prior mass of each option is unchanged."""
+        for j, cumulative in self.categories:
+            lower = np.concatenate([[0.0], cumulative[:-1]])
+            option = np.searchsorted(cumulative[:-1], u[:, j], side="right")
+            u[:, j] = (lower[option] + cumulative[option]) / 2
+        return u
+
+    def values(self, u: np.ndarray) -> np.ndarray:
+        """Parameter values of rows given as prior quantiles. With readings, each row's
+        values come from the distributions of the reading it draws (a reading may change
+        a parameter's distribution); a parameter its reading lacks is NaN."""
+        mixture = self.plan.mixture
+        if mixture is None:
+            return draw(self.free, u)
+        at = {e.path: j for j, e in enumerate(self.free)}
+        readings = [at.get(e.path) for e in mixture.table[: mixture.n_readings]]
+        options = np.empty((len(u), mixture.n_readings))
+        for k, j in enumerate(readings):  # a reading not freed stays at its only option
+            spec = mixture.table[k].spec
+            options[:, k] = spec.ppf(u[:, j]) if j is not None else spec.ppf(0.5)
+        which = mixture.variant_of(options)
+        out = np.full((len(u), len(self.free)), np.nan)
+        shared = readings_of(mixture)
+        for v, plan in enumerate(mixture.plans):
+            mine = np.flatnonzero(which == v)
+            if not mine.size:
+                continue
+            own = {e.path: e for e in plan.table}
+            cols = [j for j, e in enumerate(self.free) if e.path in own or e.path in shared]
+            entries = [own.get(self.free[j].path, self.free[j]) for j in cols]
+            out[np.ix_(mine, cols)] = draw(entries, u[np.ix_(mine, cols)])
+        return out
+
     def _wave_seed(self, k: int) -> int:
         return int(np.random.SeedSequence(self.seed, spawn_key=(STREAM, k)).generate_state(1)[0])
 
@@ -317,9 +439,9 @@ class Calibration:
         rows, screened, batch = [], 0, 0
         update = self._screen_bar(f"screening prior rows for {want:,} plausible", budget)
         while sum(len(r) for r in rows) < want and screened < budget:
-            u = candidates(self.seed, key, len(self.paths), batch)
+            u = self.candidates(key, batch)
             screened += len(u)
-            rows.append(u[plausible_for_all(self.waves, targets, u, self.settings.cutoff)])
+            rows.append(u[self.plausible_for_all(targets, u)])
             batch += 1
             if update:
                 update(len(u))
@@ -340,7 +462,7 @@ class Calibration:
             return None
         targets = [self.targets[j] for j in self.active]
         last = self.designs[-1]
-        centres = last[plausible_for_all(self.waves, targets, last, self.settings.cutoff)]
+        centres = last[self.plausible_for_all(targets, last)]
         if len(centres) < MIN_CENTRES:
             return None
         rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(STREAM, key)))
@@ -356,8 +478,9 @@ class Calibration:
                 np.random.SeedSequence(self.seed, spawn_key=(STREAM, key, batch))
             )
             u, n = proposal.sample(rng, BATCH)
+            u = self.snapped(u)
             drawn, batch = drawn + n, batch + 1
-            rows.append(u[plausible_for_all(self.waves, targets, u, self.settings.cutoff)])
+            rows.append(u[self.plausible_for_all(targets, u)])
             if update:
                 update(n)
         return np.concatenate(rows)[:want] if rows else np.empty((0, len(self.paths)))
@@ -383,10 +506,10 @@ class Calibration:
         if len(u) == 0:
             return
         self.designs.append(u)
-        plan = Plan(self.scenario, rows=Rows.design(self.paths, draw(self.free, u)))
+        plan = Plan(self.scenario, rows=Rows.design(self.paths, self.values(u)))
         folder = self._run(f"waves/{k}", plan, self.file, len(u), self._wave_seed(k))
         outcomes = pd.read_parquet(folder / "outcomes.parquet").sort_values("replicate")
-        wave = Wave(k, len(u))
+        wave, strata = Wave(k, len(u)), self.strata(u)
         for j in self.active:
             t = self.targets[j]
             rows = (
@@ -395,9 +518,10 @@ class Calibration:
                 else np.ones(len(outcomes), dtype=bool)
             )
             y = outcomes[t.column].to_numpy(dtype=bool)[rows]
-            wave.emulators[t.id] = Emulator.fit(u[rows], y)
+            wave.emulators[t.id] = Stratified.fit(u[rows], y, strata[rows])
         if "consistent" in outcomes:
-            wave.agreement = Emulator.fit(u, outcomes["consistent"].to_numpy(dtype=bool))
+            agree = outcomes["consistent"].to_numpy(dtype=bool)
+            wave.agreement = Stratified.fit(u, agree, strata)
         self.waves.append(wave)
         self.wave_outcomes.append(outcomes)
         self._settle_targets(k)
@@ -406,9 +530,9 @@ class Calibration:
         """After a wave: if the active targets cannot hold together, keep the closest set."""
         if not self.active:
             return
-        u = candidates(self.seed, 10_000 + k, len(self.paths), 0)
+        u = self.candidates(10_000 + k, 0)
         targets = [self.targets[j] for j in self.active]
-        ok = plausible(self.waves, targets, u, self.settings.cutoff)
+        ok = plausible(self.waves, targets, u, self.strata(u), self.settings.cutoff)
         if ok.all(axis=1).any():
             return
         keep, conflicts = closest_set(ok, targets)
@@ -425,15 +549,46 @@ class Calibration:
         Belarus). A small region therefore shows up honestly as a small ESS.
         """
         want, budget = self.settings.posterior_rows, self.settings.max_candidates
+        self._name_discrepant()
+        self.active = [j for j in self.active if self.targets[j].id not in self.discrepant]
         targets = [self.targets[j] for j in self.active]
         u, screened = self._screen_prior(20_000, want, budget)
-        frame = pd.DataFrame(draw(self.free, u), columns=self.paths)
+        frame = pd.DataFrame(self.values(u), columns=self.paths)
         frame["draw_weight"] = self.judgment_weight(u, targets)
         agreement = self.waves[-1].agreement if self.waves else None
         frame["weight"] = frame["draw_weight"] * (
-            agreement.probability(u) if agreement is not None and len(u) else 1.0
+            agreement.probability(u, self.strata(u)) if agreement is not None and len(u) else 1.0
         )
         return frame, proportion(len(u), screened)
+
+    def _name_discrepant(self) -> None:
+        """Each target's posterior probability that the model cannot represent it, from
+        its mean band likelihood over prior rows (Bayes' rule between "the model meets
+        it somewhere" and "it is the model's discrepancy"); above one half it is named
+        and no longer weighs the posterior."""
+        eps = self.settings.discrepancy
+        if not self.waves:
+            return
+        u = self.candidates(60_000, 0)
+        x, strata = features(u), self.strata(u)
+        for j in self.active:
+            t = self.targets[j]
+            mean = float(np.mean(self._band_likelihood(t, x, strata)))
+            p = eps / (eps + (1 - eps) * mean) if eps > 0 else 0.0
+            self.discrepancy_probability[t.id] = p
+            if p > 0.5:
+                self.discrepant.append(t.id)
+
+    def _latest(self, t: Target) -> Stratified:
+        return next(w.emulators[t.id] for w in reversed(self.waves) if t.id in w.emulators)
+
+    def _band_likelihood(self, t: Target, x: np.ndarray, strata: np.ndarray) -> np.ndarray:
+        """E[band likelihood] at each row under the latest emulator's log-odds
+        distribution N(m, s²) (:func:`band_likelihood`)."""
+        mean, sd = self._latest(t).log_odds_of(x, strata)
+        finite = sd[np.isfinite(sd)]
+        self.edge_sd[t.id] = float(np.median(finite)) if len(finite) else math.nan
+        return band_likelihood(mean, sd, float(logit(t.low)), float(logit(t.high)), t.softness)
 
     def judgment_weight(self, u: np.ndarray, targets: list[Target]) -> np.ndarray:
         """The probability, under the latest emulator of each target, that the event's
@@ -444,14 +599,10 @@ class Calibration:
         than the emulator's knowledge allows, and it tends to the indicator of the targets'
         region as the emulators' error shrinks.
         """
-        w, x = np.ones(len(u)), features(u)
+        w, x, strata = np.ones(len(u)), features(u), self.strata(u)
+        eps = self.settings.discrepancy
         for t in targets:
-            emulator = next(w.emulators[t.id] for w in reversed(self.waves) if t.id in w.emulators)
-            mean, sd = emulator.log_odds_of(x)
-            self.edge_sd[t.id] = float(np.median(sd)) if len(sd) else math.nan
-            w *= special.ndtr((logit(t.high) - mean) / sd) - special.ndtr(
-                (logit(t.low) - mean) / sd
-            )
+            w *= (1 - eps) * self._band_likelihood(t, x, strata) + eps
         return w
 
     # ---------------------------------------------------------------- writing

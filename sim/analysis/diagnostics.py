@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sim.engine.draws import draw
 from sim.runs.aggregate import kept_rows
 from sim.runs.summary import OUTCOME_LABELS, pct, proportion, verdict
+from sim.scenario import readings
 from sim.scenario.params import word_for
 
 if TYPE_CHECKING:
@@ -54,13 +54,14 @@ def describe(x: np.ndarray, w: np.ndarray) -> dict[str, float]:
 def parameters(cal: Calibration, frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Prior and posterior of every freed parameter, sorted by how far it moved."""
     prior_u = np.random.default_rng(np.random.SeedSequence(cal.seed, spawn_key=(0xD1A6,)))
-    prior_values = draw(cal.free, prior_u.random((20_000, len(cal.free))))
-    ones = np.ones(len(prior_values))
+    prior_values = cal.values(cal.snapped(prior_u.random((20_000, len(cal.free)))))
     w = frame["weight"].to_numpy(dtype=float)
     out = []
     for i, e in enumerate(cal.free):
-        prior = describe(prior_values[:, i], ones)
-        post = describe(frame[e.path].to_numpy(dtype=float), w)
+        x = prior_values[:, i]
+        prior = describe(x[np.isfinite(x)], np.ones(int(np.isfinite(x).sum())))
+        y = frame[e.path].to_numpy(dtype=float)
+        post = describe(y[np.isfinite(y)], w[np.isfinite(y)])
         shift = (post["mean"] - prior["mean"]) / prior["sd"] if prior["sd"] > 0 else 0.0
         out.append(
             {
@@ -72,6 +73,47 @@ def parameters(cal: Calibration, frame: pd.DataFrame) -> list[dict[str, Any]]:
             }
         )
     return sorted(out, key=lambda r: -abs(r["shift_sd"]))
+
+
+def reading_weights(
+    cal: Calibration, frame: pd.DataFrame, before: pd.DataFrame, after: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Per reading: each option's prior weight, its posterior weight with its Monte Carlo
+    standard error (from the posterior's effective sample size), and the headline
+    outcomes under it before (the first wave, drawn from the prior) and after (the check
+    run)."""
+    out = []
+    w = frame["weight"].to_numpy(dtype=float)
+    n_eff = ess(w)
+    after_by = {r["name"]: r for r in after.get("readings", [])}
+    for r in cal.scenario.readings:
+        column = frame[r.path].to_numpy() if r.path in frame else np.full(len(frame), np.nan)
+        options = []
+        for j, (o, prior) in enumerate(zip(r.options, r.weights, strict=True)):
+            post = float(np.sum(w[column == j]) / w.sum()) if w.sum() > 0 else math.nan
+            mine = before[f"reading.{r.name}"] == o.name if len(before) else []
+            after_o = after_by[r.name]["options"][j] if r.name in after_by else None
+            options.append(
+                {
+                    "name": o.name,
+                    "prior": prior,
+                    "posterior": post,
+                    "posterior_se": math.sqrt(max(post * (1 - post), 0.0) / n_eff)
+                    if n_eff > 0
+                    else math.nan,
+                    "outcomes": {
+                        name: {
+                            "before": proportion(int(before[mine][name].sum()), int(np.sum(mine))),
+                            "after": after_o["outcomes"][name] if after_o else None,
+                        }
+                        for name in OUTCOME_LABELS
+                    },
+                }
+            )
+        out.append(
+            {"name": r.name, "source": r.source, "freed": r.path in frame, "options": options}
+        )
+    return out
 
 
 def diagnostics(
@@ -94,6 +136,8 @@ def diagnostics(
                 "word": t.word,
                 "range": [t.low, t.high],
                 "kept": t.id in active,
+                "discrepancy_probability": cal.discrepancy_probability.get(t.id),
+                "misfit": _misfit(cal, t.id),
                 "emulator_sd_log_odds": cal.edge_sd.get(t.id),
                 "before": {
                     **b,
@@ -120,8 +164,18 @@ def diagnostics(
         "scenario_file": str(cal.file),
         "method": (
             f"history matching in {len(cal.waves)} wave(s): spline-logistic emulators of each "
-            f"judgment's probability, implausibility cut-off {cal.settings.cutoff}"
+            f"judgment's probability"
+            + (" per combination of readings" if cal.plan.mixture is not None else "")
+            + f", implausibility cut-off {cal.settings.cutoff}; "
+            + (
+                f"soft bands (likelihood falls off outside each ICD 203 range with s.d. "
+                f"{cal.settings.softness:g} log-odds)"
+                if cal.settings.band == "soft"
+                else "hard bands (the ICD 203 ranges' edges are walls)"
+            )
+            + f", model-discrepancy probability {cal.settings.discrepancy:g} per judgment"
         ),
+        "band": cal.settings.band,
         "settings": cal.manifest["settings"],
         "freed": len(cal.paths),
         "replicates": {
@@ -134,7 +188,8 @@ def diagnostics(
         "ess": ess(frame["weight"].to_numpy()),
         "ess_draw": ess(frame["draw_weight"].to_numpy()),
         "targets": targets,
-        "dropped": [t.id for t in cal.targets if t.id not in active],
+        "dropped": [t.id for t in cal.targets if t.id not in active and t.id not in cal.discrepant],
+        "discrepant": list(cal.discrepant),
         "unmet": [t["id"] for t in targets if t["kept"] and t["after"]["verdict"] != "in range"],
         "conflicts": [list(c) for c in cal.conflicts],
         "observations": [
@@ -155,20 +210,49 @@ def diagnostics(
         "kept_after": after_summary.get("kept"),
         "outcomes": outcomes,
         "parameters": parameters(cal, frame),
+        "readings": reading_weights(cal, frame, before, after_summary),
         "emulators": [
             {
                 "wave": w.index,
                 "target": tid,
-                "rows": w.rows,
+                "reading": _stratum_label(cal, v),
+                "rows": em.n,
                 "holdout_brier": em.holdout_brier,
                 "holdout_p_value": em.holdout_p_value,
                 "discrepancy": em.discrepancy,
             }
             for w in cal.waves
-            for tid, em in w.emulators.items()
+            for tid, strat in w.emulators.items()
+            for v, em in strat.parts.items()
         ],
         "wall_seconds": round(seconds, 2),
     }
+
+
+def _misfit(cal: Calibration, target: str) -> dict[str, Any] | None:
+    """The latest wave's emulator fit for a target: the worst held-out Hosmer-Lemeshow
+    p-value over its reading strata, and the structural error added where a test
+    failed (the emulator is widened by it, never trusted past its fit)."""
+    for wave in reversed(cal.waves):
+        if target in wave.emulators:
+            parts = list(wave.emulators[target].parts.values())
+            p_values = [e.holdout_p_value for e in parts if not math.isnan(e.holdout_p_value)]
+            return {
+                "wave": wave.index,
+                "holdout_p_value": min(p_values) if p_values else None,
+                "failed": sum(e.discrepancy > 0 for e in parts),
+                "strata": len(parts),
+                "widened_by": max((e.discrepancy for e in parts), default=0.0),
+            }
+    return None
+
+
+def _stratum_label(cal: Calibration, v: int) -> str | None:
+    """The readings of emulator stratum `v` (None without readings)."""
+    mixture = cal.plan.mixture
+    if mixture is None:
+        return None
+    return readings.label(cal.scenario, mixture.combos[v])
 
 
 def _interval(d: dict[str, float]) -> str:
@@ -194,10 +278,22 @@ def format_calibration(r: dict[str, Any]) -> str:
         in_conflict = any(t["id"] in pair for pair in r["conflicts"])
         why = "cannot hold with the others" if in_conflict else "no prior row meets it"
         kept = "" if t["kept"] else f"  [DROPPED: {why}]"
+        if t["id"] in r.get("discrepant", []):
+            kept = (
+                f"  [NAMED: the model is unlikely to represent it (P = "
+                f"{t['discrepancy_probability']:.2f}); it no longer pulls the posterior]"
+            )
         out.append(
             f"  {mark}{t['id']}: {t['word'].replace('_', ' ')} ({100 * low:.0f}-{100 * high:.0f} %)"
             f"  before {_interval(t['before'])}  after {_interval(t['after'])}{kept}"
         )
+        fit = t.get("misfit")
+        if fit and fit["failed"]:
+            out.append(
+                f"       emulator misfit: held-out test failed in {fit['failed']} of "
+                f"{fit['strata']} stratum(s) (p = {fit['holdout_p_value']:.3f}); widened by "
+                f"{fit['widened_by']:.2f} log-odds"
+            )
     for a, b in r["conflicts"]:
         out.append(f"  conflict: {a} and {b} cannot hold together anywhere in the prior")
     unmet = [t for t in r["targets"] if t["id"] in r.get("unmet", [])]
@@ -234,6 +330,7 @@ def format_calibration(r: dict[str, Any]) -> str:
     for name, label in OUTCOME_LABELS.items():
         o = r["outcomes"][name]
         out.append(f"  {label:<44} before {_interval(o['before'])}  after {_interval(o['after'])}")
+    out += _format_readings(r)
     out.append("")
     out.append("parameters that moved most (shift of the mean in prior standard deviations):")
     for p in r["parameters"][:8]:
@@ -253,3 +350,22 @@ def format_calibration(r: dict[str, Any]) -> str:
         )
         out.extend(f"  {p['shift_sd']:+5.2f}  {p['path']}" for p in pulled)
     return "\n".join(out)
+
+
+def _format_readings(r: dict[str, Any]) -> list[str]:
+    """Each reading's prior and posterior weight, and the headline under each option."""
+    if not r.get("readings"):
+        return []
+    out = ["", "readings (prior weight -> posterior weight +/- its Monte Carlo s.e.):"]
+    for reading in r["readings"]:
+        out.append(f"  {reading['name']}" + ("" if reading["freed"] else " (not freed: fixed)"))
+        for o in reading["options"]:
+            out.append(
+                f"    {o['name']:<28} {o['prior']:.3f} -> {o['posterior']:.3f} "
+                f"+/- {o['posterior_se']:.3f}"
+            )
+            for name in ("persistent", "presence_at_horizon", "ever_continuous"):
+                v = o["outcomes"][name]
+                after = _interval(v["after"]) if v["after"] else "-"
+                out.append(f"      {name:<22} before {_interval(v['before'])}  after {after}")
+    return out

@@ -72,9 +72,13 @@ class Emulator:
         the misfit included."""
         return self.log_odds_of(features(u))
 
-    def within(self, x: np.ndarray, low: float, high: float, cutoff: float) -> np.ndarray:
+    def within(
+        self, x: np.ndarray, low: float, high: float, cutoff: float, extra: float = 0.0
+    ) -> np.ndarray:
         """Rows whose log-odds lie within `cutoff` standard deviations of [low, high]
-        (log-odds bounds), computing the full variance only where it decides.
+        (log-odds bounds), computing the full variance only where it decides. `extra` is
+        a standard deviation added in quadrature (a soft band's width: in history
+        matching the implausibility's denominator holds every known error).
 
         Inside the range a row passes whatever its variance. Outside, a cheap upper bound
         on the standard deviation (the covariance's leading eigen-directions exactly, the
@@ -91,11 +95,11 @@ class Emulator:
         vectors, values, tail = self._spectrum
         xr = x[rest]
         lead = np.sum((xr @ vectors) ** 2 * values, axis=1)
-        bound = np.sqrt(lead + tail * np.sum(xr**2, axis=1) + self.discrepancy**2)
+        bound = np.sqrt(lead + tail * np.sum(xr**2, axis=1) + self.discrepancy**2 + extra**2)
         maybe = rest[gap[rest] <= cutoff * bound]
         if maybe.size:
             _, sd = self.log_odds_of(x[maybe])
-            ok[maybe] = gap[maybe] <= cutoff * sd
+            ok[maybe] = gap[maybe] <= cutoff * np.sqrt(sd**2 + extra**2)
         return ok
 
     @cached_property
@@ -193,3 +197,55 @@ def _misfit(emu: Emulator, u: np.ndarray, y: np.ndarray) -> tuple[float, float, 
     # Misfit is established: each bin's excess counts only where it is positive, so a few
     # bins that happen to fit well cannot cancel the ones that do not (conservative).
     return math.sqrt(float(np.mean(np.maximum(excess, 0.0)))), brier, p_value
+
+
+MIN_STRATUM = 50  # rows a reading's own emulator needs; below, the stratum is not screened
+
+
+@dataclass
+class Stratified:
+    """One :class:`Emulator` per combination of readings (a *stratum*), each fitted on its
+    own rows: a reading is a discrete parameter whose effect can interact with every
+    other, which an additive model cannot show. A scenario without readings has one
+    stratum, and this is its single emulator. A stratum with too few rows to fit
+    (:data:`MIN_STRATUM`) has no emulator: its rows are never ruled out, and their
+    log-odds are unknown (infinite standard deviation)."""
+
+    parts: dict[int, Emulator]
+
+    @classmethod
+    def fit(cls, u: np.ndarray, y: np.ndarray, strata: np.ndarray) -> Stratified:
+        parts = {}
+        for v in np.unique(strata):
+            mine = strata == v
+            if mine.sum() >= MIN_STRATUM or len(np.unique(strata)) == 1:
+                parts[int(v)] = Emulator.fit(u[mine], y[mine])
+        return cls(parts)
+
+    def within(
+        self,
+        x: np.ndarray,
+        strata: np.ndarray,
+        low: float,
+        high: float,
+        cutoff: float,
+        extra: float = 0.0,
+    ) -> np.ndarray:
+        ok = np.ones(len(x), dtype=bool)
+        for v, emu in self.parts.items():
+            mine = np.flatnonzero(strata == v)
+            if mine.size:
+                ok[mine] = emu.within(x[mine], low, high, cutoff, extra)
+        return ok
+
+    def log_odds_of(self, x: np.ndarray, strata: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        mean, sd = np.zeros(len(x)), np.full(len(x), np.inf)
+        for v, emu in self.parts.items():
+            mine = np.flatnonzero(strata == v)
+            if mine.size:
+                mean[mine], sd[mine] = emu.log_odds_of(x[mine])
+        return mean, sd
+
+    def probability(self, u: np.ndarray, strata: np.ndarray) -> np.ndarray:
+        mean, sd = self.log_odds_of(features(u), strata)
+        return np.where(np.isfinite(sd), expit(mean), 0.5)

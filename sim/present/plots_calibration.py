@@ -101,10 +101,7 @@ def targets(cal: CalibrationResult) -> Figure:
                 capsize=3,
                 label=key if y == 0 else None,
             )
-    labels = [
-        f"{t['id']} ({t['word'].replace('_', ' ')})" + ("" if t["kept"] else " [dropped]")
-        for t in ts
-    ]
+    labels = [f"{t['id']} ({t['word'].replace('_', ' ')}){_fate(t)}" for t in ts]
     ax.set_yticks(range(len(ts)), labels, fontsize=8)
     ax.set_ylim(-0.6, len(ts) - 0.4)
     ax.set_xlim(0, 100)
@@ -112,6 +109,14 @@ def targets(cal: CalibrationResult) -> Figure:
     ax.set_title("The report's judgments before and after calibration", fontsize=11)
     ax.legend(fontsize=8, frameon=False, loc="lower right")
     return fig
+
+
+def _fate(target: dict) -> str:
+    """What calibration did with a target it did not weigh: dropped, or named."""
+    if target["kept"]:
+        return ""
+    named = (target.get("discrepancy_probability") or 0) > 0.5
+    return " [named]" if named else " [dropped]"
 
 
 def calibration_figures(folder: str | Path) -> dict[str, Figure]:

@@ -42,6 +42,26 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="implausibility cut-off in standard deviations (default 3)",
     )
     p.add_argument(
+        "--band",
+        choices=("soft", "hard"),
+        default="soft",
+        help="soft (default): an estimative word's likelihood falls off outside its ICD 203 "
+        "range; hard: the range's edges are walls",
+    )
+    p.add_argument(
+        "--softness",
+        type=positive_float,
+        default=0.5,
+        help="with --band soft: how fast, in log-odds (default 0.5)",
+    )
+    p.add_argument(
+        "--discrepancy",
+        type=float,
+        default=0.05,
+        help="prior probability that the model cannot represent a judgment (default 0.05; "
+        "0 turns the term off)",
+    )
+    p.add_argument(
         "--posterior-rows",
         type=positive("posterior rows", 10_000_000),
         default=20_000,
@@ -78,6 +98,9 @@ def run(args: argparse.Namespace) -> int:
             waves=args.waves,
             replicates=args.replicates,
             cutoff=args.cutoff,
+            band=args.band,
+            softness=args.softness,
+            discrepancy=args.discrepancy,
             posterior_rows=args.posterior_rows,
             max_candidates=args.max_candidates,
             check_replicates=args.check_replicates,

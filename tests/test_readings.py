@@ -1,0 +1,219 @@
+"""Readings: a sentence read more than one way, drawn per replicate, shown mixed and per
+reading, and weighed by calibration as Bayes' rule says.
+
+The toy is tests/fixtures/toy_calibration.yaml: the event "the first rung is granted at
+the meeting" has probability exactly the summit's acceptance probability. A reading that
+fixes that probability therefore fixes the event's probability under it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from sim.analysis.calibrate import CalibrationSettings, calibrate
+from sim.analysis.emulator import logit
+from sim.engine.plan import Plan
+from sim.engine.replicate import draw_values
+from sim.present.cli import main
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import load
+from sim.scenario.params import ICD203
+from tests.conftest import ROOT
+
+TOY = ROOT / "tests" / "fixtures" / "toy_calibration.yaml"
+THETA = "operations.summits.meeting.accept_probability"
+
+
+def reading(open_p: float, other_p: float, weight: float | str = 0.7) -> dict:
+    """A reading of the meeting: `open` (the first option, with `weight`) and `keen`,
+    each fixing the acceptance probability."""
+
+    def patch(p: float) -> dict:
+        return {"operations": {"summits": [{"name": "meeting", "accept_probability": p}]}}
+
+    return {
+        "name": "meeting",
+        "source": "toy",
+        "options": [
+            {"name": "open", "weight": weight, "patch": patch(open_p)},
+            {"name": "keen", "patch": patch(other_p)},
+        ],
+    }
+
+
+def toy(tmp_path: Path, readings: list[dict], **changes) -> Path:
+    data = yaml.safe_load(TOY.read_text())
+    data.update(changes, readings=readings)
+    path = tmp_path / "toy_readings.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def test_two_readings_mix_by_their_weights(tmp_path):
+    """Weights 0.7/0.3, P(event) 0.2 and 0.9 under each: mixed 0.7 x 0.2 + 0.3 x 0.9
+    = 0.41, each within three binomial standard errors, and each reading drawn by about
+    its weight."""
+    path = toy(tmp_path, [reading(0.2, 0.9)])
+    n = 4000
+    out = tmp_path / "run"
+    assert main(["run", str(path), "-n", str(n), "--out", str(out), "--lean"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    mixed = next(j for j in summary["judgments"] if j["id"] == "granted")
+    assert abs(mixed["p"] - 0.41) <= 3 * math.sqrt(0.41 * 0.59 / n)
+    (r,) = summary["readings"]
+    for option, weight, p in zip(r["options"], (0.7, 0.3), (0.2, 0.9), strict=True):
+        drawn = option["drawn"]
+        assert abs(drawn["p"] - weight) <= 3 * math.sqrt(weight * (1 - weight) / n)
+        est = option["judgments"]["granted"]
+        assert abs(est["p"] - p) <= 3 * math.sqrt(p * (1 - p) / est["n"]), option["name"]
+    outcomes = pd.read_parquet(out / "outcomes.parquet")
+    assert set(outcomes["reading.meeting"]) == {"open", "keen"}
+
+
+def test_a_shared_parameter_draws_the_same_under_every_reading(tmp_path):
+    """Common random numbers: fixing the reading to one option or the other changes
+    only what the reading patches; the patron's ambition (shared) is drawn identically."""
+    data = yaml.safe_load(TOY.read_text())
+    data["actors"][0]["params"]["ambition"] = {"uniform": [0.0, 1e-9], "assumption": True}
+    path = toy(tmp_path, [reading(0.2, 0.9)], actors=data["actors"])
+    plan = Plan(load(path))
+    first = plan.overridden({"readings.meeting": 0})
+    second = plan.overridden({"readings.meeting": 1})
+    a, _ = draw_values(first, 5, 0, 200)
+    b, _ = draw_values(second, 5, 0, 200)
+    at, theta = plan.index["actors.patron.ambition"], plan.index[THETA]
+    assert np.array_equal(a[:, at], b[:, at])
+    assert set(a[:, theta]) == {0.2} and set(b[:, theta]) == {0.9}
+
+
+def _bayes(prior: float, likelihoods: tuple[float, float]) -> float:
+    """P(first reading | evidence) by Bayes' rule."""
+    a, b = prior * likelihoods[0], (1 - prior) * likelihoods[1]
+    return a / (a + b)
+
+
+SETTINGS = dict(waves=2, replicates=3000, posterior_rows=20_000, check_replicates=1000)
+
+
+def test_calibration_to_a_judgment_only_one_reading_meets(tmp_path):
+    """Under `open` P = 0.7 (inside likely's 55-80 %), under `keen` P = 0.95 (outside).
+    With the soft band of softness τ and discrepancy ε, a reading's likelihood is
+    (1 - ε) L + ε, L = 1 inside and exp(-d² / 2τ²) at log-odds distance d outside, so
+    P(open | judgment) = 0.7 / (0.7 + 0.3 ((1 - ε) L(0.95) + ε)); with the hard band and
+    no discrepancy term, 1. Tolerance: three Monte Carlo standard errors of a weighted
+    share (from the ESS), plus the change an emulator's log-odds error of three reported
+    standard deviations makes to L."""
+    high = ICD203["likely"][1]
+    tau, eps = 0.5, 0.05
+    d = float(logit(0.95) - logit(high))
+    soft = math.exp(-(d**2) / (2 * tau**2))
+    path = toy(tmp_path, [reading(0.7, 0.95)])
+    for band, discrepancy, expected in (
+        ("soft", eps, _bayes(0.7, (1.0, (1 - eps) * soft + eps))),
+        ("hard", 0.0, 1.0),
+    ):
+        settings = CalibrationSettings(**SETTINGS, band=band, softness=tau, discrepancy=discrepancy)
+        report = calibrate(path, tmp_path / band, settings)
+        (r,) = report["readings"]
+        got = r["options"][0]["posterior"]
+        s = report["targets"][0]["emulator_sd_log_odds"]
+        slope = (d / tau**2) * soft * (1 - discrepancy) if band == "soft" else 0.0
+        tolerance = 3 * r["options"][0]["posterior_se"] + 0.3 * slope * 3 * s + 1e-3
+        assert abs(got - expected) <= tolerance, (band, got, expected, tolerance)
+        assert report["method"].count("soft" if band == "soft" else "hard bands") == 1
+
+
+def test_an_observation_weighs_the_readings_as_bayes_rule_says(tmp_path):
+    """No judgment; the rung was granted. P(yes | open) = 0.7, P(yes | keen) = 0.95, so
+    P(open | yes) = 0.7 x 0.7 / (0.7 x 0.7 + 0.3 x 0.95) = 0.632."""
+    observation = {
+        "id": "granted",
+        "value": True,
+        "as_of": "2020-10-02",
+        "source": "toy",
+        "metric": "rung_by",
+        "rung": "more_exercises",
+        "end": "2020-10-02",
+    }
+    path = toy(tmp_path, [reading(0.7, 0.95)], judgments=[], observations=[observation])
+    report = calibrate(path, tmp_path / "cal", CalibrationSettings(**SETTINGS))
+    post = pd.read_parquet(tmp_path / "cal" / "posterior.parquet")
+    w = post["weight"].to_numpy()
+    got = float(np.sum(w[post["readings.meeting"] == 0]) / w.sum())
+    expected = _bayes(0.7, (0.7, 0.95))
+    # the agreement emulator's error per stratum: a log-odds s.d. of about
+    # 1 / sqrt(n p (1 - p)) moves P(yes) by p (1 - p) times it
+    n_open = 0.7 * 3000 * 0.8
+    emulator = 3 * math.sqrt(0.7 * 0.3 / n_open)
+    tolerance = 3 * math.sqrt(expected * (1 - expected) / report["ess"]) + emulator
+    assert abs(got - expected) <= tolerance, (got, expected, tolerance)
+
+
+EXTRA_JUDGMENT = {
+    "id": "extra",
+    "claim": "c",
+    "word": "likely",
+    "metric": "present_on",
+    "end": "2020-10-02",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"patch": {"metadata": {"horizon_months": 6}}}, "cannot patch 'metadata:'"),
+        (
+            {"patch": {"operations": {"summits": [{"name": "meeting", "when": 1}]}}},
+            "unknown key 'when'",
+        ),
+        ({"weight": 1.2}, "must lie in (0, 1]"),
+        ({"weight": "rarely"}, "not an estimative word"),
+        (
+            {"patch": {"judgments": [{**EXTRA_JUDGMENT}]}},
+            "adds or removes judgments",
+        ),
+    ],
+)
+def test_a_bad_reading_is_a_clear_error(tmp_path, change, message):
+    r = reading(0.2, 0.9)
+    r["options"][1].update(change)
+    path = toy(tmp_path, [r])
+    with pytest.raises(ScenarioError) as e:
+        load(path)
+    text = str(e.value)
+    assert message in text and "toy_readings.yaml" in text, text
+
+
+def test_weights_that_do_not_sum_to_one_are_refused(tmp_path):
+    r = reading(0.2, 0.9)
+    r["options"][1]["weight"] = 0.5
+    with pytest.raises(ScenarioError, match="sum to 1"):
+        load(toy(tmp_path, [r]))
+
+
+def test_a_reading_weight_may_be_an_estimative_word(tmp_path):
+    """The word "likely" weighs the middle of its range (0.675); the other option the rest."""
+    s = load(toy(tmp_path, [reading(0.2, 0.9, weight="likely")]))
+    assert s.readings[0].weights == pytest.approx((0.675, 0.325))
+
+
+def test_a_sweep_treats_a_reading_as_a_categorical_factor(tmp_path):
+    """A reading swept on [0, 2): option floor(x), so both options are run."""
+    from sim.analysis.sweep import ModelEvaluator, resolve_factors
+
+    path = toy(tmp_path, [reading(0.2, 0.9)])
+    scenario = load(path)
+    (factor,) = resolve_factors(Plan(scenario), {"readings.meeting": None})
+    assert (factor.low, factor.high) == (0.0, 2.0)
+    ev = ModelEvaluator(scenario, ["readings.meeting"], seed=3, outcome="judgment.granted")
+    low, _ = ev(np.array([0.4]), 0, 2000)
+    high, _ = ev(np.array([1.6]), 0, 2000)
+    assert abs(low / 2000 - 0.2) <= 3 * math.sqrt(0.2 * 0.8 / 2000)
+    assert abs(high / 2000 - 0.9) <= 3 * math.sqrt(0.9 * 0.1 / 2000)
