@@ -433,8 +433,9 @@ class Calibration:
     def _wave_seed(self, k: int) -> int:
         return int(np.random.SeedSequence(self.seed, spawn_key=(STREAM, k)).generate_state(1)[0])
 
-    def _screen_prior(self, key: int, want: int, budget: int) -> tuple[np.ndarray, int]:
-        """Prior rows no wave rules out, in a fixed order: (up to `want` rows, rows drawn)."""
+    def _screen_prior(self, key: int, want: int, budget: int) -> tuple[np.ndarray, int, int]:
+        """Prior rows no wave rules out, in a fixed order: (up to `want` rows, rows drawn,
+        rows found plausible among them: the share is found / drawn, not want / drawn)."""
         targets = [self.targets[j] for j in self.active]
         rows, screened, batch = [], 0, 0
         update = self._screen_bar(f"screening prior rows for {want:,} plausible", budget)
@@ -446,7 +447,7 @@ class Calibration:
             if update:
                 update(len(u))
         u = np.concatenate(rows) if rows else np.empty((0, len(self.paths)))
-        return u[:want], screened
+        return u[:want], screened, len(u)
 
     def _screen_bar(self, name: str, budget: int) -> Callable[[int], None] | None:
         """A progress bar over the candidate rows a screen may draw (the emulators'
@@ -489,7 +490,7 @@ class Calibration:
         """Wave k's rows: prior rows no earlier wave rules out; when the prior is too
         sparse in them, rows proposed around the last wave's plausible rows."""
         want = self.settings.replicates
-        u, _ = self._screen_prior(k, want, min(PRIOR_BUDGET, self.settings.max_candidates))
+        u, _, _ = self._screen_prior(k, want, min(PRIOR_BUDGET, self.settings.max_candidates))
         proposal = self._proposal(30_000 + k) if len(u) < want else None
         if proposal is None:
             return u if len(u) else self._screen_prior(k, want, self.settings.max_candidates)[0]
@@ -552,14 +553,14 @@ class Calibration:
         self._name_discrepant()
         self.active = [j for j in self.active if self.targets[j].id not in self.discrepant]
         targets = [self.targets[j] for j in self.active]
-        u, screened = self._screen_prior(20_000, want, budget)
+        u, screened, found = self._screen_prior(20_000, want, budget)
         frame = pd.DataFrame(self.values(u), columns=self.paths)
         frame["draw_weight"] = self.judgment_weight(u, targets)
         agreement = self.waves[-1].agreement if self.waves else None
         frame["weight"] = frame["draw_weight"] * (
             agreement.probability(u, self.strata(u)) if agreement is not None and len(u) else 1.0
         )
-        return frame, proportion(len(u), screened)
+        return frame, proportion(found, screened)
 
     def _name_discrepant(self) -> None:
         """Each target's posterior probability that the model cannot represent it, from

@@ -79,3 +79,46 @@ def format_claims(scenario: Scenario, width: int = 100) -> str:
                 head = f"{item.id}: {item.question}"
             block(head, item.describe(), item.source, item.rationale)
     return "\n".join(out)
+
+
+def format_readings(scenario: Scenario, width: int = 100) -> str:
+    """Each reading: its sentence, and every option with its prior weight, its rationale
+    and what its patch changes."""
+    if not scenario.readings:
+        return ""
+    n = len(scenario.readings)
+    out = ["", f"== readings ({n}): each replicate draws one option of each =="]
+    for r in scenario.readings:
+        out.append(f"{r.path}")
+        for label, text in (("source", r.source), ("why", r.rationale)):
+            if text:
+                out += _wrapped(label, text, width, 4)
+        for o, w in zip(r.options, r.weights, strict=True):
+            changes = ", ".join(_leaves(o.patch)) or "nothing (the scenario as written)"
+            out.append(f"    {o.name}: prior weight {w:.3g}; changes {changes}")
+            if o.rationale:
+                out += _wrapped("why", o.rationale, width, 8)
+    return "\n".join(out)
+
+
+def _wrapped(label: str, text: str, width: int, indent: int) -> list[str]:
+    return textwrap.wrap(
+        " ".join(text.split()),
+        width,
+        initial_indent=" " * indent + f"{label}: ",
+        subsequent_indent=" " * (indent + 2 + len(label)),
+    )
+
+
+def _leaves(patch: object, at: str = "") -> list[str]:
+    """The dotted paths a patch sets, items of named lists by their name."""
+    if isinstance(patch, dict):
+        return [leaf for k, v in patch.items() for leaf in _leaves(v, f"{at}.{k}" if at else k)]
+    if isinstance(patch, list) and all(isinstance(x, dict) for x in patch):
+        out = []
+        for x in patch:
+            key = x.get("name", x.get("id", "?"))
+            rest = {k: v for k, v in x.items() if k not in ("name", "id")}
+            out += _leaves(rest, f"{at}[{key}]")
+        return out
+    return [f"{at} = {patch}"]

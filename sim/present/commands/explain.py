@@ -16,9 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.engine.draws import parameter_table
     from sim.engine.plan import Plan
-    from sim.present.explain import format_claims, format_table
+    from sim.present.explain import format_claims, format_readings, format_table
     from sim.scenario.loader import load
 
     scenario = load(args.scenario)
@@ -29,8 +28,8 @@ def run(args: argparse.Namespace) -> int:
             f"calibrated: {n} parameters are drawn jointly from {scenario.posterior.file} "
             "(see calibration.json beside it); below are their priors\n"
         )
-    print(format_table(parameter_table(scenario)))
-    claims = format_claims(scenario)
-    if claims:
-        print(claims)
+    print(format_table(Plan(scenario).table))
+    for section in (format_readings(scenario), format_claims(scenario)):
+        if section:
+            print(section)
     return 0
