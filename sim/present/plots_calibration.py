@@ -28,7 +28,11 @@ def marginals(cal: CalibrationResult) -> Figure:
     fig = _figure(max(5.5, 3.3 * cols), 2.3 * rows + 0.9, cal.caption)
     axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
     w = cal.posterior["weight"].to_numpy(dtype=float)
+    readings = {f"readings.{r['name']}": r for r in cal.report.get("readings", [])}
     for ax, p in zip(axes, params, strict=False):
+        if p["path"] in readings:
+            _reading_bars(ax, readings[p["path"]], p)
+            continue
         prior = cal.prior[p["path"]].to_numpy(dtype=float)
         post = cal.posterior[p["path"]].to_numpy(dtype=float)
         lo, hi = float(min(prior.min(), post.min())), float(max(prior.max(), post.max()))
@@ -46,6 +50,18 @@ def marginals(cal: CalibrationResult) -> Figure:
     axes[0].legend(fontsize=7, frameon=False)
     fig.suptitle("Prior and posterior of the freed parameters, by how far they moved", fontsize=11)
     return fig
+
+
+def _reading_bars(ax, reading: dict, p: dict) -> None:
+    """A reading's prior and posterior weight per option, side by side, by name."""
+    names = [o["name"] for o in reading["options"]]
+    x = np.arange(len(names))
+    ax.bar(x - 0.2, [o["prior"] for o in reading["options"]], 0.4, color=MUTED, alpha=0.6)
+    ax.bar(x + 0.2, [o["posterior"] for o in reading["options"]], 0.4, color=BAND, alpha=0.85)
+    ax.set_xticks(x, names, fontsize=7)
+    ax.set_ylim(0, 1)
+    ax.set_title(f"{p['path']} ({p['status']})\nweight of each reading", fontsize=8)
+    ax.tick_params(labelsize=7)
 
 
 def pairs(cal: CalibrationResult) -> Figure:
