@@ -25,6 +25,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from sim.scenario.errors import Problem, ScenarioError, did_you_mean
+from sim.scenario.params import KINDS
 from sim.scenario.schema import Scenario, cross_check
 from sim.scenario.yaml_text import parse_yaml
 
@@ -241,20 +242,14 @@ def _key_of(items: Any) -> str | None:
     return None
 
 
-#: The keys that say which distribution a parameter has (sim.scenario.params).
-_DISTRIBUTION_KEYS = frozenset(
-    ("value", "uniform", "triangular", "beta", "truncnormal", "estimate", "categorical")
-)
-
-
 def _merge(
     b: Any, o: Any, bp: Key, op: Key, bl: Locations, ol: Locations, out: Locations, at: Key = ()
 ) -> Any:
     """Lay override `o` over base `b`, carrying each value's location to its new path."""
     if isinstance(b, dict) and isinstance(o, dict):
         out[at] = ol.get(op, bl.get(bp, ("", 0, 0)))
-        if _DISTRIBUTION_KEYS & o.keys():  # a new distribution replaces the old one
-            b = {k: v for k, v in b.items() if k not in _DISTRIBUTION_KEYS}
+        if o.keys() & set(KINDS):  # a new distribution replaces the old one
+            b = {k: v for k, v in b.items() if k not in KINDS}
         result = {}
         for k in b:
             if k not in o:

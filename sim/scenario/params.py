@@ -127,7 +127,8 @@ class TruncNormal(BaseModel):
     high: Number
 
 
-_KINDS = ("value", "uniform", "triangular", "beta", "truncnormal", "estimate", "categorical")
+#: The keys that say which distribution a parameter has; a spec gives exactly one.
+KINDS = ("value", "uniform", "triangular", "beta", "truncnormal", "estimate", "categorical")
 
 
 class ParamSpec(BaseModel):
@@ -182,10 +183,10 @@ class ParamSpec(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> ParamSpec:
-        given = [k for k in _KINDS if getattr(self, k) is not None]
+        given = [k for k in KINDS if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError(
-                f"give exactly one of {', '.join(_KINDS)}; found "
+                f"give exactly one of {', '.join(KINDS)}; found "
                 + (", ".join(given) if given else "none")
             )
         if self.estimate is not None:
@@ -213,7 +214,7 @@ class ParamSpec(BaseModel):
     @property
     def kind(self) -> str:
         """Which distribution this is: one of value, uniform, triangular, beta, …"""
-        return next(k for k in _KINDS if getattr(self, k) is not None)
+        return next(k for k in KINDS if getattr(self, k) is not None)
 
     @property
     def is_fixed(self) -> bool:

@@ -32,11 +32,6 @@ def combinations(s: Scenario) -> list[tuple[int, ...]]:
     return list(itertools.product(*(range(k) for k in sizes)))
 
 
-def weight(s: Scenario, combo: tuple[int, ...]) -> float:
-    """The prior weight of a combination: the product of its options' weights."""
-    return math.prod(r.weights[j] for r, j in zip(s.readings, combo, strict=True))
-
-
 def label(s: Scenario, combo: tuple[int, ...]) -> str:
     """``starting_state=conceded, shoigu=implements``."""
     return ", ".join(
