@@ -27,12 +27,7 @@ def format_table(table: list[Entry], width: int = 100) -> str:
             out.append(f"    means: {e.doc}")
         for label, text in (("source", e.spec.source), ("why", e.spec.rationale)):
             if text:
-                out += textwrap.wrap(
-                    " ".join(text.split()),
-                    width,
-                    initial_indent=f"    {label}: ",
-                    subsequent_indent=" " * (6 + len(label)),
-                )
+                out += _wrapped(label, text, width, 4)
     total = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
     return "\n".join([f"{len(table)} parameters: {total}", *out])
 
@@ -47,14 +42,7 @@ def format_claims(scenario: Scenario, width: int = 100) -> str:
         out.append(f"    checked as: {body}")
         for label, text in (("source", source), ("why", rationale)):
             if text:
-                out.extend(
-                    textwrap.wrap(
-                        " ".join(text.split()),
-                        width,
-                        initial_indent=f"    {label}: ",
-                        subsequent_indent=" " * (6 + len(label)),
-                    )
-                )
+                out.extend(_wrapped(label, text, width, 4))
 
     sections = (
         ("judgments", scenario.judgments),
@@ -102,6 +90,7 @@ def format_readings(scenario: Scenario, width: int = 100) -> str:
 
 
 def _wrapped(label: str, text: str, width: int, indent: int) -> list[str]:
+    """`label: text`, whitespace collapsed, wrapped to `width` under a hanging indent."""
     return textwrap.wrap(
         " ".join(text.split()),
         width,
