@@ -110,17 +110,18 @@ def resolve_factors(plan: Plan, ranges: dict[str, tuple[float, float] | None]) -
         if path not in plan.index:
             plan.overridden({path: 0.0})  # raises the error, with a "did you mean"
         spec = plan.table[plan.index[path]].spec
-        low, high = rng if rng is not None else spec.support
-        if spec.categorical is not None:  # a reading: options 0 .. k-1 on [0, k)
-            low, high = (0.0, float(len(spec.categorical))) if rng is None else (low, high)
-            out.append(Factor(path, float(low), float(high)))
-            continue
+        reading = spec.categorical is not None  # options 0 .. k-1, swept on [0, k)
+        if rng is not None:
+            low, high = rng
+        else:
+            low, high = (0.0, float(len(spec.categorical))) if reading else spec.support
         if not low < high:
             hint = "" if rng else " (the parameter is fixed in the scenario: give a range)"
             raise ScenarioError.single(
                 f"the range must have low < high; found {low:g} to {high:g}{hint}", field=path
             )
-        plan.overridden({path: ParamSpec(uniform=(low, high))})  # checks declared bounds
+        if not reading:  # a reading's option is clipped to its options (`category`)
+            plan.overridden({path: ParamSpec(uniform=(low, high))})  # checks declared bounds
         out.append(Factor(path, float(low), float(high)))
     return out
 
