@@ -240,11 +240,6 @@ def band_likelihood(
     return out
 
 
-def readings_of(mixture: Any) -> set[str]:
-    """The paths of a mixture's reading entries."""
-    return {e.path for e in mixture.table[: mixture.n_readings]}
-
-
 def candidates(seed: int, key: int, d: int, batch: int) -> np.ndarray:
     """Batch `batch` of prior rows as quantiles in [0, 1]^d, from calibration's own stream."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(STREAM, key, batch)))
@@ -377,12 +372,15 @@ class Calibration:
         mixture = self.plan.mixture
         if mixture is None or not self.categories:
             return np.zeros(len(u), dtype=np.int64)
-        options = np.zeros((len(u), mixture.n_readings))
-        at = {e.path: j for j, e in enumerate(self.free)}
-        for k, e in enumerate(mixture.table[: mixture.n_readings]):
-            j = at.get(e.path)
-            options[:, k] = e.spec.ppf(u[:, j] if j is not None else np.full(len(u), 0.5))
-        return mixture.variant_of(options)
+        k = mixture.n_readings
+        return mixture.variant_of(draw(mixture.table[:k], self._in_union(u)[:, :k]))
+
+    def _in_union(self, u: np.ndarray) -> np.ndarray:
+        """Rows of freed quantiles laid into the plan's whole table, every entry not
+        freed at its median (a reading not freed: its middle option)."""
+        out = np.full((len(u), self.plan.n_params), 0.5)
+        out[:, [self.plan.index[p] for p in self.paths]] = u
+        return out
 
     def plausible_for_all(self, targets: list[Target], u: np.ndarray) -> np.ndarray:
         """Rows no wave rules out for any of `targets`."""
@@ -411,24 +409,9 @@ class Calibration:
         mixture = self.plan.mixture
         if mixture is None:
             return draw(self.free, u)
-        at = {e.path: j for j, e in enumerate(self.free)}
-        readings = [at.get(e.path) for e in mixture.table[: mixture.n_readings]]
-        options = np.empty((len(u), mixture.n_readings))
-        for k, j in enumerate(readings):  # a reading not freed stays at its only option
-            spec = mixture.table[k].spec
-            options[:, k] = spec.ppf(u[:, j]) if j is not None else spec.ppf(0.5)
-        which = mixture.variant_of(options)
-        out = np.full((len(u), len(self.free)), np.nan)
-        shared = readings_of(mixture)
-        for v, plan in enumerate(mixture.plans):
-            mine = np.flatnonzero(which == v)
-            if not mine.size:
-                continue
-            own = {e.path: e for e in plan.table}
-            cols = [j for j, e in enumerate(self.free) if e.path in own or e.path in shared]
-            entries = [own.get(self.free[j].path, self.free[j]) for j in cols]
-            out[np.ix_(mine, cols)] = draw(entries, u[np.ix_(mine, cols)])
-        return out
+        n = len(u)
+        values, _ = mixture.draw(self._in_union(u), np.arange(n), np.zeros(n), None, [])
+        return values[:, [self.plan.index[p] for p in self.paths]]
 
     def _wave_seed(self, k: int) -> int:
         return int(np.random.SeedSequence(self.seed, spawn_key=(STREAM, k)).generate_state(1)[0])

@@ -215,10 +215,10 @@ class Stratified:
 
     @classmethod
     def fit(cls, u: np.ndarray, y: np.ndarray, strata: np.ndarray) -> Stratified:
-        parts = {}
-        for v in np.unique(strata):
+        parts, levels = {}, np.unique(strata)
+        for v in levels:
             mine = strata == v
-            if mine.sum() >= MIN_STRATUM or len(np.unique(strata)) == 1:
+            if mine.sum() >= MIN_STRATUM or len(levels) == 1:
                 parts[int(v)] = Emulator.fit(u[mine], y[mine])
         return cls(parts)
 
