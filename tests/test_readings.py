@@ -217,3 +217,16 @@ def test_a_sweep_treats_a_reading_as_a_categorical_factor(tmp_path):
     high, _ = ev(np.array([1.6]), 0, 2000)
     assert abs(low / 2000 - 0.2) <= 3 * math.sqrt(0.2 * 0.8 / 2000)
     assert abs(high / 2000 - 0.9) <= 3 * math.sqrt(0.9 * 0.1 / 2000)
+
+
+def test_too_many_combinations_of_readings_is_a_located_error(tmp_path, capsys):
+    """Three readings of five options each make 125 combinations, above the 64 allowed:
+    one located line and exit status 2, not a traceback."""
+    many = [
+        {"name": f"r{k}", "options": [{"name": f"o{i}"} for i in range(5)]} for k in range(3)
+    ]
+    path = toy(tmp_path, many)
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "125 combinations of readings" in err and "toy_readings.yaml" in err
+    assert "Traceback" not in err

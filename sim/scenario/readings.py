@@ -16,19 +16,15 @@ from __future__ import annotations
 import itertools
 import math
 
-from sim.scenario.schema import Scenario
-
-#: Above this many combinations a scenario is refused: each is validated and compiled.
-MAX_COMBINATIONS = 64
+from sim.scenario.schema import MAX_COMBINATIONS, Scenario
 
 
 def combinations(s: Scenario) -> list[tuple[int, ...]]:
     """Every combination of one option per reading, as option indices, in a fixed order
-    (the first reading's options vary slowest)."""
+    (the first reading's options vary slowest). The schema refuses more than
+    :data:`~sim.scenario.schema.MAX_COMBINATIONS`."""
     sizes = [len(r.options) for r in s.readings]
-    n = math.prod(sizes)
-    if n > MAX_COMBINATIONS:
-        raise ValueError(f"{n} combinations of readings; at most {MAX_COMBINATIONS} are allowed")
+    assert math.prod(sizes) <= MAX_COMBINATIONS
     return list(itertools.product(*(range(k) for k in sizes)))
 
 

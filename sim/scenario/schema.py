@@ -9,6 +9,7 @@ the field path it belongs to, so the loader can point at the line.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
@@ -696,7 +697,23 @@ def cross_check(s: Scenario) -> list[Found]:
         *_check_injects(s),
         *_check_outcomes(s),
         *_check_unique(s.readings, "name", ("readings",)),
+        *_check_reading_count(s),
     ]
+
+
+#: Above this many combinations of readings a scenario is refused: each is validated
+#: and compiled into its own plan.
+MAX_COMBINATIONS = 64
+
+
+def _check_reading_count(s: Scenario) -> Iterator[Found]:
+    n = math.prod(len(r.options) for r in s.readings)
+    if n > MAX_COMBINATIONS:
+        yield (
+            ("readings",),
+            f"{n} combinations of readings (the product of their option counts); at most "
+            f"{MAX_COMBINATIONS} are allowed",
+        )
 
 
 def _check_params(role: str, params: dict[str, ParamSpec], at: Path) -> Iterator[Found]:
