@@ -222,9 +222,7 @@ def test_a_sweep_treats_a_reading_as_a_categorical_factor(tmp_path):
 def test_too_many_combinations_of_readings_is_a_located_error(tmp_path, capsys):
     """Three readings of five options each make 125 combinations, above the 64 allowed:
     one located line and exit status 2, not a traceback."""
-    many = [
-        {"name": f"r{k}", "options": [{"name": f"o{i}"} for i in range(5)]} for k in range(3)
-    ]
+    many = [{"name": f"r{k}", "options": [{"name": f"o{i}"} for i in range(5)]} for k in range(3)]
     path = toy(tmp_path, many)
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
