@@ -43,7 +43,7 @@ class BatchRunModel(WargameModel):
         self.replicate = replicate
         reporters = {f"{a}.{v}": _reporter(a, v) for a, v in p.state_columns}
         reporters["persistent"] = lambda m: (
-            outcome_record(m.plan, ReplicateRun(m.replicate, values, m.ledger, m.trajectory))[
+            outcome_record(p, ReplicateRun(m.replicate, values, m.ledger, m.trajectory, m.plan))[
                 "persistent"
             ]
             if not m.running

@@ -44,7 +44,8 @@ if TYPE_CHECKING:
 
 class WargameModel(mesa.Model):
     """A scenario with one replicate's parameter values; build it with :meth:`fresh` (or
-    :func:`sim.engine.state.restore`) and :meth:`run` it.
+    :func:`sim.engine.state.restore`) and :meth:`run` it. Given a plan with readings and
+    values in its union order, it runs the variant the values name (``self.plan``).
 
     `record_events` keeps the ledger's timeline (for the events table and ``wargame
     replay``); outcomes never read it.
@@ -59,6 +60,8 @@ class WargameModel(mesa.Model):
         rng: np.random.Generator | None = None,
     ):
         super().__init__(rng=rng)
+        if plan.mixture is not None:  # with readings: the variant the values name
+            plan, values = plan.mixture.resolve(_in_order(plan, values))
         self.plan = plan
         row = [values[p] for p in plan.paths] if isinstance(values, dict) else values.tolist()
         self.values: dict[str, float] = dict(zip(plan.paths, row, strict=True))
@@ -693,6 +696,13 @@ class WargameModel(mesa.Model):
             actor.params = type(actor.params).from_values({**actor.params.__dict__, **new})
         if self.ledger.record_events:
             self.ledger.log(self.today, "inject", actor.name, spec.name)
+
+
+def _in_order(plan: Plan, values: np.ndarray | dict[str, float]) -> np.ndarray:
+    """A replicate's values as an array in `plan`'s table order."""
+    if isinstance(values, dict):
+        return np.array([values[p] for p in plan.paths], dtype=float)
+    return np.asarray(values, dtype=float)
 
 
 def _relief(unit: str) -> str:

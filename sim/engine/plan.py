@@ -126,13 +126,6 @@ class Plan:
             new.__dict__.pop("row_columns", None)
         return new
 
-    def resolve(self, values: np.ndarray) -> tuple[Plan, np.ndarray]:
-        """The plan a replicate with these values runs, and its values in that plan's
-        order: this plan itself, or with readings the variant they name."""
-        if self.mixture is None:
-            return self, values
-        return self.mixture.resolve(values)
-
     @cached_property
     def paths(self) -> list[str]:
         return [e.path for e in self.table]

@@ -76,8 +76,7 @@ def start_replicate(
     """The replicate on its start date, ready to run (or to be captured); with readings,
     the variant its values name (``model.plan``)."""
     streams = Streams.of(dynamics.bit_generator.seed_seq)  # type: ignore[attr-defined]
-    own, own_values = plan.resolve(values)
-    return WargameModel.fresh(own, own_values, streams, record_events=events, rng=dynamics)
+    return WargameModel.fresh(plan, values, streams, record_events=events, rng=dynamics)
 
 
 def _finished(index: int, values: np.ndarray, model: WargameModel) -> ReplicateRun:
@@ -100,8 +99,7 @@ def resume(
 ) -> ReplicateRun:
     """Run a replicate on from `state` to the horizon: exactly as the original would have
     with the streams the state recorded, or with new random numbers from `streams`."""
-    own, own_values = plan.resolve(values)
-    return _finished(index, values, restore(own, own_values, state, streams))
+    return _finished(index, values, restore(plan, values, state, streams))
 
 
 def run_replicate(plan: Plan, root: int, index: int) -> ReplicateRun:
