@@ -50,7 +50,7 @@ import yaml
 from scipy import special
 
 from sim.analysis.diagnostics import diagnostics
-from sim.analysis.emulator import Stratified, features, logit
+from sim.analysis.emulator import Pooled, features, logit
 from sim.analysis.proposal import Proposal
 from sim.engine.draws import Entry, draw
 from sim.engine.plan import Plan
@@ -130,8 +130,8 @@ class Wave:
 
     index: int
     rows: int
-    emulators: dict[str, Stratified] = field(default_factory=dict)
-    agreement: Stratified | None = None
+    emulators: dict[str, Pooled] = field(default_factory=dict)
+    agreement: Pooled | None = None
 
 
 # ------------------------------------------------------------------------------ the steps
@@ -157,7 +157,7 @@ def free_entries(table: list[Entry], free: tuple[str, ...] | None) -> list[Entry
 
 
 def _within(
-    emulator: Stratified, target: Target, x: np.ndarray, strata: np.ndarray, cutoff: float
+    emulator: Pooled, target: Target, x: np.ndarray, strata: np.ndarray, cutoff: float
 ) -> np.ndarray:
     """Rows (as emulator features `x`, in reading strata `strata`) at which `target` is
     plausible: implausibility at most `cutoff`."""
@@ -237,6 +237,27 @@ def band_likelihood(
             tail = scale * np.exp(-((mean - edge) ** 2) / (2 * total))
             side = np.where(star_sd > 0, special.ndtr(sign * (star - edge) / star_sd), 0.5)
             out = out + np.where(np.isfinite(sd), tail * side, 0.0)
+    return out
+
+
+def discrepancy_probabilities(likelihood: np.ndarray, base: np.ndarray, eps: float) -> np.ndarray:
+    """Each target's posterior probability of being the model's discrepancy, from prior
+    rows' band likelihoods (rows x targets) and each row's other evidence `base` (the
+    observations' agreement; ones without).
+
+    Target j is a discrepancy with prior probability ε, independently: its likelihood is
+    then 1 whatever the row, else L_j(θ). Summed over the other targets' two cases, each
+    leaves the factor (1 - ε) L_k + ε, so P(discrepant_j | data) = ε / (ε + (1 - ε)
+    E[L_j]), E taken over the prior weighted by `base` and every other target's factor:
+    exact for this mixture (the test enumerates all 2^m cases against it).
+    """
+    factor = (1 - eps) * likelihood + eps
+    out = np.empty(likelihood.shape[1])
+    for j in range(likelihood.shape[1]):
+        others = base * np.prod(np.delete(factor, j, axis=1), axis=1)
+        total = float(others.sum())
+        mean = float(others @ likelihood[:, j]) / total if total > 0 else 0.0
+        out[j] = eps / (eps + (1 - eps) * mean)
     return out
 
 
@@ -375,6 +396,12 @@ class Calibration:
         k = mixture.n_readings
         return mixture.variant_of(draw(mixture.table[:k], self._in_union(u)[:, :k]))
 
+    @property
+    def levels(self) -> int:
+        """How many strata :meth:`strata` can return (each an emulator level)."""
+        mixture = self.plan.mixture
+        return 1 if mixture is None or not self.categories else len(mixture.plans)
+
     def _in_union(self, u: np.ndarray) -> np.ndarray:
         """Rows of freed quantiles laid into the plan's whole table, every entry not
         freed at its median (a reading not freed: its middle option)."""
@@ -502,10 +529,10 @@ class Calibration:
                 else np.ones(len(outcomes), dtype=bool)
             )
             y = outcomes[t.column].to_numpy(dtype=bool)[rows]
-            wave.emulators[t.id] = Stratified.fit(u[rows], y, strata[rows])
+            wave.emulators[t.id] = Pooled.fit(u[rows], y, strata[rows], self.levels)
         if "consistent" in outcomes:
             agree = outcomes["consistent"].to_numpy(dtype=bool)
-            wave.agreement = Stratified.fit(u, agree, strata)
+            wave.agreement = Pooled.fit(u, agree, strata, self.levels)
         self.waves.append(wave)
         self.wave_outcomes.append(outcomes)
         self._settle_targets(k)
@@ -546,24 +573,28 @@ class Calibration:
         return frame, proportion(found, screened)
 
     def _name_discrepant(self) -> None:
-        """Each target's posterior probability that the model cannot represent it, from
-        its mean band likelihood over prior rows (Bayes' rule between "the model meets
-        it somewhere" and "it is the model's discrepancy"); above one half it is named
-        and no longer weighs the posterior."""
+        """Each target's posterior probability of being the model's discrepancy
+        (:func:`discrepancy_probabilities`, over prior rows); above one half it is named
+        and no longer weighs the posterior. A target the model meets somewhere in the
+        prior but not where the others hold is named too: the rest of the evidence says
+        the model cannot represent it."""
         eps = self.settings.discrepancy
-        if not self.waves:
+        if not self.waves or eps <= 0 or not self.active:
             return
         u = self.candidates(60_000, 0)
         x, strata = features(u), self.strata(u)
-        for j in self.active:
+        likelihood = np.column_stack(
+            [self._band_likelihood(self.targets[j], x, strata) for j in self.active]
+        )
+        agreement = self.waves[-1].agreement
+        base = agreement.probability(u, strata) if agreement is not None else np.ones(len(u))
+        for j, p in zip(self.active, discrepancy_probabilities(likelihood, base, eps), strict=True):
             t = self.targets[j]
-            mean = float(np.mean(self._band_likelihood(t, x, strata)))
-            p = eps / (eps + (1 - eps) * mean) if eps > 0 else 0.0
-            self.discrepancy_probability[t.id] = p
+            self.discrepancy_probability[t.id] = float(p)
             if p > 0.5:
                 self.discrepant.append(t.id)
 
-    def _latest(self, t: Target) -> Stratified:
+    def _latest(self, t: Target) -> Pooled:
         return next(w.emulators[t.id] for w in reversed(self.waves) if t.id in w.emulators)
 
     def _band_likelihood(self, t: Target, x: np.ndarray, strata: np.ndarray) -> np.ndarray:

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.emulator import logit
 from sim.runs.aggregate import kept_rows
 from sim.runs.summary import OUTCOME_LABELS, pct, proportion, verdict
-from sim.scenario import readings
-from sim.scenario.params import word_for
+from sim.scenario.params import ICD203, word_for
 
 if TYPE_CHECKING:
     from sim.analysis.calibrate import Calibration
@@ -96,6 +96,7 @@ def reading_weights(
             options.append(
                 {
                     "name": o.name,
+                    "word": o._word,  # the estimative word its prior weight cites, if any
                     "prior": prior,
                     "posterior": post,
                     "posterior_se": math.sqrt(max(post * (1 - post), 0.0) / n_eff)
@@ -165,7 +166,7 @@ def diagnostics(
         "method": (
             f"history matching in {len(cal.waves)} wave(s): spline-logistic emulators of each "
             f"judgment's probability"
-            + (" per combination of readings" if cal.plan.mixture is not None else "")
+            + (" (one level per combination of readings)" if cal.levels > 1 else "")
             + f", implausibility cut-off {cal.settings.cutoff}; "
             + (
                 f"soft bands (likelihood falls off outside each ICD 203 range with s.d. "
@@ -176,6 +177,7 @@ def diagnostics(
             + f", model-discrepancy probability {cal.settings.discrepancy:g} per judgment"
         ),
         "band": cal.settings.band,
+        "softness": cal.settings.softness,
         "settings": cal.manifest["settings"],
         "freed": len(cal.paths),
         "replicates": {
@@ -215,44 +217,35 @@ def diagnostics(
             {
                 "wave": w.index,
                 "target": tid,
-                "reading": _stratum_label(cal, v),
-                "rows": em.n,
-                "holdout_brier": em.holdout_brier,
-                "holdout_p_value": em.holdout_p_value,
-                "discrepancy": em.discrepancy,
+                "rows": pooled.emulator.n,
+                "levels": pooled.levels,
+                "prior_variance": pooled.emulator.prior_variance,
+                "holdout_brier": pooled.emulator.holdout_brier,
+                "holdout_p_value": pooled.emulator.holdout_p_value,
+                "discrepancy": pooled.emulator.discrepancy,
             }
             for w in cal.waves
-            for tid, strat in w.emulators.items()
-            for v, em in strat.parts.items()
+            for tid, pooled in w.emulators.items()
         ],
         "wall_seconds": round(seconds, 2),
     }
 
 
 def _misfit(cal: Calibration, target: str) -> dict[str, Any] | None:
-    """The latest wave's emulator fit for a target: the worst held-out Hosmer-Lemeshow
-    p-value over its reading strata, and the structural error added where a test
-    failed (the emulator is widened by it, never trusted past its fit)."""
+    """The latest wave's emulator fit for a target: its held-out Hosmer-Lemeshow p-value
+    and the structural error added where the test failed (the emulator is widened by it,
+    never trusted past its fit)."""
     for wave in reversed(cal.waves):
         if target in wave.emulators:
-            parts = list(wave.emulators[target].parts.values())
-            p_values = [e.holdout_p_value for e in parts if not math.isnan(e.holdout_p_value)]
+            emu = wave.emulators[target].emulator
+            p_value = None if math.isnan(emu.holdout_p_value) else emu.holdout_p_value
             return {
                 "wave": wave.index,
-                "holdout_p_value": min(p_values) if p_values else None,
-                "failed": sum(e.discrepancy > 0 for e in parts),
-                "strata": len(parts),
-                "widened_by": max((e.discrepancy for e in parts), default=0.0),
+                "holdout_p_value": p_value,
+                "failed": bool(emu.discrepancy > 0),
+                "widened_by": emu.discrepancy,
             }
     return None
-
-
-def _stratum_label(cal: Calibration, v: int) -> str | None:
-    """The readings of emulator stratum `v` (None without readings)."""
-    mixture = cal.plan.mixture
-    if mixture is None:
-        return None
-    return readings.label(cal.scenario, mixture.combos[v])
 
 
 def _interval(d: dict[str, float]) -> str:
@@ -290,9 +283,8 @@ def format_calibration(r: dict[str, Any]) -> str:
         fit = t.get("misfit")
         if fit and fit["failed"]:
             out.append(
-                f"       emulator misfit: held-out test failed in {fit['failed']} of "
-                f"{fit['strata']} stratum(s) (p = {fit['holdout_p_value']:.3f}); widened by "
-                f"{fit['widened_by']:.2f} log-odds"
+                f"       emulator misfit: held-out test failed (p = "
+                f"{fit['holdout_p_value']:.3f}); widened by {fit['widened_by']:.2f} log-odds"
             )
     for a, b in r["conflicts"]:
         out.append(f"  conflict: {a} and {b} cannot hold together anywhere in the prior")
@@ -301,7 +293,8 @@ def format_calibration(r: dict[str, Any]) -> str:
         out.append(
             "  the calibrated run does not meet: "
             + ", ".join(
-                f"{t['id']} ({pct(t['after']['p'])}, {t['after']['verdict']})" for t in unmet
+                f"{t['id']} ({pct(t['after']['p'])}, {t['after']['verdict']}{_edge(r, t)})"
+                for t in unmet
             )
         )
         out.append(
@@ -333,7 +326,8 @@ def format_calibration(r: dict[str, Any]) -> str:
     out += _format_readings(r)
     out.append("")
     out.append("parameters that moved most (shift of the mean in prior standard deviations):")
-    for p in r["parameters"][:8]:
+    moved = [p for p in r["parameters"] if not p["path"].startswith("readings.")]
+    for p in moved[:8]:
         pr, po = p["prior"], p["posterior"]
         out.append(
             f"  {p['shift_sd']:+5.2f}  {p['path']:<52} [{p['status']}]  prior {pr['mean']:.3g} "
@@ -349,7 +343,45 @@ def format_calibration(r: dict[str, Any]) -> str:
             "cited directions and assumptions are the analyst's and may move freely):"
         )
         out.extend(f"  {p['shift_sd']:+5.2f}  {p['path']}" for p in pulled)
+    out.extend(_format_pulled_words(r))
     return "\n".join(out)
+
+
+def _edge(r: dict[str, Any], t: dict[str, Any]) -> str:
+    """How far outside its range a target's calibrated probability lies, in soft-edge
+    standard deviations (with soft bands: within about two, the band still counts it)."""
+    if r.get("band") != "soft" or not r.get("softness"):
+        return ""
+    p, (low, high) = t["after"]["p"], t["range"]
+    gap = max(float(logit(low)) - float(logit(p)), float(logit(p)) - float(logit(high)), 0.0)
+    return f" by {gap / r['softness']:.1f} soft-edge s.d."
+
+
+def _format_pulled_words(r: dict[str, Any]) -> list[str]:
+    """Readings whose prior weight is an estimative word of the report and whose posterior
+    weight left that word's range by more than twice its Monte Carlo s.e.: the report's
+    own hedge and its conclusions disagree in this model."""
+    out = []
+    for reading in r.get("readings", []):
+        for o in reading["options"]:
+            if not o.get("word") or not reading["freed"]:
+                continue
+            low, high = ICD203[o["word"]]
+            gap = max(low - o["posterior"], o["posterior"] - high)
+            if gap > 2 * o["posterior_se"]:
+                out.append(
+                    f"  {reading['name']} = {o['name']}: weighted '{o['word'].replace('_', ' ')}' "
+                    f"({100 * low:.0f}-{100 * high:.0f} %) by the report, "
+                    f"{100 * o['posterior']:.1f} % after calibration"
+                )
+    if out:
+        out = [
+            "",
+            "cited reading weights the judgments pull outside their estimative word (the "
+            "report hedges one sentence one way and its conclusions read it the other):",
+            *out,
+        ]
+    return out
 
 
 def _format_readings(r: dict[str, Any]) -> list[str]:

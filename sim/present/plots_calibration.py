@@ -47,7 +47,9 @@ def marginals(cal: CalibrationResult) -> Figure:
         ax.set_yticks([])
     for ax in axes[len(params) :]:
         ax.set_axis_off()
-    axes[0].legend(fontsize=7, frameon=False)
+    drawn = [ax for ax in axes if ax.get_legend_handles_labels()[0]]
+    if drawn:
+        drawn[0].legend(fontsize=7, frameon=False)
     fig.suptitle("Prior and posterior of the freed parameters, by how far they moved", fontsize=11)
     return fig
 

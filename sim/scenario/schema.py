@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
 from agents import ROLES
 from sim.scenario.calendar import add_months
@@ -507,12 +507,14 @@ class ReadingOption(Strict):
     patch: dict = Field(default_factory=dict)
     """keys laid over the scenario for this reading, by the rules of ``extends:`` (an
     empty patch is the scenario as written)"""
+    _word: str | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _weight(self) -> ReadingOption:
         w = self.weight
         if isinstance(w, str):
-            low, high = ICD203[normalise_word(w)]
+            self._word = normalise_word(w)
+            low, high = ICD203[self._word]
             object.__setattr__(self, "weight", (low + high) / 2)
         elif w is not None and not 0 < w <= 1:
             raise ValueError(f"weight must lie in (0, 1]; found {w:g}")
