@@ -228,3 +228,24 @@ def test_too_many_combinations_of_readings_is_a_located_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "125 combinations of readings" in err and "toy_readings.yaml" in err
     assert "Traceback" not in err
+
+
+def test_discover_restricts_a_reading_to_a_set_of_its_options(tmp_path):
+    """Under `late` the meeting falls after the judgment's date, so P(granted) = 0; under
+    `on_time` it is θ ~ U(0, 1). PRIM's box holds the reading to {on_time}, by name, and
+    the tree's legend names the options' codes."""
+    from sim.analysis.discover import DiscoverySettings, discover, limit_text
+    from sim.runs.results import load_run
+
+    late = {"operations": {"summits": [{"name": "meeting", "date": "2020-11-01"}]}}
+    options = [{"name": "late", "weight": 0.5, "patch": late}, {"name": "on_time", "patch": {}}]
+    path = toy(tmp_path, [{"name": "meeting", "source": "toy", "options": options}])
+    out = tmp_path / "run"
+    assert main(["run", str(path), "-n", "1500", "--out", str(out), "--lean"]) == 0
+    found = discover(load_run(out), DiscoverySettings(outcome="granted", boxes=1))
+    (box,) = found.result["boxes"]
+    limit = next(lim for lim in box["limits"] if lim["parameter"] == "readings.meeting")
+    assert limit["options"] == ["on_time"] and limit["prior_options"] == ["late", "on_time"]
+    assert limit_text(limit) == "readings.meeting in {on_time}"
+    assert not found.y[(found.x["readings.meeting"] == "late").to_numpy()].any()
+    assert "(readings.meeting: 0 = late, 1 = on_time)" in found.result["tree"]

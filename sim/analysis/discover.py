@@ -97,6 +97,21 @@ def _status(manifest: dict[str, Any]) -> dict[str, str]:
     return {e.path: e.status for e in Plan(scenario).table}
 
 
+def _named_readings(manifest: dict[str, Any], x: pd.DataFrame) -> pd.DataFrame:
+    """Each reading's column as its options' names, a categorical factor: PRIM then
+    restricts it to a set of options (not an interval of their arbitrary numbering), and
+    the tree and scores see its categories, not a quantity."""
+    scenario = Scenario.model_validate(manifest["scenario"])
+    x = x.copy()
+    for r in scenario.readings:
+        column = f"readings.{r.name}"
+        if column in x:
+            names = [o.name for o in r.options]
+            codes = np.floor(x[column].to_numpy(dtype=float)).astype(int).clip(0, len(names) - 1)
+            x[column] = pd.Categorical.from_codes(codes, categories=names)
+    return x
+
+
 def parameters_of(run: Run) -> pd.DataFrame:
     """The kept replicates' parameter values, the varying ones only."""
     p = run.parameters.set_index("replicate").loc[run.outcomes["replicate"]].reset_index(drop=True)
@@ -137,6 +152,7 @@ def rows_of(
         y, label = outcome_of(folder, settings)
         x = parameters_of(folder)
     status = _status(folder.manifest)
+    x = _named_readings(folder.manifest, x)
     return x, y, {c: status.get(c, "") for c in x.columns}, label
 
 
@@ -254,6 +270,12 @@ def _one_box(prim, x: pd.DataFrame, y: np.ndarray, threshold: float, settings: D
     lims, full = box.box_lims[i], box.box_lims[0]
     limits = []
     for d, (qp_low, qp_high) in _quasi_p(box, i).items():
+        if isinstance(x[d].dtype, pd.CategoricalDtype):
+            every = [str(c) for c in x[d].cat.categories]
+            limit = _options_limit(d, lims[d][0], every, min(qp_low, qp_high), settings)
+            if limit is not None:
+                limits.append(limit)
+            continue
         low = float(lims[d][0]) if qp_low < settings.alpha else float(full[d][0])
         high = float(lims[d][1]) if qp_high < settings.alpha else float(full[d][1])
         if np.isclose(low, full[d][0]) and np.isclose(high, full[d][1]):
@@ -281,24 +303,46 @@ def _one_box(prim, x: pd.DataFrame, y: np.ndarray, threshold: float, settings: D
     return {"trajectory": trajectory.to_dict("list"), "chosen": i, "limits": limits}
 
 
-def _quasi_p(box, i: int) -> dict[str, tuple[float, float]]:
-    """Each restricted dimension's quasi-p-values of its lower and upper limits (NaN for a
-    side left at the data's bound)."""
-    _, table = box.inspect(i, style="data")[0]
-    qp = table.xs("qp value", axis=1, level=1)
-    low, high = qp.iloc[:, 0], qp.iloc[:, 1]
+def _options_limit(
+    d: str, kept: set, every: list[str], qp: float, settings: DiscoverySettings
+) -> dict[str, Any] | None:
+    """A categorical factor's limit: the options the box keeps, in their declared order
+    (None when it keeps them all, or noise alone could have dropped the others)."""
+    kept = {str(o) for o in kept}
+    if kept >= set(every) or qp >= settings.alpha:
+        return None
     return {
-        str(d): (float(np.nan_to_num(low[d], nan=1.0)), float(np.nan_to_num(high[d], nan=1.0)))
-        for d in qp.index
+        "parameter": d,
+        "options": [o for o in every if o in kept],
+        "prior_options": every,
+        "qp": float(qp),
+    }
+
+
+def _quasi_p(box, i: int) -> dict[str, tuple[float, float]]:
+    """Each restricted dimension's quasi-p-values of its lower and upper limits (1 for a
+    side left at the data's bound). Read from the box's own record: the Workbench's
+    ``inspect`` table cannot hold a categorical dimension's set of options."""
+    return {
+        str(d): tuple(1.0 if q is None or q < 0 or np.isnan(q) else float(q) for q in pair)
+        for d, pair in box.qp[i].items()
     }
 
 
 def _inside(x: pd.DataFrame, limits: list[dict]) -> np.ndarray:
     ok = np.ones(len(x), dtype=bool)
     for lim in limits:
-        v = x[lim["parameter"]].to_numpy()
-        ok &= (v >= lim["low"]) & (v <= lim["high"])
+        v = x[lim["parameter"]]
+        if "options" in lim:
+            ok &= v.astype(str).isin(lim["options"]).to_numpy()
+        else:
+            ok &= (v.to_numpy() >= lim["low"]) & (v.to_numpy() <= lim["high"])
     return ok
+
+
+def _coded(x: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns as their codes (for estimators that take numbers only)."""
+    return x.apply(lambda c: c.cat.codes if isinstance(c.dtype, pd.CategoricalDtype) else c)
 
 
 def _scores(feature_scoring, x: pd.DataFrame, y: np.ndarray, seed: int) -> list[tuple[str, float]]:
@@ -313,8 +357,30 @@ def _tree(x: pd.DataFrame, y: np.ndarray, seed: int) -> str:
     tree = DecisionTreeClassifier(
         max_depth=3, min_samples_leaf=max(20, len(y) // 50), random_state=seed
     )
-    tree.fit(x, y)
-    return export_text(tree, feature_names=list(x.columns), show_weights=True)
+    tree.fit(_coded(x), y)
+    text = export_text(tree, feature_names=list(x.columns), show_weights=True)
+    legend = [
+        f"({c}: " + ", ".join(f"{k} = {name}" for k, name in enumerate(x[c].cat.categories)) + ")"
+        for c in x.columns
+        if isinstance(x[c].dtype, pd.CategoricalDtype) and c in text
+    ]
+    return "\n".join([text.rstrip("\n"), *legend])
+
+
+def limit_text(lim: dict[str, Any]) -> str:
+    """A limit as a condition: an interval, or a reading's options."""
+    if "options" in lim:
+        return f"{lim['parameter']} in {{{', '.join(lim['options'])}}}"
+    return f"{lim['low']:.4g} <= {lim['parameter']} <= {lim['high']:.4g}"
+
+
+def limit_range(lim: dict[str, Any], reproduced: str) -> str:
+    """What the limit restricts from, and how surely."""
+    if "options" in lim:
+        every = f"of {', '.join(lim['prior_options'])}"
+    else:
+        every = f"range {lim['prior_low']:.4g}-{lim['prior_high']:.4g}"
+    return f"({every}; quasi-p {lim['qp']:.1e}{reproduced})"
 
 
 def format_discovery(result: dict[str, Any]) -> str:
@@ -349,11 +415,7 @@ def format_discovery(result: dict[str, Any]) -> str:
                 if lim["reproduced"] is None
                 else f", in {100 * lim['reproduced']:.0f} % of resamples"
             )
-            out.append(
-                f"    {lim['low']:.4g} <= {lim['parameter']} <= {lim['high']:.4g}"
-                f"  [{lim['status']}] (range {lim['prior_low']:.4g}-{lim['prior_high']:.4g};"
-                f" quasi-p {lim['qp']:.1e}{reproduced})"
-            )
+            out.append(f"    {limit_text(lim)}  [{lim['status']}] {limit_range(lim, reproduced)}")
     out.append("feature scores (extra trees), top 8:")
     out += [f"  {s['score']:.3f}  {s['parameter']}  [{s['status']}]" for s in result["scores"][:8]]
     out.append("CART tree (depth 3; weights = [did not happen, happened]):")

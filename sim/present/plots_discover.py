@@ -50,11 +50,20 @@ def limits(result: dict[str, Any], caption: str) -> Figure:
     fig = _figure(9, 1.4 + 0.45 * len(rows), caption)
     ax = fig.subplots()
     for y, (k, lim) in enumerate(rows):
+        colour = BAND if k == 0 else ACCENT
+        ax.plot([0, 1], [y, y], color=MUTED, lw=1)
+        if "options" in lim:  # a reading: one cell per option, the kept ones filled
+            every = lim["prior_options"]
+            for i, name in enumerate(every):
+                kept = name in lim["options"]
+                ax.plot([i / len(every), (i + 0.9) / len(every)], [y, y], lw=6,
+                        color=colour if kept else MUTED, solid_capstyle="butt")  # fmt: skip
+            ax.text(1.02, y, ", ".join(lim["options"]), va="center", fontsize=7)
+            continue
         span = (lim["prior_high"] - lim["prior_low"]) or 1.0
         lo = (lim["low"] - lim["prior_low"]) / span
         hi = (lim["high"] - lim["prior_low"]) / span
-        ax.plot([0, 1], [y, y], color=MUTED, lw=1)
-        ax.plot([lo, hi], [y, y], color=BAND if k == 0 else ACCENT, lw=6, solid_capstyle="butt")
+        ax.plot([lo, hi], [y, y], color=colour, lw=6, solid_capstyle="butt")
         ax.text(1.02, y, f"{lim['low']:.3g} - {lim['high']:.3g}", va="center", fontsize=7)
     labels = [
         f"box {k + 1}: {_short(lim['parameter'])} ({lim.get('status', '')})" for k, lim in rows
@@ -67,39 +76,43 @@ def limits(result: dict[str, Any], caption: str) -> Figure:
     return fig
 
 
+def _axis(
+    x: pd.DataFrame, lim: dict[str, Any], seed: int
+) -> tuple[np.ndarray, float, float, list | None]:
+    """A box dimension as plotted: (values, box low, box high, tick labels). A reading
+    is drawn as its options' positions, jittered, with the kept options' span boxed."""
+    column = x[lim["parameter"]]
+    if "options" not in lim:
+        return column.to_numpy(dtype=float), lim["low"], lim["high"], None
+    names = list(column.cat.categories)
+    jitter = np.random.default_rng(seed).uniform(-0.3, 0.3, len(column))
+    kept = [names.index(o) for o in lim["options"]]
+    return column.cat.codes.to_numpy() + jitter, min(kept) - 0.4, max(kept) + 0.4, names
+
+
 def box_scatter(result: dict[str, Any], x: pd.DataFrame, y: np.ndarray, caption: str) -> Figure:
     """The first box's two main dimensions, each replicate coloured by the outcome."""
     lims = result["boxes"][0]["limits"][:2]
     fig = _figure(6.5, 5.4, caption)
     ax = fig.subplots()
+    colours = np.where(y, ACCENT, BAND)
+    va, alow, ahigh, aticks = _axis(x, lims[0], 1)
+    if aticks is not None:
+        ax.set_xticks(range(len(aticks)), aticks)
+    ax.set_xlabel(_short(lims[0]["parameter"]))
     if len(lims) == 1:
-        a = lims[0]["parameter"]
-        ax.scatter(
-            x[a],
-            y + np.random.default_rng(0).uniform(-0.2, 0.2, len(y)),
-            s=4,
-            c=np.where(y, ACCENT, BAND),
-            alpha=0.4,
-            rasterized=True,
-        )
-        ax.axvspan(lims[0]["low"], lims[0]["high"], color=MUTED, alpha=0.15)
-        ax.set_xlabel(_short(a))
+        jitter = np.random.default_rng(0).uniform(-0.2, 0.2, len(y))
+        ax.scatter(va, y + jitter, s=4, c=colours, alpha=0.4, rasterized=True)
+        ax.axvspan(alow, ahigh, color=MUTED, alpha=0.15)
         ax.set_yticks([0, 1], ["did not happen", "happened"])
     else:
-        a, b = lims[0]["parameter"], lims[1]["parameter"]
-        ax.scatter(x[a], x[b], s=4, c=np.where(y, ACCENT, BAND), alpha=0.4, rasterized=True)
-        ax.add_patch(
-            Rectangle(
-                (lims[0]["low"], lims[1]["low"]),
-                lims[0]["high"] - lims[0]["low"],
-                lims[1]["high"] - lims[1]["low"],
-                fill=False,
-                edgecolor="black",
-                lw=1.5,
-            )
-        )
-        ax.set_xlabel(_short(a))
-        ax.set_ylabel(_short(b))
+        vb, blow, bhigh, bticks = _axis(x, lims[1], 2)
+        ax.scatter(va, vb, s=4, c=colours, alpha=0.4, rasterized=True)
+        box = Rectangle((alow, blow), ahigh - alow, bhigh - blow, fill=False, lw=1.5)
+        ax.add_patch(box)
+        if bticks is not None:
+            ax.set_yticks(range(len(bticks)), bticks)
+        ax.set_ylabel(_short(lims[1]["parameter"]))
     ax.set_title(f"Box 1 and the outcome (red: {result['outcome']})", fontsize=10)
     return fig
 
