@@ -103,5 +103,29 @@ class DiscoveryResult:
         return dt.date.fromisoformat(by) if by else None
 
 
+class SignpostsFolder(folder.Folder):
+    """A signposts folder being written (its run, ``signposts.json``, the watchlist)."""
+
+    kind = "signposts"
+
+
+@dataclass
+class SignpostsResult:
+    """A finished signposts folder: the ranked indicators ``wargame signposts`` wrote."""
+
+    path: Path
+    manifest: dict[str, Any]
+
+    @cached_property
+    def result(self) -> dict[str, Any]:
+        return json.loads((self.path / "signposts.json").read_text())
+
+    @property
+    def caption(self) -> str:
+        m = self.manifest
+        return f"signposts · {m['replicates']:,} replicates · seed {m['seed']}"
+
+
+folder.register("signposts")(SignpostsResult)
 folder.register("score")(ScoreResult)
 folder.register("discovery")(DiscoveryResult)

@@ -37,6 +37,9 @@ KINDS = {
     "calibration": "a calibration",
     "score": "a score",
     "discovery": "a discovery",
+    "signposts": "a signposts",
+    "track": "a track",
+    "ledger_score": "a ledger score",
 }
 
 F = TypeVar("F", bound="Folder")

@@ -61,7 +61,10 @@ def load(
 
 
 def _add_observations(data: dict, locs: Locations, path: Path) -> tuple[dict, Locations]:
-    """Append an observations file's list to the scenario's, keeping each line's location."""
+    """Append an observations file's list to the scenario's, keeping each line's location.
+
+    An entry with ``value: null`` is still being watched (a ``wargame signposts``
+    watchlist before the fact is in) and is left out; a missing ``value`` is an error."""
     extra, extra_locs = _read_with_extends(path, chain=())
     unknown = sorted(set(extra) - {"observations"})
     if unknown:
@@ -72,9 +75,30 @@ def _add_observations(data: dict, locs: Locations, path: Path) -> tuple[dict, Lo
     have = data.get("observations") or []
     out_locs = dict(locs)
     out_locs.setdefault(("observations",), extra_locs[("observations",)])
-    for i in range(len(items)):
-        _graft(extra_locs, ("observations", i), ("observations", len(have) + i), out_locs)
-    return {**data, "observations": [*have, *items]}, out_locs
+    known = [
+        i for i, o in enumerate(items) if not (isinstance(o, dict) and o.get("value", 0) is None)
+    ]
+    for k, i in enumerate(known):
+        _graft(extra_locs, ("observations", i), ("observations", len(have) + k), out_locs)
+    return {**data, "observations": [*have, *(items[i] for i in known)]}, out_locs
+
+
+def load_questions(path: Path, scenario: Scenario) -> list:
+    """The questions of a YAML file holding only ``questions:`` (the analyst's own
+    indicators), validated as the scenario's own would be: against its rungs, systems and
+    dates, each mistake located in that file."""
+    extra, extra_locs = _read_with_extends(path, chain=())
+    unknown = sorted(set(extra or {}) - {"questions"})
+    if unknown or not isinstance((extra or {}).get("questions"), list):
+        raise ScenarioError.single("expected a file holding only 'questions:' with a list",
+                                   file=str(path))  # fmt: skip
+    data = scenario.model_dump(mode="json", exclude_defaults=True)
+    have = data.get("questions") or []
+    locs: Locations = {("questions",): extra_locs[("questions",)]}
+    for i in range(len(extra["questions"])):
+        _graft(extra_locs, ("questions", i), ("questions", len(have) + i), locs)
+    data["questions"] = [*have, *extra["questions"]]
+    return list(_validate(data, locs, str(path)).questions[len(have) :])
 
 
 def _resolve_posterior(scenario: Scenario, path: Path, locs: Locations) -> Scenario:

@@ -27,6 +27,7 @@ from sim.present.commands import (
     run,
     schema,
     score,
+    signposts,
     sweep,
     validate,
 )
@@ -34,6 +35,7 @@ from sim.present.commands import (
 #: The verbs, in the order ``wargame --help`` lists them.
 VERBS = (
     run,
+    signposts,
     calibrate,
     validate,
     batch,

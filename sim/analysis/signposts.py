@@ -1,0 +1,356 @@
+"""Signposts: which observable facts would move a forecast most, and when to look.
+
+Intelligence warning works by indicators: facts an analyst can watch for, each of which
+would raise or lower the judgment when it arrives. Here the candidates are events of the
+scenario's own vocabulary (:class:`sim.scenario.schema.Event`) laid over a grid of dates
+(forces present on each month's first day, the presence share of each quarter, each rung
+of each track granted by each quarter's end, any delivery, any exercise in each month),
+plus any the analyst lists. They are added to the scenario as questions, so one ordinary
+run (the same executors, seeds, resume and progress as ``wargame run``) records each of
+them in every replicate beside the outcome; questions never change a history, so the run
+is the same Monte Carlo as the one without them.
+
+For each indicator I and the outcome O the 2 x 2 table of replicates gives P(I),
+P(O | I), P(O | not I), the likelihood ratio P(I | O) / P(I | not O), the expected
+absolute shift of the forecast, E|P(O | observation) - P(O)|, and the value of information:
+the expected fall of the outcome forecast's Brier score from observing I before
+forecasting, P(I) P(not I) (P(O | I) - P(O | not I))^2 (the forecast's expected Brier
+score is its variance p(1 - p); observing I splits it). That plug-in is biased upwards
+by the table's noise, so the reported value subtracts the two conditional estimates'
+sampling variances (an independent indicator's value then centres on zero). Intervals
+come from the Bayesian bootstrap of the table (Dirichlet with Jeffreys' half-counts),
+deterministic from the run's seed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.engine.plan import Plan
+from sim.scenario.schema import Question, Scenario
+
+DRAWS = 4000  # Bayesian bootstrap draws per indicator
+SAME = 0.8  # indicators of one family correlated this much (phi) are one signpost
+TOP = 10
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An indicator: a question of the event vocabulary, its family (the same event on
+    other dates) and the date on which it can first be known."""
+
+    question: Question
+    family: str
+    date: dt.date
+    label: str
+
+    @property
+    def column(self) -> str:
+        return f"question.{self.question.id}"
+
+
+def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first day of every month after `first` up to `last`."""
+    out, d = [], dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    while d <= last:
+        out.append(d)
+        d = dt.date(d.year + d.month // 12, d.month % 12 + 1, 1)
+    return out
+
+
+def quarter_ends(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The last day of each calendar quarter ending after `first`, up to `last`."""
+    out = []
+    for start in month_starts(first, last + dt.timedelta(days=1)):
+        if start.month in (1, 4, 7, 10):
+            end = start - dt.timedelta(days=1)
+            if end > first:
+                out.append(end)
+    return out
+
+
+def _question(qid: str, text: str, **event: Any) -> Question:
+    return Question(id=qid, question=text, source="signpost candidate", **event)
+
+
+def candidates(plan: Plan, until: dt.date, extra: list[Question] = ()) -> list[Candidate]:
+    """Every candidate indicator up to `until` (see the module docstring), then `extra`."""
+    s = plan.scenario
+    start = s.metadata.start_date
+    out: list[Candidate] = []
+    for d in month_starts(start, until):
+        out.append(Candidate(
+            _question(f"signpost.present_on.{d}", f"Forces present on {d}?",
+                      metric="present_on", end=d),
+            "present_on", d, "forces present on the day"))  # fmt: skip
+        last = min(month_starts(d, until + dt.timedelta(days=31))[0] - dt.timedelta(days=1), until)
+        out.append(Candidate(
+            _question(f"signpost.exercise_in.{d:%Y-%m}", f"An exercise starts in {d:%B %Y}?",
+                      metric="exercise_in", start=d, end=last),
+            "exercise_in", last, "an exercise starts in the month"))  # fmt: skip
+    for q in quarter_ends(start, until):
+        first = max(start, dt.date(q.year, q.month - 2, 1))
+        out.append(Candidate(
+            _question(f"signpost.presence_share.{q}", f"Forces present on half the days "
+                      f"{first} - {q}?", metric="presence_share", start=first, end=q,
+                      at_least=0.5),
+            "presence_share", q, "forces present on half the quarter's days"))  # fmt: skip
+        out.append(Candidate(
+            _question(f"signpost.delivered_by.{q}", f"Any system delivered by {q}?",
+                      metric="delivered_by", end=q),
+            "delivered_by", q, "a system delivered"))  # fmt: skip
+        for track in plan.track_specs:
+            for rung in track.rungs[1:]:
+                out.append(Candidate(
+                    _question(f"signpost.rung_by.{rung.name}.{q}",
+                              f"{track.name}: {rung.name} granted by {q}?",
+                              metric="rung_by", rung=rung.name, end=q),
+                    f"rung_by.{rung.name}", q, f"{track.name}: {rung.name} granted"))  # fmt: skip
+    for e in extra:
+        out.append(Candidate(e, f"listed.{e.id}", e.end, e.question))
+    return out
+
+
+def with_indicators(scenario: Scenario, cands: list[Candidate]) -> Scenario:
+    """The scenario with every candidate added as a question (a history is unchanged)."""
+    return scenario.model_copy(
+        update={"questions": [*scenario.questions, *(c.question for c in cands)]}
+    )
+
+
+def table_statistics(i: np.ndarray, o: np.ndarray, rng: np.random.Generator) -> dict[str, Any]:
+    """The indicator's statistics against the outcome, each with its 95 % interval."""
+    i, o = np.asarray(i, dtype=bool), np.asarray(o, dtype=bool)
+    counts = np.array([(i & o).sum(), (i & ~o).sum(), (~i & o).sum(), (~i & ~o).sum()])
+    point = _statistics(counts[None, :] / counts.sum(), counts[None, :])
+    draws = _statistics(rng.dirichlet(counts + 0.5, size=DRAWS), None)
+    out: dict[str, Any] = {"n": int(counts.sum()), "counts": counts.tolist()}
+    for key, value in point.items():
+        d = draws[key][np.isfinite(draws[key])]
+        low, high = np.quantile(d, [0.025, 0.975]) if len(d) else (math.nan, math.nan)
+        est = float(value[0])
+        if key == "voi":  # centre the interval on the de-biased estimate
+            shift = est - float(np.mean(d)) if len(d) else 0.0
+            low, high = low + shift, high + shift
+        out[key] = {"estimate": est, "low": float(low), "high": float(high)}
+    return out
+
+
+def _statistics(p: np.ndarray, counts: np.ndarray | None) -> dict[str, np.ndarray]:
+    """Cell probabilities (rows x [I&O, I&~O, ~I&O, ~I&~O]) to the indicator's
+    statistics; with `counts`, the value of information is de-biased by the conditional
+    estimates' sampling variances."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_i = p[:, 0] + p[:, 1]
+        p_o = p[:, 0] + p[:, 2]
+        given = p[:, 0] / p_i
+        given_not = p[:, 2] / (1 - p_i)
+        lr = (p[:, 0] / p_o) / (p[:, 1] / (1 - p_o))
+        shift = p_i * np.abs(given - p_o) + (1 - p_i) * np.abs(given_not - p_o)
+        gap2 = (given - given_not) ** 2
+        if counts is not None:
+            n_i, n_not = counts[:, 0] + counts[:, 1], counts[:, 2] + counts[:, 3]
+            noise = given * (1 - given) / np.maximum(n_i - 1, 1) + given_not * (
+                1 - given_not
+            ) / np.maximum(n_not - 1, 1)
+            gap2 = gap2 - np.nan_to_num(noise)
+        voi = p_i * (1 - p_i) * np.nan_to_num(gap2)
+    return {
+        "p_indicator": p_i,
+        "p_given": given,
+        "p_given_not": given_not,
+        "likelihood_ratio": lr,
+        "shift": shift,
+        "voi": voi,
+    }
+
+
+def rank(
+    cands: list[Candidate], outcomes: pd.DataFrame, y: np.ndarray, seed: int
+) -> list[dict[str, Any]]:
+    """Every informative candidate's statistics, by value of information; one of a family
+    whose correlation (phi, over the replicates) with a better-ranked one is at least
+    ``SAME`` tells nearly all that one does, and is folded into it (``also``: its dates)
+    instead of listed again. (Forces present on successive months' first days correlate
+    about 0.4 on Belarus, so each stays; a rung granted by successive quarters, 0.85-0.95.)"""
+    rows = []
+    for k, c in enumerate(cands):
+        x = outcomes[c.column].to_numpy(dtype=bool)
+        if x.all() or not x.any():
+            continue  # always or never: nothing to learn from watching it
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x5167, k)))
+        rows.append((c, x, table_statistics(x, y, rng)))
+    rows.sort(key=lambda r: (-r[2]["voi"]["estimate"], r[0].date, r[0].question.id))
+    kept: list[tuple[Candidate, np.ndarray, dict[str, Any]]] = []
+    for c, x, stats in rows:
+        twin = next(
+            (r for r in kept if r[0].family == c.family and np.mean(r[1] == x) >= SAME), None
+        )
+        if twin is not None:
+            twin[2].setdefault("also", []).append(c.date.isoformat())
+            continue
+        kept.append((c, x, stats))
+    return [
+        {
+            "id": c.question.id,
+            "question": c.question.question,
+            "family": c.family,
+            "label": c.label,
+            "date": c.date.isoformat(),
+            "event": c.question.model_dump(
+                mode="json", exclude={"id", "question", "source"}, exclude_defaults=True
+            ),
+            **stats,
+        }
+        for c, _, stats in kept
+    ]
+
+
+def phi(a: np.ndarray, b: np.ndarray) -> float:
+    """The correlation of two yes/no columns (0 when either never varies)."""
+    a, b = a.astype(float), b.astype(float)
+    sa, sb = a.std(), b.std()
+    return float(np.mean((a - a.mean()) * (b - b.mean())) / (sa * sb)) if sa and sb else 0.0
+
+
+def outcome_column_check(plan: Plan, settings: SignpostSettings) -> None:
+    """Refuse an outcome the scenario does not have before any replicate runs."""
+    from sim.engine.outcomes import OUTCOMES
+    from sim.scenario.errors import UsageError
+
+    s = plan.scenario
+    ids = [*(q.id for q in s.questions), *(j.id for j in s.judgments)]
+    if settings.outcome in OUTCOMES:
+        return
+    if settings.outcome not in ids:
+        raise UsageError(f"no outcome, question or judgment '{settings.outcome}' (it has: "
+                         f"{', '.join([*OUTCOMES, *ids])})", "--outcome")  # fmt: skip
+    if settings.by is not None:
+        raise UsageError("applies to outcomes; a question or judgment has its own date", "--by")
+
+
+def outcome_column(outcomes: pd.DataFrame, plan: Plan, outcome: str, by: dt.date | None):
+    """The outcome per replicate (an outcome by the horizon or by `by`, or a question or
+    judgment of the scenario), and its label."""
+    from sim.engine.outcomes import OUTCOMES
+    from sim.scenario.errors import UsageError
+
+    if outcome in OUTCOMES:
+        if by is None:
+            return outcomes[outcome].to_numpy(dtype=bool), f"{outcome} presence by the horizon"
+        days = outcomes[f"{outcome}_day"].astype("float64").to_numpy()
+        return np.nan_to_num(days, nan=np.inf) <= plan.day(by), f"{outcome} presence by {by}"
+    for prefix in ("question.", "judgment."):
+        if f"{prefix}{outcome}" in outcomes and not outcome.startswith("signpost."):
+            if by is not None:
+                raise UsageError("applies to outcomes; a question or judgment has its own date",
+                                 "--by")  # fmt: skip
+            return outcomes[f"{prefix}{outcome}"].to_numpy(dtype=bool), f"{prefix[:-1]} {outcome}"
+    known = [
+        *OUTCOMES,
+        *(q.id for q in plan.scenario.questions if not q.id.startswith("signpost.")),
+    ]
+    raise UsageError(f"no outcome or question '{outcome}' (it has: {', '.join(known)})",
+                     "--outcome")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SignpostSettings:
+    outcome: str = "persistent"
+    by: dt.date | None = None
+    until: dt.date | None = None  # default: halfway from the start to the outcome's date
+    top: int = TOP
+
+
+def default_until(plan: Plan, settings: SignpostSettings) -> dt.date:
+    """Halfway from the start date to the outcome's date (`--by`, a question's or
+    judgment's own end, else the horizon): signposts are facts one can know well before
+    the answer, not the outcome seen on its own last day."""
+    s = plan.scenario
+    start = s.metadata.start_date
+    own = {e.id: e.end for e in [*s.questions, *s.judgments]}
+    last = settings.by or own.get(settings.outcome) or start + dt.timedelta(days=plan.n_days - 1)
+    return start + (last - start) / 2
+
+
+def signposts(outcomes: pd.DataFrame, plan: Plan, cands: list[Candidate],
+              settings: SignpostSettings, seed: int) -> dict[str, Any]:  # fmt: skip
+    """The ranked signposts of a run's kept replicates (``signposts.json``)."""
+    y, label = outcome_column(outcomes, plan, settings.outcome, settings.by)
+    n, k = len(y), int(y.sum())
+    ranked = rank(cands, outcomes, y, seed)
+    return {
+        "outcome": settings.outcome,
+        "label": label,
+        "by": settings.by.isoformat() if settings.by else None,
+        "until": (settings.until or default_until(plan, settings)).isoformat(),
+        "replicates": n,
+        "forecast": {
+            "p": k / n if n else math.nan,
+            "se": math.sqrt(k * (n - k) / n**3) if n else math.nan,
+        },
+        "candidates": len(cands),
+        "informative": sum(1 for c in cands if outcomes[c.column].nunique() > 1),
+        "signposts": ranked,
+    }
+
+
+def _fmt(d: dict[str, float], pct: bool = True) -> str:
+    if pct:
+        return f"{100 * d['estimate']:.1f} % ({100 * d['low']:.1f}-{100 * d['high']:.1f})"
+    return f"{d['estimate']:.3g} ({d['low']:.3g}-{d['high']:.3g})"
+
+
+def format_signposts(r: dict[str, Any], top: int = TOP) -> str:
+    """The table ``wargame signposts`` prints."""
+    f = r["forecast"]
+    out = [
+        f"signposts for {r['label']}: forecast {100 * f['p']:.1f} % (s.e. {100 * f['se']:.1f}) "
+        f"from {r['replicates']:,} replicates",
+        f"{r['candidates']} candidate indicators up to {r['until']} ({r['informative']} not "
+        "always or never true); ranked by value of information (expected fall of the "
+        "forecast's Brier score from watching it), 95 % intervals from the Bayesian bootstrap",
+        "",
+    ]
+    for k, s in enumerate(r["signposts"][:top], 1):
+        also = f"  (same signal on {', '.join(s['also'])})" if s.get("also") else ""
+        out += [
+            f"{k:2d}. {s['date']}  {s['question']}{also}",
+            f"      P(indicator) {_fmt(s['p_indicator'])};  P(outcome | yes) {_fmt(s['p_given'])};"
+            f"  P(outcome | no) {_fmt(s['p_given_not'])}",
+            f"      likelihood ratio {_fmt(s['likelihood_ratio'], pct=False)};  expected shift "
+            f"{_fmt(s['shift'])};  value of information {1e4 * s['voi']['estimate']:.0f} "
+            f"({1e4 * s['voi']['low']:.0f} to {1e4 * s['voi']['high']:.0f}) x 1e-4 Brier",
+        ]
+    return "\n".join(out)
+
+
+def watchlist(r: dict[str, Any], top: int = TOP) -> str:
+    """The top signposts as an observations file, each ``value: null`` until the fact is
+    known (``wargame run --observations`` leaves those out)."""
+    import yaml
+
+    items = [
+        {
+            "id": s["id"].removeprefix("signpost."),
+            **s["event"],
+            "as_of": s["date"],
+            "value": None,
+            "source": "",
+        }
+        for s in r["signposts"][:top]
+    ]
+    head = (
+        f"# Watchlist from wargame signposts: the {len(items)} indicators that would move\n"
+        f"# '{r['label']}' most. As a fact becomes known, set value: yes or no, as_of: the\n"
+        "# day it became known, and source: where from; then\n"
+        "#   wargame run SCENARIO --observations THIS_FILE\n"
+        "# Entries left at value: null are still being watched and are not used.\n"
+    )
+    return head + yaml.safe_dump({"observations": items}, sort_keys=False, allow_unicode=True)

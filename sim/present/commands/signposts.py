@@ -1,0 +1,148 @@
+"""``wargame signposts``: which facts to watch, ranked by how much they would move a forecast."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from sim.present.commands.options import (
+    add_executor_options,
+    add_observation_options,
+    date,
+    positive,
+    seed,
+)
+from sim.present.commands.running import output_folder, save_figures, session
+from sim.scenario.errors import UsageError
+from sim.scenario.schema import OUTCOME_NAMES
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "signposts", help="which facts to watch: indicators ranked by their value to a forecast"
+    )
+    p.add_argument(
+        "source", help="a scenario YAML file, or a run folder (its scenario, seed and replicates)"
+    )
+    p.add_argument(
+        "--outcome",
+        default="persistent",
+        help=f"{', '.join(OUTCOME_NAMES)}, or a question or judgment id (default persistent)",
+    )
+    p.add_argument("--by", type=date, metavar="DATE", help="the outcome by this date")
+    p.add_argument(
+        "--until",
+        type=date,
+        metavar="DATE",
+        help="the last date an indicator looks at (default: halfway to the outcome's date)",
+    )
+    p.add_argument(
+        "--indicators",
+        metavar="FILE",
+        help="more indicators to rank: a YAML file of 'questions:' in the event format",
+    )
+    p.add_argument("--top", type=positive("top", 1000), default=10, help="signposts listed (10)")
+    p.add_argument("-n", "--replicates", type=positive("replicates", 10_000_000),
+                   help="replicates (default: the scenario's, or the run folder's)")  # fmt: skip
+    p.add_argument("--seed", type=seed, help="root seed (default: the scenario's, or the run's)")
+    add_executor_options(p)
+    add_observation_options(p)
+    p.add_argument("--out", help="output folder (default: results/<scenario>-signposts-<time>, "
+                   "or <run>/signposts)")  # fmt: skip
+    p.add_argument("--resume", metavar="DIR", help="finish interrupted signposts in DIR")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with session(args, "sim.runs.runner", "chunks") as s:
+        from sim.analysis import signposts as sp
+        from sim.analysis.folders import SignpostsFolder
+        from sim.engine.plan import Plan
+        from sim.runs.folder import write_json_atomic
+        from sim.runs.results import load_run
+        from sim.runs.runner import default_chunk, run_to_store
+        from sim.runs.store import RunStore
+
+        scenario, file, root, n, default_out = _source(args)
+        plan = Plan(scenario)
+        settings = sp.SignpostSettings(args.outcome, args.by, args.until, args.top)
+        until = args.until or sp.default_until(plan, settings)
+        settings = sp.SignpostSettings(args.outcome, args.by, until, args.top)
+        sp.outcome_column_check(plan, settings)
+        cands = sp.candidates(plan, until, _listed(args.indicators, plan))
+        derived = sp.with_indicators(scenario, cands)
+        out = output_folder(args, default_out)
+        s.out = out
+        fields = {"source": str(args.source), "seed": root, "replicates": n,
+                  "settings": _recorded(settings, args)}  # fmt: skip
+        if args.resume:
+            folder = SignpostsFolder.resume(out, expected=fields)
+        else:
+            folder = SignpostsFolder.create(out, fields)
+        store = RunStore.reuse_or_create(
+            out / "run", scenario_file=file, scenario=derived, seed=root, replicates=n,
+            chunk_size=default_chunk(n), detail=False,
+        )  # fmt: skip
+        todo = sum(b - a for _, a, b in store.pending())
+        if todo:
+            run_to_store(store, Plan(derived), workers=s.executor, progress=s.bar(todo))
+        kept = load_run(out / "run")
+        kept.require_kept()
+        result = sp.signposts(kept.outcomes, plan, cands, settings, root)
+        write_json_atomic(out / "signposts.json", result)
+        (out / "watchlist.yaml").write_text(sp.watchlist(result, args.top))
+        print(sp.format_signposts(result, args.top))
+        from sim.present.plots_signposts import signposts_figure
+
+        caption = f"{scenario.metadata.name} · {n:,} replicates · seed {root}"
+        save_figures({"signposts": signposts_figure(result, caption, args.top)}, out / "figures")
+        print(f"signposts: {out / 'signposts.json'}\nwatchlist: {out / 'watchlist.yaml'}")
+        folder.finish()
+    return 0
+
+
+def _source(args: argparse.Namespace):
+    """(scenario, its file, seed, replicates, default output folder) of a scenario file or
+    of a run folder (whose histories the same seed and replicates rebuild exactly)."""
+    from sim.runs.store import default_out
+    from sim.scenario.loader import load
+
+    path = Path(args.source)
+    if path.is_dir():
+        from sim.runs.results import load_run
+        from sim.scenario.schema import Scenario
+
+        if args.observations or args.as_of:
+            raise UsageError("a run folder already holds its observations", "--observations")
+        run = load_run(path, command="signposts")
+        m = run.manifest
+        scenario = Scenario.model_validate(m["scenario"])
+        file = Path(m["scenario_file"])
+        root = m["seed"] if args.seed is None else args.seed
+        n = args.replicates or m["replicates"]
+        return scenario, file, root, n, lambda: path / "signposts"
+    scenario = load(path, args.observations, args.as_of)
+    root = scenario.monte_carlo.seed if args.seed is None else args.seed
+    n = args.replicates or scenario.monte_carlo.replicates
+    stem = Path(f"{path.stem}-signposts")
+    return scenario, path, root, n, lambda: default_out(stem)
+
+
+def _listed(file: str | None, plan) -> list:
+    """The analyst's own indicators: a YAML file's ``questions:``, checked like a
+    scenario's (located errors)."""
+    if file is None:
+        return []
+    from sim.scenario.loader import load_questions
+
+    return load_questions(Path(file), plan.scenario)
+
+
+def _recorded(settings, args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "outcome": settings.outcome,
+        "by": settings.by.isoformat() if settings.by else None,
+        "until": settings.until.isoformat(),
+        "indicators": args.indicators,
+    }

@@ -1,0 +1,169 @@
+"""Signposts on a toy with a known answer, and the command's outputs and errors.
+
+The toy: two summits (1 October, acceptance 0.5; 1 November, 0.4 for a client that has
+not yet granted), so the outcome "the first rung is granted by 2 November" has
+P = 0.5 + 0.5 x 0.4 = 0.7. The indicator "not granted at the first summit" (A) then has
+P(O | A) = 0.4, P(O | not A) = 1 and the likelihood ratio
+P(A | O) / P(A | not O) = (0.2 / 0.7) / 1 = 2/7; its value of information is
+P(A) P(not A) (P(O | A) - P(O | not A))^2 = 0.25 x 0.36 = 0.09. A dated exercise whose
+start is drawn uniformly over 16 days is independent of both summits: its indicator
+carries no information about the outcome.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from sim.present.cli import main
+from sim.scenario.loader import load
+from tests.conftest import ROOT
+
+TOY = ROOT / "tests" / "fixtures" / "toy_calibration.yaml"
+N = 4000
+
+
+def toy(tmp_path: Path) -> Path:
+    data = yaml.safe_load(TOY.read_text())
+    data["judgments"] = []
+    data["monte_carlo"]["replicates"] = N
+    data["operations"]["summits"] = [
+        {"name": "first", "date": "2020-10-01", "patron": "patron",
+         "accept_probability": {"value": 0.5, "assumption": True}},
+        {"name": "second", "date": "2020-11-01", "patron": "patron",
+         "accept_probability": {"value": 0.4, "assumption": True}},
+    ]  # fmt: skip
+    data["operations"]["exercises"] = [
+        {"name": "drill", "patron": "patron", "units": ["u"],
+         "start_window": ["2020-09-20", "2020-10-05"], "duration_days": {"value": 3}},
+    ]  # fmt: skip
+    data["questions"] = [
+        {"id": "granted", "question": "Granted by 2 November?", "metric": "rung_by",
+         "rung": "more_exercises", "end": "2020-11-02"},
+    ]  # fmt: skip
+    path = tmp_path / "toy_signposts.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    (tmp_path / "indicators.yaml").write_text(yaml.safe_dump({"questions": [
+        {"id": "not_at_first", "question": "Not granted at the first summit?",
+         "metric": "rung_by", "rung": "more_exercises", "end": "2020-10-02", "negate": True},
+        {"id": "early_drill", "question": "The drill starts by 27 September?",
+         "metric": "exercise_in", "start": "2020-09-16", "end": "2020-09-27"},
+    ]}, sort_keys=False))  # fmt: skip
+    return path
+
+
+@pytest.fixture(scope="module")
+def ranked(tmp_path_factory) -> tuple[dict, Path]:
+    tmp = tmp_path_factory.mktemp("signposts")
+    path = toy(tmp)
+    out = tmp / "sp"
+    args = ["signposts", str(path), "--outcome", "granted", "--indicators",
+            str(tmp / "indicators.yaml"), "--out", str(out)]  # fmt: skip
+    assert main(args) == 0
+    return json.loads((out / "signposts.json").read_text()), out
+
+
+def within_three_se(stat: dict, truth: float) -> bool:
+    """`truth` within three bootstrap standard errors (95 % half-width / 1.96)."""
+    se = (stat["high"] - stat["low"]) / (2 * 1.96)
+    return abs(stat["estimate"] - truth) <= 3 * se
+
+
+def test_the_indicator_that_decides_the_outcome_ranks_first_with_the_analytic_ratio(ranked):
+    r, _ = ranked
+    first = r["signposts"][0]
+    assert first["id"] == "not_at_first"
+    for key, truth in (
+        ("likelihood_ratio", 2 / 7),
+        ("p_given", 0.4),
+        ("p_indicator", 0.5),
+        ("voi", 0.09),
+    ):
+        assert within_three_se(first[key], truth), (key, first[key])
+    assert first["p_given_not"]["estimate"] == pytest.approx(1.0)
+
+
+def test_an_independent_indicator_is_worth_nothing_within_monte_carlo_error(ranked):
+    """The de-biased value of information of the independent drill is within three of
+    its bootstrap standard errors (the 95 % interval's half-width / 1.96) of zero."""
+    r, _ = ranked
+    drill = next(s for s in r["signposts"] if s["id"] == "early_drill")
+    assert within_three_se(drill["voi"], 0.0), drill["voi"]
+    assert within_three_se(drill["likelihood_ratio"], 1.0), drill["likelihood_ratio"]
+
+
+def test_the_outputs_are_written_and_the_watchlist_loads_as_observations(ranked, tmp_path):
+    r, out = ranked
+    assert (out / "figures" / "signposts.png").is_file()
+    assert r["replicates"] == N and r["until"] == "2020-10-09"  # halfway to 2 November
+    watch = yaml.safe_load((out / "watchlist.yaml").read_text())["observations"]
+    assert watch[0]["id"] == "not_at_first" and watch[0]["value"] is None
+    scenario_file = next(out.parent.glob("toy_signposts.yaml"))
+    assert load(scenario_file, out / "watchlist.yaml").observations == []  # none filled in
+    watch[0].update(value=True, source="a made-up report", as_of="2020-10-03")
+    filled = tmp_path / "filled.yaml"
+    filled.write_text(yaml.safe_dump({"observations": watch}, sort_keys=False))
+    (seen,) = load(scenario_file, filled).observations
+    assert seen.id == "not_at_first" and seen.negate
+
+
+def test_a_run_folder_gives_the_same_signposts_as_its_scenario(ranked, tmp_path):
+    """A run folder's histories are rebuilt from its seed and replicates: the same table."""
+    r, out = ranked
+    scenario_file = next(out.parent.glob("toy_signposts.yaml"))
+    run = tmp_path / "run"
+    assert main(["run", str(scenario_file), "--out", str(run), "--lean"]) == 0
+    again = tmp_path / "again"
+    args = ["signposts", str(run), "--outcome", "granted", "--indicators",
+            str(out.parent / "indicators.yaml"), "--out", str(again)]  # fmt: skip
+    assert main(args) == 0
+    assert json.loads((again / "signposts.json").read_text()) == r
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--outcome", "nope"], "no outcome, question or judgment 'nope'"),
+        (["--outcome", "granted", "--by", "2020-10-10"], "applies to outcomes"),
+    ],
+)
+def test_signposts_mistakes_get_a_clear_message(tmp_path, capsys, extra, message):
+    path = toy(tmp_path)
+    assert main(["signposts", str(path), "--out", str(tmp_path / "sp"), *extra]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "sp").exists(), "nothing is written for a user's mistake"
+
+
+def test_a_bad_listed_indicator_is_located_in_its_file(tmp_path, capsys):
+    path = toy(tmp_path)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("questions:\n  - id: x\n    question: x?\n    metric: rung_by\n"
+                   "    rung: no_such_rung\n    end: 2020-10-01\n")  # fmt: skip
+    args = ["signposts", str(path), "--indicators", str(bad), "--out", str(tmp_path / "sp")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "bad.yaml" in err and "no_such_rung" in err, err
+
+
+def test_the_statistics_match_a_hand_computed_table():
+    """I&O = 30, I&~O = 10, ~I&O = 20, ~I&~O = 40 (n = 100): P(I) = 0.4, P(O | I) = 0.75,
+    P(O | ~I) = 1/3, LR = (30/50) / (10/50) = 3."""
+    from sim.analysis.signposts import table_statistics
+
+    i = np.repeat([True, True, False, False], [30, 10, 20, 40])
+    o = np.repeat([True, False, True, False], [30, 10, 20, 40])
+    s = table_statistics(i, o, np.random.default_rng(0))
+    assert s["p_indicator"]["estimate"] == pytest.approx(0.4)
+    assert s["p_given"]["estimate"] == pytest.approx(0.75)
+    assert s["p_given_not"]["estimate"] == pytest.approx(1 / 3)
+    assert s["likelihood_ratio"]["estimate"] == pytest.approx(3.0)
+    shift = 0.4 * abs(0.75 - 0.5) + 0.6 * abs(1 / 3 - 0.5)
+    assert s["shift"]["estimate"] == pytest.approx(shift)
+    noise = 0.75 * 0.25 / 39 + (1 / 3) * (2 / 3) / 59
+    assert s["voi"]["estimate"] == pytest.approx(0.24 * ((0.75 - 1 / 3) ** 2 - noise))
+    assert math.isfinite(s["voi"]["low"]) and s["voi"]["low"] < s["voi"]["estimate"]
