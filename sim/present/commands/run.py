@@ -45,6 +45,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="keep outcomes and parameters only (no trajectories or events)",
     )
     add_observation_options(p)
+    p.add_argument(
+        "--ledger",
+        metavar="FILE",
+        help="append this run's forecasts (as of its last observation, or --as-of) to a "
+        "hash-chained forecast ledger",
+    )
     p.set_defaults(func=run)
 
 
@@ -56,12 +62,36 @@ def run(args: argparse.Namespace) -> int:
 
         path = Path(args.scenario)
         scenario = load(path, args.observations, args.as_of)
+        if args.ledger:
+            from sim.analysis import ledger
+
+            ledger.read(Path(args.ledger))  # a broken chain is refused before the run
         store = open_store(args, path, scenario)
         s.out = store.path
         todo = sum(b - a for _, a, b in store.pending())
         run_to_store(store, Plan(scenario), workers=s.executor, progress=s.bar(todo))
     print_run(store, args.workers)
+    if args.ledger:
+        append_to_ledger(Path(args.ledger), store, as_of_of(scenario, args.as_of), "run")
     return 0
+
+
+def as_of_of(scenario: Scenario, as_of=None):
+    """The date a run's forecast stands as of: --as-of, else the latest observation's,
+    else the scenario's start date."""
+    if as_of is not None:
+        return as_of
+    dates = [o.as_of for o in scenario.observations]
+    return max([scenario.metadata.start_date, *dates])
+
+
+def append_to_ledger(path: Path, store: RunStore, as_of, command: str) -> None:
+    """Append a finished run's forecasts to the ledger and say where."""
+    from sim.analysis import ledger
+
+    summary = json.loads((store.path / "summary.json").read_text())
+    entry = ledger.append(path, ledger.record_of(summary, store.manifest, as_of, command))
+    print(f"ledger: entry {entry['index']} (as of {entry['as_of']}) appended to {path}")
 
 
 def open_store(args: argparse.Namespace, path: Path, scenario: Scenario) -> RunStore:

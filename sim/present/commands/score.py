@@ -6,11 +6,17 @@ import argparse
 from pathlib import Path
 
 from sim.present.commands.running import output_folder, save_figures
+from sim.scenario.errors import UsageError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("score", help="score runs' forecast questions against what happened")
-    p.add_argument("folders", nargs="+", help="run or batch folders")
+    p.add_argument("folders", nargs="*", help="run or batch folders")
+    p.add_argument(
+        "--ledger",
+        metavar="FILE",
+        help="score a forecast ledger over time instead (daily Brier, carried forward)",
+    )
     p.add_argument(
         "--resolutions", required=True, metavar="FILE", help="YAML file of resolved questions"
     )
@@ -19,6 +25,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.ledger:
+        if args.folders:
+            raise UsageError("score either run folders or a ledger, not both", "--ledger")
+        return _score_ledger(args)
+    if not args.folders:
+        raise UsageError("give run or batch folders, or --ledger FILE", "folders")
     from sim.analysis.folders import ScoreFolder
     from sim.analysis.score import format_score, runs_of, score
     from sim.present.plots_score import score_figures
@@ -41,4 +53,24 @@ def run(args: argparse.Namespace) -> int:
     caption = f"{len(runs)} run(s) scored against {resolutions.name}"
     save_figures(score_figures(result, caption), out / "figures")
     folder.finish()
+    return 0
+
+
+def _score_ledger(args: argparse.Namespace) -> int:
+    """Verify the ledger's chain, then score each resolved question over time."""
+    from sim.analysis import ledger
+
+    path = Path(args.ledger)
+    if not path.is_file():
+        raise UsageError(f"no ledger file {path}", "--ledger")
+    entries = ledger.read(path)
+    resolutions = ledger.read_resolutions(Path(args.resolutions), entries)
+    result = ledger.score_ledger(entries, resolutions)
+    print(ledger.format_ledger_score(result))
+    if args.out:
+        from sim.runs.folder import write_json_atomic
+
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+        write_json_atomic(Path(args.out) / "ledger_score.json", result)
+        print(f"\nscore: {Path(args.out) / 'ledger_score.json'}")
     return 0
