@@ -46,7 +46,7 @@ def encoded_chunk(plan: Plan, seed: int, start: int, stop: int, detail: bool) ->
 
 
 #: What a worker runs on a chunk: ``task(plan, seed, start, stop, detail)``.
-ChunkTask = Callable[[Plan, int, int, int, bool], Any]
+ChunkTask = Callable[..., Any]
 
 
 def execute(
@@ -56,18 +56,28 @@ def execute(
     workers: int | Executor,
     detail: bool,
     task: ChunkTask = run_chunk,
+    context: Any = None,
+    extra: Callable[[int, int], tuple] | None = None,
 ) -> Iterator[tuple[int, Any]]:
-    """Yield (chunk index, ``task(plan, seed, start, stop, detail)``) for each chunk, in
-    completion order."""
-    tasks = [(k, (seed, a, b, detail)) for k, a, b in bounds]
-    yield from map_unordered(task, plan, tasks, workers)  # type: ignore[misc]
+    """Yield (chunk index, ``task(context, seed, start, stop, detail, *extra(start,
+    stop))``) for each chunk, in completion order; the context is the plan unless given
+    (a branching run's: the particles' plan, seeds and parameters)."""
+    tasks = [(k, (seed, a, b, detail, *(extra(a, b) if extra else ()))) for k, a, b in bounds]
+    yield from map_unordered(task, plan if context is None else context, tasks, workers)  # type: ignore[misc]
 
 
 def run_to_store(
-    store: RunStore, plan: Plan, workers: int | Executor = 1, progress: Progress | None = None
+    store: RunStore,
+    plan: Plan,
+    workers: int | Executor = 1,
+    progress: Progress | None = None,
+    task: ChunkTask = encoded_chunk,
+    context: Any = None,
+    extra: Callable[[int, int], tuple] | None = None,
 ) -> dict:
     """Run the store's missing chunks, writing each as it finishes and appending it to the
-    final tables once the chunks before it are in, then finish the folder.
+    final tables once the chunks before it are in, then finish the folder. `task`,
+    `context` and `extra` are :func:`execute`'s (a branching run's last stage).
 
     On Ctrl-C or a failure the folder is marked incomplete (it can be resumed) and the
     exception propagates.
@@ -78,7 +88,8 @@ def run_to_store(
     try:
         assembly.flush()  # chunks an interrupted run already finished
         pending = store.pending()
-        for k, chunk in execute(plan, m["seed"], pending, workers, m["detail"], encoded_chunk):
+        chunks = execute(plan, m["seed"], pending, workers, m["detail"], task, context, extra)
+        for k, chunk in chunks:
             store.write_chunk(k, chunk)
             assembly.add(k)
             if progress:

@@ -285,8 +285,34 @@ def _tuning(summary: dict[str, Any]) -> str:
     return "parameters are not tuned by hand to match the report"
 
 
+def _format_branching(summary: dict[str, Any]) -> list[str]:
+    """A branching run's stages: each date's observations, the survivors (the effective
+    sample size of that stage's weights) and the distinct original replicates left."""
+    b = summary["branching"]
+    stages = b["stages"]
+    out = [
+        f"conditioned on {len(summary['observations'])} observation(s) by branching at "
+        f"{len(stages)} date(s) (sequential Monte Carlo; {b['why']}):"
+    ]
+    for st in stages:
+        out.append(
+            f"  {st['date']}: {', '.join(st['observations'])}: {st['survivors']:,} of "
+            f"{st['population']:,} agree (ESS {st['survivors']:,}), "
+            f"{st['distinct_origins']:,} distinct original replicates"
+        )
+    out.append(
+        f"  plain rejection would have kept about {b['rejection_estimate']:.3g} of "
+        f"{stages[0]['population']:,} (the product of the stages' shares); intervals below "
+        f"use the {b.get('intervals', 'Eve estimator')}"
+    )
+    out.append("")
+    return out
+
+
 def _format_observations(summary: dict[str, Any]) -> list[str]:
     """The lines saying which observations the run conditioned on and what they kept."""
+    if "branching" in summary:
+        return _format_branching(summary)
     kept = summary["kept"]
     out = [
         f"conditioned on {len(summary['observations'])} observation(s): kept {kept['k']} of "

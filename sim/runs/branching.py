@@ -1,0 +1,304 @@
+"""Conditioning on observations by branching (sequential Monte Carlo, importance splitting).
+
+Plain rejection keeps the replicates whose whole history agrees with every observation:
+each observation divides the share kept, so a log of twenty facts keeps almost nothing.
+Branching instead follows the log in date order. The population of replicates runs to
+the day after the first observation's window ends; those that disagree are dropped; the
+survivors are resampled back to the full count (systematic resampling: each survivor is
+copied the same number of times, give or take one), and every copy resumes its
+survivor's state (:mod:`sim.engine.state`) with *fresh* dynamics streams, so copies of
+one history diverge from that day on. Then the next observation date, and so on; after
+the last, every particle runs on to the horizon and the run's tables are written as any
+run's are. An observation only looks at days up to its window's end, so checking it on
+the history so far gives the answer the finished history would.
+
+Because each stage keeps exactly the histories consistent with the observations so far
+and continues them by the model's own dynamics, the particles at the end are draws from
+the same conditional distribution rejection targets (the test checks it against
+rejection on 100 times more replicates), but the number of distinct histories falls
+only where an observation is surprising, not multiplicatively.
+
+Deterministic for any worker count or executor: the first stage is replicate i's own
+streams, a branch's streams are keyed by (root seed, stage, particle), the resampling
+generator by (root seed, stage), and results are put back in particle order. Each stage's
+population is saved (``branching/stage-<k>.pkl.gz``) so an interrupted run resumes from
+the last finished stage; the final stage's chunks resume like any run's.
+"""
+
+from __future__ import annotations
+
+import copy
+import gzip
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.engine.events import check_of
+from sim.engine.outcomes import Facts
+from sim.engine.plan import Plan
+from sim.engine.replicate import ReplicateRun, draw_values, start_replicate
+from sim.engine.state import State, capture, restore
+from sim.engine.streams import Streams
+from sim.runs.chunkfile import EncodedChunk, encode
+from sim.runs.executor import Executor, map_unordered
+from sim.runs.tables import chunk_tables
+from sim.scenario.errors import ReplicateFailure, RunFailed
+
+BRANCH = 0xB4A1  # spawn-key tag of the resampling generators
+TASK = 100  # particles per task sent to a worker
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Observations checked together: those whose windows end the day before `day`."""
+
+    day: int
+    ids: tuple[str, ...]
+
+
+def stages(plan: Plan) -> list[Stage]:
+    """The observation dates in order, each observation at the day after its end."""
+    by_day: dict[int, list[str]] = {}
+    for o in plan.scenario.observations:
+        day = min(plan.day(o.end) + 1, plan.n_days)
+        by_day.setdefault(day, []).append(o.id)
+    return [Stage(d, tuple(ids)) for d, ids in sorted(by_day.items())]
+
+
+def wants_branching(plan: Plan) -> bool:
+    """``--conditioning auto``: branch when the observations fall on two or more dates
+    (at one date branching is rejection followed by resampling: nothing gained)."""
+    return len(stages(plan)) >= 2
+
+
+@dataclass
+class Particle:
+    """One member of the population: the replicate it descends from (whose parameters
+    it keeps) and its state on the stage's day (None before the first stage)."""
+
+    origin: int
+    state: State | None = None
+
+
+@dataclass
+class StageRecord:
+    """What one stage did: its day, observations, survivors out of the population, and
+    the distinct original replicates left among them."""
+
+    day: int
+    date: str
+    observations: list[str]
+    survivors: int
+    population: int
+    distinct_origins: int
+
+
+@dataclass
+class BranchContext:
+    """What every worker holds: the plan, the root seed, whether events are recorded,
+    and every original replicate's parameters (each observation's check is compiled in
+    the process that uses it: compiled checks do not pickle)."""
+
+    plan: Plan
+    root: int
+    events: bool
+    values: np.ndarray
+    _checks: dict[str, tuple[Any, bool]] | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, plan: Plan, root: int, n: int, events: bool) -> BranchContext:
+        values, _ = draw_values(plan, root, 0, n)
+        return cls(plan, root, events, values)
+
+    @property
+    def checks(self) -> dict[str, tuple[Any, bool]]:
+        if self._checks is None:
+            obs = self.plan.scenario.observations
+            self._checks = {o.id: (check_of(self.plan, o), o.value) for o in obs}
+        return self._checks
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_checks": None}
+
+
+def _model(ctx: BranchContext, p: Particle, stage: int, pid: int):
+    """The particle's replicate: from the start with its own streams, or resumed from its
+    state with streams fresh for this (stage, particle)."""
+    values = ctx.values[p.origin]
+    if p.state is None:
+        _, dynamics = draw_values(ctx.plan, ctx.root, p.origin, p.origin + 1)
+        return start_replicate(ctx.plan, values, dynamics[0], ctx.events)
+    return restore(ctx.plan, values, p.state, Streams(f"{ctx.root}/branch.{stage}.{pid}"))
+
+
+def _facts_so_far(model) -> Facts:
+    """Facts of the history up to today (open spans closed at the horizon: days after
+    today are never looked at by an observation checked today)."""
+    ledger = copy.deepcopy(model.ledger)
+    ledger.close()
+    return Facts(model.plan.scenario, ledger)
+
+
+def advance(ctx: BranchContext, stage: int, day: int, ids: tuple[str, ...],
+            batch: list[tuple[int, Particle]]) -> list[tuple[int, State | None]]:  # fmt: skip
+    """Run each (pid, particle) of `batch` to `day`; the state of those whose history
+    agrees with observations `ids`, None for the others."""
+    out = []
+    for pid, p in batch:
+        try:
+            model = _model(ctx, p, stage, pid)
+            model.run_until(day)
+            facts = _facts_so_far(model)
+            agrees = all(ctx.checks[i][0](facts) == ctx.checks[i][1] for i in ids)
+            out.append((pid, capture(model) if agrees else None))
+        except Exception as e:
+            raise ReplicateFailure(p.origin, ctx.root, f"{type(e).__name__}: {e}") from e
+    return out
+
+
+def finish_chunk(ctx: BranchContext, seed: int, start: int, stop: int, detail: bool,
+                 stage: int, batch: list[Particle]) -> EncodedChunk:  # fmt: skip
+    """Particles [start, stop) run on to the horizon and tabulated as a run's chunk."""
+    runs = []
+    for pid, p in zip(range(start, stop), batch, strict=True):
+        model = _model(ctx, p, stage, pid)
+        runs.append(ReplicateRun(pid, ctx.values[p.origin], model.run(), model.trajectory,
+                                 model.plan))  # fmt: skip
+    return encode(chunk_tables(ctx.plan, runs, detail))
+
+
+def resample(
+    survivors: list[tuple[int, Particle]], n: int, root: int, stage: int
+) -> list[Particle]:
+    """`n` particles drawn from the survivors by systematic resampling (equal weights),
+    in survivor order."""
+    rng = np.random.default_rng(np.random.SeedSequence(root, spawn_key=(BRANCH, stage)))
+    k = len(survivors)
+    positions = (rng.random() + np.arange(n)) * k / n
+    picks = np.minimum(positions.astype(np.int64), k - 1)
+    return [Particle(survivors[i][1].origin, survivors[i][1].state) for i in picks]
+
+
+class Branching:
+    """The stages of a branching run in `folder`/branching, resumable stage by stage."""
+
+    def __init__(self, folder: Path, plan: Plan, root: int, n: int, events: bool):
+        self.dir = folder / "branching"
+        self.dir.mkdir(exist_ok=True)
+        self.plan, self.root, self.n = plan, root, n
+        self.ctx = BranchContext.of(plan, root, n, events)
+        self.stages = stages(plan)
+        self.records: list[StageRecord] = []
+
+    def _file(self, k: int) -> Path:
+        return self.dir / f"stage-{k}.pkl.gz"
+
+    def _save(self, k: int, particles: list[Particle]) -> None:
+        tmp = self._file(k).with_suffix(".tmp")
+        with gzip.open(tmp, "wb", compresslevel=3) as f:
+            pickle.dump({"particles": particles, "records": self.records}, f)
+        os.replace(tmp, self._file(k))
+
+    def _load(self) -> tuple[int, list[Particle]]:
+        """The last saved stage (its index and population); (-1, fresh) if none."""
+        for k in reversed(range(len(self.stages))):
+            if self._file(k).is_file():
+                with gzip.open(self._file(k), "rb") as f:
+                    saved = pickle.load(f)
+                self.records = saved["records"]
+                return k, saved["particles"]
+        return -1, [Particle(i) for i in range(self.n)]
+
+    def population(self, workers: int | Executor, progress=None) -> list[Particle]:
+        """Every stage run (or loaded), the population after the last observation."""
+        done, particles = self._load()
+        for k in range(done + 1, len(self.stages)):
+            stage = self.stages[k]
+            jobs = [
+                (
+                    a,
+                    (
+                        k,
+                        stage.day,
+                        stage.ids,
+                        [(pid, particles[pid]) for pid in range(a, min(a + TASK, self.n))],
+                    ),
+                )
+                for a in range(0, self.n, TASK)
+            ]
+            states: dict[int, State | None] = {}
+            for _, batch in map_unordered(advance, self.ctx, jobs, workers):
+                states.update(batch)
+                if progress:
+                    progress(len(batch))
+            survivors = [(pid, Particle(particles[pid].origin, states[pid]))
+                         for pid in range(self.n) if states[pid] is not None]  # fmt: skip
+            date = self.plan.scenario.metadata.start_date.toordinal() + stage.day
+            self.records.append(StageRecord(
+                stage.day, _iso(date), list(stage.ids), len(survivors), self.n,
+                len({p.origin for _, p in survivors})))  # fmt: skip
+            if not survivors:
+                raise RunFailed(
+                    f"no history agrees with the observations up to {_iso(date - 1)} "
+                    f"({', '.join(stage.ids)}): nothing to branch from; check the "
+                    "observations, or calibrate the scenario to them first"
+                )
+            particles = resample(survivors, self.n, self.root, k)
+            self._save(k, particles)
+        return particles
+
+    def summary(self) -> list[dict[str, Any]]:
+        return [r.__dict__ for r in self.records]
+
+
+def _iso(ordinal: int) -> str:
+    import datetime as dt
+
+    return dt.date.fromordinal(ordinal).isoformat()
+
+
+def eve_effective_n(y: np.ndarray, origins: np.ndarray) -> float:
+    """The effective sample size of a share over the final particles, by the Eve variance
+    estimator (Chan and Lai 2013; Lee and Whiteley 2018): particles descended from the
+    same original replicate are correlated, different ones are not, so
+    var(p) = sum over original replicates e of (sum of y_i - p over e's particles)^2 / N^2,
+    and n_eff = p (1 - p) / var. Counting particles as independent would make every
+    interval of a branching run too narrow."""
+    y = np.asarray(y, dtype=float)
+    n = len(y)
+    if n == 0:
+        return 0.0
+    p = y.mean()
+    if p in (0.0, 1.0):
+        return float(len(np.unique(origins)))  # no spread: as many as distinct histories
+    sums = np.bincount(np.asarray(origins), weights=y - p)
+    var = float(np.sum(sums**2)) / n**2
+    return float(min(n, p * (1 - p) / var)) if var > 0 else float(n)
+
+
+def with_eve_intervals(summary: dict[str, Any], outcomes, origins: np.ndarray) -> dict[str, Any]:
+    """The summary's shares (outcomes, questions, unconditional judgments) with their
+    intervals from the Eve effective sample size (``n_effective`` beside ``n``)."""
+    from sim.maths.stats import wilson
+
+    def redo(entry: dict[str, Any], column: str) -> None:
+        if column not in outcomes:
+            return
+        y = outcomes[column].to_numpy(dtype=bool)
+        n_eff = eve_effective_n(y, origins)
+        p = float(y.mean())
+        entry["low"], entry["high"] = wilson(p * n_eff, n_eff)
+        entry["n_effective"] = round(n_eff, 1)
+
+    for name, entry in summary.get("outcomes", {}).items():
+        redo(entry, name)
+    for q in summary.get("questions", []):
+        redo(q, f"question.{q['id']}")
+    for j in summary.get("judgments", []):
+        if not j.get("given"):
+            redo(j, f"judgment.{j['id']}")
+    return summary
