@@ -27,11 +27,10 @@ the last finished stage; the final stage's chunks resume like any run's.
 
 from __future__ import annotations
 
-import copy
 import gzip
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -60,13 +59,27 @@ class Stage:
     ids: tuple[str, ...]
 
 
+MERGE_DAYS = 7  # observations checked within a week of a stage's first are checked with it
+
+
 def stages(plan: Plan) -> list[Stage]:
-    """The observation dates in order, each observation at the day after its end."""
-    by_day: dict[int, list[str]] = {}
-    for o in plan.scenario.observations:
-        day = min(plan.day(o.end) + 1, plan.n_days)
-        by_day.setdefault(day, []).append(o.id)
-    return [Stage(d, tuple(ids)) for d, ids in sorted(by_day.items())]
+    """The observation dates in order, each observation at the day after its end.
+
+    Observations whose check days fall within ``MERGE_DAYS`` of a stage's first are
+    checked together on the last of those days: branching between facts a day apart buys
+    nothing (the copies have had no time to differ) and costs a resume of every particle.
+    """
+    days = sorted((min(plan.day(o.end) + 1, plan.n_days), o.id) for o in plan.scenario.observations)
+    out: list[Stage] = []
+    group: list[tuple[int, str]] = []
+    for day, oid in days:
+        if group and day > group[0][0] + MERGE_DAYS:
+            out.append(Stage(group[-1][0], tuple(i for _, i in group)))
+            group = []
+        group.append((day, oid))
+    if group:
+        out.append(Stage(group[-1][0], tuple(i for _, i in group)))
+    return out
 
 
 def wants_branching(plan: Plan) -> bool:
@@ -136,11 +149,12 @@ def _model(ctx: BranchContext, p: Particle, stage: int, pid: int):
 
 
 def _facts_so_far(model) -> Facts:
-    """Facts of the history up to today (open spans closed at the horizon: days after
-    today are never looked at by an observation checked today)."""
-    ledger = copy.deepcopy(model.ledger)
-    ledger.close()
-    return Facts(model.plan.scenario, ledger)
+    """Facts of the history up to today: the ledger with its open presence spans closed
+    at the horizon (days after today are never looked at by an observation checked
+    today), the replicate's own ledger untouched."""
+    led = model.ledger
+    spans = [s if s.end is not None else replace(s, end=led.n_days) for s in led.spans]
+    return Facts(model.plan.scenario, replace(led, spans=spans, labels=[], events=[]))
 
 
 def advance(ctx: BranchContext, stage: int, day: int, ids: tuple[str, ...],

@@ -93,3 +93,15 @@ def add_observation_options(p: argparse.ArgumentParser) -> None:
         metavar="DATE",
         help="use only observations known by this date (replay what the model said then)",
     )
+
+
+def add_conditioning_option(p: argparse.ArgumentParser) -> None:
+    """--conditioning: how observations condition the replicates (run, track, signposts)."""
+    p.add_argument(
+        "--conditioning",
+        choices=("auto", "reject", "branch"),
+        default="auto",
+        help="how observations condition the run: reject (keep agreeing histories), branch "
+        "(sequential Monte Carlo at each observation date), auto (default: branch when "
+        "observations fall on two or more dates)",
+    )

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.present.commands.options import (
+    add_conditioning_option,
     add_executor_options,
     add_observation_options,
     positive,
@@ -45,14 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="keep outcomes and parameters only (no trajectories or events)",
     )
     add_observation_options(p)
-    p.add_argument(
-        "--conditioning",
-        choices=("auto", "reject", "branch"),
-        default="auto",
-        help="how observations condition the run: reject (keep agreeing histories), branch "
-        "(sequential Monte Carlo at each observation date), auto (default: branch when "
-        "observations fall on two or more dates)",
-    )
+    add_conditioning_option(p)
     p.add_argument(
         "--ledger",
         metavar="FILE",
@@ -65,7 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     with session(args, "sim.runs.runner", "chunks") as s:
         from sim.engine.plan import Plan
-        from sim.runs.runner import run_to_store
+        from sim.runs.conditioned import run_store
         from sim.scenario.loader import load
 
         path = Path(args.scenario)
@@ -76,77 +70,11 @@ def run(args: argparse.Namespace) -> int:
             ledger.read(Path(args.ledger))  # a broken chain is refused before the run
         store = open_store(args, path, scenario)
         s.out = store.path
-        plan = Plan(scenario)
-        if branching_wanted(args.conditioning, plan, store):
-            run_branched(store, plan, s, args.conditioning)
-        else:
-            todo = sum(b - a for _, a, b in store.pending())
-            run_to_store(store, plan, workers=s.executor, progress=s.bar(todo))
+        run_store(store, Plan(scenario), s.executor, s.bar, args.conditioning)
     print_run(store, args.workers)
     if args.ledger:
         append_to_ledger(Path(args.ledger), store, as_of_of(scenario, args.as_of), "run")
     return 0
-
-
-def branching_wanted(conditioning: str, plan, store: RunStore) -> bool:
-    """Whether to condition by branching: as asked, or as the run being resumed did."""
-    from sim.runs.branching import wants_branching
-
-    if "conditioning" in store.manifest:
-        return store.manifest["conditioning"] == "branching"
-    if not plan.scenario.observations or conditioning == "reject":
-        return False
-    return conditioning == "branch" or wants_branching(plan)
-
-
-def run_branched(store: RunStore, plan, s, conditioning: str) -> None:
-    """The run conditioned by branching (:mod:`sim.runs.branching`): the stages, then the
-    last population run on to the horizon as the run's chunks; the stages go into the
-    summary."""
-    from sim.runs.branching import Branching, finish_chunk
-    from sim.runs.folder import write_json_atomic
-    from sim.runs.runner import run_to_store
-
-    m = store.manifest
-    if "conditioning" not in m:
-        m["conditioning"] = "branching"
-        store.save()
-    n = m["replicates"]
-    br = Branching(store.path, plan, m["seed"], n, m["detail"])
-    todo = len(br.stages) * n
-    try:
-        particles = br.population(s.executor, s.phase("branching stages", todo, "particles"))
-    except BaseException as e:
-        why = "interrupted" if isinstance(e, KeyboardInterrupt) else f"failed: {e}"
-        store.mark("incomplete", f"{why} (branching stages kept)", 0.0)
-        raise
-    last = len(br.stages)
-    todo = sum(b - a for _, a, b in store.pending())
-    run_to_store(store, plan, workers=s.executor, progress=s.bar(todo), task=finish_chunk,
-                 context=br.ctx, extra=lambda a, b: (last, particles[a:b]))  # fmt: skip
-    import numpy as np
-    import pandas as pd
-
-    from sim.runs.branching import with_eve_intervals
-
-    summary_file = store.path / "summary.json"
-    summary = json.loads(summary_file.read_text())
-    outcomes = pd.read_parquet(store.path / "outcomes.parquet").sort_values("replicate")
-    origins = np.array([p.origin for p in particles])
-    summary = with_eve_intervals(summary, outcomes, origins)
-    stages = br.summary()
-    share = 1.0
-    for st in stages:
-        share *= st["survivors"] / st["population"]
-    why = "asked for" if conditioning == "branch" else "auto: observations on two or more dates"
-    summary["branching"] = {
-        "stages": stages,
-        "why": why,
-        "rejection_estimate": share * n,
-        "distinct_origins": len(set(origins.tolist())),
-        "intervals": "Eve estimator (particles sharing an original replicate are correlated)",
-    }
-    write_json_atomic(summary_file, summary)
 
 
 def as_of_of(scenario: Scenario, as_of=None):

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.present.commands.options import (
+    add_conditioning_option,
     add_executor_options,
     add_observation_options,
     date,
@@ -48,6 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=seed, help="root seed (default: the scenario's, or the run's)")
     add_executor_options(p)
     add_observation_options(p)
+    add_conditioning_option(p)
     p.add_argument("--out", help="output folder (default: results/<scenario>-signposts-<time>, "
                    "or <run>/signposts)")  # fmt: skip
     p.add_argument("--resume", metavar="DIR", help="finish interrupted signposts in DIR")
@@ -59,9 +61,10 @@ def run(args: argparse.Namespace) -> int:
         from sim.analysis import signposts as sp
         from sim.analysis.folders import SignpostsFolder
         from sim.engine.plan import Plan
+        from sim.runs.conditioned import run_store
         from sim.runs.folder import write_json_atomic
         from sim.runs.results import load_run
-        from sim.runs.runner import default_chunk, run_to_store
+        from sim.runs.runner import default_chunk
         from sim.runs.store import RunStore
 
         scenario, file, root, n, default_out = _source(args)
@@ -84,9 +87,7 @@ def run(args: argparse.Namespace) -> int:
             out / "run", scenario_file=file, scenario=derived, seed=root, replicates=n,
             chunk_size=default_chunk(n), detail=False,
         )  # fmt: skip
-        todo = sum(b - a for _, a, b in store.pending())
-        if todo:
-            run_to_store(store, Plan(derived), workers=s.executor, progress=s.bar(todo))
+        run_store(store, Plan(derived), s.executor, s.bar, args.conditioning)
         kept = load_run(out / "run")
         kept.require_kept()
         result = sp.signposts(kept.outcomes, plan, cands, settings, root)

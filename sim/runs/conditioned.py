@@ -1,0 +1,87 @@
+"""One way to run a store's replicates under its observations, for every command.
+
+``run``, ``track`` and ``signposts`` fill a run folder through :func:`run_store`: plain
+(every replicate, rejection by the ``consistent`` column) or by branching at the
+observation dates (:mod:`sim.runs.branching`), chosen by ``--conditioning`` and recorded
+in the manifest so a resumed run goes on the way it started.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from sim.engine.plan import Plan
+from sim.runs.branching import Branching, finish_chunk, wants_branching, with_eve_intervals
+from sim.runs.folder import write_json_atomic
+from sim.runs.runner import run_to_store
+
+if TYPE_CHECKING:
+    from sim.runs.executor import Executor
+    from sim.runs.store import RunStore
+
+#: ``bar(total, desc, unit)``: a progress callback for a phase, or None (a Session's).
+Bars = Callable[..., Any]
+
+
+def branching_wanted(conditioning: str, plan: Plan, store: RunStore) -> bool:
+    """Whether to condition by branching: as asked, or as the run being resumed did."""
+    if "conditioning" in store.manifest:
+        return store.manifest["conditioning"] == "branching"
+    if not plan.scenario.observations or conditioning == "reject":
+        return False
+    return conditioning == "branch" or wants_branching(plan)
+
+
+def run_store(store: RunStore, plan: Plan, executor: Executor | int, bar: Bars,
+              conditioning: str = "auto") -> None:  # fmt: skip
+    """Run the store's missing replicates, by branching where wanted."""
+    if branching_wanted(conditioning, plan, store):
+        _run_branched(store, plan, executor, bar, conditioning)
+        return
+    todo = sum(b - a for _, a, b in store.pending())
+    if todo or not store.complete:
+        run_to_store(store, plan, workers=executor, progress=bar(todo))
+
+
+def _run_branched(store: RunStore, plan: Plan, executor, bar: Bars, conditioning: str) -> None:
+    """The stages, then the last population run on to the horizon as the run's chunks;
+    the stages and the Eve intervals go into the summary."""
+    m = store.manifest
+    if store.complete:
+        return
+    if "conditioning" not in m:
+        m["conditioning"] = "branching"
+        store.save()
+    n = m["replicates"]
+    br = Branching(store.path, plan, m["seed"], n, m["detail"])
+    try:
+        particles = br.population(executor, bar(len(br.stages) * n, "branching", "particle"))
+    except BaseException as e:
+        why = "interrupted" if isinstance(e, KeyboardInterrupt) else f"failed: {e}"
+        store.mark("incomplete", f"{why} (branching stages kept)", 0.0)
+        raise
+    last = len(br.stages)
+    todo = sum(b - a for _, a, b in store.pending())
+    run_to_store(store, plan, workers=executor, progress=bar(todo), task=finish_chunk,
+                 context=br.ctx, extra=lambda a, b: (last, particles[a:b]))  # fmt: skip
+    summary_file = store.path / "summary.json"
+    summary = json.loads(summary_file.read_text())
+    outcomes = pd.read_parquet(store.path / "outcomes.parquet").sort_values("replicate")
+    origins = np.array([p.origin for p in particles])
+    summary = with_eve_intervals(summary, outcomes, origins)
+    stages = br.summary()
+    share = float(np.prod([st["survivors"] / st["population"] for st in stages]))
+    why = "asked for" if conditioning == "branch" else "auto: observations on two or more dates"
+    summary["branching"] = {
+        "stages": stages,
+        "why": why,
+        "rejection_estimate": share * n,
+        "distinct_origins": len(set(origins.tolist())),
+        "intervals": "Eve estimator (particles sharing an original replicate are correlated)",
+    }
+    write_json_atomic(summary_file, summary)
