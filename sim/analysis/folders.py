@@ -126,6 +126,30 @@ class SignpostsResult:
         return f"signposts · {m['replicates']:,} replicates · seed {m['seed']}"
 
 
+class TrackFolder(folder.Folder):
+    """A track folder being written (a run per as-of date, ``track.json``)."""
+
+    kind = "track"
+
+
+@dataclass
+class TrackResult:
+    """A finished track folder: each forecast's trajectory over the as-of dates."""
+
+    path: Path
+    manifest: dict[str, Any]
+
+    @cached_property
+    def result(self) -> dict[str, Any]:
+        return json.loads((self.path / "track.json").read_text())
+
+    @property
+    def caption(self) -> str:
+        m = self.manifest
+        return f"track · {m['replicates']:,} replicates per date · seed {m['seed']}"
+
+
 folder.register("signposts")(SignpostsResult)
+folder.register("track")(TrackResult)
 folder.register("score")(ScoreResult)
 folder.register("discovery")(DiscoveryResult)

@@ -39,7 +39,6 @@ KINDS = {
     "discovery": "a discovery",
     "signposts": "a signposts",
     "track": "a track",
-    "ledger_score": "a ledger score",
 }
 
 F = TypeVar("F", bound="Folder")

@@ -29,6 +29,7 @@ from sim.present.commands import (
     score,
     signposts,
     sweep,
+    track,
     validate,
 )
 
@@ -36,6 +37,7 @@ from sim.present.commands import (
 VERBS = (
     run,
     signposts,
+    track,
     calibrate,
     validate,
     batch,

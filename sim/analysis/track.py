@@ -1,0 +1,108 @@
+"""Forecasts over time: an observation log replayed as of each of its dates.
+
+``wargame track`` runs the scenario once per as-of date, each time conditioned on the
+observations known by then (``as_of`` on or before the date), through the same run path
+as ``wargame run`` (executors, seeds, branching, resume). This module holds what is not
+running: which dates, how each run's forecasts line up into trajectories, and how those
+trajectories score against resolutions (time-averaged Brier, :mod:`sim.analysis.ledger`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sim.analysis.ledger import time_averaged
+from sim.scenario.schema import Scenario
+
+OUTCOMES_TRACKED = ("persistent", "presence_at_horizon", "basing", "ever_continuous")
+
+
+def as_of_dates(scenario: Scenario, every: str | None) -> list[dt.date]:
+    """The start date, then each observation's as-of date (or, with ``every="month"``,
+    the first of each month) up to the last observation's, in order."""
+    start = scenario.metadata.start_date
+    known = sorted({o.as_of for o in scenario.observations if o.as_of >= start})
+    if every != "month":
+        return [start, *(d for d in known if d > start)]
+    last = known[-1] if known else start
+    out, d = [start], dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    while d <= last:
+        out.append(d)
+        d = dt.date(d.year + d.month // 12, d.month % 12 + 1, 1)
+    if out[-1] < last:
+        out.append(last)
+    return out
+
+
+def _point(as_of: dt.date, d: dict[str, Any]) -> dict[str, Any]:
+    return {"as_of": as_of.isoformat(), "p": d["p"], "low": d["low"], "high": d["high"],
+            "n": d["n"], "n_effective": d.get("n_effective", d["n"])}  # fmt: skip
+
+
+def series(runs: list[tuple[dt.date, dict[str, Any], int]]) -> dict[str, Any]:
+    """Each question's and outcome's forecast at each as-of date, from the runs'
+    summaries, with the observations each date's run was conditioned on."""
+    questions: dict[str, dict[str, Any]] = {}
+    outcomes: dict[str, list[dict[str, Any]]] = {}
+    dates = []
+    for as_of, summary, observations in runs:
+        dates.append({
+            "as_of": as_of.isoformat(),
+            "observations": observations,
+            "conditioning": "branching" if "branching" in summary else
+                            ("rejection" if "kept" in summary else "none"),
+            "kept": summary.get("kept", {}).get("k"),
+        })  # fmt: skip
+        for q in summary.get("questions", []):
+            entry = questions.setdefault(q["id"], {"question": q["question"], "end": q.get("end"),
+                                                   "points": []})  # fmt: skip
+            entry["points"].append(_point(as_of, q))
+        for name in OUTCOMES_TRACKED:
+            o = summary.get("outcomes", {}).get(name)
+            if o:
+                outcomes.setdefault(name, []).append(_point(as_of, o))
+    return {"dates": dates, "questions": questions, "outcomes": outcomes}
+
+
+def scores(result: dict[str, Any], resolutions: list) -> list[dict[str, Any]]:
+    """Each resolved question's time-averaged Brier score over the track's forecasts made
+    as of its resolution date or before, beside the start-date forecast's and 0.5's."""
+    out = []
+    for r in resolutions:
+        q = result["questions"].get(r.id)
+        if q is None:
+            continue
+        points = [(dt.date.fromisoformat(p["as_of"]), p["p"]) for p in q["points"]]
+        points = [pt for pt in points if pt[0] <= r.resolved]
+        if not points:
+            continue
+        out.append({"id": r.id, "value": r.value, "resolved": r.resolved.isoformat(),
+                    **time_averaged(points, r.value, r.resolved)})  # fmt: skip
+    return out
+
+
+def format_track(result: dict[str, Any]) -> str:
+    """The trajectories as ``wargame track`` prints them."""
+    dates = [d["as_of"] for d in result["dates"]]
+    out = [f"forecasts as of {len(dates)} date(s), {dates[0]} to {dates[-1]}:"]
+    for d in result["dates"]:
+        obs = ", ".join(d["observations"]) or "no observations yet"
+        out.append(f"  {d['as_of']}: {len(d['observations'])} known ({obs}); {d['conditioning']}")
+    out.append("")
+    rows = [(f"question {k}", v["points"]) for k, v in result["questions"].items()]
+    rows += [(f"outcome {k}", v) for k, v in result["outcomes"].items()]
+    for name, points in rows:
+        path = "  ->  ".join(f"{100 * p['p']:.0f} %" for p in points)
+        out.append(f"  {name}: {path}")
+    if result.get("scores"):
+        out.append("")
+        out.append("time-averaged Brier (daily, carried forward; lower is better) beside the "
+                   "start-date forecast held throughout and a 0.5 forecaster (0.250):")  # fmt: skip
+        for s in result["scores"]:
+            out.append(
+                f"  {s['id']} ({'yes' if s['value'] else 'no'} on {s['resolved']}): "
+                f"{s['brier']:.3f} over {s['days']} day(s) from {s['forecasts']} forecast(s); "
+                f"start-date forecast {s['start_brier']:.3f}"
+            )
+    return "\n".join(out)

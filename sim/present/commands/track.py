@@ -1,0 +1,137 @@
+"""``wargame track``: replay an observation log, forecasting as of each of its dates."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from sim.present.commands.options import (
+    add_conditioning_option,
+    add_executor_options,
+    positive,
+    seed,
+)
+from sim.present.commands.running import output_folder, save_figures, session
+from sim.scenario.errors import UsageError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "track", help="replay an observation log: each forecast as of each observation date"
+    )
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--observations", required=True, metavar="LOG",
+                   help="the observation log (a YAML file of observations)")  # fmt: skip
+    p.add_argument("--resolutions", metavar="FILE",
+                   help="resolved questions: score the forecasts over time")  # fmt: skip
+    p.add_argument(
+        "--every",
+        choices=("observation", "month"),
+        default="observation",
+        help="forecast as of each observation's date (default) or each month",
+    )
+    p.add_argument("-n", "--replicates", type=positive("replicates", 10_000_000),
+                   help="replicates per date (default: the scenario's)")  # fmt: skip
+    p.add_argument("--seed", type=seed, help="root seed (default: the scenario's)")
+    add_executor_options(p)
+    add_conditioning_option(p)
+    p.add_argument(
+        "--ledger", metavar="FILE", help="append each date's forecasts to a forecast ledger"
+    )
+    p.add_argument("--out", help="output folder (default: results/<scenario>-track-<time>)")
+    p.add_argument("--resume", metavar="DIR", help="finish an interrupted track in DIR")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with session(args, "sim.runs.runner", "runs") as s:
+        from sim.analysis import ledger
+        from sim.analysis import track as tr
+        from sim.analysis.folders import TrackFolder
+        from sim.engine.plan import Plan
+        from sim.present.plots_track import track_figure
+        from sim.runs.conditioned import run_store
+        from sim.runs.folder import write_json_atomic
+        from sim.runs.runner import default_chunk
+        from sim.runs.store import RunStore, default_out
+        from sim.scenario.loader import load
+
+        path, log = Path(args.scenario), Path(args.observations)
+        full = load(path, log)
+        if not full.observations:
+            raise UsageError("the log holds no observation with a value yet", "--observations")
+        if args.ledger:
+            ledger.read(Path(args.ledger))  # a broken chain is refused before any run
+        n = args.replicates or full.monte_carlo.replicates
+        root = full.monte_carlo.seed if args.seed is None else args.seed
+        dates = tr.as_of_dates(full, args.every)
+        resolutions = _resolutions(args, full) if args.resolutions else []
+        out = output_folder(args, lambda: default_out(Path(f"{path.stem}-track")))
+        s.out = out
+        fields = {"scenario_file": str(path), "log": str(log), "seed": root, "replicates": n,
+                  "every": args.every, "conditioning": args.conditioning,
+                  "dates": [d.isoformat() for d in dates]}  # fmt: skip
+        folder = (
+            TrackFolder.resume(out, expected=fields)
+            if args.resume
+            else TrackFolder.create(out, fields)
+        )
+        runs = []
+        for d in dates:
+            scenario = load(path, log, as_of=d)
+            store = RunStore.reuse_or_create(
+                out / f"as-of-{d}", scenario_file=path, scenario=scenario, seed=root,
+                replicates=n, chunk_size=default_chunk(n), detail=False,
+            )  # fmt: skip
+            run_store(store, Plan(scenario), s.executor, s.bar, args.conditioning)
+            summary = json.loads((store.path / "summary.json").read_text())
+            runs.append((d, summary, [o.id for o in scenario.observations]))
+        result = tr.series(runs)
+        result["scores"] = tr.scores(result, resolutions)
+        write_json_atomic(out / "track.json", result)
+        caption = f"{full.metadata.name} · {n:,} replicates per date · seed {root}"
+        print(tr.format_track(result))
+        save_figures({"track": track_figure(result, full, caption, resolutions)}, out / "figures")
+        print(f"track: {out / 'track.json'}")
+        if args.ledger:
+            _append(Path(args.ledger), out, dates)
+        folder.finish()
+    return 0
+
+
+def _resolutions(args: argparse.Namespace, scenario) -> list:
+    """The resolutions file, each id one of the scenario's questions (located errors)."""
+    from sim.analysis.score import Resolutions
+    from sim.scenario.errors import ScenarioError
+    from sim.scenario.loader import locate, read_yaml, validate_as
+
+    file = Path(args.resolutions)
+    data, locs = read_yaml(file)
+    model = validate_as(Resolutions, data, locs, str(file))
+    known = {q.id for q in scenario.questions}
+    problems = [
+        locate(
+            locs,
+            ("resolutions", i, "id"),
+            f"no question '{r.id}' in the scenario (it asks: {', '.join(sorted(known))})",
+            str(file),
+        )
+        for i, r in enumerate(model.resolutions)
+        if r.id not in known
+    ]
+    if problems:
+        raise ScenarioError(problems)
+    return model.resolutions
+
+
+def _append(book: Path, out: Path, dates) -> None:
+    """One ledger entry per as-of date, in date order."""
+    from sim.analysis import ledger
+    from sim.runs.store import RunStore
+
+    for d in dates:
+        store = RunStore.open(out / f"as-of-{d}")
+        summary = json.loads((store.path / "summary.json").read_text())
+        ledger.append(book, ledger.record_of(summary, store.manifest, d, "track"))
+    print(f"ledger: {len(dates)} entries appended to {book}")

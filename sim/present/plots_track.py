@@ -1,0 +1,51 @@
+"""The track figure: each forecast's trajectory over the as-of dates, observations marked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from sim.present.plots import ACCENT, BAND, MUTED, _figure
+
+PANELS = 6
+
+
+def track_figure(r: dict[str, Any], scenario, caption: str, resolutions: list = ()) -> Figure:
+    """One panel per question (then the headline outcome): the forecast standing on each
+    day (a step: carried forward to the next as-of date) with its 95 % band, a dotted line
+    at each observation's as-of date, and a resolution as a dot at 0 or 1 on its date."""
+    rows = [(f"{k}: {v['question']}", v["points"], k) for k, v in r["questions"].items()]
+    if "persistent" in r["outcomes"]:
+        rows.append(("persistent presence at the horizon", r["outcomes"]["persistent"], None))
+    rows = rows[:PANELS]
+    cols = 2 if len(rows) > 1 else 1
+    nrows = -(-len(rows) // cols)
+    fig = _figure(5.2 * cols, 2.6 * nrows + 0.9, caption)
+    axes = np.atleast_1d(fig.subplots(nrows, cols, squeeze=False)).ravel()
+    horizon = scenario.metadata.start_date + dt.timedelta(days=scenario.n_days - 1)
+    observed = sorted({o.as_of for o in scenario.observations})
+    resolved = {x.id: x for x in resolutions}
+    for ax, (title, points, qid) in zip(axes, rows, strict=False):
+        x = [dt.date.fromisoformat(p["as_of"]) for p in points] + [horizon]
+        p = [100 * q["p"] for q in points]
+        lo, hi = [100 * q["low"] for q in points], [100 * q["high"] for q in points]
+        ax.fill_between(x, [*lo, lo[-1]], [*hi, hi[-1]], step="post", color=BAND, alpha=0.25, lw=0)
+        ax.step(x, [*p, p[-1]], where="post", color=BAND, lw=1.8)
+        for d in observed:
+            ax.axvline(d, color=MUTED, lw=0.8, ls=":")
+        if qid in resolved:
+            res = resolved[qid]
+            ax.plot([res.resolved], [100.0 if res.value else 0.0], "o", color=ACCENT, ms=7)
+        ax.set_ylim(-3, 103)
+        ax.set_title(title[:70], fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.set_ylabel("forecast (%)", fontsize=7)
+    for ax in axes[len(rows) :]:
+        ax.set_axis_off()
+    fig.suptitle("Forecasts as the log grew (dotted: an observation became known; "
+                 "red dot: how it resolved)", fontsize=10)  # fmt: skip
+    fig.autofmt_xdate()
+    return fig
