@@ -190,7 +190,7 @@ def rank(
     kept: list[tuple[Candidate, np.ndarray, dict[str, Any]]] = []
     for c, x, stats in rows:
         twin = next(
-            (r for r in kept if r[0].family == c.family and np.mean(r[1] == x) >= SAME), None
+            (r for r in kept if r[0].family == c.family and phi(r[1], x) >= SAME), None
         )
         if twin is not None:
             twin[2].setdefault("also", []).append(c.date.isoformat())
