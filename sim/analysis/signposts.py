@@ -189,9 +189,7 @@ def rank(
     rows.sort(key=lambda r: (-r[2]["voi"]["estimate"], r[0].date, r[0].question.id))
     kept: list[tuple[Candidate, np.ndarray, dict[str, Any]]] = []
     for c, x, stats in rows:
-        twin = next(
-            (r for r in kept if r[0].family == c.family and phi(r[1], x) >= SAME), None
-        )
+        twin = next((r for r in kept if r[0].family == c.family and phi(r[1], x) >= SAME), None)
         if twin is not None:
             twin[2].setdefault("also", []).append(c.date.isoformat())
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -14,12 +15,16 @@ PANELS = 6
 
 
 def track_figure(r: dict[str, Any], scenario, caption: str, resolutions: list = ()) -> Figure:
-    """One panel per question (then the headline outcome): the forecast standing on each
-    day (a step: carried forward to the next as-of date) with its 95 % band, a dotted line
-    at each observation's as-of date, and a resolution as a dot at 0 or 1 on its date."""
-    rows = [(f"{k}: {v['question']}", v["points"], k) for k, v in r["questions"].items()]
-    if "persistent" in r["outcomes"]:
-        rows.append(("persistent presence at the horizon", r["outcomes"]["persistent"], None))
+    """One panel for the headline outcome, then one per question (resolved ones first):
+    the forecast standing on each day (a step: carried forward to the next as-of date, up
+    to the question's end) with its 95 % band, a dotted line at each observation's as-of
+    date, and a resolution as a dot at 0 or 1 on its date."""
+    resolved = {x.id: x for x in resolutions}
+    questions = sorted(r["questions"].items(), key=lambda kv: kv[0] not in resolved)
+    rows = [(f"{k}: {v['question']}", v["points"], k, v.get("end")) for k, v in questions]
+    if "persistent" in r["outcomes"]:  # the headline first
+        rows.insert(0, ("persistent presence at the horizon", r["outcomes"]["persistent"], None,
+                        None))  # fmt: skip
     rows = rows[:PANELS]
     cols = 2 if len(rows) > 1 else 1
     nrows = -(-len(rows) // cols)
@@ -27,9 +32,10 @@ def track_figure(r: dict[str, Any], scenario, caption: str, resolutions: list = 
     axes = np.atleast_1d(fig.subplots(nrows, cols, squeeze=False)).ravel()
     horizon = scenario.metadata.start_date + dt.timedelta(days=scenario.n_days - 1)
     observed = sorted({o.as_of for o in scenario.observations})
-    resolved = {x.id: x for x in resolutions}
-    for ax, (title, points, qid) in zip(axes, rows, strict=False):
-        x = [dt.date.fromisoformat(p["as_of"]) for p in points] + [horizon]
+    for ax, (title, points, qid, end) in zip(axes, rows, strict=False):
+        last = min(horizon, dt.date.fromisoformat(end)) if end else horizon
+        points = [p for p in points if dt.date.fromisoformat(p["as_of"]) <= last] or points[:1]
+        x = [dt.date.fromisoformat(p["as_of"]) for p in points] + [last]
         p = [100 * q["p"] for q in points]
         lo, hi = [100 * q["low"] for q in points], [100 * q["high"] for q in points]
         ax.fill_between(x, [*lo, lo[-1]], [*hi, hi[-1]], step="post", color=BAND, alpha=0.25, lw=0)
@@ -40,7 +46,8 @@ def track_figure(r: dict[str, Any], scenario, caption: str, resolutions: list = 
             res = resolved[qid]
             ax.plot([res.resolved], [100.0 if res.value else 0.0], "o", color=ACCENT, ms=7)
         ax.set_ylim(-3, 103)
-        ax.set_title(title[:70], fontsize=8)
+        ax.set_xlim(scenario.metadata.start_date - dt.timedelta(days=7), horizon)
+        ax.set_title(textwrap.shorten(title, 120), fontsize=8, wrap=True)
         ax.tick_params(labelsize=7)
         ax.set_ylabel("forecast (%)", fontsize=7)
     for ax in axes[len(rows) :]:
