@@ -249,3 +249,8 @@ def test_discover_restricts_a_reading_to_a_set_of_its_options(tmp_path):
     assert limit_text(limit) == "readings.meeting in {on_time}"
     assert not found.y[(found.x["readings.meeting"] == "late").to_numpy()].any()
     assert "(readings.meeting: 0 = late, 1 = on_time)" in found.result["tree"]
+    assert main(["discover", str(out), "--outcome", "granted"]) == 0
+    assert main(["report", str(out)]) == 0
+    assert (
+        'on_time <span class="small">of late, on_time</span>' in (out / "report.html").read_text()
+    )

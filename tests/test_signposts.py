@@ -118,11 +118,14 @@ def test_a_run_folder_gives_the_same_signposts_as_its_scenario(ranked, tmp_path)
     scenario_file = next(out.parent.glob("toy_signposts.yaml"))
     run = tmp_path / "run"
     assert main(["run", str(scenario_file), "--out", str(run), "--lean"]) == 0
-    again = tmp_path / "again"
     args = ["signposts", str(run), "--outcome", "granted", "--indicators",
-            str(out.parent / "indicators.yaml"), "--out", str(again)]  # fmt: skip
+            str(out.parent / "indicators.yaml")]  # fmt: skip
     assert main(args) == 0
-    assert json.loads((again / "signposts.json").read_text()) == r
+    assert json.loads((run / "signposts" / "signposts.json").read_text()) == r
+    assert main(["report", str(run)]) == 0
+    html = (run / "report.html").read_text()
+    assert "What to watch: signposts for question granted" in html
+    assert "Not granted at the first summit?" in html
 
 
 @pytest.mark.parametrize(

@@ -358,6 +358,14 @@ def discovery_context(run: Run) -> dict[str, Any]:
     return {"discovery": json.loads(file.read_text())}
 
 
+def signposts_context(run: Run) -> dict[str, Any]:
+    """The signposts section, when ``wargame signposts RUN`` has written ``<run>/signposts``."""
+    file = run.path / "signposts" / "signposts.json"
+    if not file.is_file():
+        return {}
+    return {"signposts": json.loads(file.read_text())}
+
+
 def render(path: str | Path) -> str:
     """The HTML brief of a results folder (a run, a batch, a sweep, or a calibration, shown
     as its check run with the calibration section)."""
@@ -376,6 +384,7 @@ def render(path: str | Path) -> str:
             extra = calibration_context(folder)
         extra.update(score_context(loaded))
         extra.update(discovery_context(loaded))
+        extra.update(signposts_context(loaded))
     context = {**context, **extra}
     defaults = {
         "calibration": None,
@@ -383,6 +392,7 @@ def render(path: str | Path) -> str:
         "score": None,
         "questions": [],
         "discovery": None,
+        "signposts": None,
         "score_figures": [],
         "comparison": None,
         "question_comparison": [],

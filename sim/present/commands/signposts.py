@@ -83,6 +83,13 @@ def run(args: argparse.Namespace) -> int:
             folder = SignpostsFolder.resume(out, expected=fields)
         else:
             folder = SignpostsFolder.create(out, fields)
+        if not file.is_file():  # a run folder made elsewhere: its scenario, as recorded
+            file = out / "scenario.yaml"
+            if not file.is_file():
+                import yaml
+
+                dumped = scenario.model_dump(mode="json", exclude_none=True)
+                file.write_text(yaml.safe_dump(dumped, sort_keys=False, allow_unicode=True))
         store = RunStore.reuse_or_create(
             out / "run", scenario_file=file, scenario=derived, seed=root, replicates=n,
             chunk_size=default_chunk(n), detail=False,
