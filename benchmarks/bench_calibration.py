@@ -1,11 +1,16 @@
-"""Simulator replicates calibration needs, against plain rejection sampling from the prior.
+"""Calibration's cost: its wall time against its own replicates', and the simulator
+replicates it needs against plain rejection sampling from the prior.
 
 Run by hand from the repository root (not a test):
 
     python benchmarks/bench_calibration.py [--scenario scenarios/belarus_2020.yaml]
+    python benchmarks/bench_calibration.py --no-rejection   # the overhead ratio only
 
-History matching: ``wargame calibrate`` with its defaults, timed; its replicates are the
-waves plus the check run, and it reports the posterior's effective sample size (ESS).
+History matching: ``wargame calibrate`` with its defaults, timed as a user runs it; its
+replicates are the waves plus the check run, and it reports the posterior's effective
+sample size (ESS). Then ``wargame run --lean`` on the same number of replicates with the
+same workers, timed the same way: calibrate / its own replicates is the analysis
+overhead's ratio (the target is at most 2.0).
 
 Plain rejection, the baseline: a judgment is a statement about P(event | θ), so one
 replicate cannot accept or reject θ; rejection must estimate each prior θ's event
@@ -19,8 +24,10 @@ ratio of the two replicate counts is printed.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)
 
-from sim.analysis.calibrate import CalibrationSettings, calibrate, free_entries  # noqa: E402
+from sim.analysis.calibrate import free_entries  # noqa: E402
 from sim.engine.draws import draw, parameter_table  # noqa: E402
 from sim.engine.plan import Plan  # noqa: E402
 from sim.engine.rows import Rows  # noqa: E402
@@ -42,6 +49,14 @@ from sim.runs.executor import Executor  # noqa: E402
 from sim.runs.runner import execute  # noqa: E402
 from sim.runs.store import chunk_bounds  # noqa: E402
 from sim.scenario.loader import load  # noqa: E402
+
+
+def wargame(*args: str) -> float:
+    """Wall seconds of one ``wargame`` command, run as a user runs it."""
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "sim.present.cli", *args], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    return time.perf_counter() - t0
 
 
 def rejection_rate(scenario_file: Path, rows: int, r: int, workers: int) -> tuple[int, int]:
@@ -69,22 +84,30 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=600, help="prior rows for the rejection rate")
     ap.add_argument("-r", type=int, default=50, help="replicates per row for rejection")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--no-rejection", action="store_true", help="skip the rejection baseline")
     args = ap.parse_args()
     scenario = Path(args.scenario)
     print(f"scenario {scenario}, {os.cpu_count()} cores, {args.workers} workers")
 
     with tempfile.TemporaryDirectory() as tmp:
-        t0 = time.perf_counter()
-        executor = Executor(args.workers)
-        report = calibrate(scenario, Path(tmp) / "cal", CalibrationSettings(), workers=executor)
-        hm_seconds = time.perf_counter() - t0
-    hm = report["replicates"]["total"]
+        workers = ["--workers", str(args.workers)]
+        hm_seconds = wargame("calibrate", str(scenario), *workers, "--out", f"{tmp}/cal")
+        report = json.loads(Path(f"{tmp}/cal/calibration.json").read_text())
+        hm = report["replicates"]["total"]
+        lean = wargame("run", str(scenario), "-n", str(hm), "--lean", *workers,
+                       "--out", f"{tmp}/run")  # fmt: skip
     ess = report["ess"]
     print(
         f"history matching: {hm:,} replicates, {hm_seconds:.1f} s, ESS {ess:,.0f} "
         f"({report['posterior_rows']:,} rows), prior share consistent "
         f"{100 * report['prior_share_consistent']['p']:.2f} %"
     )
+    print(
+        f"its own replicates: wargame run --lean -n {hm:,} in {lean:.1f} s; "
+        f"calibrate / its replicates = {hm_seconds / lean:.2f} (target <= 2.0)"
+    )
+    if args.no_rejection:
+        return
 
     t0 = time.perf_counter()
     accepted, rows = rejection_rate(scenario, args.rows, args.r, args.workers)

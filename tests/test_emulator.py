@@ -101,3 +101,40 @@ def test_the_discrepancy_probabilities_are_bayes_rule_over_every_case():
     assert first == pytest.approx(
         eps / (eps + (1 - eps) * (0.8 * eps + 0.2 * 0.01) / (0.8 * eps + 0.2))
     )
+
+
+def test_the_closed_form_spline_features_are_scikit_learns():
+    from sklearn.preprocessing import SplineTransformer
+
+    from sim.analysis.emulator import DEGREE, KNOTS, features
+
+    u = np.random.default_rng(5).random((2000, 4))
+    u[:4, 0] = [0.0, 1.0, 0.25, 0.5]  # the ends and knots themselves
+    knots = np.repeat(np.linspace(0.0, 1.0, KNOTS)[:, None], 4, axis=1)
+    splines = SplineTransformer(n_knots=KNOTS, degree=DEGREE, knots=knots).fit(knots)
+    expected = np.hstack([np.ones((len(u), 1)), splines.transform(u)])
+    assert np.abs(features(u) - expected).max() < 1e-12
+
+
+def test_levels_are_added_from_their_coefficients_as_if_their_columns_were_built():
+    """A pooled emulator never builds its one-hot columns: its log-odds, standard
+    deviations and screen equal those of the same coefficients on the built columns."""
+    from dataclasses import replace
+
+    from sim.analysis.emulator import Emulator, features, with_levels
+
+    rng = np.random.default_rng(9)
+    u = rng.random((3000, 3))
+    strata = rng.integers(0, 4, size=len(u))
+    x = features(u)
+    k = x.shape[1] + 4
+    a = rng.normal(size=(k, k)) * 0.05
+    built = Emulator(rng.normal(size=k), a @ a.T + np.eye(k) * 1e-3, 0.1, 0.0, 0.0, 0.5, 100)
+    pooled = replace(built, levels=4)
+    full = with_levels(x, strata, 4)
+    m1, s1 = built.log_odds_of(full)
+    m2, s2 = pooled.log_odds_of(x, strata)
+    assert np.allclose(m1, m2, atol=1e-12) and np.allclose(s1, s2, rtol=1e-5)
+    lo, hi = -0.5, 0.5
+    expected = np.maximum(0, np.maximum(lo - m1, m1 - hi)) <= 3.0 * s1
+    assert (pooled.within(x, lo, hi, 3.0, strata=strata) == expected).all()

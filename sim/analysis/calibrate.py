@@ -137,6 +137,9 @@ class Wave:
 # ------------------------------------------------------------------------------ the steps
 
 
+SETTLE_HEAD = 1000  # rows tried first when checking that the targets can hold together
+
+
 def free_entries(table: list[Entry], free: tuple[str, ...] | None) -> list[Entry]:
     """The parameters calibration may move: those named, or every one with a distribution."""
     uncertain = [e for e in table if not e.spec.is_fixed]
@@ -543,6 +546,10 @@ class Calibration:
             return
         u = self.candidates(10_000 + k, 0)
         targets = [self.targets[j] for j in self.active]
+        # Usually most rows pass: a thousand settle it at once; only when none of those
+        # does is the whole batch checked (the same answer either way).
+        if self.plausible_for_all(targets, u[:SETTLE_HEAD]).any():
+            return
         ok = plausible(self.waves, targets, u, self.strata(u), self.settings.cutoff)
         if ok.all(axis=1).any():
             return
