@@ -138,3 +138,22 @@ def test_levels_are_added_from_their_coefficients_as_if_their_columns_were_built
     lo, hi = -0.5, 0.5
     expected = np.maximum(0, np.maximum(lo - m1, m1 - hi)) <= 3.0 * s1
     assert (pooled.within(x, lo, hi, 3.0, strata=strata) == expected).all()
+
+
+def test_the_downhill_search_finds_the_grids_best_prior_variance():
+    """On data whose evidence peaks at each end and in the middle of the grid, the search
+    picks the variance a full evaluation of the grid would."""
+    from sim.analysis.emulator import PRIOR_VARIANCES, Emulator, _newton, features
+
+    chosen = set()
+    for scale in (0.0, 0.8, 6.0):  # no signal (the grid's smallest wins), some, a strong one
+        rng = np.random.default_rng(2)
+        u = rng.random((1500, 3))
+        logit_p = scale * (np.sin(6 * u[:, 0]) + u[:, 1] - 0.5)
+        y = rng.random(len(u)) < 1 / (1 + np.exp(-logit_p))
+        x = features(u)
+        evidence = [_newton(x, y.astype(float), v)[2] for v in PRIOR_VARIANCES]
+        best = PRIOR_VARIANCES[int(np.argmax(evidence))]
+        assert Emulator._fit(x, y).prior_variance == best, (scale, evidence)
+        chosen.add(best)
+    assert chosen == set(PRIOR_VARIANCES), "each end and the middle of the grid were tried"

@@ -26,7 +26,7 @@ from scipy import stats
 
 KNOTS = 5
 DEGREE = 3
-PRIOR_VARIANCES = (1.0, 0.25, 0.0625)  # of each coefficient, chosen by the evidence
+PRIOR_VARIANCES = (0.0625, 0.25, 1.0)  # of each coefficient, chosen by the evidence
 HOLDOUT = 5  # every fifth replicate is held out to measure the misfit
 BINS = 10
 CLIP = 1e-4  # probabilities are kept inside [CLIP, 1 - CLIP] on the log-odds scale
@@ -72,15 +72,31 @@ class Emulator:
 
     @classmethod
     def _fit(cls, x: np.ndarray, y: np.ndarray) -> Emulator:
-        """The fit under each prior variance (each started from the last one's
-        coefficients), keeping the one of highest evidence."""
-        best, start = None, None
-        for variance in PRIOR_VARIANCES:
-            beta, covariance, evidence = _newton(x, y.astype(float), variance, start)
-            if best is None or evidence > best[2]:
-                best = (beta, covariance, evidence, variance)
-            start = beta
-        beta, covariance, _, variance = best
+        """The fit under the prior variance of highest evidence among ``PRIOR_VARIANCES``,
+        searched from the middle one downhill (each fit started from the last one's
+        coefficients): the evidence is unimodal in the variance on every fit seen, so the
+        search finds the grid's best in two fits where it is at the small end, three
+        otherwise."""
+        yf = y.astype(float)
+        fits: dict[float, tuple[np.ndarray, np.ndarray, float]] = {}
+
+        def at(k: int, start: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, float]:
+            v = PRIOR_VARIANCES[k]
+            if v not in fits:
+                fits[v] = _newton(x, yf, v, start)
+            return fits[v]
+
+        k = len(PRIOR_VARIANCES) // 2
+        here = at(k, None)
+        for step in (-1, 1):  # smaller variances first (the usual winners), then larger
+            j = k + step
+            while 0 <= j < len(PRIOR_VARIANCES):
+                there = at(j, here[0])
+                if there[2] <= here[2]:
+                    break
+                k, here, j = j, there, j + step
+        beta, covariance, _ = here
+        variance = PRIOR_VARIANCES[k]
         return cls(beta, covariance, 0.0, math.nan, math.nan, float(y.mean()), len(y), variance)
 
     def log_odds(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -184,22 +200,25 @@ def features(u: np.ndarray) -> np.ndarray:
     calibration screens cost a few array operations instead of a spline evaluation per
     column (the transform was a fifth of calibrate's own time)."""
     u = np.asarray(u, dtype=float)
-    n, d = len(u), max(u.shape[1], 1)
+    n, d = len(u), u.shape[1]
     per = KNOTS + DEGREE - 1
-    out = np.zeros((n, 1 + d * per))
+    width = 1 + d * per
+    out = np.zeros((n, width))
     out[:, 0] = 1.0
-    if u.shape[1] == 0:
-        return out[:, :1]
+    if d == 0:
+        return out
     t = u * (KNOTS - 1)
-    cell = np.clip(np.floor(t).astype(np.int64), 0, KNOTS - 2)
+    cell = np.clip(t.astype(np.int64), 0, KNOTS - 2)
     s = t - cell
-    s2, s3 = s * s, s * s * s
-    pieces = ((1 - s) ** 3 / 6, (3 * s3 - 6 * s2 + 4) / 6, (-3 * s3 + 3 * s2 + 3 * s + 1) / 6,
-              s3 / 6)  # fmt: skip
-    rows = np.arange(n)[:, None]
-    first = 1 + np.arange(d)[None, :] * per + cell
-    for k, piece in enumerate(pieces):
-        out[rows, first + k] = piece
+    s2, s3, r = s * s, s * s * s, 1 - s
+    # flat positions of each row's first non-zero piece per parameter (faster than 2-D
+    # fancy indexing by a factor of three)
+    first = (np.arange(n)[:, None] * width + 1 + np.arange(d)[None, :] * per + cell).ravel()
+    flat = out.reshape(-1)
+    flat[first] = (r * r * r / 6).ravel()
+    flat[first + 1] = ((3 * s3 - 6 * s2 + 4) / 6).ravel()
+    flat[first + 2] = ((-3 * s3 + 3 * s2 + 3 * s + 1) / 6).ravel()
+    flat[first + 3] = (s3 / 6).ravel()
     return out
 
 
