@@ -196,6 +196,7 @@ def main() -> None:
     ap.add_argument("--million", action="store_true", help="also measure 10^6 replicates")
     ap.add_argument("--baseline", metavar="REF", help="also compare with git commit REF")
     ap.add_argument("--baseline-only", action="store_true", help="only the --baseline comparison")
+    ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory runs")
     args = ap.parse_args()
     if args.baseline:
         against_baseline(args.baseline, min(args.n, 2_000))
@@ -242,6 +243,9 @@ def main() -> None:
     print(f"  batch_run + DataCollector's own overhead B          {overhead_us:>9,.0f}")
     print(f"  5x needs wargame at or under B / 4                  {overhead_us / 4:>9,.0f}")
     print(f"  floor: seeds, Mesa model + 4 agents, {events:.0f} SimPy events {floor_us:>7,.0f}")
+    print(f"  engine / floor (1 worker; target <= 4.0)            {ours_us / floor_us:9.2f}")
+    if args.no_memory:
+        return
     print("\npeak memory (RSS of the largest process), `wargame run --lean`, 2 workers:")
     sizes = [10_000, 100_000] + ([1_000_000] if args.million else [])
     for size in sizes:
