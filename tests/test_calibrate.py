@@ -217,6 +217,8 @@ def test_the_emulator_screens_report_their_progress_in_rows(likely):
     assert any(name.startswith("screening prior rows") for name, _ in screens)
     assert all(0 < DONE[name] <= todo for name, todo in screens)
     assert any(unit == "replicates" and name.startswith("waves/") for name, _, unit in PHASES)
+    fits = [(n, t) for n, t, unit in PHASES if unit == "emulators"]
+    assert len(fits) == 3 and all(DONE[name] == todo for name, todo in fits), fits
 
 
 def test_cli_calibrate_writes_the_folder_and_figures(tmp_path, capsys):

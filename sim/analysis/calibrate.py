@@ -524,6 +524,10 @@ class Calibration:
         folder = self._run(f"waves/{k}", plan, self.file, len(u), self._wave_seed(k))
         outcomes = pd.read_parquet(folder / "outcomes.parquet").sort_values("replicate")
         wave, strata = Wave(k, len(u)), self.strata(u)
+        fits = len(self.active) + ("consistent" in outcomes)
+        update = self.progress(f"waves/{k}: fitting emulators", fits, unit="emulators") if (
+            self.progress
+        ) else None  # fmt: skip
         for j in self.active:
             t = self.targets[j]
             rows = (
@@ -533,9 +537,13 @@ class Calibration:
             )
             y = outcomes[t.column].to_numpy(dtype=bool)[rows]
             wave.emulators[t.id] = Pooled.fit(u[rows], y, strata[rows], self.levels)
+            if update:
+                update(1)
         if "consistent" in outcomes:
             agree = outcomes["consistent"].to_numpy(dtype=bool)
             wave.agreement = Pooled.fit(u, agree, strata, self.levels)
+            if update:
+                update(1)
         self.waves.append(wave)
         self.wave_outcomes.append(outcomes)
         self._settle_targets(k)
