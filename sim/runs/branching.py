@@ -49,6 +49,8 @@ from sim.scenario.errors import ReplicateFailure, RunFailed
 
 BRANCH = 0xB4A1  # spawn-key tag of the resampling generators
 TASK = 100  # particles per task sent to a worker
+MIN_SHARE = 0.1  # a stage goes on drawing until this share of the population survives
+MAX_ROUNDS = 20  # ... or it has tried this many times the population
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ class StageRecord:
     survivors: int
     population: int
     distinct_origins: int
+    rounds: int = 1  # times the entering population was run through the stage
+    tried: int = 0  # particles run through it (rounds x population)
 
 
 @dataclass
@@ -126,6 +130,14 @@ class BranchContext:
     def of(cls, plan: Plan, root: int, n: int, events: bool) -> BranchContext:
         values, _ = draw_values(plan, root, 0, n)
         return cls(plan, root, events, values)
+
+    def cover(self, n: int) -> None:
+        """Parameters for original replicates [0, n) (a stage's extra rounds from the start
+        draw new replicates), drawn as any run's."""
+        have = len(self.values)
+        if n > have:
+            more, _ = draw_values(self.plan, self.root, have, n)
+            self.values = np.concatenate([self.values, more])
 
     @property
     def checks(self) -> dict[str, tuple[Any, bool]]:
@@ -228,42 +240,59 @@ class Branching:
         return -1, [Particle(i) for i in range(self.n)]
 
     def population(self, workers: int | Executor, progress=None) -> list[Particle]:
-        """Every stage run (or loaded), the population after the last observation."""
+        """Every stage run (or loaded), the population after the last observation.
+
+        A stage whose observations few histories meet is run again, from the same
+        entering population with fresh streams (a particle still at the start: a new
+        replicate), until ``MIN_SHARE`` of the population has survived or
+        ``MAX_ROUNDS`` rounds were tried (an alive particle filter, Jasra et al. 2013):
+        every round's survivors are draws from the same conditional law, so they are
+        pooled, and the effective sample size of a stage stays at least that share where
+        the budget allows, instead of falling to whatever one round kept."""
         done, particles = self._load()
+        self.ctx.cover(max(p.origin for p in particles) + 1)
+        n = self.n
         for k in range(done + 1, len(self.stages)):
             stage = self.stages[k]
-            jobs = [
-                (
-                    a,
-                    (
-                        k,
-                        stage.day,
-                        stage.ids,
-                        [(pid, particles[pid]) for pid in range(a, min(a + TASK, self.n))],
-                    ),
-                )
-                for a in range(0, self.n, TASK)
-            ]
-            states: dict[int, State | None] = {}
-            for _, batch in map_unordered(advance, self.ctx, jobs, workers):
-                states.update(batch)
-                if progress:
-                    progress(len(batch))
-            survivors = [(pid, Particle(particles[pid].origin, states[pid]))
-                         for pid in range(self.n) if states[pid] is not None]  # fmt: skip
+            survivors: list[tuple[int, Particle]] = []
+            rounds = 0
+            while rounds < MAX_ROUNDS and (rounds == 0 or len(survivors) < MIN_SHARE * n):
+                entering = [p if p.state is not None else Particle(p.origin + rounds * n)
+                            for p in particles]  # fmt: skip
+                self.ctx.cover(max(p.origin for p in entering) + 1)
+                survivors += self._through(k, stage, rounds, entering, workers, progress)
+                rounds += 1
             date = self.plan.scenario.metadata.start_date.toordinal() + stage.day
             self.records.append(StageRecord(
-                stage.day, _iso(date), list(stage.ids), len(survivors), self.n,
-                len({p.origin for _, p in survivors})))  # fmt: skip
+                stage.day, _iso(date), list(stage.ids), len(survivors), n,
+                len({p.origin for _, p in survivors}), rounds, rounds * n))  # fmt: skip
             if not survivors:
                 raise RunFailed(
                     f"no history agrees with the observations up to {_iso(date - 1)} "
-                    f"({', '.join(stage.ids)}): nothing to branch from; check the "
-                    "observations, or calibrate the scenario to them first"
+                    f"({', '.join(stage.ids)}) in {rounds * n:,} tries: nothing to branch "
+                    "from; check the observations, or calibrate the scenario to them first"
                 )
-            particles = resample(survivors, self.n, self.root, k)
+            particles = resample(survivors, n, self.root, k)
             self._save(k, particles)
         return particles
+
+    def _through(self, k: int, stage: Stage, rounds: int, entering: list[Particle],
+                 workers, progress) -> list[tuple[int, Particle]]:  # fmt: skip
+        """One round of a stage: the survivors (tagged pid + rounds x population, so each
+        round's branches have streams of their own)."""
+        n, base = self.n, rounds * self.n
+        jobs = [
+            (a, (k, stage.day, stage.ids,
+                 [(base + i, entering[i]) for i in range(a, min(a + TASK, n))]))
+            for a in range(0, n, TASK)
+        ]  # fmt: skip
+        states: dict[int, State | None] = {}
+        for _, batch in map_unordered(advance, self.ctx, jobs, workers):
+            states.update(batch)
+            if progress:
+                progress(len(batch))
+        return [(base + i, Particle(entering[i].origin, states[base + i]))
+                for i in range(n) if states[base + i] is not None]  # fmt: skip
 
     def summary(self) -> list[dict[str, Any]]:
         return [r.__dict__ for r in self.records]

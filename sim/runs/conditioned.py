@@ -75,7 +75,7 @@ def _run_branched(store: RunStore, plan: Plan, executor, bar: Bars, conditioning
     origins = np.array([p.origin for p in particles])
     summary = with_eve_intervals(summary, outcomes, origins)
     stages = br.summary()
-    share = float(np.prod([st["survivors"] / st["population"] for st in stages]))
+    share = float(np.prod([st["survivors"] / (st["tried"] or st["population"]) for st in stages]))
     why = "asked for" if conditioning == "branch" else "auto: observations on two or more dates"
     summary["branching"] = {
         "stages": stages,

@@ -295,9 +295,11 @@ def _format_branching(summary: dict[str, Any]) -> list[str]:
         f"{len(stages)} date(s) (sequential Monte Carlo; {b['why']}):"
     ]
     for st in stages:
+        tried = st.get("tried") or st["population"]
+        again = f" in {st['rounds']} rounds" if st.get("rounds", 1) > 1 else ""
         out.append(
             f"  {st['date']}: {', '.join(st['observations'])}: {st['survivors']:,} of "
-            f"{st['population']:,} agree (ESS {st['survivors']:,}), "
+            f"{tried:,} agree{again} (ESS {min(st['survivors'], st['population']):,}), "
             f"{st['distinct_origins']:,} distinct original replicates"
         )
     out.append(
