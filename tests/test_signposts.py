@@ -195,3 +195,11 @@ def test_indicators_of_one_family_fold_only_when_they_tell_the_same():
     ranked = rank(cands, frame, y, seed=0)
     assert [r["id"] for r in ranked] == ["q0", "q2"]
     assert ranked[0]["also"] == ["2020-11-01"]
+
+
+def test_a_signposts_folder_loads_through_the_results_api(ranked):
+    import sim.results
+
+    r, out = ranked
+    loaded = sim.results.load(out)
+    assert isinstance(loaded, sim.results.SignpostsResult) and loaded.result == r

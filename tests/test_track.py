@@ -111,3 +111,11 @@ def test_a_resolution_of_an_unknown_question_is_located(tracked, tmp_path, capsy
     assert track(tmp, tmp_path / "t", "--resolutions", str(bad)) == 2
     err = capsys.readouterr().err
     assert "bad.yaml" in err and "no question 'nope'" in err and not (tmp_path / "t").exists()
+
+
+def test_a_track_folder_loads_through_the_results_api(tracked):
+    import sim.results
+
+    tmp, r = tracked
+    loaded = sim.results.load(tmp / "track")
+    assert isinstance(loaded, sim.results.TrackResult) and loaded.result == r
