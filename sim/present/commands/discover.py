@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.present.commands.options import date, positive_float
+from sim.present.commands.options import add_outcome_options, positive_float
 from sim.present.commands.running import output_folder, progress_bar, save_figures
-from sim.scenario.schema import OUTCOME_NAMES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,12 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "discover", help="which combinations of assumptions lead to an outcome (PRIM, CART)"
     )
     p.add_argument("folder", help="a run or sweep folder")
-    p.add_argument(
-        "--outcome",
-        default="persistent",
-        help=f"{', '.join(OUTCOME_NAMES)}, or a question or judgment id (default persistent)",
-    )
-    p.add_argument("--by", type=date, metavar="DATE", help="the outcome by this date")
+    add_outcome_options(p)
     p.add_argument(
         "--threshold",
         type=positive_float,

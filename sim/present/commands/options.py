@@ -105,3 +105,15 @@ def add_conditioning_option(p: argparse.ArgumentParser) -> None:
         "(sequential Monte Carlo at each observation date), auto (default: branch when "
         "observations fall on two or more dates)",
     )
+
+
+def add_outcome_options(p: argparse.ArgumentParser) -> None:
+    """--outcome and --by: which outcome an analysis explains (discover, signposts)."""
+    from sim.scenario.schema import OUTCOME_NAMES
+
+    p.add_argument(
+        "--outcome",
+        default="persistent",
+        help=f"{', '.join(OUTCOME_NAMES)}, or a question or judgment id (default persistent)",
+    )
+    p.add_argument("--by", type=date, metavar="DATE", help="the outcome by this date")

@@ -10,13 +10,13 @@ from sim.present.commands.options import (
     add_conditioning_option,
     add_executor_options,
     add_observation_options,
+    add_outcome_options,
     date,
     positive,
     seed,
 )
 from sim.present.commands.running import output_folder, save_figures, session
 from sim.scenario.errors import UsageError
-from sim.scenario.schema import OUTCOME_NAMES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,12 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "source", help="a scenario YAML file, or a run folder (its scenario, seed and replicates)"
     )
-    p.add_argument(
-        "--outcome",
-        default="persistent",
-        help=f"{', '.join(OUTCOME_NAMES)}, or a question or judgment id (default persistent)",
-    )
-    p.add_argument("--by", type=date, metavar="DATE", help="the outcome by this date")
+    add_outcome_options(p)
     p.add_argument(
         "--until",
         type=date,

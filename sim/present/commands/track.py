@@ -102,27 +102,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _resolutions(args: argparse.Namespace, scenario) -> list:
     """The resolutions file, each id one of the scenario's questions (located errors)."""
-    from sim.analysis.score import Resolutions
-    from sim.scenario.errors import ScenarioError
-    from sim.scenario.loader import locate, read_yaml, validate_as
+    from sim.analysis.ledger import resolutions_of
 
-    file = Path(args.resolutions)
-    data, locs = read_yaml(file)
-    model = validate_as(Resolutions, data, locs, str(file))
     known = {q.id for q in scenario.questions}
-    problems = [
-        locate(
-            locs,
-            ("resolutions", i, "id"),
-            f"no question '{r.id}' in the scenario (it asks: {', '.join(sorted(known))})",
-            str(file),
-        )
-        for i, r in enumerate(model.resolutions)
-        if r.id not in known
-    ]
-    if problems:
-        raise ScenarioError(problems)
-    return model.resolutions
+    return resolutions_of(Path(args.resolutions), known, "the scenario (it asks")
 
 
 def _append(book: Path, out: Path, dates) -> None:
