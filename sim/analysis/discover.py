@@ -31,9 +31,8 @@ import pandas as pd
 from sklearn.tree import DecisionTreeClassifier, export_text
 
 from sim.engine.plan import Plan
-from sim.runs.results import Run, SweepResult
+from sim.runs.results import Run, SweepResult, outcome_values
 from sim.runs.summary import OUTCOME_LABELS
-from sim.scenario.calendar import day_of
 from sim.scenario.errors import UsageError
 from sim.scenario.schema import Scenario
 
@@ -67,28 +66,8 @@ def _workbench():
 
 def outcome_of(run: Run, settings: DiscoverySettings) -> tuple[np.ndarray, str]:
     """The yes/no outcome per kept replicate, and its label."""
-    o = run.outcomes
-    name = settings.outcome
-    if name in OUTCOMES:
-        if settings.by is None:
-            return o[name].to_numpy(dtype=bool), f"{name} presence by the horizon"
-        day = day_of(dt.date.fromisoformat(run.start_date), settings.by)
-        days = o[f"{name}_day"].astype("float64").to_numpy()
-        return np.nan_to_num(days, nan=np.inf) <= day, f"{name} presence by {settings.by}"
-    for prefix in ("question.", "judgment."):
-        if f"{prefix}{name}" in o:
-            if settings.by is not None:
-                raise UsageError(
-                    "applies to outcomes; a question or judgment has its own date", "--by"
-                )
-            return o[f"{prefix}{name}"].to_numpy(dtype=bool), f"{prefix[:-1]} {name}"
-    known = [*OUTCOMES] + [
-        c.split(".", 1)[1] for c in o.columns if c.startswith(("question.", "judgment."))
-    ]
-    raise UsageError(
-        f"no outcome, question or judgment '{name}' in this run (it has: {', '.join(known)})",
-        "--outcome",
-    )
+    start = dt.date.fromisoformat(run.start_date)
+    return outcome_values(run.outcomes, start, settings.outcome, settings.by)
 
 
 def _status(manifest: dict[str, Any]) -> dict[str, str]:

@@ -196,9 +196,14 @@ def format_ledger_score(result: dict[str, Any]) -> str:
             out.append(f"  {q['id']}: no forecast on or before {q['resolved']}")
             continue
         late = f"; {q['late']} forecast(s) after it resolved not scored" if q["late"] else ""
-        out.append(
-            f"  {q['id']} ({'yes' if q['value'] else 'no'} on {q['resolved']}): "
-            f"{q['brier']:.3f} over {q['days']} day(s) from {q['forecasts']} forecast(s); "
-            f"start-date forecast {q['start_brier']:.3f}{late}"
-        )
+        out.append(score_line(q) + late)
     return "\n".join(out)
+
+
+def score_line(q: dict[str, Any]) -> str:
+    """One question's time-averaged score (:func:`time_averaged`) as printed."""
+    return (
+        f"  {q['id']} ({'yes' if q['value'] else 'no'} on {q['resolved']}): "
+        f"{q['brier']:.3f} over {q['days']} day(s) from {q['forecasts']} forecast(s); "
+        f"start-date forecast {q['start_brier']:.3f}"
+    )

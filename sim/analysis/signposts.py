@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 
 from sim.engine.plan import Plan
+from sim.runs.results import outcome_values
+from sim.scenario.calendar import month_starts, next_month
 from sim.scenario.schema import Question, Scenario
 
 DRAWS = 4000  # Bayesian bootstrap draws per indicator
@@ -53,15 +55,6 @@ class Candidate:
     @property
     def column(self) -> str:
         return f"question.{self.question.id}"
-
-
-def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
-    """The first day of every month after `first` up to `last`."""
-    out, d = [], dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    while d <= last:
-        out.append(d)
-        d = dt.date(d.year + d.month // 12, d.month % 12 + 1, 1)
-    return out
 
 
 def quarter_ends(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -89,7 +82,7 @@ def candidates(plan: Plan, until: dt.date, extra: list[Question] = ()) -> list[C
             _question(f"signpost.present_on.{d}", f"Forces present on {d}?",
                       metric="present_on", end=d),
             "present_on", d, "forces present on the day"))  # fmt: skip
-        last = min(month_starts(d, until + dt.timedelta(days=31))[0] - dt.timedelta(days=1), until)
+        last = min(next_month(d) - dt.timedelta(days=1), until)
         out.append(Candidate(
             _question(f"signpost.exercise_in.{d:%Y-%m}", f"An exercise starts in {d:%B %Y}?",
                       metric="exercise_in", start=d, end=last),
@@ -233,31 +226,6 @@ def outcome_column_check(plan: Plan, settings: SignpostSettings) -> None:
         raise UsageError("applies to outcomes; a question or judgment has its own date", "--by")
 
 
-def outcome_column(outcomes: pd.DataFrame, plan: Plan, outcome: str, by: dt.date | None):
-    """The outcome per replicate (an outcome by the horizon or by `by`, or a question or
-    judgment of the scenario), and its label."""
-    from sim.engine.outcomes import OUTCOMES
-    from sim.scenario.errors import UsageError
-
-    if outcome in OUTCOMES:
-        if by is None:
-            return outcomes[outcome].to_numpy(dtype=bool), f"{outcome} presence by the horizon"
-        days = outcomes[f"{outcome}_day"].astype("float64").to_numpy()
-        return np.nan_to_num(days, nan=np.inf) <= plan.day(by), f"{outcome} presence by {by}"
-    for prefix in ("question.", "judgment."):
-        if f"{prefix}{outcome}" in outcomes and not outcome.startswith("signpost."):
-            if by is not None:
-                raise UsageError("applies to outcomes; a question or judgment has its own date",
-                                 "--by")  # fmt: skip
-            return outcomes[f"{prefix}{outcome}"].to_numpy(dtype=bool), f"{prefix[:-1]} {outcome}"
-    known = [
-        *OUTCOMES,
-        *(q.id for q in plan.scenario.questions if not q.id.startswith("signpost.")),
-    ]
-    raise UsageError(f"no outcome or question '{outcome}' (it has: {', '.join(known)})",
-                     "--outcome")  # fmt: skip
-
-
 @dataclass(frozen=True)
 class SignpostSettings:
     outcome: str = "persistent"
@@ -280,7 +248,8 @@ def default_until(plan: Plan, settings: SignpostSettings) -> dt.date:
 def signposts(outcomes: pd.DataFrame, plan: Plan, cands: list[Candidate],
               settings: SignpostSettings, seed: int) -> dict[str, Any]:  # fmt: skip
     """The ranked signposts of a run's kept replicates (``signposts.json``)."""
-    y, label = outcome_column(outcomes, plan, settings.outcome, settings.by)
+    start = plan.scenario.metadata.start_date
+    y, label = outcome_values(outcomes, start, settings.outcome, settings.by)
     n, k = len(y), int(y.sum())
     ranked = rank(cands, outcomes, y, seed)
     return {

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sim.analysis.ledger import time_averaged
+from sim.analysis.ledger import score_line, time_averaged
+from sim.scenario.calendar import month_starts
 from sim.scenario.schema import Scenario
 
 OUTCOMES_TRACKED = ("persistent", "presence_at_horizon", "basing", "ever_continuous")
@@ -26,10 +27,7 @@ def as_of_dates(scenario: Scenario, every: str | None) -> list[dt.date]:
     if every != "month":
         return [start, *(d for d in known if d > start)]
     last = known[-1] if known else start
-    out, d = [start], dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    while d <= last:
-        out.append(d)
-        d = dt.date(d.year + d.month // 12, d.month % 12 + 1, 1)
+    out = [start, *month_starts(start, last)]
     if out[-1] < last:
         out.append(last)
     return out
@@ -99,10 +97,5 @@ def format_track(result: dict[str, Any]) -> str:
         out.append("")
         out.append("time-averaged Brier (daily, carried forward; lower is better) beside the "
                    "start-date forecast held throughout and a 0.5 forecaster (0.250):")  # fmt: skip
-        for s in result["scores"]:
-            out.append(
-                f"  {s['id']} ({'yes' if s['value'] else 'no'} on {s['resolved']}): "
-                f"{s['brier']:.3f} over {s['days']} day(s) from {s['forecasts']} forecast(s); "
-                f"start-date forecast {s['start_brier']:.3f}"
-            )
+        out.extend(score_line(s) for s in result["scores"])
     return "\n".join(out)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from sim.engine.outcomes import Facts
 from sim.engine.plan import Plan
-from sim.scenario.calendar import day_of
+from sim.scenario.calendar import day_of, next_month
 from sim.scenario.schema import Event
 
 Check = Callable[[Facts], bool]
@@ -118,7 +118,7 @@ def month_spans(plan: Plan, start: dt.date, end: dt.date) -> list[tuple[int, int
     origin = plan.scenario.metadata.start_date
     spans, first = [], start
     while first <= end:
-        nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        nxt = next_month(first)
         last = min(nxt - dt.timedelta(days=1), end)
         spans.append((day_of(origin, first), day_of(origin, last)))
         first = nxt

@@ -45,6 +45,7 @@ from sim.engine.streams import Streams
 from sim.runs.chunkfile import EncodedChunk, encode
 from sim.runs.executor import Executor, map_unordered
 from sim.runs.tables import chunk_tables
+from sim.scenario.calendar import date_of
 from sim.scenario.errors import ReplicateFailure, RunFailed
 
 BRANCH = 0xB4A1  # spawn-key tag of the resampling generators
@@ -262,13 +263,13 @@ class Branching:
                 self.ctx.cover(max(p.origin for p in entering) + 1)
                 survivors += self._through(k, stage, rounds, entering, workers, progress)
                 rounds += 1
-            date = self.plan.scenario.metadata.start_date.toordinal() + stage.day
+            date = date_of(self.plan.scenario.metadata.start_date, stage.day)
             self.records.append(StageRecord(
-                stage.day, _iso(date), list(stage.ids), len(survivors), n,
+                stage.day, date.isoformat(), list(stage.ids), len(survivors), n,
                 len({p.origin for _, p in survivors}), rounds, rounds * n))  # fmt: skip
             if not survivors:
                 raise RunFailed(
-                    f"no history agrees with the observations up to {_iso(date - 1)} "
+                    f"no history agrees with the observations up to {date_of(date, -1)} "
                     f"({', '.join(stage.ids)}) in {rounds * n:,} tries: nothing to branch "
                     "from; check the observations, or calibrate the scenario to them first"
                 )
@@ -296,12 +297,6 @@ class Branching:
 
     def summary(self) -> list[dict[str, Any]]:
         return [r.__dict__ for r in self.records]
-
-
-def _iso(ordinal: int) -> str:
-    import datetime as dt
-
-    return dt.date.fromordinal(ordinal).isoformat()
 
 
 def eve_effective_n(y: np.ndarray, origins: np.ndarray) -> float:

@@ -10,6 +10,7 @@ once; :mod:`sim.present.plots` only draws them.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -329,3 +330,36 @@ class SweepResult:
 folder.register("run")(Run)
 folder.register("batch")(Batch)
 folder.register("sweep")(SweepResult)
+
+
+def outcome_values(
+    outcomes: pd.DataFrame, start: dt.date, name: str, by: dt.date | None
+) -> tuple[np.ndarray, str]:
+    """The yes/no value of one outcome per row of a run's outcome table, and its label:
+    an outcome of the registry by the horizon (or by `by`, from its day column), or a
+    question or judgment of the scenario (which has its own date). What ``discover`` and
+    ``signposts`` explain."""
+    from sim.engine.outcomes import OUTCOMES
+    from sim.scenario.calendar import day_of
+    from sim.scenario.errors import UsageError
+
+    o = outcomes
+    if name in OUTCOMES:
+        if by is None:
+            return o[name].to_numpy(dtype=bool), f"{name} presence by the horizon"
+        days = o[f"{name}_day"].astype("float64").to_numpy()
+        return np.nan_to_num(days, nan=np.inf) <= day_of(start, by), f"{name} presence by {by}"
+    for prefix in ("question.", "judgment."):
+        if f"{prefix}{name}" in o:
+            if by is not None:
+                raise UsageError(
+                    "applies to outcomes; a question or judgment has its own date", "--by"
+                )
+            return o[f"{prefix}{name}"].to_numpy(dtype=bool), f"{prefix[:-1]} {name}"
+    known = [*OUTCOMES] + [
+        c.split(".", 1)[1] for c in o.columns if c.startswith(("question.", "judgment."))
+    ]
+    raise UsageError(
+        f"no outcome, question or judgment '{name}' in this run (it has: {', '.join(known)})",
+        "--outcome",
+    )

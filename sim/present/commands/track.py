@@ -95,7 +95,10 @@ def run(args: argparse.Namespace) -> int:
         save_figures({"track": track_figure(result, full, caption, resolutions)}, out / "figures")
         print(f"track: {out / 'track.json'}")
         if args.ledger:
-            _append(Path(args.ledger), out, dates)
+            from sim.present.commands.run import append_to_ledger
+
+            for d in dates:  # one entry per as-of date, in date order
+                append_to_ledger(Path(args.ledger), RunStore.open(out / f"as-of-{d}"), d, "track")
         folder.finish()
     return 0
 
@@ -106,15 +109,3 @@ def _resolutions(args: argparse.Namespace, scenario) -> list:
 
     known = {q.id for q in scenario.questions}
     return resolutions_of(Path(args.resolutions), known, "the scenario (it asks")
-
-
-def _append(book: Path, out: Path, dates) -> None:
-    """One ledger entry per as-of date, in date order."""
-    from sim.analysis import ledger
-    from sim.runs.store import RunStore
-
-    for d in dates:
-        store = RunStore.open(out / f"as-of-{d}")
-        summary = json.loads((store.path / "summary.json").read_text())
-        ledger.append(book, ledger.record_of(summary, store.manifest, d, "track"))
-    print(f"ledger: {len(dates)} entries appended to {book}")
