@@ -203,3 +203,13 @@ def test_a_signposts_folder_loads_through_the_results_api(ranked):
     r, out = ranked
     loaded = sim.results.load(out)
     assert isinstance(loaded, sim.results.SignpostsResult) and loaded.result == r
+
+
+def test_an_outcome_that_never_happens_is_said_so(tmp_path, capsys):
+    path = toy(tmp_path)
+    args = ["signposts", str(path), "--outcome", "persistent", "-n", "300",
+            "--out", str(tmp_path / "sp")]  # fmt: skip
+    assert main(args) == 0
+    assert "the outcome never happens in these replicates" in capsys.readouterr().out
+    r = json.loads((tmp_path / "sp" / "signposts.json").read_text())
+    assert r["forecast"]["p"] == 0.0 and all(s["voi"]["estimate"] <= 0 for s in r["signposts"])
