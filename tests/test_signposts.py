@@ -133,6 +133,7 @@ def test_a_run_folder_gives_the_same_signposts_as_its_scenario(ranked, tmp_path)
     [
         (["--outcome", "nope"], "no outcome, question or judgment 'nope'"),
         (["--outcome", "granted", "--by", "2020-10-10"], "applies to outcomes"),
+        (["--until", "2019-01-01"], "--until: must fall after the start date (2020-09-16)"),
     ],
 )
 def test_signposts_mistakes_get_a_clear_message(tmp_path, capsys, extra, message):

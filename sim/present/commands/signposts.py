@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,11 @@ def run(args: argparse.Namespace) -> int:
         plan = Plan(scenario)
         settings = sp.SignpostSettings(args.outcome, args.by, args.until, args.top)
         until = args.until or sp.default_until(plan, settings)
+        start = scenario.metadata.start_date
+        horizon = start + dt.timedelta(days=plan.n_days - 1)
+        if not start < until <= horizon:
+            raise UsageError(f"must fall after the start date ({start}) and by the horizon "
+                             f"({horizon}); got {until}", "--until")  # fmt: skip
         settings = sp.SignpostSettings(args.outcome, args.by, until, args.top)
         sp.outcome_column_check(plan, settings)
         cands = sp.candidates(plan, until, _listed(args.indicators, plan))
