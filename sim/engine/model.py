@@ -15,6 +15,7 @@ be captured on any day and a replicate rebuilt from it (:mod:`sim.engine.state`)
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -68,20 +69,18 @@ class WargameModel(mesa.Model):
         self.streams = streams
         self.env = DayClock()
         self.ledger = Ledger(plan.n_days, record_events)
-        s = plan.scenario
-        targets = plan.targets
-        self._actors = {a.name: self._make_actor(a.name, a.role, targets[a.name]) for a in s.actors}
-        self._movements = self._by_target("protest_movement")
-        self._alliances = self._by_target("alliance")
-        self._patrons = self._by_target("patron")
+        cast = _cast_of(plan)
+        self._actors = {
+            name: self._make_actor(name, role, target) for name, role, target in cast.actors
+        }
+        actors = self._actors
+        self._movements = {t: [actors[n] for n in ns] for t, ns in cast.movements.items()}
+        self._alliances = {t: [actors[n] for n in ns] for t, ns in cast.alliances.items()}
+        self._patrons = {t: [actors[n] for n in ns] for t, ns in cast.patrons.items()}
         # The monthly order: roles by phase, actors of a role by name (never by the order
         # they are listed in).
-        self._stepping = sorted(self._actors.values(), key=lambda a: (a.phase, a.name))
-        self.relations: list[Relation] = [
-            (a.name, a.target)
-            for a in self._stepping
-            if a.role == "patron"  # type: ignore[misc]
-        ]
+        self._stepping = [actors[n] for n in cast.stepping]
+        self.relations: list[Relation] = list(cast.relations)
         self.book = ConcessionBook(plan.tracks(row))
         for rel in self.relations:
             self.book.add_relation(rel)
@@ -94,7 +93,7 @@ class WargameModel(mesa.Model):
         self.pending: list[Pending] = []
         self.done = Done()
         self.month = 0
-        self.trajectory = np.full((len(plan.months) - 1, len(plan.state_columns)), np.nan)
+        self._rows: list[list[float] | None] = [None] * (len(plan.months) - 1)
         self.hosts: dict[str, Coverage] = {}  # presence of any patron's forces, per host
         self.cover: dict[Relation, Coverage] = {}  # each patron's presence in its host
         self._forces: dict[str, Span] = {}  # each patron's forces present now
@@ -102,18 +101,9 @@ class WargameModel(mesa.Model):
         self._procs: dict[str, object] = {}
         self._stream_cache: dict[object, object] = {}
         self._gains: dict[tuple[str, int], int] = {}  # (host, month): patron-control grants
-        self._clients_of = {c: [r for r in self.relations if r[1] == c] for c in s.clients()}
-        columns = plan.state_columns
-        # state_columns lists every actor's state first, then the rungs (see Plan), and
-        # each actor's variables together: one attrgetter reads an actor's in one call
-        self._records = [
-            (actor, attrgetter(*[v for a, v in columns if a == name and not v.startswith("rung.")]))
-            for name, actor in self._actors.items()
-            if actor.state
-        ]
-        self._rung_records = [
-            ((a, self._actors[a].target), v[5:]) for a, v in columns if v.startswith("rung.")
-        ]
+        self._clients_of = cast.clients_of
+        self._records = [(actors[name], read) for name, read in cast.records]
+        self._rung_records = cast.rung_records
 
     @classmethod
     def fresh(
@@ -134,13 +124,6 @@ class WargameModel(mesa.Model):
         cls, v = ROLES[role], self.values
         params = cls.Params.from_values({p: v[k] for p, k in self.plan.param_paths[name]})
         return cls(self, name, params, target)
-
-    def _by_target(self, role: str) -> dict[str | None, list[Actor]]:
-        out: dict[str | None, list[Actor]] = {}
-        for a in sorted(self._actors.values(), key=lambda a: a.name):
-            if a.role == role:
-                out.setdefault(a.target, []).append(a)
-        return out
 
     def _begin(self) -> None:
         """Day 0: every actor's initial state, the concessions already in place, the first
@@ -211,6 +194,25 @@ class WargameModel(mesa.Model):
             ids.pop(self, None)
         return self.ledger
 
+    def dispose(self) -> None:
+        """Take a finished replicate apart, so that reference counting frees it at once.
+
+        A model is a web of cycles: Mesa agents and their model (and the model's own
+        ``step`` wrapper), SimPy processes and the events they wait on. Left to the cyclic
+        garbage collector, each replicate's few hundred objects are traversed on every
+        collection while they wait to be found; dropping the model's attributes and the
+        waiting events' callbacks leaves nothing circular. The model cannot be used
+        afterwards; take what it produced (:meth:`run`, :attr:`trajectory`) first.
+        """
+        queue = self.env._queue
+        for *_, event in queue:
+            event.callbacks = None
+        queue.clear()
+        ids = getattr(mesa.Agent, "_ids", None)  # as in run(): mesa#3179
+        if isinstance(ids, dict):
+            ids.pop(self, None)
+        self.__dict__.clear()
+
     def decide_month(self) -> None:
         """One month of decisions: roles act in phase order (protest, regime, patron, alliance)."""
         for actor in self._stepping:
@@ -224,7 +226,22 @@ class WargameModel(mesa.Model):
             got = read(actor)
             row += got if type(got) is tuple else (got,)
         row += [stacks[rel][track][-1].level for rel, track in self._rung_records]
-        self.trajectory[month] = row
+        self._rows[month] = row
+
+    @property
+    def trajectory(self) -> np.ndarray:
+        """Months x state columns (``plan.state_columns``): the months recorded so far,
+        NaN after. Rows are kept as lists while the replicate runs (one numpy write per
+        month cost more than the rest of the record) and stacked here once."""
+        out = np.full((len(self._rows), len(self.plan.state_columns)), np.nan)
+        for month, row in enumerate(self._rows):
+            if row is not None:
+                out[month] = row
+        return out
+
+    @trajectory.setter
+    def trajectory(self, table: np.ndarray) -> None:
+        self._rows = [None if np.isnan(r).all() else r.tolist() for r in np.asarray(table)]
 
     def stream(self, name: str):
         """The named dynamics substream (see :mod:`sim.engine.streams`)."""
@@ -709,3 +726,65 @@ def _relief(unit: str) -> str:
     """The label of the units that relieve `unit` in a rotation (and back again)."""
     suffix = " (relief)"
     return unit.removesuffix(suffix) if unit.endswith(suffix) else unit + suffix
+
+
+@dataclass(frozen=True)
+class _Cast:
+    """Who is in a plan's replicates and how the model reads them, worked out once per
+    plan (names only: each replicate makes its own actors)."""
+
+    actors: tuple[tuple[str, str, str | None], ...]  # (name, role, target), as listed
+    stepping: tuple[str, ...]  # the monthly order: by phase, then by name
+    relations: tuple[Relation, ...]  # (patron, client), in the monthly order
+    movements: dict[str | None, list[str]]  # by target, each by name
+    alliances: dict[str | None, list[str]]
+    patrons: dict[str | None, list[str]]
+    clients_of: dict[str, list[Relation]]
+    records: tuple[tuple[str, attrgetter], ...]  # actor, its state variables' reader
+    rung_records: tuple[tuple[Relation, str], ...]  # (relation, track) per rung column
+
+
+def _cast_of(plan: Plan) -> _Cast:
+    """The plan's :class:`_Cast`, cached on the plan (as ``_compiled_cast``: a worker
+    rebuilds it rather than unpickling it)."""
+    cast = plan.__dict__.get("_compiled_cast")
+    if cast is None:
+        cast = plan.__dict__["_compiled_cast"] = _make_cast(plan)
+    return cast
+
+
+def _make_cast(plan: Plan) -> _Cast:
+    s, targets = plan.scenario, plan.targets
+    actors = tuple((a.name, a.role, targets[a.name]) for a in s.actors)
+    by_name = sorted(actors)
+    stepping = tuple(n for n, _, _ in sorted(actors, key=lambda a: (ROLES[a[1]].phase, a[0])))
+    role_of = {n: (r, t) for n, r, t in actors}
+    relations = tuple((n, role_of[n][1]) for n in stepping if role_of[n][0] == "patron")
+
+    def by_target(role: str) -> dict[str | None, list[str]]:
+        out: dict[str | None, list[str]] = {}
+        for n, r, t in by_name:
+            if r == role:
+                out.setdefault(t, []).append(n)
+        return out
+
+    # state_columns lists every actor's state first, then the rungs (see Plan), and each
+    # actor's variables together: one attrgetter reads an actor's in one call
+    columns = plan.state_columns
+    records = tuple(
+        (n, attrgetter(*[v for a, v in columns if a == n and not v.startswith("rung.")]))
+        for n, r, _ in actors
+        if ROLES[r].state
+    )
+    rung_records = tuple(((a, role_of[a][1]), v[5:]) for a, v in columns if v.startswith("rung."))
+    return _Cast(
+        actors=actors,
+        stepping=stepping,
+        relations=relations,
+        movements=by_target("protest_movement"),
+        alliances=by_target("alliance"),
+        patrons=by_target("patron"),
+        clients_of={c: [r for r in relations if r[1] == c] for c in s.clients()},
+        records=records,
+        rung_records=rung_records,
+    )

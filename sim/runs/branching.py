@@ -39,7 +39,7 @@ import numpy as np
 from sim.engine.events import check_of
 from sim.engine.outcomes import Facts
 from sim.engine.plan import Plan
-from sim.engine.replicate import ReplicateRun, draw_values, start_replicate
+from sim.engine.replicate import draw_values, finish, start_replicate
 from sim.engine.state import State, capture, restore
 from sim.engine.streams import Streams
 from sim.runs.chunkfile import EncodedChunk, encode
@@ -182,6 +182,7 @@ def advance(ctx: BranchContext, stage: int, day: int, ids: tuple[str, ...],
             facts = _facts_so_far(model)
             agrees = all(ctx.checks[i][0](facts) == ctx.checks[i][1] for i in ids)
             out.append((pid, capture(model) if agrees else None))
+            model.dispose()
         except Exception as e:
             raise ReplicateFailure(p.origin, ctx.root, f"{type(e).__name__}: {e}") from e
     return out
@@ -192,9 +193,7 @@ def finish_chunk(ctx: BranchContext, seed: int, start: int, stop: int, detail: b
     """Particles [start, stop) run on to the horizon and tabulated as a run's chunk."""
     runs = []
     for pid, p in zip(range(start, stop), batch, strict=True):
-        model = _model(ctx, p, stage, pid)
-        runs.append(ReplicateRun(pid, ctx.values[p.origin], model.run(), model.trajectory,
-                                 model.plan))  # fmt: skip
+        runs.append(finish(pid, ctx.values[p.origin], _model(ctx, p, stage, pid)))
     return encode(chunk_tables(ctx.plan, runs, detail))
 
 
