@@ -184,7 +184,7 @@ class Actor(mesa.Agent):
     def set_state(self, name: str, value: float) -> None:
         """Set one declared state variable, kept inside its declared bounds."""
         low, high = self._bounds[name]
-        self.__dict__[name] = low if value < low else high if value > high else value
+        setattr(self, name, low if value < low else high if value > high else value)
 
     def snapshot(self) -> dict[str, float]:
         """The declared state as plain values."""

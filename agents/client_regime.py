@@ -166,14 +166,13 @@ class ClientRegime(Actor):
 
     def step(self) -> None:
         self._feel()
+        p = self.params
         held = self.model.concessions_held(self.name)
-        self.set_state(
-            "dependence",
-            next_dependence(self.dependence, self.vulnerability, self.isolation, held, self.params),
-        )
+        dependence = next_dependence(self.dependence, self.vulnerability, self.isolation, held, p)
+        self.set_state("dependence", dependence)
         # Drawn only by a regime that may ask at all, so a scenario without requests
         # draws exactly the numbers it always drew.
-        asks = self.params.request_propensity
+        asks = p.request_propensity
         if asks > 0 and self.uniform() < clip01(asks * self.vulnerability):
             self.model.request(self)
 

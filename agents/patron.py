@@ -113,14 +113,14 @@ class Patron(Actor):
         )
 
     def step(self) -> None:
-        model, client = self.model, self.client
-        self.set_state("leverage", leverage_of(client.dependence, self.params))
+        model, client, p = self.model, self.client, self.params
+        self.set_state("leverage", leverage_of(client.dependence, p))
         model.reconsider(self)
         # Always drawn, so that common random numbers stay aligned whatever the parameters.
         stream = self._stream or self.stream()
         u_press, u_track = stream.random(), stream.random()
-        posture = model.alliance_posture(self.target)
-        if u_press < demand_propensity(self.leverage, posture, self.params):
-            track = choose_track(model.pressable(self), self.leverage, u_track)
+        leverage = self.leverage
+        if u_press < demand_propensity(leverage, model.alliance_posture(self.target), p):
+            track = choose_track(model.pressable(self), leverage, u_track)
             if track is not None:
                 model.negotiate(self, client, track)

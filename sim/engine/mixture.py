@@ -120,7 +120,9 @@ class Mixture:
     def resolve(self, values: np.ndarray) -> tuple[Plan, np.ndarray]:
         """The variant plan one replicate's union values name, and its values in that
         plan's table order."""
-        v = int(self.variant_of(values[: self.n_readings])[0])
+        v = 0  # variant_of for one replicate, without building arrays
+        for k, radix in enumerate(self.radix.tolist()):
+            v = v * radix + int(values[k])
         return self.plans[v], values[self.columns[v]]
 
 

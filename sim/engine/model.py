@@ -71,7 +71,7 @@ class WargameModel(mesa.Model):
         self.ledger = Ledger(plan.n_days, record_events)
         cast = _cast_of(plan)
         self._actors = {
-            name: self._make_actor(name, role, target) for name, role, target in cast.actors
+            name: self._make_actor(name, role, target, row) for name, role, target in cast.actors
         }
         actors = self._actors
         self._movements = {t: [actors[n] for n in ns] for t, ns in cast.movements.items()}
@@ -120,9 +120,10 @@ class WargameModel(mesa.Model):
         model.start_processes()
         return model
 
-    def _make_actor(self, name: str, role: str, target: str | None) -> Actor:
-        cls, v = ROLES[role], self.values
-        params = cls.Params.from_values({p: v[k] for p, k in self.plan.param_paths[name]})
+    def _make_actor(self, name: str, role: str, target: str | None, row: list[float]) -> Actor:
+        cls = ROLES[role]
+        names, columns = _cast_of(self.plan).params[name]
+        params = cls.Params.from_values(dict(zip(names, [row[k] for k in columns], strict=True)))
         return cls(self, name, params, target)
 
     def _begin(self) -> None:
@@ -297,8 +298,10 @@ class WargameModel(mesa.Model):
     def entrenchment(self, patron: str, host: str, window: int) -> float:
         """Share of the last `window` days on which `patron`'s forces were in `host`."""
         cov = self.cover.get((patron, host))
-        now = self.today
-        return cov.share(max(now - window, 0), now) if cov is not None else 0.0
+        if cov is None:
+            return 0.0
+        now = int(self.env._now)
+        return cov.share(now - window if now > window else 0, now)
 
     # ---------------------------------------------------------------- bargaining
 
@@ -575,8 +578,11 @@ class WargameModel(mesa.Model):
 
     def _open(self, patron: str, host: str, holder: str, day: int) -> Span:
         span = self.ledger.arrive(patron, host, holder, day)
-        self.hosts.setdefault(host, Coverage()).open(span.start)
-        self.cover.setdefault((patron, host), Coverage()).open(span.start)
+        for covers, key in ((self.hosts, host), (self.cover, (patron, host))):
+            cov = covers.get(key)
+            if cov is None:
+                cov = covers[key] = Coverage()
+            cov.open(span.start)
         return span
 
     def _close(self, span: Span, day: int) -> None:
@@ -642,16 +648,16 @@ class WargameModel(mesa.Model):
         decision for the gap until it (:mod:`sim.engine.presence`)."""
         prog, day = self.programmes[patron], int(self.env._now)
         actor: Patron = self._actors[patron]  # type: ignore[assignment]
-        rel = (patron, prog.host)
-        stream = self._exercise_stream(patron)
+        host = prog.host
+        stream = self._stream_cache.get(patron) or self._exercise_stream(patron)
         u_book, u_stay, u_rotate = stream.random(), stream.random(), stream.random()
-        effects = self.book.effects(rel)
+        effects = self.book.effects((patron, host))
         prog.running, prog.last_end = None, day
         prog.book_next(day, effects.interval, u_book)
-        gap = INF if prog.booked is None else prog.booked.start - day
+        booked = prog.booked
+        gap = INF if booked is None else booked.start - day
         p = actor.params
-        window = round(p.entrenchment_window_days)
-        entrenched = self.entrenchment(patron, prog.host, window)
+        entrenched = self.entrenchment(patron, host, round(p.entrenchment_window_days))
         chance = stay_probability(
             effects,
             actor.leverage,
@@ -664,7 +670,7 @@ class WargameModel(mesa.Model):
         if choice == "home":
             self._forces_home(patron, day)
         elif choice == "rotate":
-            self._rotate(patron, prog.host, day)
+            self._rotate(patron, host, day)
         if self.ledger.record_events:
             shown = "no exercise ahead" if gap == INF else f"{gap} days to the next exercise"
             self.ledger.log(day, f"forces_{choice}", patron, shown)
@@ -740,6 +746,7 @@ class _Cast:
     alliances: dict[str | None, list[str]]
     patrons: dict[str | None, list[str]]
     clients_of: dict[str, list[Relation]]
+    params: dict[str, tuple[tuple[str, ...], tuple[int, ...]]]  # actor: names, table columns
     records: tuple[tuple[str, attrgetter], ...]  # actor, its state variables' reader
     rung_records: tuple[tuple[Relation, str], ...]  # (relation, track) per rung column
 
@@ -785,6 +792,10 @@ def _make_cast(plan: Plan) -> _Cast:
         alliances=by_target("alliance"),
         patrons=by_target("patron"),
         clients_of={c: [r for r in relations if r[1] == c] for c in s.clients()},
+        params={
+            n: (tuple(p for p, _ in pairs), tuple(plan.index[k] for _, k in pairs))
+            for n, pairs in plan.param_paths.items()
+        },
         records=records,
         rung_records=rung_records,
     )
