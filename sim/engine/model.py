@@ -577,12 +577,9 @@ class WargameModel(mesa.Model):
     # ---------------------------------------------------------------- presence
 
     def _open(self, patron: str, host: str, holder: str, day: int) -> Span:
-        span = self.ledger.arrive(patron, host, holder, day)
-        for covers, key in ((self.hosts, host), (self.cover, (patron, host))):
-            cov = covers.get(key)
-            if cov is None:
-                cov = covers[key] = Coverage()
-            cov.open(span.start)
+        span, rel = self.ledger.arrive(patron, host, holder, day), (patron, host)
+        (self.hosts.get(host) or self.hosts.setdefault(host, Coverage())).open(span.start)
+        (self.cover.get(rel) or self.cover.setdefault(rel, Coverage())).open(span.start)
         return span
 
     def _close(self, span: Span, day: int) -> None:

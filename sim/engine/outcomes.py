@@ -22,6 +22,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
@@ -123,9 +124,10 @@ def held_from(daily: np.ndarray) -> int | None:
     return int(breaks[-1]) + 1 if breaks.size else 0
 
 
-@dataclass(frozen=True)
-class Held:
-    """A level held on a track by a patron over ``[start, end)`` days, under `controller`."""
+class Held(NamedTuple):
+    """A level held on a track by a patron over ``[start, end)`` days, under `controller`
+    (a named tuple: every replicate's tabulation makes a few, and a frozen dataclass
+    costs five times as much to make)."""
 
     patron: str
     track: str
