@@ -168,3 +168,43 @@ def test_a_stage_few_histories_meet_is_run_again_until_enough_survive(tmp_path, 
         se_b = math.sqrt(b["p"] * (1 - b["p"]) / b["n_effective"]) if 0 < b["p"] < 1 else 0
         se_r = math.sqrt(r["p"] * (1 - r["p"]) / r["n"])
         assert abs(b["p"] - r["p"]) <= 3 * math.hypot(se_b, se_r) + 1e-9, (b, r)
+
+
+def test_signposts_of_a_branching_run_weigh_whole_clades(tmp_path):
+    """Signposts conditioned on a log at several dates run by branching; their intervals
+    come from the clade bootstrap and the forecast's standard error from the Eve
+    estimator, so both are wider than the same table counted as independent rows where
+    the copies share a history."""
+    import numpy as np
+
+    from sim.analysis.signposts import table_statistics
+    from sim.runs.conditioned import origins_of
+
+    scenario, obs = toy(tmp_path)
+    out = tmp_path / "signposts"
+    args = ["signposts", str(scenario), "--observations", str(obs), "-n", "300",
+            "--until", "2021-04-01", "--outcome", "april_drill", "--out", str(out)]  # fmt: skip
+    assert main(args) == 0
+    r = json.loads((out / "signposts.json").read_text())
+    assert r["intervals"] == "clade bootstrap (branching)"
+    origins = origins_of(out / "run")
+    assert origins is not None and len(origins) == 300
+    assert r["effective_replicates"] < 300
+    p = r["forecast"]["p"]
+    assert r["forecast"]["se"] > math.sqrt(p * (1 - p) / 300)
+    outcomes = pd.read_parquet(out / "run" / "outcomes.parquet").sort_values("replicate")
+    y = outcomes["question.april_drill"].to_numpy(dtype=bool)
+    # an indicator settled before the first observation: whole lineages share it, so the
+    # copies branching made of each history agree on it (and one seen in at least 30
+    # replicates each way: a rarer one's intervals are mostly the prior's, either way)
+    seen = [s for s in r["signposts"] if min(sum(s["counts"][:2]), sum(s["counts"][2:])) >= 30]
+    top = min(seen, key=lambda s: s["date"])
+    assert top["date"] <= OBSERVED[0]["as_of"]
+    x = outcomes[f"question.{top['id']}"].to_numpy(dtype=bool)
+    rows = table_statistics(x, y, np.random.default_rng(0))
+    for key in ("p_given", "p_given_not", "p_indicator"):
+        assert top[key]["estimate"] == pytest.approx(rows[key]["estimate"])
+    # its share is the lineages' (the outcome given it, seen after the branching, keeps its
+    # spread from the fresh continuations: the unit test in test_signposts checks both)
+    share, independent = top["p_indicator"], rows["p_indicator"]
+    assert share["high"] - share["low"] > 1.5 * (independent["high"] - independent["low"])

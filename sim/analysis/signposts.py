@@ -19,7 +19,11 @@ score is its variance p(1 - p); observing I splits it). That plug-in is biased u
 by the table's noise, so the reported value subtracts the two conditional estimates'
 sampling variances (an independent indicator's value then centres on zero). Intervals
 come from the Bayesian bootstrap of the table (Dirichlet with Jeffreys' half-counts),
-deterministic from the run's seed.
+deterministic from the run's seed. A run conditioned by branching holds copies of one
+history (particles sharing an original replicate), which are not independent: there
+the bootstrap weights whole clades (a Dirichlet over original replicates, each carrying
+its particles' table), and the forecast's standard error is the Eve estimator's, so
+the intervals are as wide as the distinct histories allow.
 """
 
 from __future__ import annotations
@@ -33,11 +37,13 @@ import numpy as np
 import pandas as pd
 
 from sim.engine.plan import Plan
+from sim.runs.branching import eve_effective_n
 from sim.runs.results import outcome_values
 from sim.scenario.calendar import month_starts, next_month
 from sim.scenario.schema import Question, Scenario
 
 DRAWS = 4000  # Bayesian bootstrap draws per indicator
+CLADE_DRAWS = 1000  # draws when clades are weighted (each draw weighs every clade)
 SAME = 0.8  # indicators of one family correlated this much (phi) are one signpost
 TOP = 10
 
@@ -117,12 +123,16 @@ def with_indicators(scenario: Scenario, cands: list[Candidate]) -> Scenario:
     )
 
 
-def table_statistics(i: np.ndarray, o: np.ndarray, rng: np.random.Generator) -> dict[str, Any]:
-    """The indicator's statistics against the outcome, each with its 95 % interval."""
+def table_statistics(
+    i: np.ndarray, o: np.ndarray, rng: np.random.Generator, clades: Clades | None = None
+) -> dict[str, Any]:
+    """The indicator's statistics against the outcome, each with its 95 % interval (with
+    `clades`, from weights on whole clades: :class:`Clades`)."""
     i, o = np.asarray(i, dtype=bool), np.asarray(o, dtype=bool)
     counts = np.array([(i & o).sum(), (i & ~o).sum(), (~i & o).sum(), (~i & ~o).sum()])
     point = _statistics(counts[None, :] / counts.sum(), counts[None, :])
-    draws = _statistics(rng.dirichlet(counts + 0.5, size=DRAWS), None)
+    cells = rng.dirichlet(counts + 0.5, size=DRAWS) if clades is None else clades.cells(i, o)
+    draws = _statistics(cells, None)
     out: dict[str, Any] = {"n": int(counts.sum()), "counts": counts.tolist()}
     for key, value in point.items():
         d = draws[key][np.isfinite(draws[key])]
@@ -133,6 +143,30 @@ def table_statistics(i: np.ndarray, o: np.ndarray, rng: np.random.Generator) -> 
             low, high = low + shift, high + shift
         out[key] = {"estimate": est, "low": float(low), "high": float(high)}
     return out
+
+
+class Clades:
+    """The Bayesian bootstrap of a table whose rows come in clades (particles of a
+    branching run sharing an original replicate): each draw gives every clade a weight
+    (Gamma(1), so a Dirichlet over clades) and every cell the weighted count of its rows,
+    plus Jeffreys' half-count. It is the cluster bootstrap, the resampling form of the
+    Eve variance the run's own intervals use: copies that share a history up to the
+    indicator's date count once, copies whose continuations diverged after it keep their
+    own spread. With one row per clade it is the row-level bootstrap; with k identical
+    copies of each history it is as wide as the distinct histories, not sqrt(k) times
+    narrower. Like any bootstrap it cannot see much in a cell held by a few clades. The
+    weights are drawn once for every indicator (common random numbers)."""
+
+    def __init__(self, clade: np.ndarray, rng: np.random.Generator, draws: int = CLADE_DRAWS):
+        ids, self.index = np.unique(np.asarray(clade), return_inverse=True)
+        self.weights = rng.gamma(1.0, size=(draws, len(ids)))
+
+    def cells(self, i: np.ndarray, o: np.ndarray) -> np.ndarray:
+        """Draws x [I&O, I&~O, ~I&O, ~I&~O] cell probabilities."""
+        per_clade = np.zeros((self.weights.shape[1], 4))
+        np.add.at(per_clade, (self.index, 2 * (~i) + (~o)), 1.0)
+        cells = self.weights @ per_clade + 0.5
+        return cells / cells.sum(axis=1, keepdims=True)
 
 
 def _statistics(p: np.ndarray, counts: np.ndarray | None) -> dict[str, np.ndarray]:
@@ -165,7 +199,11 @@ def _statistics(p: np.ndarray, counts: np.ndarray | None) -> dict[str, np.ndarra
 
 
 def rank(
-    cands: list[Candidate], outcomes: pd.DataFrame, y: np.ndarray, seed: int
+    cands: list[Candidate],
+    outcomes: pd.DataFrame,
+    y: np.ndarray,
+    seed: int,
+    clades: Clades | None = None,
 ) -> list[dict[str, Any]]:
     """Every informative candidate's statistics, by value of information; one of a family
     whose correlation (phi, over the replicates) with a better-ranked one is at least
@@ -178,7 +216,7 @@ def rank(
         if x.all() or not x.any():
             continue  # always or never: nothing to learn from watching it
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x5167, k)))
-        rows.append((c, x, table_statistics(x, y, rng)))
+        rows.append((c, x, table_statistics(x, y, rng, clades)))
     rows.sort(key=lambda r: (-r[2]["voi"]["estimate"], r[0].date, r[0].question.id))
     kept: list[tuple[Candidate, np.ndarray, dict[str, Any]]] = []
     for c, x, stats in rows:
@@ -246,12 +284,20 @@ def default_until(plan: Plan, settings: SignpostSettings) -> dt.date:
 
 
 def signposts(outcomes: pd.DataFrame, plan: Plan, cands: list[Candidate],
-              settings: SignpostSettings, seed: int) -> dict[str, Any]:  # fmt: skip
-    """The ranked signposts of a run's kept replicates (``signposts.json``)."""
+              settings: SignpostSettings, seed: int,
+              origins: np.ndarray | None = None) -> dict[str, Any]:  # fmt: skip
+    """The ranked signposts of a run's kept replicates (``signposts.json``); `origins`,
+    one per row of `outcomes`, name each row's original replicate in a branching run."""
     start = plan.scenario.metadata.start_date
     y, label = outcome_values(outcomes, start, settings.outcome, settings.by)
     n, k = len(y), int(y.sum())
-    ranked = rank(cands, outcomes, y, seed)
+    clades = None
+    n_eff = float(n)
+    if origins is not None:
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x5167, 0xC1ADE)))
+        clades = Clades(origins, rng)
+        n_eff = eve_effective_n(y.astype(float), origins) if n else math.nan
+    ranked = rank(cands, outcomes, y, seed, clades)
     return {
         "outcome": settings.outcome,
         "label": label,
@@ -260,8 +306,10 @@ def signposts(outcomes: pd.DataFrame, plan: Plan, cands: list[Candidate],
         "replicates": n,
         "forecast": {
             "p": k / n if n else math.nan,
-            "se": math.sqrt(k * (n - k) / n**3) if n else math.nan,
+            "se": math.sqrt(k * (n - k) / n**2 / n_eff) if n and n_eff else math.nan,
         },
+        "intervals": "row bootstrap" if clades is None else "clade bootstrap (branching)",
+        "effective_replicates": n_eff,
         "candidates": len(cands),
         "informative": sum(1 for c in cands if outcomes[c.column].nunique() > 1),
         "signposts": ranked,
@@ -282,7 +330,8 @@ def format_signposts(r: dict[str, Any], top: int = TOP) -> str:
         f"from {r['replicates']:,} replicates",
         f"{r['candidates']} candidate indicators up to {r['until']} ({r['informative']} not "
         "always or never true); ranked by value of information (expected fall of the "
-        "forecast's Brier score from watching it), 95 % intervals from the Bayesian bootstrap",
+        "forecast's Brier score from watching it), 95 % intervals from the Bayesian bootstrap"
+        + (" of whole clades (branching)" if r.get("intervals", "").startswith("clade") else ""),
         "",
     ]
     if f["p"] in (0.0, 1.0):

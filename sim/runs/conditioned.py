@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,7 +18,7 @@ import pandas as pd
 
 from sim.engine.plan import Plan
 from sim.runs.branching import Branching, finish_chunk, wants_branching, with_eve_intervals
-from sim.runs.folder import write_json_atomic
+from sim.runs.folder import write_bytes_atomic, write_json_atomic
 from sim.runs.runner import run_to_store
 
 if TYPE_CHECKING:
@@ -26,6 +27,17 @@ if TYPE_CHECKING:
 
 #: ``bar(total, desc, unit)``: a progress callback for a phase, or None (a Session's).
 Bars = Callable[..., Any]
+
+
+#: Each final particle's original replicate, by replicate index (a branching run's).
+ORIGINS = Path("branching") / "origins.json"
+
+
+def origins_of(run: Path) -> np.ndarray | None:
+    """The original replicate of each of a run folder's replicates where it was
+    conditioned by branching (copies of one history share one), else None."""
+    file = run / ORIGINS
+    return np.array(json.loads(file.read_text()), dtype=np.int64) if file.is_file() else None
 
 
 def branching_wanted(conditioning: str, plan: Plan, store: RunStore) -> bool:
@@ -73,6 +85,7 @@ def _run_branched(store: RunStore, plan: Plan, executor, bar: Bars, conditioning
     summary = json.loads(summary_file.read_text())
     outcomes = pd.read_parquet(store.path / "outcomes.parquet").sort_values("replicate")
     origins = np.array([p.origin for p in particles])
+    write_bytes_atomic(store.path / ORIGINS, json.dumps(origins.tolist()).encode())
     summary = with_eve_intervals(summary, outcomes, origins)
     stages = br.summary()
     share = float(np.prod([st["survivors"] / (st["tried"] or st["population"]) for st in stages]))

@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         from sim.analysis import signposts as sp
         from sim.analysis.folders import SignpostsFolder
         from sim.engine.plan import Plan
-        from sim.runs.conditioned import run_store
+        from sim.runs.conditioned import origins_of, run_store
         from sim.runs.folder import write_json_atomic
         from sim.runs.results import load_run
         from sim.runs.runner import default_chunk
@@ -98,7 +98,10 @@ def run(args: argparse.Namespace) -> int:
         run_store(store, Plan(derived), s.executor, s.bar, args.conditioning)
         kept = load_run(out / "run")
         kept.require_kept()
-        result = sp.signposts(kept.outcomes, plan, cands, settings, root)
+        origins = origins_of(out / "run")  # a branching run's clades
+        if origins is not None:
+            origins = origins[kept.outcomes["replicate"].to_numpy()]
+        result = sp.signposts(kept.outcomes, plan, cands, settings, root, origins)
         write_json_atomic(out / "signposts.json", result)
         (out / "watchlist.yaml").write_text(sp.watchlist(result, args.top))
         print(sp.format_signposts(result, args.top))
