@@ -232,8 +232,10 @@ class WargameModel(mesa.Model):
     @property
     def trajectory(self) -> np.ndarray:
         """Months x state columns (``plan.state_columns``): the months recorded so far,
-        NaN after. Rows are kept as lists while the replicate runs (one numpy write per
-        month cost more than the rest of the record) and stacked here once."""
+        NaN after. Rows are kept as lists while the replicate runs and made into an array
+        once, when asked for (a finished replicate: in one conversion)."""
+        if self._rows and all(row is not None for row in self._rows):
+            return np.array(self._rows, dtype=float).reshape(len(self._rows), -1)
         out = np.full((len(self._rows), len(self.plan.state_columns)), np.nan)
         for month, row in enumerate(self._rows):
             if row is not None:
