@@ -44,6 +44,7 @@ from sim.scenario.schema import Question, Scenario
 
 DRAWS = 4000  # Bayesian bootstrap draws per indicator
 CLADE_DRAWS = 1000  # draws when clades are weighted (each draw weighs every clade)
+MAX_WEIGHTS = 20_000_000  # clade weights held at once: fewer draws (>= 200) past that
 SAME = 0.8  # indicators of one family correlated this much (phi) are one signpost
 TOP = 10
 
@@ -159,6 +160,7 @@ class Clades:
 
     def __init__(self, clade: np.ndarray, rng: np.random.Generator, draws: int = CLADE_DRAWS):
         ids, self.index = np.unique(np.asarray(clade), return_inverse=True)
+        draws = min(draws, max(200, MAX_WEIGHTS // len(ids))) if len(ids) else draws
         self.weights = rng.gamma(1.0, size=(draws, len(ids)))
 
     def cells(self, i: np.ndarray, o: np.ndarray) -> np.ndarray:
