@@ -279,6 +279,7 @@ Entries = list[tuple[Key, Where]]
 
 
 def _under(locs: Locations, path: Key) -> Entries:
+    """The locations of `path` and of everything below it."""
     n = len(path)
     return [(k, v) for k, v in locs.items() if k[:n] == path]
 
@@ -301,6 +302,7 @@ def _carry(entries: Entries, depth: int, dst: Key, out: Locations) -> None:
 
 
 def _own(entries: Entries, depth: int) -> Where | None:
+    """The location of the path the entries are under (the one of length `depth`)."""
     return next((v for k, v in entries if len(k) == depth), None)
 
 
