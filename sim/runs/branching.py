@@ -39,7 +39,7 @@ import numpy as np
 from sim.engine.events import check_of
 from sim.engine.outcomes import Facts
 from sim.engine.plan import Plan
-from sim.engine.replicate import draw_values, finish, start_replicate
+from sim.engine.replicate import draw_values, finish, replicate_streams, start_replicate
 from sim.engine.state import State, capture, restore
 from sim.engine.streams import Streams
 from sim.runs.chunkfile import EncodedChunk, encode
@@ -155,9 +155,9 @@ def _model(ctx: BranchContext, p: Particle, stage: int, pid: int):
     """The particle's replicate: from the start with its own streams, or resumed from its
     state with streams fresh for this (stage, particle)."""
     values = ctx.values[p.origin]
-    if p.state is None:
-        _, dynamics = draw_values(ctx.plan, ctx.root, p.origin, p.origin + 1)
-        return start_replicate(ctx.plan, values, dynamics[0], ctx.events)
+    if p.state is None:  # its parameters are drawn already; only its dynamics stream is new
+        _, dynamics = replicate_streams(ctx.root, p.origin)
+        return start_replicate(ctx.plan, values, dynamics, ctx.events)
     return restore(ctx.plan, values, p.state, Streams(f"{ctx.root}/branch.{stage}.{pid}"))
 
 
