@@ -53,11 +53,17 @@ def load(
         data, locs = _add_observations(data, locs, Path(observations))
     scenario = _validate(data, locs, str(path))
     if as_of is not None:
-        kept = [o for o in scenario.observations if o.as_of <= as_of]
-        scenario = scenario.model_copy(update={"observations": kept})
+        scenario = known_by(scenario, as_of)
     if scenario.posterior is not None:
         scenario = _resolve_posterior(scenario, path, locs)
     return scenario
+
+
+def known_by(scenario: Scenario, as_of: dt.date) -> Scenario:
+    """The scenario with only the observations known by `as_of` (``as_of`` on or before
+    it): what the model could have been told that day."""
+    kept = [o for o in scenario.observations if o.as_of <= as_of]
+    return scenario.model_copy(update={"observations": kept})
 
 
 def _add_observations(data: dict, locs: Locations, path: Path) -> tuple[dict, Locations]:

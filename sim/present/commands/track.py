@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         from sim.runs.folder import write_json_atomic
         from sim.runs.runner import default_chunk
         from sim.runs.store import RunStore, default_out
-        from sim.scenario.loader import load
+        from sim.scenario.loader import known_by, load
 
         path, log = Path(args.scenario), Path(args.observations)
         full = load(path, log)
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         )
         runs = []
         for d in dates:
-            scenario = load(path, log, as_of=d)
+            scenario = known_by(full, d)  # the log is read and checked once, above
             store = RunStore.reuse_or_create(
                 out / f"as-of-{d}", scenario_file=path, scenario=scenario, seed=root,
                 replicates=n, chunk_size=default_chunk(n), detail=False,
