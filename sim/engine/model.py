@@ -71,7 +71,8 @@ class WargameModel(mesa.Model):
         self.ledger = Ledger(plan.n_days, record_events)
         cast = _cast_of(plan)
         self._actors = {
-            name: self._make_actor(name, role, target, row) for name, role, target in cast.actors
+            name: self._make_actor(role, name, target, *cast.params[name], row)
+            for name, role, target in cast.actors
         }
         actors = self._actors
         self._movements = {t: [actors[n] for n in ns] for t, ns in cast.movements.items()}
@@ -120,11 +121,12 @@ class WargameModel(mesa.Model):
         model.start_processes()
         return model
 
-    def _make_actor(self, name: str, role: str, target: str | None, row: list[float]) -> Actor:
+    def _make_actor(self, role: str, name: str, target: str | None, params: tuple[str, ...],
+                    columns: tuple[int, ...], row: list[float]) -> Actor:  # fmt: skip
+        """The actor with its `params` read from the replicate's `row` at `columns`."""
         cls = ROLES[role]
-        names, columns = _cast_of(self.plan).params[name]
-        params = cls.Params.from_values(dict(zip(names, [row[k] for k in columns], strict=True)))
-        return cls(self, name, params, target)
+        values = dict(zip(params, [row[k] for k in columns], strict=True))
+        return cls(self, name, cls.Params.from_values(values), target)
 
     def _begin(self) -> None:
         """Day 0: every actor's initial state, the concessions already in place, the first
@@ -188,12 +190,15 @@ class WargameModel(mesa.Model):
         self.run_until(self.plan.n_days)
         self.ledger.close()
         self.running = False
-        # Mesa 3.3 keeps every model alive in the class-level Agent._ids (mesa#3179, fixed
-        # upstream by mesa#3180): without this, each replicate leaks about 36 KB.
+        self._release_from_mesa()
+        return self.ledger
+
+    def _release_from_mesa(self) -> None:
+        """Mesa 3.3 keeps every model alive in the class-level Agent._ids (mesa#3179, fixed
+        upstream by mesa#3180): without this, each replicate leaks about 36 KB."""
         ids = getattr(mesa.Agent, "_ids", None)
         if isinstance(ids, dict):
             ids.pop(self, None)
-        return self.ledger
 
     def dispose(self) -> None:
         """Take a finished replicate apart, so that reference counting frees it at once.
@@ -209,9 +214,7 @@ class WargameModel(mesa.Model):
         for *_, event in queue:
             event.callbacks = None
         queue.clear()
-        ids = getattr(mesa.Agent, "_ids", None)  # as in run(): mesa#3179
-        if isinstance(ids, dict):
-            ids.pop(self, None)
+        self._release_from_mesa()  # a model taken apart before the horizon, too
         self.__dict__.clear()
 
     def decide_month(self) -> None:
@@ -648,7 +651,7 @@ class WargameModel(mesa.Model):
         prog, day = self.programmes[patron], int(self.env._now)
         actor: Patron = self._actors[patron]  # type: ignore[assignment]
         host = prog.host
-        stream = self._stream_cache.get(patron) or self._exercise_stream(patron)
+        stream = self._exercise_stream(patron)
         u_book, u_stay, u_rotate = stream.random(), stream.random(), stream.random()
         effects = self.book.effects((patron, host))
         prog.running, prog.last_end = None, day

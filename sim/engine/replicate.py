@@ -95,7 +95,9 @@ def state_on(
     values, dynamics = draw_values(plan, root, index, index + 1)
     model = start_replicate(plan, values[0], dynamics[0], events)
     model.run_until(day)
-    return values[0], capture(model)
+    state = capture(model)
+    model.dispose()
+    return values[0], state
 
 
 def resume(

@@ -45,7 +45,8 @@ def encoded_chunk(plan: Plan, seed: int, start: int, stop: int, detail: bool) ->
     return encode(run_chunk(plan, seed, start, stop, detail))
 
 
-#: What a worker runs on a chunk: ``task(plan, seed, start, stop, detail)``.
+#: What a worker runs on a chunk: ``task(plan, seed, start, stop, detail)``, or with a
+#: context and extra arguments (:func:`execute`).
 ChunkTask = Callable[..., Any]
 
 
