@@ -109,27 +109,24 @@ def record_of(summary: dict[str, Any], manifest: dict[str, Any], as_of: dt.date,
     }
 
 
-def standing(points: list[tuple[dt.date, float]], day: dt.date) -> float | None:
-    """The forecast standing on `day`: the latest made as of it (None before the first)."""
-    made = [p for d, p in points if d <= day]
-    return made[-1] if made else None
-
-
 def time_averaged(points: list[tuple[dt.date, float]], value: bool, resolved: dt.date) -> dict:
-    """Daily Brier scores from the first forecast's date to `resolved`, averaged; with the
-    first forecast held throughout and the 0.5 forecaster beside it."""
+    """Daily Brier scores from the first forecast's date to `resolved`, each day's by the
+    forecast standing then (the latest made as of it), averaged; with the first forecast
+    held throughout and the 0.5 forecaster beside it."""
     points = sorted(points, key=lambda t: t[0])  # stable: same day, the later entry last
     first_day = points[0][0]
     days = max((resolved - first_day).days, 0) + 1
     o = 1.0 if value else 0.0
-    daily = [
-        (standing(points, first_day + dt.timedelta(days=k)) - o) ** 2  # type: ignore[operator]
-        for k in range(days)
-    ]
+    total, k, standing = 0.0, 0, points[0][1]
+    for day in range(days):  # one pass: the standing forecast moves on as days pass
+        today = first_day + dt.timedelta(days=day)
+        while k < len(points) and points[k][0] <= today:
+            standing, k = points[k][1], k + 1
+        total += (standing - o) ** 2
     return {
         "days": days,
         "forecasts": len(points),
-        "brier": sum(daily) / days,
+        "brier": total / days,
         "start_brier": (points[0][1] - o) ** 2,
         "half_brier": 0.25,
     }
