@@ -350,20 +350,22 @@ def score_context(run: Run) -> dict[str, Any]:
     }
 
 
-def discovery_context(run: Run) -> dict[str, Any]:
-    """The discovery section, when ``wargame discover`` has written ``<run>/discover``."""
-    file = run.path / "discover" / "discovery.json"
-    if not file.is_file():
-        return {}
-    return {"discovery": json.loads(file.read_text())}
+#: Analyses written into a run's own folder, each shown as a section of its brief:
+#: (subfolder, file, section), e.g. ``wargame discover RUN`` writes ``<run>/discover``.
+RUN_ANALYSES = (
+    ("discover", "discovery.json", "discovery"),
+    ("signposts", "signposts.json", "signposts"),
+)
 
 
-def signposts_context(run: Run) -> dict[str, Any]:
-    """The signposts section, when ``wargame signposts RUN`` has written ``<run>/signposts``."""
-    file = run.path / "signposts" / "signposts.json"
-    if not file.is_file():
-        return {}
-    return {"signposts": json.loads(file.read_text())}
+def analyses_context(run: Run) -> dict[str, Any]:
+    """The sections of the analyses that have written into the run's folder."""
+    out = {}
+    for sub, name, section in RUN_ANALYSES:
+        file = run.path / sub / name
+        if file.is_file():
+            out[section] = json.loads(file.read_text())
+    return out
 
 
 def render(path: str | Path) -> str:
@@ -383,8 +385,7 @@ def render(path: str | Path) -> str:
         if folder is not None:
             extra = calibration_context(folder)
         extra.update(score_context(loaded))
-        extra.update(discovery_context(loaded))
-        extra.update(signposts_context(loaded))
+        extra.update(analyses_context(loaded))
     context = {**context, **extra}
     defaults = {
         "calibration": None,
