@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
@@ -65,15 +65,24 @@ class DiscoveryFolder(folder.Folder):
 
 
 @dataclass
-class ScoreResult:
-    """A finished score folder: the scores ``wargame score`` wrote (``score.json``)."""
+class _WrittenResult:
+    """A finished analysis folder and the JSON file its command wrote (``file``), read on
+    first use as ``result``."""
 
     path: Path
     manifest: dict[str, Any]
+    file: ClassVar[str]
 
     @cached_property
     def result(self) -> dict[str, Any]:
-        return json.loads((self.path / "score.json").read_text())
+        return json.loads((self.path / self.file).read_text())
+
+
+@dataclass
+class ScoreResult(_WrittenResult):
+    """A finished score folder: the scores ``wargame score`` wrote (``score.json``)."""
+
+    file = "score.json"
 
     @property
     def caption(self) -> str:
@@ -82,16 +91,11 @@ class ScoreResult:
 
 
 @dataclass
-class DiscoveryResult:
+class DiscoveryResult(_WrittenResult):
     """A finished discovery folder: what ``wargame discover`` found, and the run or sweep
     folder it explored (whose rows the figures draw)."""
 
-    path: Path
-    manifest: dict[str, Any]
-
-    @cached_property
-    def result(self) -> dict[str, Any]:
-        return json.loads((self.path / "discovery.json").read_text())
+    file = "discovery.json"
 
     @property
     def source(self) -> Path:
@@ -110,15 +114,10 @@ class SignpostsFolder(folder.Folder):
 
 
 @dataclass
-class SignpostsResult:
+class SignpostsResult(_WrittenResult):
     """A finished signposts folder: the ranked indicators ``wargame signposts`` wrote."""
 
-    path: Path
-    manifest: dict[str, Any]
-
-    @cached_property
-    def result(self) -> dict[str, Any]:
-        return json.loads((self.path / "signposts.json").read_text())
+    file = "signposts.json"
 
     @property
     def caption(self) -> str:
@@ -133,15 +132,10 @@ class TrackFolder(folder.Folder):
 
 
 @dataclass
-class TrackResult:
+class TrackResult(_WrittenResult):
     """A finished track folder: each forecast's trajectory over the as-of dates."""
 
-    path: Path
-    manifest: dict[str, Any]
-
-    @cached_property
-    def result(self) -> dict[str, Any]:
-        return json.loads((self.path / "track.json").read_text())
+    file = "track.json"
 
     @property
     def caption(self) -> str:
