@@ -6,9 +6,12 @@ Scenario files are small (the Belarus scenario is about 50 kB and 2,500 nodes), 
 limits leave ample room while refusing what would crash or hang a reader:
 
 * at most :data:`MAX_BYTES` of text;
-* at most :data:`MAX_DEPTH` levels of nesting (checked on the parser's event stream,
-  before anything recursive runs: libyaml's composer overflows the C stack on about
-  100,000 nested brackets, and Python's recursion limit is lower still);
+* at most :data:`MAX_DEPTH` levels of nesting, checked before anything recursive runs
+  (libyaml's composer overflows the C stack on about 100,000 nested brackets, and
+  Python's recursion limit is lower still): flow collections (``[[[…``) from the text
+  itself, before any parser (:mod:`sim.scenario.flow_nesting`: libyaml reads a line of
+  brackets to its end before its first event, and newer releases stop at a limit of their
+  own, with their own message), block nesting from the parser's event stream;
 * at most :data:`MAX_NODES` nodes once aliases are expanded (an "alias bomb" of a few
   lines of anchors can stand for billions of nodes);
 * dates that YAML reads as timestamps (``2020-16-09`` unquoted) must be real dates.
@@ -24,6 +27,7 @@ from typing import Any
 import yaml
 
 from sim.scenario.errors import ScenarioError
+from sim.scenario.flow_nesting import deepest_flow
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 64
@@ -43,6 +47,7 @@ def parse_yaml(text: str, name: str) -> tuple[yaml.Node | None, Any]:
         raise ScenarioError.single(
             f"larger than the {MAX_BYTES // 1_000_000} MB a scenario file may be", file=name
         )
+    _check_flow_depth(text, name)
     try:
         _check_depth(text, name)
         loader = _Loader(text)
@@ -77,6 +82,18 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
         return [x for kv in node.value for x in kv]
     return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def _check_flow_depth(text: str, name: str) -> None:
+    """Refuse flow collections nested deeper than MAX_DEPTH, from the text itself."""
+    deepest = deepest_flow(text, MAX_DEPTH)
+    if deepest.depth > MAX_DEPTH:
+        raise ScenarioError.single(
+            f"nested more than {MAX_DEPTH} levels deep",
+            file=name,
+            line=deepest.line + 1,
+            column=deepest.column + 1,
+        )
 
 
 def _check_depth(text: str, name: str) -> None:
