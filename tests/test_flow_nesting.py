@@ -36,9 +36,7 @@ WORDS = st.text(alphabet="ab[]{}'\"#|>:-,&!* \n", max_size=12)
 LEAVES = st.one_of(WORDS, st.integers(-5, 5), st.booleans(), st.none())
 TREES = st.recursive(
     LEAVES,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4), st.dictionaries(WORDS, inner, max_size=4)
-    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(WORDS, inner, max_size=4)),
     max_leaves=25,
 )
 STYLES = st.sampled_from([None, True, False])
