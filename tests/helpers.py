@@ -1,6 +1,15 @@
-"""Helpers several test modules share: a plan's replicates run in memory."""
+"""Helpers several test modules share: a plan's replicates run in memory, and a run
+interrupted at a known point."""
 
 from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pandas as pd
 
@@ -23,3 +32,52 @@ def simulate(plan: Plan, replicates: int, seed: int, workers=1, detail=False, ch
 def outcomes_of(plan: Plan, replicates: int, seed: int, workers=1) -> pd.DataFrame:
     """The outcome table of `replicates` replicates from root `seed`."""
     return simulate(plan, replicates, seed, workers)["outcomes"]
+
+
+# ------------------------------------------------------------------ interrupting a run
+
+#: How long a test waits for an event it needs before giving up: a safety net against a
+#: hang, not a measure of speed (a loaded machine may be many times slower than usual).
+SAFETY_NET_S = 600.0
+
+
+def wait_for_files(folder: Path, pattern: str, at_least: int, proc: subprocess.Popen) -> None:
+    """Wait until `folder` holds `at_least` files matching `pattern`, while `proc` runs."""
+    deadline = time.monotonic() + SAFETY_NET_S
+    while len(list(folder.glob(pattern))) < at_least:
+        if proc.poll() is not None:
+            raise AssertionError(f"the run ended (status {proc.returncode}) before the test")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {at_least} files {pattern} in {SAFETY_NET_S:.0f} s")
+        time.sleep(0.01)
+
+
+def descendants(pid: int) -> dict[int, int]:
+    """Every descendant process of `pid`, with its depth below it."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    out, frontier, depth = {}, {pid}, 0
+    while frontier:
+        depth += 1
+        frontier = {p for p, pp in parents.items() if pp in frontier}
+        out.update(dict.fromkeys(frontier, depth))
+    return out
+
+
+@contextlib.contextmanager
+def frozen(proc: subprocess.Popen) -> Iterator[None]:
+    """Stop `proc`'s whole process group (it must lead one: ``start_new_session``) for the
+    block, and let it go on after: what the test does to it then happens at a known point
+    of the run, however fast or slow the machine is."""
+    os.killpg(proc.pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # the block may have killed them all
+            os.killpg(proc.pid, signal.SIGCONT)

@@ -17,6 +17,7 @@ from sim.present.report import words
 from sim.runs.results import load
 from sim.scenario.loader import load as load_scenario
 from tests.conftest import BELARUS, small_sweep
+from tests.helpers import SAFETY_NET_S
 
 
 class Sections(HTMLParser):
@@ -165,7 +166,7 @@ def test_chromium_renders_the_report_offline(run_dir, tmp_path):
         f"--screenshot={shot}",
         (run_dir / "report.html").resolve().as_uri(),
     ]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=SAFETY_NET_S, check=False)
     assert shot.is_file(), done.stderr[-2000:]
     import matplotlib.image as mpimg
 
