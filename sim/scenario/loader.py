@@ -25,6 +25,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from sim.scenario.errors import Problem, ScenarioError, did_you_mean
+from sim.scenario.format import FORMAT, find_renamed
 from sim.scenario.params import KINDS
 from sim.scenario.schema import Scenario, cross_check
 from sim.scenario.yaml_text import parse_yaml
@@ -72,7 +73,8 @@ def _add_observations(data: dict, locs: Locations, path: Path) -> tuple[dict, Lo
     An entry with ``value: null`` is still being watched (a ``wargame signposts``
     watchlist before the fact is in) and is left out; a missing ``value`` is an error."""
     extra, extra_locs = _read_with_extends(path, chain=())
-    unknown = sorted(set(extra) - {"observations"})
+    check_format(extra, extra_locs, str(path))
+    unknown = sorted(set(extra) - {"observations", "format"})
     if unknown:
         raise _at(extra_locs, (unknown[0],), "an observations file holds only 'observations:'")
     items = extra.get("observations")
@@ -189,6 +191,12 @@ def _read_with_extends(path: Path, chain: tuple[Path, ...]) -> tuple[Any, Locati
         ) from None
     data, locs = _parse(text, str(path))
     return _apply_extends(data, locs, path, chain)
+
+
+def parse_text(text: str, name: str) -> tuple[dict[str, Any], Locations]:
+    """A file's YAML text as (plain data, location of every key path), without resolving
+    ``extends:``: the file's own words, as ``wargame migrate`` edits them."""
+    return _parse(text, name)
 
 
 def _parse(text: str, name: str) -> tuple[Any, Locations]:
@@ -361,6 +369,7 @@ def _lay(b: Any, o: Any, bd: int, od: int, bl: Entries, ol: Entries, out: Locati
 
 
 def _validate(data: Any, locs: Locations, name: str) -> Scenario:
+    check_format(data, locs, name)
     scenario = validate_as(Scenario, data, locs, name)
     found = cross_check(scenario)
     if found:
@@ -406,6 +415,23 @@ def _check_readings(scenario: Scenario, data: dict, locs: Locations, name: str) 
                 "from its text; please report it",
                 file=name,
             )
+
+
+def check_format(data: Any, locs: Locations, name: str) -> None:
+    """Refuse a file written for a newer format, and name every name an earlier format
+    used that has been replaced (all at once, each at its line): the file's own words,
+    checked before the schema reads them."""
+    declared = data.get("format") if isinstance(data, dict) else None
+    if isinstance(declared, int) and not isinstance(declared, bool) and declared > FORMAT:
+        raise _at(
+            locs,
+            ("format",),
+            f"written for format {declared}; this wargame reads formats up to {FORMAT} "
+            "(upgrade wargame to read it)",
+        )
+    found = find_renamed(data)
+    if found:
+        raise ScenarioError([locate(locs, f.at, f.rename.message(), name) for f in found])
 
 
 def validate_as(model: type[M], data: Any, locs: Locations, name: str) -> M:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraint
 from agents import ROLES
 from sim.scenario.calendar import add_months
 from sim.scenario.errors import did_you_mean
+from sim.scenario.format import FORMAT
 from sim.scenario.params import ICD203, ParamSpec, normalise_word
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
@@ -579,6 +580,9 @@ class Reading(Cited):
 
 
 class Scenario(Strict):
+    format: Annotated[int, Field(ge=1, le=FORMAT)] | None = None
+    """the version of the scenario format the file is written in (default: the current
+    one; docs/format.md lists what each changed, wargame migrate brings a file up to date)"""
     metadata: Metadata
     """name, start date and horizon"""
     monte_carlo: MonteCarlo = Field(default_factory=MonteCarlo)
