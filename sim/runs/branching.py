@@ -318,16 +318,20 @@ def eve_effective_n(y: np.ndarray, origins: np.ndarray) -> float:
 
 
 def with_eve_intervals(summary: dict[str, Any], outcomes, origins: np.ndarray) -> dict[str, Any]:
-    """The summary's shares (outcomes, questions, unconditional judgments) with their
-    intervals from the Eve effective sample size (``n_effective`` beside ``n``)."""
+    """The summary's shares (outcomes, questions, judgments) with their intervals from the
+    Eve effective sample size (``n_effective`` beside ``n``). A conditional judgment's
+    share is over the particles where its ``given`` held, and so is its interval."""
     from sim.maths.stats import wilson
 
     def redo(entry: dict[str, Any], column: str) -> None:
         if column not in outcomes:
             return
-        y = outcomes[column].to_numpy(dtype=bool)
-        n_eff = eve_effective_n(y, origins)
-        p = float(y.mean())
+        given = f"{column}.given"
+        rows = outcomes[given].to_numpy(dtype=bool) if given in outcomes else slice(None)
+        y = outcomes[column].to_numpy(dtype=bool)[rows]
+        n_eff = eve_effective_n(y, origins[rows])
+        p = float(y.mean()) if y.size else 0.0
+        entry["p"] = p  # the same share the interval is about, whatever the entry held
         entry["low"], entry["high"] = wilson(p * n_eff, n_eff)
         entry["n_effective"] = round(n_eff, 1)
 
@@ -336,6 +340,5 @@ def with_eve_intervals(summary: dict[str, Any], outcomes, origins: np.ndarray) -
     for q in summary.get("questions", []):
         redo(q, f"question.{q['id']}")
     for j in summary.get("judgments", []):
-        if not j.get("given"):
-            redo(j, f"judgment.{j['id']}")
+        redo(j, f"judgment.{j['id']}")
     return summary
