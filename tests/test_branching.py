@@ -139,7 +139,7 @@ def test_a_log_no_history_meets_is_a_clear_error_naming_the_date(tmp_path, capsy
     scenario, obs = toy(tmp_path, never)
     args = ["run", str(scenario), "-n", "50", "--observations", str(obs),
             "--out", str(tmp_path / "never")]  # fmt: skip
-    assert main(args) == 3
+    assert main(args) == 2
     err = capsys.readouterr().err
     assert "no history agrees with the observations up to 2020-09-17 (impossible)" in err
 

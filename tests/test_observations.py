@@ -60,11 +60,12 @@ def test_an_observation_no_history_agrees_with_says_so_without_a_traceback(tmp_p
         tmp_path, [{"id": "based", "value": True, "as_of": "2020-09-17", "source": "t", **never}]
     )
     code, out = run(tmp_path, "--observations", str(obs))
-    assert code == 0
-    assert "no replicate's history agrees with every observation" in capsys.readouterr().out
+    assert code == 2
+    assert "no replicate's history agrees with every observation" in capsys.readouterr().err
     for command in (["plot", str(out)], ["report", str(out)]):
-        assert main(command) in (0, 2)
-        assert "Traceback" not in capsys.readouterr().err
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert "has no forecast" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize(
@@ -105,3 +106,33 @@ def test_a_mistake_deep_in_a_long_log_is_placed_at_its_own_line(tmp_path):
     assert "unknown rung 'bases'" in problem.message
     assert problem.file == str(obs) and problem.line == line
     assert problem.field == "observations[298].rung"
+
+
+@pytest.mark.parametrize("conditioning", ["reject", "branch"])
+def test_a_log_no_history_meets_fails_and_leaves_no_complete_looking_folder(
+    tmp_path, capsys, conditioning
+):
+    """Observations nothing in the model can produce (the top rung, basing, reached on the
+    second day): the run says so, exits with status 2, does not offer to resume, and its
+    folder is marked as holding no forecast, which readers refuse."""
+    from sim.runs.results import load
+    from sim.scenario.errors import ScenarioError
+
+    never = {"metric": "rung_by", "rung": "basing", "end": "2020-09-17"}
+    later = {"metric": "exercise_in", "start": "2020-09-20", "end": "2020-09-30"}
+    obs = observations_file(
+        tmp_path,
+        [
+            {"id": "based", "value": True, "as_of": "2020-09-18", "source": "t", **never},
+            {"id": "drill", "value": True, "as_of": "2020-12-01", "source": "t", **later},
+        ],
+    )
+    code, out = run(tmp_path, "--observations", str(obs), "--conditioning", conditioning)
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "nothing to" in err and "check the observations" in err and "--resume" not in err
+    assert "Traceback" not in err
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "no_forecast"
+    with pytest.raises(ScenarioError, match="has no forecast"):
+        load(out)

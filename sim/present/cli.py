@@ -16,7 +16,13 @@ from collections.abc import Sequence
 
 from sim.present.commands import build_parser
 from sim.present.commands.running import EXIT_RUN_FAILED, EXIT_USER_ERROR, CommandExit
-from sim.scenario.errors import ReplicateFailure, RunFailed, ScenarioError, UsageError
+from sim.scenario.errors import (
+    NoForecast,
+    ReplicateFailure,
+    RunFailed,
+    ScenarioError,
+    UsageError,
+)
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
@@ -29,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except CommandExit as e:
         return e.code
-    except (ScenarioError, UsageError) as e:
+    except (ScenarioError, UsageError, NoForecast) as e:
         if args.debug:
             raise
         print(f"error: {e}", file=sys.stderr)

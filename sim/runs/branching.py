@@ -46,7 +46,7 @@ from sim.runs.chunkfile import EncodedChunk, encode
 from sim.runs.executor import Executor, map_unordered
 from sim.runs.tables import chunk_tables
 from sim.scenario.calendar import date_of
-from sim.scenario.errors import ReplicateFailure, RunFailed
+from sim.scenario.errors import NO_FORECAST_HINT, NoForecast, ReplicateFailure
 
 BRANCH = 0xB4A1  # spawn-key tag of the resampling generators
 TASK = 100  # particles per task sent to a worker
@@ -267,10 +267,10 @@ class Branching:
                 stage.day, date.isoformat(), list(stage.ids), len(survivors), n,
                 len({p.origin for _, p in survivors}), rounds, rounds * n))  # fmt: skip
             if not survivors:
-                raise RunFailed(
+                raise NoForecast(
                     f"no history agrees with the observations up to {date_of(date, -1)} "
                     f"({', '.join(stage.ids)}) in {rounds * n:,} tries: nothing to branch "
-                    "from; check the observations, or calibrate the scenario to them first"
+                    f"from; {NO_FORECAST_HINT}"
                 )
             particles = resample(survivors, n, self.root, k)
             self._save(k, particles)

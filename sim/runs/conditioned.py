@@ -20,6 +20,7 @@ from sim.engine.plan import Plan
 from sim.runs.branching import Branching, finish_chunk, wants_branching, with_eve_intervals
 from sim.runs.folder import write_bytes_atomic, write_json_atomic
 from sim.runs.runner import run_to_store
+from sim.scenario.errors import NoForecast
 
 if TYPE_CHECKING:
     from sim.runs.executor import Executor
@@ -73,6 +74,9 @@ def _run_branched(store: RunStore, plan: Plan, executor, bar: Bars, conditioning
     br = Branching(store.path, plan, m["seed"], n, m["detail"])
     try:
         particles = br.population(executor, bar(len(br.stages) * n, "branching", "particle"))
+    except NoForecast as e:
+        store.mark("no_forecast", str(e))
+        raise
     except BaseException as e:
         why = "interrupted" if isinstance(e, KeyboardInterrupt) else f"failed: {e}"
         store.mark("incomplete", f"{why} (branching stages kept)", 0.0)

@@ -218,6 +218,11 @@ def load(path: str | Path, kinds: Sequence[str] | None = None, command: str = ""
         raise ScenarioError.single(
             f"{who} {describe_kinds(accepted)} folder; this is {this} folder", file=str(path)
         )
+    if manifest.get("status") == "no_forecast":
+        raise ScenarioError.single(
+            f"this {kind} folder has no forecast: {manifest.get('reason', 'nothing was kept')}",
+            file=str(path),
+        )
     if manifest.get("status") != "complete":
         why = f", {manifest['reason']}" if manifest.get("reason") else ""
         raise ScenarioError.single(

@@ -42,7 +42,7 @@ from sim.runs.chunkfile import SUFFIX, EncodedChunk, read_table
 from sim.runs.folder import Folder, write_bytes_atomic, write_json_atomic
 from sim.runs.summary import summary_of
 from sim.runs.tables import TABLES
-from sim.scenario.errors import ScenarioError
+from sim.scenario.errors import NO_FORECAST_HINT, NoForecast, ScenarioError
 from sim.scenario.loader import file_sha256
 from sim.scenario.schema import Scenario
 
@@ -204,11 +204,25 @@ class RunStore(Folder):
     def finish_run(
         self, summary: dict[str, Any], rows: dict[str, int], wall_seconds: float
     ) -> None:
-        """Write the summary, mark the manifest complete, and drop the chunk files."""
+        """Write the summary, mark the manifest complete, and drop the chunk files.
+
+        A run conditioned on observations that no replicate met is marked ``no_forecast``
+        instead, and :class:`NoForecast` raised: its tables describe no replicate."""
         m = self.manifest
         write_json_atomic(self.path / "summary.json", summary)
         m["wall_seconds"] = round(m["wall_seconds"] + wall_seconds, 3)
         m["replicates_per_second"] = round(m["replicates"] / max(m["wall_seconds"], 1e-9), 1)
+        kept = summary.get("kept")
+        if kept is not None and kept["k"] == 0:
+            agreed = ", ".join(
+                f"{o['id']} = {'yes' if o['value'] else 'no'}: agreed by {o['k']:,} of "
+                f"{o['n']:,} draws"
+                for o in summary["observations"]
+            )
+            reason = f"no replicate's history agrees with every observation ({agreed})"
+            self.mark("no_forecast", reason)
+            shutil.rmtree(self.path / "chunks", ignore_errors=True)
+            raise NoForecast(f"{reason}: nothing to forecast from; {NO_FORECAST_HINT}")
         self.finish(rows=rows)
         shutil.rmtree(self.path / "chunks", ignore_errors=True)
 

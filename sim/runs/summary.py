@@ -323,11 +323,6 @@ def _format_observations(summary: dict[str, Any]) -> list[str]:
     for o in summary["observations"]:
         said = "yes" if o["value"] else "no"
         out.append(f"  {o['id']} = {said} (as of {o['as_of']}): agreed by {pct(o['p'])} of draws")
-    if kept["k"] == 0:
-        out.append(
-            "  no replicate's history agrees with every observation: nothing to forecast from;"
-            " check the observations, or calibrate the scenario to them first"
-        )
     out.append("")
     return out
 

@@ -106,3 +106,20 @@ class WorkerDied(Exception):
 
 class RunFailed(Exception):
     """A run stopped part-way; its folder is marked incomplete and can be resumed."""
+
+
+#: What an analyst can do about a run that no replicate's history agrees with.
+NO_FORECAST_HINT = "check the observations, or calibrate the scenario to them first"
+
+
+class NoForecast(Exception):
+    """No replicate's history agrees with the observations: the run has nothing to
+    forecast from. Its folder is marked ``no_forecast`` (never ``complete``); resuming
+    cannot help, the observations or the scenario must change."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
