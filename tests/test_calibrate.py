@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import shutil
 from pathlib import Path
 
@@ -125,6 +126,23 @@ def test_the_calibrated_scenario_runs_unchanged_and_covers_the_posterior(likely,
     post.to_parquet(copy / "posterior.parquet")
     with pytest.raises(ScenarioError, match="has changed since the scenario was written"):
         load(copy / "calibrated.yaml")
+
+
+def test_an_overlay_elsewhere_finds_the_posterior_beside_the_file_that_names_it(
+    likely, tmp_path, capsys
+):
+    """Paths in a file are relative to that file: an overlay in another folder that
+    extends a calibrated.yaml reads the posterior beside calibrated.yaml, not beside
+    itself (and the calibrated file says which format it is written in)."""
+    _, out = likely
+    assert (out / "calibrated.yaml").read_text().count("format: 3") == 1
+    elsewhere = tmp_path / "analyst" / "variants"
+    elsewhere.mkdir(parents=True)
+    overlay = elsewhere / "what_if.yaml"
+    rel = os.path.relpath(out / "calibrated.yaml", elsewhere)
+    overlay.write_text(f"extends: {rel}\nmetadata:\n  name: what if\n")
+    assert main(["validate", str(overlay)]) == 0, capsys.readouterr().err
+    assert load(overlay).posterior.file == str((out / "posterior.parquet").resolve())
 
 
 def test_two_judgments_that_cannot_both_hold_are_a_conflict(tmp_path):

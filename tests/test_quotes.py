@@ -4,6 +4,8 @@ the report's nearest sentence; every shipped scenario passes."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from sim.present.cli import main
@@ -97,3 +99,17 @@ def test_every_shipped_scenario_passes_or_says_why_it_is_not_checked(path, capsy
     if "quotes found in" in out:
         found, total = out.split("; ")[-1].split(" quotes")[0].split(" of ")
         assert found == total and int(total) > 50
+
+
+def test_a_file_extending_a_scenario_elsewhere_checks_the_quotes_against_its_report(
+    tmp_path, capsys
+):
+    """metadata.report is relative to the file that wrote it (the Belarus scenario), not
+    to the file that extends it from another folder (as calibrate's calibrated.yaml
+    does)."""
+    overlay = tmp_path / "deep" / "down" / "variant.yaml"
+    overlay.parent.mkdir(parents=True)
+    rel = os.path.relpath(BELARUS, overlay.parent)
+    overlay.write_text(f"extends: {rel}\nmetadata:\n  name: a variant elsewhere\n")
+    assert main(["validate", str(overlay)]) == 0, capsys.readouterr().err
+    assert "quotes found in ../reports/isw-2020-09-16" in capsys.readouterr().out

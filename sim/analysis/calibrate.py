@@ -62,6 +62,7 @@ from sim.runs.store import RunStore, write_parquet_atomic
 from sim.runs.summary import proportion
 from sim.scenario.errors import ScenarioError, UsageError, did_you_mean
 from sim.scenario.loader import file_sha256, load
+from sim.scenario.format import FORMAT
 
 #: Spawn-key prefix of calibration's own random streams (replicates use 1-tuples).
 STREAM = 0xCA11B
@@ -642,6 +643,7 @@ class Calibration:
         post = self.out / "posterior.parquet"
         write_parquet_atomic(post, frame)
         doc: dict[str, Any] = {
+            "format": FORMAT,
             "extends": os.path.relpath(self.file.resolve(), self.out.resolve()),
             "metadata": {"name": f"{self.scenario.metadata.name} (calibrated)"},
             "posterior": {"file": post.name, "sha256": file_sha256(post), "weight": "draw_weight"},

@@ -112,7 +112,7 @@ def _resolve_posterior(scenario: Scenario, path: Path, locs: Locations) -> Scena
     """Point the posterior at its file beside the scenario, refusing a changed file."""
     post = scenario.posterior
     assert post is not None
-    file = (path.parent / post.file).resolve()
+    file = (written_in(locs, ("posterior", "file"), path) / post.file).resolve()
     if not file.is_file():
         raise _at(locs, ("posterior", "file"), f"no such posterior file: {post.file}")
     digest = file_sha256(file)
@@ -124,6 +124,14 @@ def _resolve_posterior(scenario: Scenario, path: Path, locs: Locations) -> Scena
             f"(sha256 {digest[:12]}..., expected {post.sha256[:12]}...)",
         )
     return scenario.model_copy(update={"posterior": post.model_copy(update={"file": str(file)})})
+
+
+def written_in(locs: Locations, at: Key, default: Path) -> Path:
+    """The folder of the file that wrote the value at `at` (a scenario that extends
+    another takes the other's values with their own places): a path in a file is
+    relative to that file, wherever it is read from. `default`'s folder if unknown."""
+    where = locs.get(at)
+    return Path(where[0]).parent if where and where[0] else default.parent
 
 
 def file_sha256(path: Path) -> str:
@@ -148,8 +156,8 @@ def quote_problems(path: str | Path, scenario: Scenario) -> tuple[list[Problem],
     meta = scenario.metadata
     if meta.report is None:
         return [], f"quotes not checked: {meta.report_note or 'no report text named'}"
-    file = path.parent / meta.report
     data, locs = _read_with_extends(path, chain=())
+    file = written_in(locs, ("metadata", "report"), path) / meta.report
     if not file.is_file():
         where = locs.get(("metadata", "report"), (str(path), None, None))
         problem = Problem(f"no such report text: {file}", "metadata.report", *where)
