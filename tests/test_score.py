@@ -1,4 +1,4 @@
-"""Scores on hand-computed cases, Murphy's identity, and bad resolution files.
+"""Scores on hand-computed cases, the CORP decomposition printed, and bad resolution files.
 
 The made-up scenario is the suite's MINIMAL one with two questions; its resolutions file
 lives here in the test, never in a scenario.
@@ -14,10 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from sim.analysis.score import CLIP, format_score, murphy, scores
+from sim.analysis.score import CLIP, format_score, scores
 from sim.present.cli import main
 from tests.conftest import MINIMAL, write_yaml
 
@@ -56,17 +54,6 @@ def test_scores_by_hand():
 
 def test_skill_against_the_base_rate_is_undefined_when_every_outcome_is_the_same():
     assert scores(np.array([0.9, 0.6]), np.array([1, 1]))["skill_vs_base_rate"] is None
-
-
-@settings(max_examples=50, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.integers(2, 200))
-def test_brier_is_reliability_minus_resolution_plus_uncertainty(seed, n):
-    rng = np.random.default_rng(seed)
-    p = np.round(rng.random(n), 1)  # repeated values, as forecasts from runs have
-    o = (rng.random(n) < p).astype(int)
-    m = murphy(p, o)
-    brier = scores(p, o)["brier"]
-    assert brier == pytest.approx(m["reliability"] - m["resolution"] + m["uncertainty"], abs=1e-12)
 
 
 @pytest.fixture(scope="module")

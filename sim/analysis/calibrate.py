@@ -61,8 +61,8 @@ from sim.runs.runner import default_chunk, run_to_store
 from sim.runs.store import RunStore, write_parquet_atomic
 from sim.runs.summary import proportion
 from sim.scenario.errors import ScenarioError, UsageError, did_you_mean
-from sim.scenario.loader import file_sha256, load
 from sim.scenario.format import FORMAT
+from sim.scenario.loader import file_sha256, load
 
 #: Spawn-key prefix of calibration's own random streams (replicates use 1-tuples).
 STREAM = 0xCA11B

@@ -1,5 +1,5 @@
-"""Scoring forecasts against what happened: Brier, logarithmic and skill scores, Murphy's
-decomposition and the reliability diagram.
+"""Scoring forecasts against what happened: Brier, logarithmic and skill scores, the CORP
+decomposition and reliability diagram.
 
 A run's forecast for a question is the share of its (kept) replicates in which the
 question's event happened. Runs of a calibrated scenario draw their parameters from the
@@ -7,9 +7,11 @@ posterior by weight, so their replicates are already posterior draws and are sco
 unweighted. A resolutions file (``resolutions:`` with ``id``, ``value: yes|no``,
 ``resolved`` date and ``source``) is the user's, never the scenario's.
 
-The scores come from scikit-learn (``brier_score_loss``, ``log_loss``,
-``calibration_curve``). Murphy's decomposition groups forecasts by their distinct values,
-for which Brier = reliability − resolution + uncertainty holds exactly (Murphy 1973).
+The scores come from scikit-learn (``brier_score_loss``, ``log_loss``). The Brier score
+is decomposed by CORP (:mod:`sim.maths.corp`: isotonic recalibration, miscalibration −
+discrimination + uncertainty, with consistency bands), which stays meaningful for Monte
+Carlo forecasts whose values are all distinct; grouping by distinct value (Murphy 1973)
+would make every group one forecast and "reliability" equal to the Brier score.
 """
 
 from __future__ import annotations
@@ -23,9 +25,9 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 from scipy import stats
-from sklearn.calibration import calibration_curve
 from sklearn.metrics import brier_score_loss, log_loss
 
+from sim.maths.corp import corp
 from sim.runs import folder
 from sim.runs.results import Batch, Run
 from sim.scenario.errors import ScenarioError
@@ -149,19 +151,23 @@ def read_resolutions(path: Path, forecasts: list[Forecast]) -> list[Resolution]:
     return model.resolutions
 
 
-def murphy(p: np.ndarray, o: np.ndarray) -> dict[str, float]:
-    """Reliability, resolution and uncertainty, grouping forecasts by distinct value."""
-    base = float(o.mean())
-    reliability = resolution = 0.0
-    for value in np.unique(p):
-        group = p == value
-        share, observed = group.mean(), float(o[group].mean())
-        reliability += share * (value - observed) ** 2
-        resolution += share * (observed - base) ** 2
+def corp_summary(p: np.ndarray, o: np.ndarray) -> dict[str, Any]:
+    """The CORP decomposition of the Brier score and its reliability curve, as data."""
+    c = corp(p, o)
     return {
-        "reliability": float(reliability),
-        "resolution": float(resolution),
-        "uncertainty": base * (1 - base),
+        "brier": c.score,
+        "miscalibration": c.mcb,
+        "discrimination": c.dsc,
+        "uncertainty": c.unc,
+        "miscalibration_band": list(c.mcb_band),
+        "level": c.level,
+        "resamples": c.resamples,
+        "curve": {
+            "forecast": c.forecasts.tolist(),
+            "recalibrated": c.recalibrated.tolist(),
+            "band_low": c.band_low.tolist(),
+            "band_high": c.band_high.tolist(),
+        },
     }
 
 
@@ -239,14 +245,7 @@ def score(runs: list[Run], resolutions_file: Path) -> dict[str, Any]:
         p, o = table["p"].to_numpy(dtype=float), table["outcome"].to_numpy(dtype=int)
         out["overall"] = out["by_run"][0]
         out["interval"] = out["overall"]["interval"]
-        out["murphy"] = murphy(p, o)
-        bins = min(10, max(2, len(rows) // 5))
-        observed, predicted = calibration_curve(o, p, n_bins=bins, strategy="uniform")
-        out["reliability_curve"] = {
-            "predicted": predicted.tolist(),
-            "observed": observed.tolist(),
-            "bins": bins,
-        }
+        out["corp"] = corp_summary(p, o)
     return out
 
 
@@ -336,6 +335,23 @@ def _difference_block(d: dict[str, Any]) -> list[str]:
     return out
 
 
+def _corp_lines(c: dict[str, Any]) -> list[str]:
+    """The CORP decomposition in words, with the miscalibration a calibrated forecaster
+    would show by chance."""
+    low, high = c["miscalibration_band"]
+    verdict = (
+        "more than chance: the forecasts are miscalibrated"
+        if c["miscalibration"] > high
+        else "within what chance gives a calibrated forecaster"
+    )
+    return [
+        f"  CORP: Brier {c['brier']:.4f} = miscalibration {c['miscalibration']:.4f} "
+        f"- discrimination {c['discrimination']:.4f} + uncertainty {c['uncertainty']:.4f}",
+        f"  miscalibration {verdict} ({low:.4f} - {high:.4f} for calibrated forecasts, "
+        f"{100 * c['level']:.0f} % of {c['resamples']} redraws)",
+    ]
+
+
 def _clipped_note(forecasts: list[dict[str, Any]]) -> list[str]:
     """Say which forecasts gave the outcome that happened (almost) no chance: their log
     score is capped at -ln(CLIP), not infinite, so the total understates the miss."""
@@ -363,12 +379,8 @@ def format_score(result: dict[str, Any]) -> str:
         )
     for s in result.get("by_run", []):
         out += ["", *_run_block(s, len(result["by_run"]) > 1)]
-    if "murphy" in result:
-        m = result["murphy"]
-        out.append(
-            f"Murphy: reliability {m['reliability']:.4f} - resolution {m['resolution']:.4f} "
-            f"+ uncertainty {m['uncertainty']:.4f}"
-        )
+    if "corp" in result:
+        out += _corp_lines(result["corp"])
     for d in result.get("differences", []):
         out += ["", *_difference_block(d)]
     out += _clipped_note(rows)

@@ -11,36 +11,49 @@ from sim.present.plots import ACCENT, BAND, MUTED, _figure
 
 
 def reliability(result: dict[str, Any], caption: str) -> Figure:
-    """Observed frequency against forecast probability, by bin; the diagonal is perfect."""
-    fig = _figure(5.8, 5.4, caption)
+    """The CORP reliability diagram: the forecasts recalibrated by isotonic regression
+    (a step curve) against the forecasts, the band a calibrated forecaster's curve would
+    fall in, and where the forecasts lie (ticks along the bottom)."""
+    fig = _figure(5.8, 5.6, caption)
     ax = fig.subplots()
     ax.plot([0, 100], [0, 100], color=MUTED, lw=1, ls="--", label="perfectly reliable")
-    curve = result.get("reliability_curve")
-    if curve:
-        ax.plot(
-            100 * np.array(curve["predicted"]),
-            100 * np.array(curve["observed"]),
-            "o-",
+    c = result.get("corp")
+    if c:
+        curve = c["curve"]
+        x = 100 * np.array(curve["forecast"])
+        ax.fill_between(
+            x,
+            100 * np.array(curve["band_low"]),
+            100 * np.array(curve["band_high"]),
+            step="post",
             color=BAND,
-            label=f"forecasts ({curve['bins']} equal bins)",
+            alpha=0.15,
+            lw=0,
+            label=f"{100 * c['level']:.0f} % consistency band (calibrated forecasts)",
         )
-    m = result.get("murphy", {})
-    if m:
+        ax.step(
+            x, 100 * np.array(curve["recalibrated"]), where="post", color=BAND, lw=2,
+            label="recalibrated (isotonic, CORP)",
+        )  # fmt: skip
+        ax.plot(x, np.full_like(x, 1.5), "|", color="black", ms=9, label="forecasts")
+        low, high = c["miscalibration_band"]
         ax.text(
-            0.02,
-            0.97,
-            f"reliability {m['reliability']:.3f}\nresolution {m['resolution']:.3f}\n"
-            f"uncertainty {m['uncertainty']:.3f}",
+            0.98,
+            0.05,
+            f"Brier {c['brier']:.3f} =\n  miscalibration {c['miscalibration']:.3f}"
+            f" (chance: {low:.3f}-{high:.3f})\n  - discrimination {c['discrimination']:.3f}"
+            f"\n  + uncertainty {c['uncertainty']:.3f}",
             transform=ax.transAxes,
-            va="top",
+            va="bottom",
+            ha="right",
             fontsize=8,
         )
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
     ax.set_xlabel("forecast probability (%)")
-    ax.set_ylabel("observed frequency (%)")
-    ax.set_title("Reliability diagram", fontsize=11)
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.set_ylabel("recalibrated probability: how often it happened (%)")
+    ax.set_title("Reliability diagram (CORP)", fontsize=11)
+    ax.legend(fontsize=7.5, frameon=False, loc="upper left")
     return fig
 
 
