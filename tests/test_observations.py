@@ -43,6 +43,26 @@ def test_a_run_keeps_only_histories_that_agree_and_says_how_many(tmp_path, capsy
     assert summary["rungs"]["ladder"]["highest"]["status_quo"] == 0.0
 
 
+def test_every_table_of_a_rejection_run_describes_the_same_replicates(tmp_path, capsys):
+    """Loaded back, a run conditioned by rejection gives the kept replicates in every
+    table (outcomes, parameters, trajectories, events); only ``all_outcomes`` keeps the
+    rejected rows, for seeing which observation rejected them."""
+    from sim.runs.results import load
+
+    obs = observations_file(
+        tmp_path,
+        [{"id": "granted", "value": True, "as_of": "2020-10-02", "source": "t", **GRANTED}],
+    )
+    code, out = run(tmp_path, "--observations", str(obs))
+    assert code == 0
+    r = load(out)
+    kept = set(r.outcomes["replicate"])
+    assert 0 < len(kept) < 400 and len(r.all_outcomes) == 400
+    for table in (r.parameters, r.trajectories, r.events):
+        assert set(table["replicate"]) == kept
+    assert len(r.parameters) == len(kept)
+
+
 def test_as_of_before_an_observation_leaves_the_run_unconditioned(tmp_path, capsys):
     obs = observations_file(
         tmp_path,

@@ -65,11 +65,13 @@ class Run:
 
     @cached_property
     def parameters(self) -> pd.DataFrame:
-        return self._table("parameters")
+        """The values each kept replicate drew, one column per parameter path."""
+        return self._only_kept(self._table("parameters"))
 
     @cached_property
     def trajectories(self) -> pd.DataFrame | None:
-        df = self._table("trajectories")
+        """The kept replicates' monthly state (None for a lean run)."""
+        df = self._only_kept(self._table("trajectories"))
         if df is not None:
             starts = np.array(self.month_starts[:-1], dtype="timedelta64[D]")
             df["date"] = np.datetime64(self.start_date) + starts[df["month"].to_numpy()]
@@ -77,7 +79,17 @@ class Run:
 
     @cached_property
     def events(self) -> pd.DataFrame | None:
-        return self._with_dates(self._table("events"), ("day", "end_day"))
+        """The kept replicates' operations timeline (None for a lean run)."""
+        return self._with_dates(self._only_kept(self._table("events")), ("day", "end_day"))
+
+    def _only_kept(self, df: pd.DataFrame | None) -> pd.DataFrame | None:
+        """`df`'s rows of the replicates the run keeps: every table of a run describes
+        the same replicates as :attr:`outcomes` (the files on disk hold every replicate
+        drawn, and the outcomes file's ``consistent`` column says which are kept)."""
+        if df is None or "consistent" not in self.all_outcomes:
+            return df
+        mine = df["replicate"].isin(self.outcomes["replicate"]).to_numpy()
+        return df[mine].reset_index(drop=True)
 
     # ------------------------------------------------------------------ facts
 
