@@ -75,9 +75,7 @@ def test_eve_intervals_hold_their_share_conditional_judgments_included(rows):
     """The Eve redo puts each entry's share over the rows it is about (a conditional
     judgment's over the rows where its condition held) inside its interval."""
     hit, cond, origin = (np.array(c) for c in zip(*rows, strict=True))
-    outcomes = pd.DataFrame(
-        {"judgment.j": hit & cond, "judgment.j.given": cond, "persistent": hit}
-    )
+    outcomes = pd.DataFrame({"judgment.j": hit & cond, "judgment.j.given": cond, "persistent": hit})
     summary = {
         "outcomes": {"persistent": {"p": 0.5, "low": 0.0, "high": 1.0}},
         "judgments": [{"id": "j", "p": 0.9, "low": 0.0, "high": 0.1}],

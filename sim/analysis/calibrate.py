@@ -105,6 +105,11 @@ class CalibrationSettings:
     #: more likely than not unable to meet is named and stops pulling the posterior
     discrepancy: float = 0.05
 
+    def method_words(self) -> str:
+        """How the targets are read, in words (the header a command prints first)."""
+        band = f"soft bands ({self.softness:g} log-odds)" if self.band == "soft" else "hard bands"
+        return f"history matching, {band}, discrepancy {self.discrepancy:g}"
+
 
 @dataclass(frozen=True)
 class Target:

@@ -9,6 +9,7 @@ PNG and SVG files.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
@@ -374,8 +375,11 @@ def run_figures(run: Run, replicate: int | None = None) -> dict[str, Figure]:
     return figs
 
 
-def save(figs: dict[str, Figure], folder: Path) -> list[Path]:
-    """Write each figure as PNG and SVG (each file renamed into place when complete)."""
+def save(
+    figs: dict[str, Figure], folder: Path, progress: Callable[[int], None] | None = None
+) -> list[Path]:
+    """Write each figure as PNG and SVG (each file renamed into place when complete);
+    `progress` is told of each figure written (rendering is most of a figure's cost)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, fig in figs.items():
@@ -386,6 +390,8 @@ def save(figs: dict[str, Figure], folder: Path) -> list[Path]:
             fig.savefig(tmp, dpi=150, metadata=meta)
             os.replace(tmp, path)
             written.append(path)
+        if progress:
+            progress(1)
     return written
 
 

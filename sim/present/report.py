@@ -22,6 +22,7 @@ from sim import __version__
 from sim.analysis.folders import CalibrationResult, load_calibration
 from sim.engine.draws import parameter_table
 from sim.present import plots
+from sim.present.commands.report import KINDS
 from sim.present.plots_calibration import calibration_figures
 from sim.present.plots_score import score_figures
 from sim.runs.folder import load
@@ -371,7 +372,7 @@ def analyses_context(run: Run) -> dict[str, Any]:
 def render(path: str | Path) -> str:
     """The HTML brief of a results folder (a run, a batch, a sweep, or a calibration, shown
     as its check run with the calibration section)."""
-    loaded = load(path, kinds=("run", "batch", "sweep", "calibration"), command="report")
+    loaded = load(path, kinds=KINDS, command="report")
     if isinstance(loaded, CalibrationResult):
         loaded = load(loaded.path / "check", kinds=("run",))
     extra: dict[str, Any] = {}

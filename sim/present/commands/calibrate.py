@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from sim.present.commands.options import (
@@ -108,6 +109,13 @@ def run(args: argparse.Namespace) -> int:
             free=tuple(args.free) if args.free else None,
             as_of=args.as_of.isoformat() if args.as_of else None,
             observations=args.observations,
+        )
+        check = settings.check_replicates or "the scenario's"
+        s.say(
+            f"calibrating {path} into {out}: {settings.method_words()}; up to "
+            f"{settings.waves} waves of {settings.replicates:,} replicates, then a check run "
+            f"of {check} replicates",
+            file=sys.stderr,
         )
         report = calibrate(path, out, settings, s.executor, s.phase, resume=bool(args.resume))
     from sim.analysis.diagnostics import format_calibration

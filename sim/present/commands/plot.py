@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.present.commands.running import save_figures
+from sim.present.commands.running import progress_bar
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -16,8 +17,11 @@ KINDS = ("run", "batch", "sweep", "calibration", "score", "discovery")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("plot", help="draw the figures of a run, batch or sweep folder")
-    p.add_argument("folder", help="a run or batch folder under results/")
+    from sim.runs.folder import describe_kinds
+
+    kinds = describe_kinds(KINDS)
+    p = sub.add_parser("plot", help=f"draw the figures of {kinds} folder")
+    p.add_argument("folder", help=f"{kinds} folder (under results/)")
     p.add_argument(
         "--replicate",
         type=int,
@@ -27,40 +31,59 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Draw every figure, then write them, with a bar for each stage on a terminal (a
+    batch's members are read and drawn one by one; writing is most of the time)."""
     import sim.results
+    from sim.present.plots import save
 
     loaded = sim.results.load(args.folder, kinds=KINDS, command="plot")
-    for figs, folder in figures_of(loaded, args.replicate):
-        save_figures(figs, folder, each=True)
+    groups = figures_of(loaded, args.replicate)
+    drawn = []
+    update, close = progress_bar(len(groups), "plot: drawing", "folder")
+    for draw, folder in groups:
+        drawn.append((draw(), folder))
+        if update:
+            update(1)
+    close()
+    update, close = progress_bar(sum(len(f) for f, _ in drawn), "plot: writing", "figure")
+    written = [path for figs, folder in drawn for path in save(figs, folder, update)]
+    close()
+    for path in written:
+        print(path)
     return 0
 
 
-def figures_of(loaded: Any, replicate: int | None = None) -> list[tuple[dict[str, Figure], Path]]:
-    """Each set of figures a loaded folder has, with the folder it is saved under (a
-    batch draws its forest plot and every member's figures)."""
+Draw = Callable[[], "dict[str, Figure]"]
+
+
+def figures_of(loaded: Any, replicate: int | None = None) -> list[tuple[Draw, Path]]:
+    """Each set of figures a loaded folder has, as a function that draws it, with the
+    folder it is saved under (a batch draws its forest plot and every member's figures,
+    each member read only when its turn comes)."""
     from sim.analysis.folders import CalibrationResult, DiscoveryResult, ScoreResult
     from sim.present import plots
     from sim.runs.results import Batch, SweepResult
 
     where = loaded.path / "figures"
     if isinstance(loaded, SweepResult):
-        return [(plots.sweep_figures(loaded), where)]
+        return [(lambda: plots.sweep_figures(loaded), where)]
     if isinstance(loaded, Batch):
-        runs = [loaded.run(m) for m in loaded.members]
-        return [({"forest": plots.forest(loaded)}, where)] + [
-            (plots.run_figures(r), r.path / "figures") for r in runs
+        members = [
+            (lambda m=m: plots.run_figures(loaded.run(m)), loaded.path / m / "figures")
+            for m in loaded.members
         ]
+        return [(lambda: {"forest": plots.forest(loaded)}, where), *members]
     if isinstance(loaded, CalibrationResult):
         from sim.present.plots_calibration import calibration_figures
 
-        return [(calibration_figures(loaded.path), where)]
+        return [(lambda: calibration_figures(loaded.path), where)]
     if isinstance(loaded, ScoreResult):
         from sim.present.plots_score import score_figures
 
-        return [(score_figures(loaded.result, loaded.caption), where)]
+        return [(lambda: score_figures(loaded.result, loaded.caption), where)]
     if isinstance(loaded, DiscoveryResult):
-        return [(_discovery_figures(loaded), where)]
-    return [(plots.run_figures(loaded, replicate), where)]
+        return [(lambda: _discovery_figures(loaded), where)]
+    return [(lambda: plots.run_figures(loaded, replicate), where)]
 
 
 def _discovery_figures(found: Any) -> dict[str, Figure]:

@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sim.scenario.errors import ReplicateFailure, RunFailed, UsageError
 
@@ -81,43 +81,72 @@ def resume_command(argv: Sequence[str], out: Path) -> str:
     return " ".join(["wargame", *kept, "--resume", str(out)])
 
 
+class Bar:
+    """A progress bar on a terminal (tqdm, cleared when done): call it with how many
+    items finished. It closes itself when its count reaches its total, so a finished
+    phase leaves nothing on the screen."""
+
+    def __init__(self, total: int, desc: str, unit: str):
+        from tqdm import tqdm
+
+        self.total = total
+        self._bar: Any = tqdm(total=total, unit=unit, desc=desc, leave=False)
+
+    def __call__(self, k: int) -> None:
+        if self._bar is not None:
+            self._bar.update(k)
+            if self._bar.n >= self.total:
+                self.close()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
 def progress_bar(total: int, desc: str = "replicates", unit: str = "rep"):
-    """(update, close) of a tqdm bar on a terminal; (None, no-op) when output is piped."""
+    """(update, close) of a :class:`Bar` on a terminal; (None, no-op) when output is
+    piped (or under CI), where bars would only clutter a log."""
     if not sys.stderr.isatty():
         return None, lambda: None
-    from tqdm import tqdm
-
-    bar = tqdm(total=total, unit=unit, desc=desc, leave=False)
-    return bar.update, bar.close
+    bar = Bar(total, desc, unit)
+    return bar, bar.close
 
 
 class Session:
-    """One command's executor and progress bars; see the module docstring."""
+    """One command's executor and progress bars; see the module docstring.
+
+    Phases run one after another, so a new bar closes the one before it; what a command
+    prints while its session is open goes through :meth:`say`, which clears the bar
+    first, so results never land inside an unfinished bar."""
 
     def __init__(self, args: argparse.Namespace, module: str, work: str):
         self.args, self.work = args, work
         #: The folder being written, once the command knows it (for the resume command).
         self.out: Path | None = None
         self.executor = start_executor(args, module)
-        self._closers: list[Callable[[], None]] = []
+        self._close_bar: Callable[[], None] = lambda: None
 
     def bar(self, total: int, desc: str = "replicates", unit: str = "rep") -> Update | None:
-        """A progress bar for `total` items, closed with the session."""
-        update, close = progress_bar(total, desc, unit)
-        self._closers.append(close)
+        """A progress bar for `total` items (the previous one closed)."""
+        self._close_bar()
+        update, self._close_bar = progress_bar(total, desc, unit)
         return update
 
     def phase(self, name: str, todo: int, unit: str = "replicates") -> Update | None:
         """Announce a phase of `todo` replicates (or other `unit`s: rows screened, ...) and
         give it a bar."""
-        print(f"{name}: {todo:,} {unit} to {'run' if unit == 'replicates' else 'do'}",
-              file=sys.stderr)  # fmt: skip
+        verb = "run" if unit == "replicates" else "do"
+        self.say(f"{name}: {todo:,} {unit} to {verb}", file=sys.stderr)
         return self.bar(todo, name, "rep" if unit == "replicates" else unit)
 
+    def say(self, text: str, file: Any = None) -> None:
+        """Print `text` (to stdout unless `file`), after clearing any bar."""
+        self._close_bar()
+        print(text, file=file or sys.stdout, flush=True)
+
     def close(self) -> None:
-        for close in self._closers:
-            close()
-        self._closers = []
+        self._close_bar()
         self.executor.close()
 
     @property

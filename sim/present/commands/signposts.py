@@ -104,12 +104,12 @@ def run(args: argparse.Namespace) -> int:
         result = sp.signposts(kept.outcomes, plan, cands, settings, root, origins)
         write_json_atomic(out / "signposts.json", result)
         (out / "watchlist.yaml").write_text(sp.watchlist(result, args.top))
-        print(sp.format_signposts(result, args.top))
+        s.say(sp.format_signposts(result, args.top))
         from sim.present.plots_signposts import signposts_figure
 
         caption = f"{scenario.metadata.name} · {n:,} replicates · seed {root}"
         save_figures({"signposts": signposts_figure(result, caption, args.top)}, out / "figures")
-        print(f"signposts: {out / 'signposts.json'}\nwatchlist: {out / 'watchlist.yaml'}")
+        s.say(f"signposts: {out / 'signposts.json'}\nwatchlist: {out / 'watchlist.yaml'}")
         folder.finish()
     return 0
 

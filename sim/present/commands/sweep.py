@@ -169,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
             "outcome": spec.outcome,
             "start_date": scenario.metadata.start_date.isoformat(),
         }
-        print(
+        s.say(
             f"{spec.design} design: {len(sweep.X):,} points x {spec.replicates} replicates "
             f"({len(sweep.factors)} factors)",
             file=sys.stderr,

@@ -91,9 +91,9 @@ def run(args: argparse.Namespace) -> int:
         result["scores"] = tr.scores(result, resolutions)
         write_json_atomic(out / "track.json", result)
         caption = f"{full.metadata.name} · {n:,} replicates per date · seed {root}"
-        print(tr.format_track(result))
+        s.say(tr.format_track(result))
         save_figures({"track": track_figure(result, full, caption, resolutions)}, out / "figures")
-        print(f"track: {out / 'track.json'}")
+        s.say(f"track: {out / 'track.json'}")
         if args.ledger:
             from sim.present.commands.run import append_to_ledger
 
