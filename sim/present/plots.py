@@ -19,6 +19,7 @@ matplotlib.use("Agg")
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -33,6 +34,7 @@ MUTED = "#8c8c8c"
 
 def _figure(width: float, height: float, caption: str) -> Figure:
     fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)  # a canvas that can lay the figure out and measure its text
     margin = 0.28 / height  # keep a strip at the bottom for the caption
     fig.get_layout_engine().set(rect=(0, margin, 1, 1 - margin))
     fig.text(0.005, 0.004, caption, fontsize=7.5, color=MUTED, ha="left", va="bottom")
@@ -312,13 +314,11 @@ def timeline(run: Run, replicate: int | None = None) -> Figure:
         if len(m):
             ax.scatter(m["date"], [-0.9] * len(m), marker=marker, color=colour, zorder=3,
                        label=kind.replace("_", " "))  # fmt: skip
-    top = _changes(ax, ev, run.horizon_days)
     held = run.outcomes.loc[run.outcomes["replicate"] == k, "persistent_date"].iloc[0]
     if not pd.isna(held):  # NaT, or NaN when no replicate of the run reached it
         ax.axvline(held, color="black", lw=1.5)
         ax.text(held, len(rows) - 0.5, "persistent presence from here ", fontsize=7, ha="right")
     ax.set_yticks(range(len(rows)), rows, fontsize=8)
-    ax.set_ylim(len(rows) - 0.4, min(top, -3.2))
     ax.set_xlabel("date")
     handles = [Patch(color=c, label=lab) for c, lab in _SPANS.values()]
     handles.append(Line2D([], [], color=ACCENT, ls=":", marker="|", label="concession granted"))
@@ -326,25 +326,48 @@ def timeline(run: Run, replicate: int | None = None) -> Figure:
     handles += ax.get_legend_handles_labels()[0]
     ax.legend(handles=handles, fontsize=8, frameon=False, loc="upper left",
               bbox_to_anchor=(1.0, 1.0))  # fmt: skip
+    start = np.datetime64(run.start_date)
+    ax.set_xlim(start - np.timedelta64(3, "D"), start + np.timedelta64(run.horizon_days + 3, "D"))
+    _date_axis(ax, run.horizon_days)
+    top = _changes(ax, ev)
+    ax.set_ylim(len(rows) - 0.4, min(top, -3.2))
     _date_axis(ax, run.horizon_days)
     return fig
 
 
-def _changes(ax, ev: pd.DataFrame, horizon_days: int) -> float:
+def _changes(ax, ev: pd.DataFrame) -> float:
     """Concessions granted (red) and lost (grey) as dotted lines, each label in the first
     lane above the plot where it clears the labels already placed; returns the top of
-    the lanes used (a y value), for the axis limits."""
+    the lanes used (a y value), for the axis limits.
+
+    Labels are measured as drawn (the figure is laid out first, so the axes' width is
+    final), and one that would run past the right edge ends at its line instead of
+    starting there."""
     changes = ev[ev["kind"].isin(("concession", "reversal"))].sort_values("date")
-    days_per_char = horizon_days * _share_per_char(ax, 0.062)
-    labels = [" " + r.detail.replace("_", " ") for r in changes.itertuples()]
-    starts = [(r.date - changes["date"].min()).days if len(changes) else 0 for r in
-              changes.itertuples()]  # fmt: skip
-    lane_of = label_lanes(starts, [len(t) * days_per_char for t in labels], gap=4 * days_per_char)
-    for r, label, lane in zip(changes.itertuples(), labels, lane_of, strict=True):
+    if changes.empty:
+        return -2.1
+    fig = ax.figure
+    fig.canvas.draw()  # lay the figure out: the axes' width is final from here on
+    lo, hi = ax.get_xlim()
+    data_per_pixel = (hi - lo) / ax.bbox.width
+    renderer = fig.canvas.get_renderer()
+    placed = []
+    for r in changes.itertuples():
         colour = ACCENT if r.kind == "concession" else MUTED
         ax.axvline(r.date, color=colour, lw=1, ls=":")
-        ax.text(r.date, -1.6 - 0.55 * lane, label, fontsize=6.5, color=colour, va="center")
-    return -1.6 - 0.55 * max(lane_of, default=2) - 0.5
+        text = ax.text(r.date, 0, f" {r.detail.replace('_', ' ')} ", fontsize=6.5,
+                       color=colour, va="center")  # fmt: skip
+        x = mdates.date2num(r.date)
+        width = text.get_window_extent(renderer).width * data_per_pixel
+        if x + width > hi:
+            text.set_horizontalalignment("right")
+            x -= width
+        placed.append((x, width, text))
+    placed.sort(key=lambda p: p[0])
+    lanes = label_lanes([x for x, _, _ in placed], [w for _, w, _ in placed])
+    for (_, _, text), lane in zip(placed, lanes, strict=True):
+        text.set_y(-1.6 - 0.55 * lane)
+    return -1.6 - 0.55 * max(lanes) - 0.5
 
 
 def label_lanes(starts: list[float], widths: list[float], gap: float = 0.0) -> list[int]:

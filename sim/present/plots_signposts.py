@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -32,13 +33,17 @@ def signposts_figure(r: dict[str, Any], caption: str, top: int = 10) -> Figure:
             ax.annotate(str(rank + 1), (x, y), ha="center", va="center", fontsize=7)
     labels = [next(s["label"] for s in rows if s["family"] == f) for f in families]
     ax.set_yticks(np.arange(len(families)), labels, fontsize=8)
-    ax.invert_yaxis()
+    # room for the largest bubble (radius about 14 pt) inside the axes on every side
+    ax.set_ylim(len(families) - 0.4, -0.6)
+    ax.margins(x=0.06)
     ax.grid(axis="x", color=MUTED, alpha=0.3)
     ax.set_xlabel("date the indicator is known")
+    key = (
+        "area: value of information; red: a yes raises the forecast, blue: a yes lowers "
+        f"it; numbered: the top {top}"
+    )
     ax.set_title(
-        f"What to watch for {r['label']} (forecast {100 * p:.0f} %)\n"
-        "area: value of information; red: a yes raises the forecast, blue: a yes lowers it; "
-        f"numbered: the top {top}",
+        f"What to watch for {r['label']} (forecast {100 * p:.0f} %)\n" + textwrap.fill(key, 72),
         fontsize=10,
     )
     fig.autofmt_xdate()

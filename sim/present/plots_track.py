@@ -10,25 +10,25 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from sim.present.plots import ACCENT, BAND, MUTED, _figure
+from sim.runs.summary import OUTCOME_LABELS
 
-PANELS = 6
+TITLE = 68  # characters on a line of a panel's title
 
 
 def track_figure(r: dict[str, Any], scenario, caption: str, resolutions: list = ()) -> Figure:
-    """One panel for the headline outcome, then one per question (resolved ones first):
+    """One panel per outcome (the headline, persistent presence, first), then one per
+    question (resolved ones first), every one of them:
     the forecast standing on each day (a step: carried forward to the next as-of date, up
     to the question's end) with its 95 % band, a dotted line at each observation's as-of
     date, and a resolution as a dot at 0 or 1 on its date."""
     resolved = {x.id: x for x in resolutions}
     questions = sorted(r["questions"].items(), key=lambda kv: kv[0] not in resolved)
-    rows = [(f"{k}: {v['question']}", v["points"], k, v.get("end")) for k, v in questions]
-    if "persistent" in r["outcomes"]:  # the headline first
-        rows.insert(0, ("persistent presence at the horizon", r["outcomes"]["persistent"], None,
-                        None))  # fmt: skip
-    rows = rows[:PANELS]
-    cols = 2 if len(rows) > 1 else 1
+    outcomes = sorted(r["outcomes"].items(), key=lambda kv: kv[0] != "persistent")
+    rows = [(OUTCOME_LABELS.get(k, k), points, None, None) for k, points in outcomes]
+    rows += [(f"{k}: {v['question']}", v["points"], k, v.get("end")) for k, v in questions]
+    cols = 1 if len(rows) == 1 else 2 if len(rows) <= 8 else 3
     nrows = -(-len(rows) // cols)
-    fig = _figure(5.2 * cols, 2.6 * nrows + 0.9, caption)
+    fig = _figure(5.2 * cols, 2.4 * nrows + 0.9, caption)
     axes = np.atleast_1d(fig.subplots(nrows, cols, squeeze=False)).ravel()
     horizon = scenario.metadata.start_date + dt.timedelta(days=scenario.n_days - 1)
     observed = sorted({o.as_of for o in scenario.observations})
@@ -47,7 +47,8 @@ def track_figure(r: dict[str, Any], scenario, caption: str, resolutions: list = 
             ax.plot([res.resolved], [100.0 if res.value else 0.0], "o", color=ACCENT, ms=7)
         ax.set_ylim(-3, 103)
         ax.set_xlim(scenario.metadata.start_date - dt.timedelta(days=7), horizon)
-        ax.set_title(textwrap.shorten(title, 120), fontsize=8, wrap=True)
+        # at most two lines of about the panel's width (5.2 inches of 8-point text)
+        ax.set_title(textwrap.fill(textwrap.shorten(title, 2 * TITLE), TITLE), fontsize=8)
         ax.tick_params(labelsize=7)
         ax.set_ylabel("forecast (%)", fontsize=7)
     for ax in axes[len(rows) :]:
