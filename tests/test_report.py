@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.engine.draws import parameter_table
+from sim.engine.plan import Plan
 from sim.present.cli import main
 from sim.present.report import words
 from sim.runs.results import load
@@ -76,6 +76,7 @@ def test_report_sections_and_numbers_match_the_summary(run_dir):
         "question",
         "headline",
         "outcomes",
+        "readings",
         "judgments",
         "persistence",
         "distributions",
@@ -93,8 +94,16 @@ def test_report_sections_and_numbers_match_the_summary(run_dir):
     assert "Belarus" in page.text["question"]
     for j in summary["judgments"]:
         assert f"{100 * j['p']:.1f} %" in page.text["judgments"]
-    table = parameter_table(load_scenario(BELARUS))
+    table = Plan(load_scenario(BELARUS)).table  # what explain lists, readings included
     assert page.rows == len(table) + 1  # a header row, then one per parameter
+    assert f"{len(table)} parameters:" in page.text["parameters"]
+    # the headline mixes the readings and says so; each reading is shown on its own
+    assert "Mixes 3 readings" in page.text["headline-readings"]
+    for r in summary["readings"]:
+        assert r["name"] in page.text["readings"]
+        for o in r["options"]:
+            assert o["name"] in page.text["readings"]
+            assert f"{100 * o['outcomes']['persistent']['p']:.1f} %" in page.text["readings"]
     manifest = load(run_dir).manifest
     assert manifest["scenario_sha256"] in page.text["provenance"]
     assert str(manifest["seed"]) in page.text["provenance"]
@@ -102,7 +111,8 @@ def test_report_sections_and_numbers_match_the_summary(run_dir):
 
 def test_report_is_self_contained(run_dir):
     page = parsed(run_dir / "report.html")
-    assert page.urls == [], "no external resources, no links to fetch"
+    fetched = [u for u in page.urls if not u.startswith("#")]  # in-page anchors fetch nothing
+    assert fetched == [], "no external resources, no links to fetch"
     assert not {"script", "link", "img", "iframe"} & page.tags
     assert page.tags >= {"svg", "table", "style"}
 

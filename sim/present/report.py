@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from sim import __version__
 from sim.analysis.folders import CalibrationResult, load_calibration
-from sim.engine.draws import parameter_table
+from sim.engine.plan import Plan
 from sim.present import plots
 from sim.present.commands.report import KINDS
 from sim.present.plots_calibration import calibration_figures
@@ -64,7 +64,9 @@ def words(p: float, low: float, high: float) -> str:
 def _scenario_context(manifest: dict[str, Any]) -> dict[str, Any]:
     scenario = Scenario.model_validate(manifest["scenario"])
     meta = scenario.metadata
-    table = parameter_table(scenario)
+    # the table explain lists (with readings, their entries and every variant's); the
+    # posterior's rows are not needed to list it
+    table = Plan(scenario.model_copy(update={"posterior": None})).table
     counts: dict[str, int] = {}
     for e in table:
         counts[e.tier] = counts.get(e.tier, 0) + 1
@@ -122,7 +124,8 @@ def _run_figures(run: Run) -> list[dict[str, str]]:
             "distributions",
             "Outcome distributions",
             plots.outcome_distributions(run),
-            "Presence days, time to persistent presence, highest rung reached.",
+            "Presence days, when persistent presence took hold for good, and the rung each "
+            "track holds at the horizon.",
         ),
         _figure(
             "trajectories",
@@ -176,11 +179,29 @@ def run_context(run: Run) -> dict[str, Any]:
             for name, label in OUTCOME_LABELS.items()
         ],
         "quartiles": quartiles,
+        "readings": readings_context(s),
         "judgments": [{**j, "word": j["word"].replace("_", " ")} for j in s["judgments"]],
         "questions": s.get("questions", []),
         "figures": _run_figures(run),
         "provenance": [("start date", start), *_provenance(run.manifest)],
     }
+
+
+def readings_context(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per reading of the report: each option (its prior weight, its rationale, the
+    replicates that drew it) and, row by row, the outcomes, judgments and questions
+    under each option (the headline mixes them)."""
+    out = []
+    for r in summary.get("readings", []):
+        options = r["options"]
+        first = options[0]
+        keys = [("outcomes", k, OUTCOME_LABELS.get(k, k)) for k in first["outcomes"]]
+        keys += [("judgments", k, f"judgment {k}") for k in first["judgments"]]
+        keys += [("questions", k, f"question {k}") for k in first["questions"]]
+        rows = [(label, [o[group][k] for o in options]) for group, k, label in keys]
+        out.append({"name": r["name"], "source": r.get("source"), "options": options,
+                    "rows": rows})  # fmt: skip
+    return out
 
 
 def batch_context(batch: Batch) -> dict[str, Any]:
@@ -389,6 +410,7 @@ def render(path: str | Path) -> str:
         extra.update(analyses_context(loaded))
     context = {**context, **extra}
     defaults = {
+        "readings": [],
         "calibration": None,
         "calibration_figures": [],
         "score": None,
