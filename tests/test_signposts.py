@@ -131,7 +131,7 @@ def test_a_run_folder_gives_the_same_signposts_as_its_scenario(ranked, tmp_path)
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--outcome", "nope"], "no outcome, question or judgment 'nope'"),
+        (["--outcome", "nope"], "--outcome: nothing called 'nope' to measure"),
         (["--outcome", "granted", "--by", "2020-10-10"], "applies to outcomes"),
         (["--until", "2019-01-01"], "--until: must fall after the start date (2020-09-16)"),
     ],

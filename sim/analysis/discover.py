@@ -103,8 +103,14 @@ def sweep_rows(sweep: SweepResult, settings: DiscoverySettings) -> tuple[pd.Data
     stands for k rows that did and n - k that did not. Points that leave a factor at its
     distribution (one-at-a-time baselines) have no place in the box space and are left
     out."""
+    from sim.scenario.measures import measure_column
+
     outcome = sweep.manifest["outcome"]
-    if settings.outcome != outcome or settings.by is not None:
+    try:
+        asked = measure_column(settings.outcome, [outcome])  # a bare id names its column
+    except UsageError:
+        asked = None
+    if asked != outcome or settings.by is not None:
         raise UsageError(
             f"this sweep measured '{outcome}' by the horizon; discover it with "
             f"--outcome {outcome} and no --by",

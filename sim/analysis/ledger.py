@@ -134,29 +134,10 @@ def time_averaged(points: list[tuple[dt.date, float]], value: bool, resolved: dt
 
 def read_resolutions(path: Path, entries: list[dict[str, Any]]) -> list:
     """The resolutions file, each id checked against the questions the ledger forecasts."""
+    from sim.analysis.resolutions import read_resolutions as read
+
     known = {f["id"] for e in entries for f in e["forecasts"] if f["kind"] == "question"}
-    return resolutions_of(path, known, "the ledger (it forecasts")
-
-
-def resolutions_of(path: Path, known: set[str], where: str) -> list:
-    """A resolutions file whose every id is one of `known` (else an error at its line,
-    saying "no question 'x' in <where>: a, b)")."""
-    from sim.analysis.score import Resolutions
-    from sim.scenario.loader import locate, read_yaml, validate_as
-
-    data, locs = read_yaml(path)
-    model = validate_as(Resolutions, data, locs, str(path))
-    listed = ", ".join(sorted(known))
-    problems = [
-        locate(
-            locs, ("resolutions", i, "id"), f"no question '{r.id}' in {where}: {listed})", str(path)
-        )
-        for i, r in enumerate(model.resolutions)
-        if r.id not in known
-    ]
-    if problems:
-        raise ScenarioError(problems)
-    return model.resolutions
+    return read(path, known, "the ledger")
 
 
 def score_ledger(entries: list[dict[str, Any]], resolutions: list) -> dict[str, Any]:

@@ -19,35 +19,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import Field
 from scipy import stats
 from sklearn.metrics import brier_score_loss, log_loss
 
+from sim.analysis.resolutions import Resolution, read_resolutions
 from sim.maths.corp import corp
 from sim.runs import folder
 from sim.runs.results import Batch, Run
 from sim.scenario.errors import ScenarioError
-from sim.scenario.loader import locate, read_yaml, validate_as
-from sim.scenario.schema import Name, Strict
 
 BOOTSTRAP = 2000
 MIN_FOR_INTERVAL = 10  # forecasts needed before a bootstrap interval means anything
 CLIP = 1e-4  # a forecast of exactly 0 or 1 would make the log score infinite
-
-
-class Resolution(Strict):
-    id: Name
-    value: bool
-    resolved: dt.date
-    source: str
-
-
-class Resolutions(Strict):
-    resolutions: Annotated[list[Resolution], Field(min_length=1)]
 
 
 @dataclass(frozen=True)
@@ -111,44 +98,23 @@ def forecasts_of(runs: list[Run]) -> list[Forecast]:
     return out
 
 
-def read_resolutions(path: Path, forecasts: list[Forecast]) -> list[Resolution]:
-    """The resolutions file, each entry checked against the questions the runs ask."""
-    data, locs = read_yaml(path)
-    model = validate_as(Resolutions, data, locs, str(path))
-    known = {f.question for f in forecasts}
-    starts = {f.question: f.start for f in forecasts}
+def resolutions_for(path: Path, forecasts: list[Forecast]) -> list[Resolution]:
+    """The resolutions file, each entry checked against the question the runs ask: not
+    dated before the scenario starts, nor before its answer could be known."""
     asked = {f.question: f for f in forecasts}
-    problems = []
-    seen: set[str] = set()
-    for i, r in enumerate(model.resolutions):
-        at = ("resolutions", i)
-        found = []
-        if r.id not in known:
-            hint = f" (the runs ask: {', '.join(sorted(known))})" if known else ""
-            found.append(((*at, "id"), f"no question '{r.id}' in the runs{hint}"))
-        elif r.resolved < starts[r.id]:
-            found.append(
-                (
-                    (*at, "resolved"),
-                    f"resolved {r.resolved} is before the scenario starts ({starts[r.id]})",
-                )
-            )
-        elif asked[r.id].too_early(r.value, r.resolved):
+
+    def check(r: Resolution) -> list[tuple[str, str]]:
+        f = asked[r.id]
+        if r.resolved < f.start:
+            before = f"resolved {r.resolved} is before the scenario starts ({f.start})"
+            return [("resolved", before)]
+        if f.too_early(r.value, r.resolved):
             answer = "yes" if r.value else "no"
-            found.append(
-                (
-                    (*at, "resolved"),
-                    f"'{answer}' on {r.resolved} is before the question's end "
-                    f"({asked[r.id].end}), when that answer is first known",
-                )
-            )
-        if r.id in seen:
-            found.append(((*at, "id"), f"question '{r.id}' is resolved twice"))
-        seen.add(r.id)
-        problems += [locate(locs, where, message, str(path)) for where, message in found]
-    if problems:
-        raise ScenarioError(problems)
-    return model.resolutions
+            return [("resolved", f"'{answer}' on {r.resolved} is before the question's end "
+                                 f"({f.end}), when that answer is first known")]  # fmt: skip
+        return []
+
+    return read_resolutions(path, asked, "the runs", check)
 
 
 def corp_summary(p: np.ndarray, o: np.ndarray) -> dict[str, Any]:
@@ -211,7 +177,7 @@ def score(runs: list[Run], resolutions_file: Path) -> dict[str, Any]:
         raise ScenarioError.single(
             "the runs ask no questions (add questions: to the scenario)", file=str(runs[0].path)
         )
-    resolved = {r.id: r for r in read_resolutions(resolutions_file, forecasts)}
+    resolved = {r.id: r for r in resolutions_for(resolutions_file, forecasts)}
     rows, unresolved = [], []
     for f in forecasts:
         r = resolved.get(f.question)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -250,20 +250,16 @@ def phi(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean((a - a.mean()) * (b - b.mean())) / (sa * sb)) if sa and sb else 0.0
 
 
-def outcome_column_check(plan: Plan, settings: SignpostSettings) -> None:
-    """Refuse an outcome the scenario does not have before any replicate runs."""
-    from sim.engine.outcomes import OUTCOMES
+def outcome_column_check(plan: Plan, settings: SignpostSettings) -> SignpostSettings:
+    """Refuse an outcome the scenario does not have before any replicate runs; the
+    settings with the outcome named by its column (``question.<id>`` for a bare id)."""
     from sim.scenario.errors import UsageError
+    from sim.scenario.measures import is_outcome, measure_column
 
-    s = plan.scenario
-    ids = [*(q.id for q in s.questions), *(j.id for j in s.judgments)]
-    if settings.outcome in OUTCOMES:
-        return
-    if settings.outcome not in ids:
-        raise UsageError(f"no outcome, question or judgment '{settings.outcome}' (it has: "
-                         f"{', '.join([*OUTCOMES, *ids])})", "--outcome")  # fmt: skip
-    if settings.by is not None:
+    column = measure_column(settings.outcome, plan.scenario.measurable())
+    if not is_outcome(column) and settings.by is not None:
         raise UsageError("applies to outcomes; a question or judgment has its own date", "--by")
+    return replace(settings, outcome=column)
 
 
 @dataclass(frozen=True)
@@ -280,7 +276,10 @@ def default_until(plan: Plan, settings: SignpostSettings) -> dt.date:
     the answer, not the outcome seen on its own last day."""
     s = plan.scenario
     start = s.metadata.start_date
-    own = {e.id: e.end for e in [*s.questions, *s.judgments]}
+    own = {
+        **{f"question.{e.id}": e.end for e in s.questions},
+        **{f"judgment.{e.id}": e.end for e in s.judgments},
+    }
     last = settings.by or own.get(settings.outcome) or start + dt.timedelta(days=plan.n_days - 1)
     return start + (last - start) / 2
 

@@ -32,7 +32,7 @@ from scipy import stats as sstats
 from sim.engine.plan import Plan
 from sim.engine.replicate import outcome_holds, run_replicates
 from sim.maths.stats import wilson
-from sim.scenario.errors import ScenarioError
+from sim.scenario.errors import ScenarioError, UsageError
 from sim.scenario.params import ParamSpec
 from sim.scenario.schema import Scenario
 
@@ -447,7 +447,9 @@ def parse_vary(items: list[str]) -> dict[str, tuple[float, float] | None]:
                 raise ValueError
             out[path.strip()] = (float(low), float(high))
         except ValueError:
-            raise ScenarioError.single(
-                f"expected PATH=LOW:HIGH, found {item!r}", field="--vary"
+            raise UsageError(
+                f"expected PATH=LOW:HIGH (two numbers, e.g. actors.kremlin.ambition=0.2:0.9), "
+                f"or a bare PATH for the parameter's own range; found {item!r}",
+                "--vary",
             ) from None
     return out

@@ -200,6 +200,20 @@ _QUESTION_COLUMNS = ("member", "scenario", "question", "text", "p", "low", "high
                      "diff_low", "diff_high", "compared")  # fmt: skip
 
 
+#: The most characters a member's name takes in a printed table (longer ones end in "…").
+NAME_WIDTH = 60
+
+
+def name_width(names: pd.Series) -> int:
+    """The column width for member names: the longest, up to NAME_WIDTH, plus a space."""
+    return min(max([len("scenario"), *(len(n) for n in names)]), NAME_WIDTH) + 1
+
+
+def fit(name: str, width: int) -> str:
+    """`name` cut to `width` characters, ending in an ellipsis when it was cut."""
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
 def format_questions(table: pd.DataFrame) -> str:
     """The per-question side-by-side ``wargame batch`` prints (empty with no questions)."""
     if table.empty:
@@ -209,6 +223,7 @@ def format_questions(table: pd.DataFrame) -> str:
         "Newcombe interval, for members comparable with it):"
     )
     lines = ["", head]
+    wide = name_width(table["scenario"])
     for qid, group in table.groupby("question", sort=False):
         lines.append(f"  {qid}: {group['text'].iloc[0]}")
         for r in group.itertuples():
@@ -218,7 +233,7 @@ def format_questions(table: pd.DataFrame) -> str:
                 else ""
             )
             lines.append(
-                f"    {r.scenario[:43]:<44}{100 * r.p:6.1f} % ({100 * r.low:.1f} - "
+                f"    {fit(r.scenario, wide - 1):<{wide}}{100 * r.p:6.1f} % ({100 * r.low:.1f} - "
                 f"{100 * r.high:.1f})  {diff}".rstrip()
             )
     return "\n".join(lines)
@@ -276,8 +291,9 @@ def format_comparison(table: pd.DataFrame) -> str:
         return f"{100 * x:5.1f}"
 
     outcome = table["outcome"].iloc[0] if "outcome" in table else "persistent"
+    wide = name_width(table["scenario"])
     head = (
-        f"{'scenario':<44}{f'P({outcome})':>14}  {'95 % CI':<15}{'vs baseline':>12}  "
+        f"{'scenario':<{wide}}{f'P({outcome})':>14}  {'95 % CI':<15}{'vs baseline':>12}  "
         f"{'95 % CI':<17}median time"
     )
     lines = [head, "-" * len(head)]
@@ -288,7 +304,7 @@ def format_comparison(table: pd.DataFrame) -> str:
             diff, ci = "n/a", "not comparable"
         median = r.median_date if isinstance(r.median_date, str) else "not reached"
         lines.append(
-            f"{r.scenario[:43]:<44}{pct(r.p):>12} %  {pct(r.low)} - {pct(r.high):<6}"
+            f"{fit(r.scenario, wide - 1):<{wide}}{pct(r.p):>12} %  {pct(r.low)} - {pct(r.high):<6}"
             f"{diff:>12}  {ci:<17}{median}"
         )
     like = table[table["comparable"]] if "comparable" in table else table

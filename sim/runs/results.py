@@ -354,24 +354,16 @@ def outcome_values(
     from sim.engine.outcomes import OUTCOMES
     from sim.scenario.calendar import day_of
     from sim.scenario.errors import UsageError
+    from sim.scenario.measures import is_outcome, measurable_columns, measure_column
 
     o = outcomes
-    if name in OUTCOMES:
+    column = measure_column(name, measurable_columns(o, tuple(OUTCOMES)))
+    if is_outcome(column):
         if by is None:
-            return o[name].to_numpy(dtype=bool), f"{name} presence by the horizon"
-        days = o[f"{name}_day"].astype("float64").to_numpy()
-        return np.nan_to_num(days, nan=np.inf) <= day_of(start, by), f"{name} presence by {by}"
-    for prefix in ("question.", "judgment."):
-        if f"{prefix}{name}" in o:
-            if by is not None:
-                raise UsageError(
-                    "applies to outcomes; a question or judgment has its own date", "--by"
-                )
-            return o[f"{prefix}{name}"].to_numpy(dtype=bool), f"{prefix[:-1]} {name}"
-    known = [*OUTCOMES] + [
-        c.split(".", 1)[1] for c in o.columns if c.startswith(("question.", "judgment."))
-    ]
-    raise UsageError(
-        f"no outcome, question or judgment '{name}' in this run (it has: {', '.join(known)})",
-        "--outcome",
-    )
+            return o[column].to_numpy(dtype=bool), f"{column} presence by the horizon"
+        days = o[f"{column}_day"].astype("float64").to_numpy()
+        return np.nan_to_num(days, nan=np.inf) <= day_of(start, by), f"{column} presence by {by}"
+    if by is not None:
+        raise UsageError("applies to outcomes; a question or judgment has its own date", "--by")
+    kind, _, ident = column.partition(".")
+    return o[column].to_numpy(dtype=bool), f"{kind} {ident}"

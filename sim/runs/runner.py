@@ -89,6 +89,7 @@ def run_to_store(
     try:
         assembly.flush()  # chunks an interrupted run already finished
         pending = store.pending()
+        ran = sum(b - a for _, a, b in pending)
         chunks = execute(plan, m["seed"], pending, workers, m["detail"], task, context, extra)
         for k, chunk in chunks:
             store.write_chunk(k, chunk)
@@ -112,5 +113,5 @@ def run_to_store(
         if isinstance(e, ReplicateFailure):
             e.folder = str(store.path)
         raise
-    store.finish_run(summary, rows, time.perf_counter() - t0)
+    store.finish_run(summary, rows, time.perf_counter() - t0, ran)
     return summary

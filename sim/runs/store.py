@@ -136,16 +136,24 @@ class RunStore(Folder):
         `scenario` as loaded, the same resolved scenario: a file it extends may change)."""
 
         def same_scenario(manifest: dict[str, Any]) -> None:
-            recorded = manifest["scenario_sha256"]
+            recorded, was = manifest["scenario_sha256"], Path(manifest.get("scenario_file", ""))
             if file_sha256(scenario_file) != recorded:
+                if was.is_file() and file_sha256(was) == recorded:  # another file's run
+                    raise ScenarioError.single(
+                        f"this run was started from {was}, not {scenario_file}; resume it "
+                        f"with: wargame run {was} --resume {path}",
+                        file=str(path),
+                    )
                 raise ScenarioError.single(
                     f"the scenario file has changed since this run started "
-                    f"(sha256 {recorded[:12]}...); a resumed run must use the same scenario",
+                    f"(sha256 {recorded[:12]}...); a resumed run must use the same scenario: "
+                    "put it back as it was, or start a new run",
                     file=str(scenario_file),
                 )
             if scenario is not None and scenario.model_dump(mode="json") != manifest["scenario"]:
                 raise ScenarioError.single(
-                    "the scenario (or a file it extends) has changed since this run started",
+                    "the scenario (or a file it extends, or the observations) has changed "
+                    "since this run started; put it back as it was, or start a new run",
                     file=str(scenario_file),
                 )
 
@@ -202,16 +210,23 @@ class RunStore(Folder):
         return Assembly(self, plan, done)
 
     def finish_run(
-        self, summary: dict[str, Any], rows: dict[str, int], wall_seconds: float
+        self, summary: dict[str, Any], rows: dict[str, int], wall_seconds: float, ran: int = -1
     ) -> None:
         """Write the summary, mark the manifest complete, and drop the chunk files.
 
         A run conditioned on observations that no replicate met is marked ``no_forecast``
-        instead, and :class:`NoForecast` raised: its tables describe no replicate."""
+        instead, and :class:`NoForecast` raised: its tables describe no replicate.
+
+        `ran` replicates were run in this session's `wall_seconds` (all of them when not
+        given): the speed recorded is theirs, so a resumed run does not count the
+        replicates an interrupted one left behind as made in no time."""
         m = self.manifest
         write_json_atomic(self.path / "summary.json", summary)
+        ran = m["replicates"] if ran < 0 else ran
         m["wall_seconds"] = round(m["wall_seconds"] + wall_seconds, 3)
-        m["replicates_per_second"] = round(m["replicates"] / max(m["wall_seconds"], 1e-9), 1)
+        m["session"] = {"replicates": ran, "seconds": round(wall_seconds, 3)}
+        m["reused_replicates"] = m["replicates"] - ran
+        m["replicates_per_second"] = round(ran / max(wall_seconds, 1e-9), 1) if ran else None
         kept = summary.get("kept")
         if kept is not None and kept["k"] == 0:
             agreed = ", ".join(

@@ -32,13 +32,13 @@ class Problem:
     column: int | None = None
 
     def __str__(self) -> str:
-        where = self.file or "<scenario>"
-        if self.line is not None:
+        where = self.file
+        if where and self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        head = f"{where}: {self.field}: " if self.field else f"{where}: "
-        return head + self.message
+        parts = [p for p in (where, self.field) if p]
+        return ": ".join([*parts, self.message])
 
 
 @dataclass

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import typing
 from dataclasses import replace
 from pathlib import Path
@@ -72,7 +73,7 @@ def _add_observations(data: dict, locs: Locations, path: Path) -> tuple[dict, Lo
 
     An entry with ``value: null`` is still being watched (a ``wargame signposts``
     watchlist before the fact is in) and is left out; a missing ``value`` is an error."""
-    extra, extra_locs = _read_with_extends(path, chain=())
+    extra, extra_locs = _read_with_extends(path, chain=(), top=OBSERVATIONS_TOP)
     check_format(extra, extra_locs, str(path))
     unknown = sorted(set(extra) - {"observations", "format"})
     if unknown:
@@ -179,7 +180,17 @@ def format_path(loc: Key) -> str:
 # ------------------------------------------------------------------------------ reading
 
 
-def _read_with_extends(path: Path, chain: tuple[Path, ...]) -> tuple[Any, Locations]:
+#: What the top of each kind of file must be, for the message when it is something else.
+SCENARIO_TOP = "a mapping of scenario sections (metadata:, actors:, ...)"
+OBSERVATIONS_TOP = (
+    "a mapping with 'observations:' holding the list (write 'observations:' on the first "
+    "line and indent the list under it)"
+)
+
+
+def _read_with_extends(
+    path: Path, chain: tuple[Path, ...], top: str = SCENARIO_TOP
+) -> tuple[Any, Locations]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -197,7 +208,7 @@ def _read_with_extends(path: Path, chain: tuple[Path, ...]) -> tuple[Any, Locati
             file=str(path),
             line=line,
         ) from None
-    data, locs = _parse(text, str(path))
+    data, locs = _parse(text, str(path), top)
     return _apply_extends(data, locs, path, chain)
 
 
@@ -207,20 +218,30 @@ def parse_text(text: str, name: str) -> tuple[dict[str, Any], Locations]:
     return _parse(text, name)
 
 
-def _parse(text: str, name: str) -> tuple[Any, Locations]:
-    """YAML text → (plain data, location of every key path)."""
+def _parse(text: str, name: str, top: str = SCENARIO_TOP) -> tuple[Any, Locations]:
+    """YAML text → (plain data, location of every key path); `top` says what the file
+    must hold at its top, for the message when it holds something else."""
     node, data = parse_yaml(text, name)
     if node is None or data is None:
-        raise ScenarioError.single("the file is empty; expected a scenario mapping", file=name)
+        raise ScenarioError.single(f"the file is empty; expected {top}", file=name)
     if not isinstance(data, dict):
         raise ScenarioError.single(
-            f"expected a mapping of scenario sections at the top, found {type(data).__name__}",
+            f"expected {top} at the top, found {_kind_of(data)}",
             file=name,
             line=node.start_mark.line + 1,
         )
     locs: Locations = {}
     _record(node, (), name, locs)
     return data, locs
+
+
+def _kind_of(data: Any) -> str:
+    """A YAML value's kind in the words of the format (a list, a number, text)."""
+    if isinstance(data, list):
+        return "a list"
+    if isinstance(data, bool | int | float):
+        return "a number" if not isinstance(data, bool) else "yes/no"
+    return "text" if isinstance(data, str) else type(data).__name__
 
 
 def _record(node: yaml.Node, at: Key, name: str, locs: Locations) -> None:
@@ -447,12 +468,13 @@ def validate_as(model: type[M], data: Any, locs: Locations, name: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as e:
-        raise ScenarioError([_problem(err, locs, name, model) for err in e.errors()]) from None
+        raise ScenarioError([problem_of(err, locs, name, model) for err in e.errors()]) from None
 
 
-def read_yaml(path: Path) -> tuple[Any, Locations]:
-    """A YAML mapping file and the location of every key, ``extends`` resolved."""
-    data, locs = _read_with_extends(path, chain=())
+def read_yaml(path: Path, top: str = "a mapping") -> tuple[Any, Locations]:
+    """A YAML mapping file and the location of every key, ``extends`` resolved; `top`
+    says what the file must hold at its top (for the message when it does not)."""
+    data, locs = _read_with_extends(path, chain=(), top=top)
     return data, locs
 
 
@@ -516,7 +538,7 @@ def _step(tp: Any, part: str | int) -> Any:
     return None
 
 
-def _problem(err: Any, locs: Locations, name: str, root: type[BaseModel] = Scenario) -> Problem:
+def problem_of(err: Any, locs: Locations, name: str, root: type[BaseModel] = Scenario) -> Problem:
     """Turn one pydantic error into a plain-language Problem."""
     at: Key = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function")))
     kind, found = err["type"], err.get("input")
@@ -529,6 +551,10 @@ def _problem(err: Any, locs: Locations, name: str, root: type[BaseModel] = Scena
     message = err["msg"].removeprefix("Value error, ")
     if kind == "missing":
         message = "required field is missing"
+    elif kind.startswith(("date_", "datetime_")):
+        return locate(locs, at, f"{found!r} is not a date; write dates as YYYY-MM-DD", name)
     elif kind not in ("value_error", "assertion_error") and not isinstance(found, dict | list):
         message = f"{message}; found {found!r}"
+    if kind == "literal_error" and isinstance(found, str):  # one of a set of words
+        message += did_you_mean(found, re.findall(r"'([^']*)'", err["ctx"]["expected"]))
     return locate(locs, at, message, name)

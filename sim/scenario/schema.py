@@ -1019,6 +1019,12 @@ def _check_outcomes(s: Scenario) -> Iterator[Found]:
     clients = s.clients()
     if not clients:
         yield (("actors",), "the scenario needs at least one actor of role client_regime")
+    if not any(a.role == "patron" for a in s.actors):
+        yield (
+            ("actors",),
+            "the scenario needs at least one actor of role patron (the foreign power whose "
+            "presence the outcomes measure)",
+        )
     host = s.outcomes.host
     if host is not None and host not in clients:
         yield (("outcomes", "host"), _unknown("client regime", host, clients))

@@ -114,6 +114,7 @@ def add_outcome_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--outcome",
         default="persistent",
-        help=f"{', '.join(OUTCOME_NAMES)}, or a question or judgment id (default persistent)",
+        help=f"what to explain: {', '.join(OUTCOME_NAMES)}, or a question or judgment as "
+        "question.ID / judgment.ID (or its bare ID) (default persistent)",
     )
     p.add_argument("--by", type=date, metavar="DATE", help="the outcome by this date")

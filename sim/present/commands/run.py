@@ -124,14 +124,22 @@ def open_store(args: argparse.Namespace, path: Path, scenario: Scenario) -> RunS
     )
 
 
+def speed_line(m: dict, workers: int) -> str:
+    """How many replicates this command ran, how fast, and how many an interrupted run
+    had already made (they are not counted in the speed)."""
+    session = m.get("session", {"replicates": m["replicates"], "seconds": m["wall_seconds"]})
+    ran, seconds = session["replicates"], session["seconds"]
+    rate = f"{ran / max(seconds, 1e-9):.0f}/s, " if ran else ""
+    line = f"{ran:,} replicates in {seconds:.1f} s ({rate}{workers} worker(s), seed {m['seed']})"
+    reused = m["replicates"] - ran
+    return line + (f"; {reused:,} more kept from the interrupted run" if reused else "")
+
+
 def print_run(store: RunStore, workers: int) -> None:
     """The summary table, the run's speed and where its folder is."""
     from sim.runs.summary import format_summary
 
     m = store.manifest
     print(format_summary(json.loads((store.path / "summary.json").read_text())))
-    print(
-        f"\n{m['replicates']} replicates in {m['wall_seconds']:.1f} s "
-        f"({m['replicates_per_second']:.0f}/s, {workers} worker(s), seed {m['seed']})"
-    )
+    print("\n" + speed_line(m, workers))
     print(f"results: {store.path}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -65,15 +66,15 @@ def run(args: argparse.Namespace) -> int:
 
         scenario, file, root, n, default_out = _source(args)
         plan = Plan(scenario)
-        settings = sp.SignpostSettings(args.outcome, args.by, args.until, args.top)
+        asked = sp.SignpostSettings(args.outcome, args.by, None, args.top)
+        settings = sp.outcome_column_check(plan, asked)  # the outcome by its column
         until = args.until or sp.default_until(plan, settings)
         start = scenario.metadata.start_date
         horizon = start + dt.timedelta(days=plan.n_days - 1)
         if not start < until <= horizon:
             raise UsageError(f"must fall after the start date ({start}) and by the horizon "
                              f"({horizon}); got {until}", "--until")  # fmt: skip
-        settings = sp.SignpostSettings(args.outcome, args.by, until, args.top)
-        sp.outcome_column_check(plan, settings)
+        settings = replace(settings, until=until)
         cands = sp.candidates(plan, until, _listed(args.indicators, plan))
         derived = sp.with_indicators(scenario, cands)
         out = output_folder(args, default_out)

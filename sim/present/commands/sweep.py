@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sim.present.commands.options import add_executor_options, positive, seed
 from sim.present.commands.running import output_folder, save_figures, session
-from sim.scenario.errors import ScenarioError, UsageError, did_you_mean
+from sim.scenario.errors import ScenarioError, UsageError
 from sim.scenario.schema import OUTCOME_NAMES
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--outcome",
         help=f"what to measure: {', '.join(OUTCOME_NAMES)}, or a question or judgment as "
-        "question.ID / judgment.ID (default persistent)",
+        "question.ID / judgment.ID (or its bare ID) (default persistent)",
     )
     p.add_argument(
         "--first-order-only",
@@ -122,21 +122,21 @@ def factors_of(args: argparse.Namespace, plan, vary: dict, resolve) -> list:
         raise ScenarioError([locate(locs, at, problem.message, str(args.target))]) from None
 
 
-def check_outcome(args: argparse.Namespace, outcome: str, scenario) -> None:
-    """The outcome measured must be one the scenario has: blamed on --outcome when typed
-    there, else on its line of the sweep file."""
+def check_outcome(args: argparse.Namespace, outcome: str, scenario) -> str:
+    """The column the sweep measures (a bare question or judgment id names its column):
+    one the scenario has, else an error on --outcome when typed there, else on its line
+    of the sweep file."""
     from sim.scenario.loader import locate, read_yaml
+    from sim.scenario.measures import measure_column
 
-    if outcome in scenario.measurable():
-        return
-    message = (
-        f"nothing called '{outcome}' to measure{did_you_mean(outcome, scenario.measurable())}"
-        f" (outcomes: {', '.join(OUTCOME_NAMES)}; or question.ID, judgment.ID)"
-    )
-    if args.outcome is not None:
-        raise UsageError(message, "--outcome")
-    _, locs = read_yaml(Path(args.target))
-    raise ScenarioError([locate(locs, ("sweep", "outcome"), message, str(args.target))])
+    try:
+        return measure_column(outcome, scenario.measurable())
+    except UsageError as e:
+        if args.outcome is not None:
+            raise
+        _, locs = read_yaml(Path(args.target))
+        at = ("sweep", "outcome")
+        raise ScenarioError([locate(locs, at, e.message, str(args.target))]) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -151,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
         scenario_file = Path(spec.scenario)
         scenario = load(scenario_file)
         seed = scenario.monte_carlo.seed if spec.seed is None else spec.seed
-        check_outcome(args, spec.outcome, scenario)
+        spec = spec.model_copy(update={"outcome": check_outcome(args, spec.outcome, scenario)})
         sweep = Sweep(
             factors_of(args, Plan(scenario), spec.vary, resolve_factors),
             spec.design,

@@ -105,7 +105,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _resolutions(args: argparse.Namespace, scenario) -> list:
     """The resolutions file, each id one of the scenario's questions (located errors)."""
-    from sim.analysis.ledger import resolutions_of
+    from sim.analysis.resolutions import read_resolutions
 
-    known = {q.id for q in scenario.questions}
-    return resolutions_of(Path(args.resolutions), known, "the scenario (it asks")
+    return read_resolutions(
+        Path(args.resolutions), [q.id for q in scenario.questions], "the scenario"
+    )
