@@ -5,6 +5,8 @@ stale one names itself). The check can fail: a number changed by hand is caught.
 from __future__ import annotations
 
 import importlib.util
+import re
+import shlex
 
 import pytest
 
@@ -48,3 +50,16 @@ def test_a_number_changed_by_hand_is_caught_and_written_back(numbers, runs, tmp_
     assert f"says '{right - 1}', the model gives '{right}'" in problem
     numbers.stale(runs, write=True)
     assert f"-->{right}<!--" in page.read_text() and not numbers.stale(runs)
+
+
+COMMAND = re.compile(r"^wargame (?:sweep|signposts) scenarios/.*?(?<!\\)$", re.M | re.S)
+
+
+def test_the_guides_examples_are_the_runs_quoted_and_the_sweep_is_not_noise(numbers, runs):
+    """The sweep and signposts commands the guide shows are the ones its numbers come from;
+    the sweep's point estimates are less than 20 % Monte Carlo noise."""
+    guide = (ROOT / "docs" / "guide.md").read_text()
+    commands = [shlex.split(m.replace("\\\n", " ")) for m in COMMAND.findall(guide)]
+    assert ["wargame", *numbers.GUIDE_SWEEP] in commands, commands
+    assert ["wargame", *numbers.GUIDE_SIGNPOSTS] in commands, commands
+    assert runs.sweep["adequacy"]["noise_share_of_variance"] < 0.2

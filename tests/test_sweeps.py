@@ -234,25 +234,6 @@ def test_sweep_figures_name_the_outcome_measured(tmp_path, capsys):
         assert "ever_continuous" in joined or "continuous presence at some point" in joined
 
 
-def test_the_readme_sweep_example_is_not_mostly_noise(tmp_path, capsys):
-    """The first sweep command in the README, run as written: its point estimates' spread
-    is less than 20 % Monte Carlo noise (its adequacy report says how much)."""
-    import json
-    import re
-    import shlex
-
-    readme = (ROOT / "README.md").read_text()
-    block = re.search(r"```bash\n(wargame sweep scenarios/.*?)\nwargame sweep sweeps", readme, re.S)
-    assert block, "the README's sweep example moved"
-    argv = shlex.split(block.group(1).replace("\\\n", " "))[1:]
-    argv = [str(ROOT / a) if a.startswith("scenarios/") else a for a in argv]
-    out = tmp_path / "sweep"
-    assert main([*argv, "--out", str(out)]) == 0
-    capsys.readouterr()
-    adequacy = json.loads((out / "summary.json").read_text())["adequacy"]
-    assert adequacy["noise_share_of_variance"] < 0.2, adequacy
-
-
 def test_a_sweep_can_measure_a_question_and_refuses_what_is_not_there(tmp_path, capsys):
     """--outcome question.ID sweeps a forecast question (each point's estimate is the
     share of its replicates in which the question came true); a name the scenario does
