@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-from agents.base import Actor, RoleParams, StateVar, declare, declare_state
-
-
-class AllianceParams(RoleParams):
-    initial_posture: float = declare(0.2, units="fraction of surge", doc="posture at the start")
-    response_rate: float = declare(
-        0.3, units="per month", doc="posture gained per month of foreign presence every day"
-    )
-    decay: float = declare(0.1, units="per month", doc="share of posture lost each month")
-    rung_response: float = declare(
-        0.3, units="per concession", doc="posture gained when the patron wins control of systems"
-    )
+from agents.base import Actor
+from sim.roles.alliance import SPEC, AllianceParams
 
 
 def next_posture(posture: float, presence: float, alarms: int, p: AllianceParams) -> float:
@@ -28,16 +18,10 @@ def next_posture(posture: float, presence: float, alarms: int, p: AllianceParams
 class Alliance(Actor):
     """Each month, :func:`next_posture` from what it saw in its target last month."""
 
-    role = "alliance"
-    Params = AllianceParams
-    state = declare_state(
-        StateVar(
-            "posture", "the alliance's military posture", units="fraction of surge",
-            initial="initial_posture",
-        ),
-    )  # fmt: skip
-    phase = 3
+    spec = SPEC
     params: AllianceParams
+    posture: float
+    target: str
 
     def step(self) -> None:
         presence = self.model.presence_share_last_month(self.target)

@@ -20,64 +20,9 @@ from __future__ import annotations
 
 import math
 
-from agents.base import Actor, RoleParams, StateVar, declare, declare_state
+from agents.base import Actor
 from sim.maths.clip import clip01
-
-
-class ClientRegimeParams(RoleParams):
-    sovereignty_resistance: float = declare(
-        0.7, units="pressure", doc="resistance to concessions that cost sovereignty"
-    )
-    vulnerability_base: float = declare(0.1, doc="vulnerability with no protest at all")
-    protest_sensitivity: float = declare(0.7, doc="vulnerability added by protest at full strength")
-    repression_propensity: float = declare(
-        0.5, doc="repression applied per unit of protest strength"
-    )
-    control_insistence: float = declare(
-        0.6, doc="how hard the regime insists on controlling delivered systems"
-    )
-    request_propensity: float = declare(
-        0.0,
-        doc="chance per month, at full vulnerability, of asking the patron for the next rung "
-        "(weapons, troops, exercises) on its own terms; 0 never asks",
-    )
-    decisiveness: float = declare(
-        6.0,
-        low=0.5,
-        high=30.0,
-        units="1/pressure",
-        doc="slope of the acceptance curve: how sharply net pressure turns into a yes",
-    )
-    initial_dependence: float = declare(
-        0.3, units="level (0-1)", doc="the regime's dependence on its patron on the start date"
-    )
-    dependence_half_life_months: float = declare(
-        12.0,
-        low=0.5,
-        high=600.0,
-        units="months",
-        doc="how long a change in what drives dependence takes to work half-way through",
-    )
-    dependence_from_vulnerability: float = declare(
-        0.6, units="weight", doc="how much of the regime's vulnerability drives its dependence"
-    )
-    dependence_from_isolation: float = declare(
-        0.2, units="weight", doc="how much of the regime's isolation drives its dependence"
-    )
-    dependence_from_concessions: float = declare(
-        0.2,
-        units="weight",
-        doc="how much the concessions it holds (share of every track's rungs) drive dependence",
-    )
-    isolation_base: float = declare(
-        0.0, units="level (0-1)", doc="isolation from other partners with no repression or posture"
-    )
-    isolation_from_repression: float = declare(
-        0.0, units="weight", doc="isolation added by repression at full strength"
-    )
-    isolation_from_posture: float = declare(
-        0.0, units="weight", doc="isolation added by a watching alliance at full posture"
-    )
+from sim.roles.client_regime import SPEC, ClientRegimeParams
 
 
 def vulnerability_of(strength: float, p: ClientRegimeParams) -> float:
@@ -138,20 +83,12 @@ class ClientRegime(Actor):
     """Each month: feel the protests (vulnerability, repression), its isolation and its
     dependence (module docstring), then perhaps invite its patron in."""
 
-    role = "client_regime"
-    Params = ClientRegimeParams
-    state = declare_state(
-        StateVar("vulnerability", "this month's threat to the regime from the protests"),
-        StateVar("repression", "repression applied this month"),
-        StateVar("isolation", "isolation from partners other than its patron"),
-        StateVar(
-            "dependence", "dependence on its patron (a stock; see the module docstring)",
-            initial="initial_dependence",
-        ),
-    )  # fmt: skip
-    phase = 1
-    has_target = False
+    spec = SPEC
     params: ClientRegimeParams
+    vulnerability: float
+    repression: float
+    isolation: float
+    dependence: float
 
     def settle(self) -> None:
         self._feel()
@@ -174,7 +111,7 @@ class ClientRegime(Actor):
         # draws exactly the numbers it always drew.
         asks = p.request_propensity
         if asks > 0 and self.uniform() < clip01(asks * self.vulnerability):
-            self.model.request(self)
+            self.model.request(self.name)
 
     def request_probability(self) -> float:
         """Chance this month of inviting the patron in: ``request_propensity x
@@ -188,3 +125,11 @@ class ClientRegime(Actor):
         self, patron_insistence: float, patron_leverage: float
     ) -> tuple[float, float]:
         return control_terms(patron_insistence, patron_leverage, self.params)
+
+
+def regime_of(actor: Actor) -> ClientRegime:
+    """The client regime `actor` acts on (its ``target``)."""
+    regime = actor.client
+    if not isinstance(regime, ClientRegime):  # pragma: no cover - the scenario checks targets
+        raise TypeError(f"{actor.name}'s target {actor.target} is not a client regime")
+    return regime

@@ -5,50 +5,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import cached_property
 
-from agents.base import Actor, RoleParams, StateVar, declare, declare_state
+from agents.base import Actor
+from agents.client_regime import ClientRegime, regime_of
 from sim.maths.clip import clip01
-
-
-class PatronParams(RoleParams):
-    ambition: float = declare(
-        0.7, doc="chance per month of demanding the next rung when leverage is full"
-    )
-    leverage_base: float = declare(0.2, doc="leverage over a client that is not dependent")
-    leverage_from_dependence: float = declare(
-        0.8, doc="share of the client's dependence that becomes leverage"
-    )
-    support: float = declare(
-        0.2, units="pressure", doc="support offered with a demand; adds to the client's pull"
-    )
-    control_insistence: float = declare(
-        0.7, doc="how hard the patron insists on controlling the systems it delivers"
-    )
-    stay_leverage_weight: float = declare(
-        0.2, doc="how much leverage adds to the chance that forces stay between exercises"
-    )
-    stay_entrenchment_weight: float = declare(
-        0.0,
-        doc="how much entrenchment (the share of recent days with forces present) adds to the "
-        "chance that forces stay between exercises: garrisons, habits, infrastructure",
-    )
-    entrenchment_window_days: float = declare(
-        90.0,
-        low=1.0,
-        high=3650.0,
-        units="days",
-        doc="the recent days over which entrenchment is measured",
-    )
-    rotation_share: float = declare(
-        0.5, doc="share of gaps bridged by fresh units replacing the ones present, not kept"
-    )
-    alliance_deterrence: float = declare(
-        0.0,
-        low=-1.0,
-        high=1.0,
-        units="signed fraction",
-        doc="effect of alliance posture on demands: positive deters, negative spurs",
-    )
+from sim.roles.patron import SPEC, PatronParams
 
 
 def leverage_of(dependence: float, p: PatronParams) -> float:
@@ -95,17 +57,19 @@ class Patron(Actor):
     be reconsidered (a rung may be lost: :func:`sim.engine.bargaining.reversal_hazard`),
     then press with :func:`demand_propensity` on a track chosen by :func:`choose_track`."""
 
-    role = "patron"
-    Params = PatronParams
-    state = declare_state(StateVar("leverage", "leverage over its client"))
-    phase = 2
+    spec = SPEC
     params: PatronParams
+    leverage: float
+    target: str
+
+    @cached_property
+    def regime(self) -> ClientRegime:
+        """The client regime it presses (looked up once)."""
+        return regime_of(self)
 
     def start(self) -> None:
         super().start()
-        self.set_state(
-            "leverage", leverage_of(self.model.actor(self.target).dependence, self.params)
-        )
+        self.set_state("leverage", leverage_of(self.regime.dependence, self.params))
 
     def demand_propensity(self) -> float:
         return demand_propensity(
@@ -113,14 +77,14 @@ class Patron(Actor):
         )
 
     def step(self) -> None:
-        model, client, p = self.model, self.client, self.params
-        self.set_state("leverage", leverage_of(client.dependence, p))
-        model.reconsider(self)
+        model, p, client = self.model, self.params, self.target
+        self.set_state("leverage", leverage_of(self.regime.dependence, p))
+        leverage = self.leverage
+        model.reconsider(self.name, client, leverage)
         # Always drawn, so that common random numbers stay aligned whatever the parameters.
         stream = self._stream or self.stream()
         u_press, u_track = stream.random(), stream.random()
-        leverage = self.leverage
-        if u_press < demand_propensity(leverage, model.alliance_posture(self.target), p):
-            track = choose_track(model.pressable(self), leverage, u_track)
+        if u_press < demand_propensity(leverage, model.alliance_posture(client), p):
+            track = choose_track(model.pressable(self.name, client), leverage, u_track)
             if track is not None:
-                model.negotiate(self, client, track)
+                model.negotiate(self.name, client, track)

@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from agents.base import Actor, RoleParams, StateVar, declare, declare_state
+from functools import cached_property
 
-
-class ProtestMovementParams(RoleParams):
-    initial_strength: float = declare(
-        0.7, units="fraction of peak", doc="strength at the scenario start"
-    )
-    fatigue: float = declare(0.08, units="per month", doc="share of strength lost to fatigue")
-    repression_effect: float = declare(
-        0.3, units="per month", doc="share of strength lost per unit of repression"
-    )
-    resurgence_probability: float = declare(
-        0.1, units="per month", doc="chance of a resurgence in a month"
-    )
-    resurgence_size: float = declare(
-        0.3,
-        units="fraction of headroom",
-        doc="largest share of lost strength a resurgence restores",
-    )
+from agents.base import Actor
+from agents.client_regime import ClientRegime, regime_of
+from sim.roles.protest_movement import SPEC, ProtestMovementParams
 
 
 def next_strength(
@@ -38,19 +24,17 @@ def next_strength(
 class ProtestMovement(Actor):
     """Each month, :func:`next_strength` against its target regime's repression."""
 
-    role = "protest_movement"
-    Params = ProtestMovementParams
-    state = declare_state(
-        StateVar(
-            "strength", "the movement's strength", units="fraction of peak",
-            initial="initial_strength",
-        ),
-    )  # fmt: skip
-    phase = 0
+    spec = SPEC
     params: ProtestMovementParams
+    strength: float
+
+    @cached_property
+    def regime(self) -> ClientRegime:
+        """The client regime it protests against (looked up once)."""
+        return regime_of(self)
 
     def step(self) -> None:
-        repression = self.client.repression
+        repression = self.regime.repression
         # Both drawn every month, used or not, so common random numbers stay aligned.
         surge, size = self.uniform(), self.uniform()
         self.set_state(

@@ -44,7 +44,7 @@ def copy_of_tree(tmp_path) -> Path:
 def test_the_tree_keeps_the_layers():
     result = _lint(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 kept, 0 broken" in result.stdout
+    assert "2 kept, 0 broken" in result.stdout
 
 
 def test_an_upward_import_breaks_the_build_and_is_named(copy_of_tree):
@@ -56,14 +56,26 @@ def test_an_upward_import_breaks_the_build_and_is_named(copy_of_tree):
     assert "sim.engine.ledger -> sim.present.cli" in result.stdout
 
 
-def test_an_import_under_type_checking_is_allowed(copy_of_tree):
-    model = copy_of_tree / "sim" / "engine" / "outcomes.py"
-    model.write_text(
-        model.read_text()
+def test_an_import_under_type_checking_counts_too(copy_of_tree):
+    """A circle drawn only in annotations is still a circle: the contract counts imports
+    made under ``TYPE_CHECKING``."""
+    outcomes = copy_of_tree / "sim" / "engine" / "outcomes.py"
+    outcomes.write_text(
+        outcomes.read_text()
         + "\nfrom typing import TYPE_CHECKING  # noqa: E402\n"
         + "if TYPE_CHECKING:\n    from sim.runs.results import Run  # noqa: F401\n"
     )
-    assert _lint(copy_of_tree).returncode == 0
+    result = _lint(copy_of_tree)
+    assert result.returncode != 0 and "sim.engine.outcomes -> sim.runs.results" in result.stdout
+
+
+def test_mesa_in_the_scenario_layer_breaks_the_build(copy_of_tree):
+    params = copy_of_tree / "sim" / "scenario" / "params.py"
+    params.write_text(params.read_text() + "\nimport mesa  # noqa: E402, F401\n")
+    result = _lint(copy_of_tree)
+    assert result.returncode != 0
+    assert "Reading and checking a scenario needs neither Mesa nor SimPy BROKEN" in result.stdout
+    assert "sim.scenario.params -> mesa" in result.stdout
 
 
 def test_the_documented_facades_still_work():

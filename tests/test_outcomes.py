@@ -15,6 +15,7 @@ import yaml
 from sim.engine import outcomes as oc
 from sim.engine.ledger import Basing, Concession, Ledger, System
 from sim.scenario.loader import loads
+from sim.scenario.outcomes import OUTCOMES
 from tests.conftest import MINIMAL
 
 
@@ -157,10 +158,11 @@ def test_systems_at_the_horizon_count_each_open_record_once():
     assert facts(led).systems_at_horizon() == {"patron": 1, "client": 0}
 
 
-@pytest.mark.parametrize("name", list(oc.OUTCOMES))
-def test_every_outcome_says_what_it_means(name):
-    text = oc.OUTCOMES[name].define(SCENARIO)
+@pytest.mark.parametrize("name", list(OUTCOMES))
+def test_every_outcome_says_what_it_means_and_has_a_rule(name):
+    text = OUTCOMES[name].define(SCENARIO.outcomes)
     assert "90 %" in text or "in place" in text
+    assert name in oc.RULES
 
 
 def test_the_one_flag_a_sweep_reads_matches_the_full_record():
@@ -172,5 +174,5 @@ def test_the_one_flag_a_sweep_reads_matches_the_full_record():
     plan = Plan(load(BELARUS))
     for run in run_replicates(plan, 5, 0, 60, events=False):
         record = outcome_record(plan, run)
-        for outcome in oc.OUTCOMES:
+        for outcome in OUTCOMES:
             assert outcome_holds(plan, run, outcome) == record[outcome]

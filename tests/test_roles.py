@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 
-import mesa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -34,6 +33,7 @@ from agents.patron import (
     track_weights,
 )
 from agents.protest_movement import ProtestMovement, ProtestMovementParams, next_strength
+from agents.world import World as WorldCalls
 
 unit = st.floats(0.0, 1.0)
 
@@ -48,7 +48,7 @@ class Script:
         return self.uniforms.pop(0)
 
 
-class World(mesa.Model):
+class World(WorldCalls):
     """What an actor may ask its model, answered with fixed numbers."""
 
     def __init__(self, uniforms=(), **answers):
@@ -81,17 +81,18 @@ class World(mesa.Model):
     def concessions_held(self, name):
         return self.answers.get("held", 0.0)
 
-    def pressable(self, patron):
+    def pressable(self, patron, client):
         return self.answers.get("options", [("presence", 1.0, 0.2)])
 
-    def reconsider(self, patron):
-        self.reconsidered.append(patron.name)
+    def reconsider(self, patron, client, leverage):
+        self.reconsidered.append(patron)
 
     def negotiate(self, patron, client, track):
-        self.negotiations.append((patron.name, client.name, track))
+        self.negotiations.append((patron, client, track))
+        return False
 
     def request(self, client):
-        self.requests.append(client.name)
+        self.requests.append(client)
 
 
 def client(world: World, vulnerability=0.45, repression=0.4, dependence=0.5, **params):
@@ -446,8 +447,8 @@ def test_state_is_kept_inside_its_declared_bounds():
     c.set_state("dependence", -0.2)
     assert c.dependence == 0.0
     assert (
-        set(c.snapshot())
-        == set(ClientRegime.state)
+        set(c.snapshot()["state"])
+        == set(ClientRegime.spec.state)
         == {
             "vulnerability",
             "repression",

@@ -20,7 +20,8 @@ import pandas as pd
 
 from sim.analysis.emulator import logit
 from sim.runs.aggregate import kept_rows
-from sim.runs.summary import OUTCOME_LABELS, pct, proportion, verdict
+from sim.runs.summary import pct, proportion, verdict
+from sim.scenario.outcomes import OUTCOME_LABELS
 from sim.scenario.params import ICD203, word_for
 
 if TYPE_CHECKING:

@@ -32,8 +32,8 @@ from sklearn.tree import DecisionTreeClassifier, export_text
 
 from sim.engine.plan import Plan
 from sim.runs.results import Run, SweepResult, outcome_values
-from sim.runs.summary import OUTCOME_LABELS
 from sim.scenario.errors import UsageError
+from sim.scenario.outcomes import OUTCOME_LABELS
 from sim.scenario.schema import Scenario
 
 OUTCOMES = tuple(OUTCOME_LABELS)

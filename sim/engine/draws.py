@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agents import ROLES
+from sim.roles import ROLE_SPECS
 from sim.scenario.calendar import day_of
 from sim.scenario.params import ParamSpec
 from sim.scenario.schema import RUNG_BOUNDS, Rung, Scenario, StartRung
@@ -67,7 +67,7 @@ def parameter_table(s: Scenario) -> list[Entry]:
 def _actor_entries(s: Scenario) -> list[Entry]:
     rows: list[Entry] = []
     for a in s.actors:
-        for name, d in ROLES[a.role].Params.declarations().items():
+        for name, d in ROLE_SPECS[a.role].Params.declarations().items():
             given = name in a.params
             spec = a.params[name] if given else ParamSpec(value=d.default)
             rows.append(
@@ -199,7 +199,7 @@ def _inject_entries(s: Scenario) -> list[Entry]:
                 bounds=(0.0, 1.0),
             )
         )
-        declared = ROLES[s.actor(inj.actor).role].Params.declarations()
+        declared = ROLE_SPECS[s.actor(inj.actor).role].Params.declarations()
         for name, ps in inj.params.items():
             d = declared[name]
             rows.append(

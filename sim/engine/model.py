@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from agents import ROLES, Actor
+from agents import ROLES, Actor, World
 from agents.patron import choose_track
 from sim.engine import bargaining, operations
 from sim.engine.clock import DayClock
@@ -33,6 +33,7 @@ from sim.engine.operations import Done, Pending, Programme
 from sim.engine.plan import Plan, StartLevel
 from sim.engine.presence import decide_gap, stay_probability
 from sim.engine.streams import Streams
+from sim.roles import ROLE_SPECS
 from sim.scenario.schema import Controller
 
 INF = math.inf
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from sim.scenario.schema import Inject, Summit
 
 
-class WargameModel(mesa.Model):
+class WargameModel(World):
     """A scenario with one replicate's parameter values; build it with :meth:`fresh` (or
     :func:`sim.engine.state.restore`) and :meth:`run` it. Given a plan with readings and
     values in its union order, it runs the variant the values name (``self.plan``).
@@ -126,7 +127,7 @@ class WargameModel(mesa.Model):
         """The actor with its `params` read from the replicate's `row` at `columns`."""
         cls = ROLES[role]
         values = dict(zip(params, [row[k] for k in columns], strict=True))
-        return cls(self, name, cls.Params.from_values(values), target)
+        return cls(self, name, cls.spec.Params.from_values(values), target)
 
     def _begin(self) -> None:
         """Day 0: every actor's initial state, the concessions already in place, the first
@@ -297,8 +298,8 @@ class WargameModel(mesa.Model):
         """Share of every track's rungs that `client` has granted and still holds."""
         return self.book.held_share(self._clients_of.get(client, []))
 
-    def pressable(self, patron: Patron) -> list[tuple[str, float, float]]:
-        return bargaining.pressable(self.book, (patron.name, patron.target))  # type: ignore[arg-type]
+    def pressable(self, patron: str, client: str) -> list[tuple[str, float, float]]:
+        return bargaining.pressable(self.book, (patron, client))
 
     def entrenchment(self, patron: str, host: str, window: int) -> float:
         """Share of the last `window` days on which `patron`'s forces were in `host`."""
@@ -311,12 +312,18 @@ class WargameModel(mesa.Model):
     # ---------------------------------------------------------------- bargaining
 
     def negotiate(
-        self, patron: Patron, client: Actor, track: str, accept_probability: float | None = None
+        self,
+        patron_name: str,
+        client_name: str,
+        track: str,
+        accept_probability: float | None = None,
     ) -> bool:
         """The patron demands the next rung of `track`; the client grants it or not, and
         if the rung settles control, control is bargained over too."""
-        regime: ClientRegime = client  # type: ignore[assignment]
-        rel = (patron.name, client.name)
+        patron: Patron = self._actors[patron_name]  # type: ignore[assignment]
+        regime: ClientRegime = self._actors[client_name]  # type: ignore[assignment]
+        client = regime
+        rel = (patron_name, client_name)
         t = self.book.tracks[track]
         nxt = self.book.level(rel, track) + 1
         if nxt > t.top:
@@ -336,11 +343,12 @@ class WargameModel(mesa.Model):
             return False
         return self._settle(patron, regime, track, nxt, u_control)
 
-    def request(self, client: ClientRegime) -> None:
+    def request(self, client_name: str) -> None:
         """The regime asks for the next rung of its cheapest track; the patron with the
         most leverage over it takes the request up with its ambition and offers the rung
         at its price, which the regime accepts or declines by its usual rule (asking for
         help does not make a permanent base cheap)."""
+        client: ClientRegime = self._actors[client_name]  # type: ignore[assignment]
         patrons = [(a.name, a.leverage) for a in self._patrons.get(client.name, [])]  # type: ignore[attr-defined]
         name = bargaining.route_request(patrons)
         if name is None:
@@ -384,12 +392,12 @@ class WargameModel(mesa.Model):
         self.grant((patron.name, client.name), track, controller)
         return True
 
-    def reconsider(self, patron: Patron) -> None:
+    def reconsider(self, patron: str, client: str, leverage: float) -> None:
         """Each reversible rung the patron holds may be lost this month
         (:func:`sim.engine.bargaining.reversal_hazard`); one draw per such track."""
         if not self.book.reversible:
             return
-        rel: Relation = (patron.name, patron.target)  # type: ignore[assignment]
+        rel: Relation = (patron, client)
         stream = self._stream_cache.get(rel)
         if stream is None:
             stream = self._stream_cache[rel] = self.stream(f"reversal:{rel[0]}/{rel[1]}")
@@ -398,7 +406,7 @@ class WargameModel(mesa.Model):
             held = stacks[name][-1]
             if held.level == 0:
                 continue
-            hazard = bargaining.reversal_hazard(track, today - held.since, patron.leverage)
+            hazard = bargaining.reversal_hazard(track, today - held.since, leverage)
             if stream.random() < hazard:
                 self.revoke(rel, name)
 
@@ -692,10 +700,11 @@ class WargameModel(mesa.Model):
             return
         if patron.params.ambition <= 0:
             return  # a patron with no ambition presses for nothing, even at a summit
-        track = spec.track or choose_track(self.pressable(patron), patron.leverage, u_track)
+        pressable = self.pressable(patron.name, client.name)
+        track = spec.track or choose_track(pressable, patron.leverage, u_track)
         if track is not None:
             key = f"operations.summits.{spec.name}.accept_probability"
-            self.negotiate(patron, client, track, self.values.get(key))
+            self.negotiate(patron.name, client.name, track, self.values.get(key))
 
     def _implement(self, patron: Patron, client: ClientRegime, rung_name: str, u: float) -> None:
         """Grant up to `rung_name` without a demand (a rung that settles control is still
@@ -766,7 +775,7 @@ def _make_cast(plan: Plan) -> _Cast:
     s, targets = plan.scenario, plan.targets
     actors = tuple((a.name, a.role, targets[a.name]) for a in s.actors)
     by_name = sorted(actors)
-    stepping = tuple(n for n, _, _ in sorted(actors, key=lambda a: (ROLES[a[1]].phase, a[0])))
+    stepping = tuple(n for n, _, _ in sorted(actors, key=lambda a: (ROLE_SPECS[a[1]].phase, a[0])))
     role_of = {n: (r, t) for n, r, t in actors}
     relations = tuple((n, role_of[n][1]) for n in stepping if role_of[n][0] == "patron")
 
@@ -783,7 +792,7 @@ def _make_cast(plan: Plan) -> _Cast:
     records = tuple(
         (n, attrgetter(*[v for a, v in columns if a == n and not v.startswith("rung.")]))
         for n, r, _ in actors
-        if ROLES[r].state
+        if ROLE_SPECS[r].state
     )
     rung_records = tuple(((a, role_of[a][1]), v[5:]) for a, v in columns if v.startswith("rung."))
     return _Cast(

@@ -1,10 +1,10 @@
-"""Outcomes: pure functions of a closed ledger (defined in README.md, "What the model is").
+"""Outcomes: pure functions of a closed ledger.
 
-Every outcome is one entry of :data:`OUTCOMES`, answering, for each day of the horizon,
-whether it holds *as of* that day (:meth:`Facts.daily`). From that one array come the
-outcome at the horizon, the day it first held, and the day from which it held without a
-break to the horizon. Commands, events (``outcome_by``), forecasts over time and signposts
-all read the registry, so a new outcome is one entry.
+The outcomes are declared once, in :mod:`sim.scenario.outcomes` (name, label, kind,
+definition); here each has its rule (:data:`RULES`): for each day of the horizon, whether
+it holds *as of* that day (:meth:`Facts.daily`). From that one array come the outcome at
+the horizon, the day it first held, and the day from which it held without a break to
+the horizon. A new outcome is its declaration there and its rule here.
 
 * ``persistent``: a presence that still holds at the horizon: forces present on at least
   ``threshold`` of the final ``window_days`` days, or basing in place;
@@ -27,61 +27,8 @@ from typing import NamedTuple
 import numpy as np
 
 from sim.engine.ledger import Ledger
-from sim.scenario.schema import OUTCOME_NAMES, Scenario
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One outcome of the registry."""
-
-    name: str
-    label: str  # how tables name it
-    #: What the outcome means, in the scenario's own numbers.
-    define: Callable[[Scenario], str]
-    #: ``state``: it holds on a day or not (its ``_day`` column is the day from which it
-    #: held to the horizon); ``ever``: once it holds it holds (``_day``: when it first did).
-    kind: str
-
-
-def _window(s: Scenario) -> str:
-    o = s.outcomes
-    return f"forces present on at least {100 * o.threshold:.0f} % of the {o.window_days} days"
-
-
-def _basing(s: Scenario) -> str:
-    parts = {
-        "permanent_base": "a permanent base",
-        "patron_system": "a system under the patron's command",
-        "patron_integration": "the host's forces under the patron's command",
-    }
-    return " or ".join(parts[k] for k in s.outcomes.basing_from) + " in place"
-
-
-OUTCOMES: dict[str, Outcome] = {
-    o.name: o
-    for o in (
-        Outcome(
-            "persistent",
-            "persistent presence at the horizon",
-            lambda s: f"{_window(s)} before the horizon, or {_basing(s)} on its last day",
-            "state",
-        ),
-        Outcome(
-            "presence_at_horizon",
-            "presence through the final window",
-            lambda s: f"{_window(s)} before the horizon",
-            "state",
-        ),
-        Outcome("basing", "basing in place at the horizon", lambda s: _basing(s), "state"),
-        Outcome(
-            "ever_continuous",
-            "continuous presence at some point",
-            lambda s: f"{_window(s)} of some window, at any time before the horizon",
-            "ever",
-        ),
-    )
-}
-assert tuple(OUTCOMES) == OUTCOME_NAMES, "the schema's outcome names and the registry differ"
+from sim.scenario.outcomes import OUTCOMES
+from sim.scenario.schema import Scenario
 
 
 def interval_days(n_days: int, spans: list[tuple[int, int | None]]) -> np.ndarray:
@@ -231,21 +178,11 @@ class Facts:
         return out
 
     def daily(self, name: str) -> np.ndarray:
-        """Bool per day: whether outcome `name` holds as of that day."""
-        if name not in self._daily:
-            o = self.scenario.outcomes
-            if name == "presence_at_horizon":
-                arr = window_held(self.present, o.window_days, o.threshold, self.csum)
-            elif name == "basing":
-                arr = self.basing_days
-            elif name == "persistent":
-                arr = self.daily("presence_at_horizon") | self.daily("basing")
-            elif name == "ever_continuous":
-                arr = np.logical_or.accumulate(self.daily("presence_at_horizon"))
-            else:
-                raise KeyError(name)
-            self._daily[name] = arr
-        return self._daily[name]
+        """Bool per day: whether outcome `name` holds as of that day (its rule, once)."""
+        arr = self._daily.get(name)
+        if arr is None:
+            arr = self._daily[name] = RULES[name](self)
+        return arr
 
     def at(self, name: str, day: int) -> bool:
         """Whether outcome `name` holds as of `day` (clipped to the horizon)."""
@@ -291,3 +228,24 @@ class Facts:
     def days_per_month(self, months: list[int]) -> np.ndarray:
         """Days with any presence in each month; `months` are month starts plus horizon."""
         return np.diff(self.csum[months]).astype(np.int16)
+
+
+# ------------------------------------------------------------------------------- rules
+
+Rule = Callable[[Facts], np.ndarray]
+
+
+def _presence_at_horizon(f: Facts) -> np.ndarray:
+    o = f.scenario.outcomes
+    return window_held(f.present, o.window_days, o.threshold, f.csum)
+
+
+#: Each declared outcome's rule: bool per day, whether it holds as of that day.
+RULES: dict[str, Rule] = {
+    "persistent": lambda f: f.daily("presence_at_horizon") | f.daily("basing"),
+    "presence_at_horizon": _presence_at_horizon,
+    "basing": lambda f: f.basing_days,
+    "ever_continuous": lambda f: np.logical_or.accumulate(f.daily("presence_at_horizon")),
+}
+if RULES.keys() != OUTCOMES.keys():  # pragma: no cover - a guard for whoever adds one
+    raise ImportError(f"outcomes declared {list(OUTCOMES)} but ruled {list(RULES)}")

@@ -15,11 +15,11 @@ from operator import itemgetter
 
 import numpy as np
 
-from agents import ROLES
 from sim.engine.concessions import Delivery, Track
 from sim.engine.draws import RUNG_FIELDS, Entry, override, parameter_table
 from sim.engine.mixture import Mixture
 from sim.engine.rows import Rows
+from sim.roles import ROLE_SPECS
 from sim.scenario.calendar import day_of, month_boundaries
 from sim.scenario.params import ParamSpec
 from sim.scenario.schema import Controller, Scenario
@@ -139,7 +139,9 @@ class Plan:
     def param_paths(self) -> dict[str, tuple[tuple[str, str], ...]]:
         """Each actor's declared parameters, as (name, parameter path) pairs."""
         return {
-            a.name: tuple((p, f"actors.{a.name}.{p}") for p in ROLES[a.role].Params.model_fields)
+            a.name: tuple(
+                (p, f"actors.{a.name}.{p}") for p in ROLE_SPECS[a.role].Params.model_fields
+            )
             for a in self.scenario.actors
         }
 
@@ -220,7 +222,7 @@ class Plan:
         """(actor, variable) pairs recorded at each month start, in a fixed order: every
         actor's declared state, then each patron's rung on each track (``rung.<track>``)."""
         actors = self.scenario.actors
-        state = [(a.name, s) for a in actors for s in ROLES[a.role].state]
+        state = [(a.name, s) for a in actors for s in ROLE_SPECS[a.role].state]
         rungs = [
             (a.name, f"rung.{t}") for a in actors if a.role == "patron" for t in self.track_names
         ]

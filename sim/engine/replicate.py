@@ -20,11 +20,12 @@ from sim.engine.draws import draw
 from sim.engine.events import check_of
 from sim.engine.ledger import Ledger
 from sim.engine.model import WargameModel
-from sim.engine.outcomes import OUTCOMES, Facts
+from sim.engine.outcomes import Facts
 from sim.engine.plan import Plan
 from sim.engine.state import State, capture, restore
 from sim.engine.streams import Streams
 from sim.scenario.errors import ReplicateFailure
+from sim.scenario.outcomes import OUTCOMES
 
 
 def seed_sequence(root: int, index: int) -> np.random.SeedSequence:

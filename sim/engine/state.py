@@ -41,10 +41,7 @@ def capture(model: WargameModel) -> State:
     return {
         "day": model.today,
         "month": model.month,
-        "actors": {
-            a.name: {"state": a.snapshot(), "params": dict(a.params.__dict__)}
-            for a in model._stepping
-        },
+        "actors": {a.name: a.snapshot() for a in model._stepping},
         "book": model.book.snapshot(),
         "programmes": {
             p: {
@@ -94,10 +91,7 @@ def restore(
     model.env = DayClock(initial_time=state["day"])
     model.month = state["month"]
     for name, a in state["actors"].items():
-        actor = model.actor(name)
-        actor.params = type(actor.params).from_values(a["params"])
-        for var, value in a["state"].items():
-            setattr(actor, var, value)
+        model.actor(name).restore(a)
     model.book.restore(state["book"])
     for patron, p in state["programmes"].items():
         prog = model.programmes[patron]

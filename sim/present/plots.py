@@ -25,7 +25,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim.runs.results import Batch, Run, SweepResult
-from sim.runs.summary import OUTCOME_LABELS
+from sim.scenario.outcomes import OUTCOME_LABELS
 
 BAND = "#4c72b0"
 ACCENT = "#c44e52"

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from sim.present.plots import ACCENT, BAND, MUTED, _figure
-from sim.runs.summary import OUTCOME_LABELS
+from sim.scenario.outcomes import OUTCOME_LABELS
 
 TITLE = 68  # characters on a line of a panel's title
 

@@ -27,7 +27,8 @@ from sim.present.plots_calibration import calibration_figures
 from sim.present.plots_score import score_figures
 from sim.runs.folder import load
 from sim.runs.results import Batch, Run, SweepResult
-from sim.runs.summary import OUTCOME_LABELS, pct
+from sim.runs.summary import pct
+from sim.scenario.outcomes import OUTCOME_LABELS
 from sim.scenario.params import word_for
 from sim.scenario.schema import Scenario
 

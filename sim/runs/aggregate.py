@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from agents import ROLES
-from sim.engine.outcomes import OUTCOMES
 from sim.engine.plan import Plan
+from sim.roles import ROLE_SPECS
+from sim.scenario.outcomes import OUTCOMES
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -246,7 +246,7 @@ def _scale(plan: Plan, actor: str, var: str) -> tuple[float, float | None, int]:
         return 0.0, None, next(len(t.rungs) - 1 for t in plan.track_specs if t.name == track)
     if var == "presence_days":
         return 0.0, None, 31
-    declared = ROLES[plan.scenario.actor(actor).role].state[var]
+    declared = ROLE_SPECS[plan.scenario.actor(actor).role].state[var]
     if declared.integer:
         return declared.low, None, int(declared.high - declared.low)
     return declared.low, declared.high - declared.low, BINS - 1

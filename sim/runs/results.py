@@ -24,7 +24,7 @@ from sim.maths.stats import km_band, wilson
 from sim.runs import folder
 from sim.runs.aggregate import kept_rows
 from sim.scenario.errors import ScenarioError
-from sim.scenario.schema import OUTCOME_NAMES
+from sim.scenario.outcomes import OUTCOME_NAMES
 
 
 def load(path: str | Path) -> Run | Batch | SweepResult:
@@ -351,10 +351,10 @@ def outcome_values(
     an outcome of the registry by the horizon (or by `by`, from its day column), or a
     question or judgment of the scenario (which has its own date). What ``discover`` and
     ``signposts`` explain."""
-    from sim.engine.outcomes import OUTCOMES
     from sim.scenario.calendar import day_of
     from sim.scenario.errors import UsageError
     from sim.scenario.measures import is_outcome, measurable_columns, measure_column
+    from sim.scenario.outcomes import OUTCOMES
 
     o = outcomes
     column = measure_column(name, measurable_columns(o, tuple(OUTCOMES)))

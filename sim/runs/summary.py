@@ -11,15 +11,12 @@ import math
 from pathlib import Path
 from typing import Any
 
-from sim.engine.outcomes import OUTCOMES
 from sim.engine.plan import Plan
 from sim.maths.stats import wilson
 from sim.runs.aggregate import OutcomeTally
 from sim.scenario.calendar import date_of
+from sim.scenario.outcomes import OUTCOMES
 from sim.scenario.params import word_for
-
-#: Each headline outcome's name and how it is labelled in tables.
-OUTCOME_LABELS = {name: o.label for name, o in OUTCOMES.items()}
 
 
 def proportion(k: int, n: int) -> dict[str, float]:
@@ -70,7 +67,7 @@ def summary_of(tally: OutcomeTally) -> dict[str, Any]:
             name: {
                 **proportion(tally.hits[name], n),
                 "label": o.label,
-                "definition": o.define(s) + _varies(plan, o),
+                "definition": o.define(s.outcomes) + _varies(plan, o),
             }
             for name, o in OUTCOMES.items()
         },
@@ -109,8 +106,8 @@ def _varies(plan: Plan, outcome: Any) -> str:
     """A note when readings define an outcome differently (the figure mixes them)."""
     if plan.mixture is None:
         return ""
-    written = outcome.define(plan.scenario)
-    if all(outcome.define(v.scenario) == written for v in plan.mixture.plans):
+    written = outcome.define(plan.scenario.outcomes)
+    if all(outcome.define(v.scenario.outcomes) == written for v in plan.mixture.plans):
         return ""
     return " (as written; some readings define it otherwise: see per reading)"
 

@@ -28,10 +28,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.engine.outcomes import OUTCOMES, Facts
+from sim.engine.outcomes import Facts
 from sim.engine.plan import Plan
 from sim.engine.replicate import ReplicateRun, daily, plan_of, record_of
 from sim.runs.aggregate import BandTally, OutcomeTally
+from sim.scenario.outcomes import OUTCOMES
 
 TABLES = ("outcomes", "parameters", "trajectories", "events")
 

@@ -29,7 +29,6 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy import special
 
 from sim.scenario.errors import did_you_mean
 
@@ -251,6 +250,10 @@ class ParamSpec(BaseModel):
             left = low + np.sqrt(u * (high - low) * (mode - low))
             right = high - np.sqrt((1 - u) * (high - low) * (high - mode))
             return np.where(u < cut, left, right)
+        if self.beta is not None or self.truncnormal is not None:
+            # imported here: reading and checking a scenario does not need SciPy, whose
+            # import was a third of `wargame validate`'s start-up
+            from scipy import special
         if self.beta is not None:
             b = self.beta
             return b.low + (b.high - b.low) * special.betaincinv(b.a, b.b, u)
@@ -274,6 +277,10 @@ class ParamSpec(BaseModel):
             return f"uniform({self.uniform[0]:g}, {self.uniform[1]:g})"
         if self.triangular is not None:
             return "triangular({:g}, {:g}, {:g})".format(*self.triangular)
+        if self.beta is not None or self.truncnormal is not None:
+            # imported here: reading and checking a scenario does not need SciPy, whose
+            # import was a third of `wargame validate`'s start-up
+            pass
         if self.beta is not None:
             b = self.beta
             span = "" if (b.low, b.high) == (0, 1) else f" on [{b.low:g}, {b.high:g}]"

@@ -13,12 +13,22 @@ import math
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
-from agents import ROLES
+from sim.roles import ROLE_SPECS
 from sim.scenario.calendar import add_months
 from sim.scenario.errors import did_you_mean
 from sim.scenario.format import FORMAT
+from sim.scenario.outcomes import OUTCOME_NAMES
 from sim.scenario.params import ICD203, ParamSpec, normalise_word
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
@@ -326,9 +336,22 @@ Metric = Literal[
     "delivered_by",
     "outcome_by",
 ]
-#: The outcomes of :mod:`sim.engine.outcomes`, by name (the engine checks it has them all).
-OUTCOME_NAMES = ("persistent", "presence_at_horizon", "basing", "ever_continuous")
-OutcomeName = Literal["persistent", "presence_at_horizon", "basing", "ever_continuous"]
+
+
+def _known_outcome(name: str) -> str:
+    if name not in OUTCOME_NAMES:
+        listed = ", ".join(OUTCOME_NAMES)
+        raise ValueError(f"unknown outcome '{name}' (expected one of: {listed})"
+                         f"{did_you_mean(name, OUTCOME_NAMES)}")  # fmt: skip
+    return name
+
+
+#: A field naming an outcome of :mod:`sim.scenario.outcomes` (the one list of them).
+OutcomeName = Annotated[
+    str,
+    AfterValidator(_known_outcome),
+    WithJsonSchema({"type": "string", "enum": list(OUTCOME_NAMES)}),
+]
 
 #: The fields each metric needs, besides ``end`` (which every metric has).
 METRIC_NEEDS: dict[str, tuple[str, ...]] = {
@@ -636,7 +659,7 @@ class Scenario(Strict):
 
     def target_of(self, actor: ActorSpec) -> str | None:
         """The client an actor acts on: its own ``target``, else the only client."""
-        if actor.target is not None or not ROLES[actor.role].has_target:
+        if actor.target is not None or not ROLE_SPECS[actor.role].has_target:
             return actor.target
         clients = self.clients()
         return clients[0] if len(clients) == 1 else None
@@ -724,7 +747,7 @@ def _check_reading_count(s: Scenario) -> Iterator[Found]:
 
 def _check_params(role: str, params: dict[str, ParamSpec], at: Path) -> Iterator[Found]:
     """Each parameter must be declared by the role and stay inside its bounds."""
-    declared = ROLES[role].Params.declarations()
+    declared = ROLE_SPECS[role].Params.declarations()
     for name, ps in params.items():
         if name not in declared:
             yield ((*at, name), _unknown(f"parameter of role {role}", name, list(declared)))
@@ -790,11 +813,11 @@ def _check_actors(s: Scenario) -> Iterator[Found]:
         if a.name in seen:
             yield (("actors", i, "name"), f"duplicate actor name '{a.name}'")
         seen.add(a.name)
-        if a.role not in ROLES:
-            yield (("actors", i, "role"), _unknown("role", a.role, sorted(ROLES)))
+        if a.role not in ROLE_SPECS:
+            yield (("actors", i, "role"), _unknown("role", a.role, sorted(ROLE_SPECS)))
             continue
         yield from _check_params(a.role, a.params, ("actors", i, "params"))
-        if not ROLES[a.role].has_target:
+        if not ROLE_SPECS[a.role].has_target:
             if a.target is not None:
                 yield (("actors", i, "target"), f"a {a.role} acts on no target")
         elif a.target is not None and a.target not in clients:
@@ -1000,9 +1023,9 @@ def _check_injects(s: Scenario) -> Iterator[Found]:
             yield ((*at, "actor"), _unknown("actor", inj.actor, names))
             continue
         role = s.actor(inj.actor).role
-        if role not in ROLES:
+        if role not in ROLE_SPECS:
             continue
-        declared = ROLES[role].state
+        declared = ROLE_SPECS[role].state
         for key, value in inj.set.items():
             if key not in declared:
                 yield ((*at, "set", key), _unknown(f"state of role {role}", key, list(declared)))

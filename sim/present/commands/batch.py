@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sim.present.commands.options import add_executor_options, positive, seed
 from sim.present.commands.running import output_folder, save_figures, session
-from sim.scenario.schema import OUTCOME_NAMES
+from sim.scenario.outcomes import OUTCOME_NAMES
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -109,7 +109,7 @@ def add_conditioning_option(p: argparse.ArgumentParser) -> None:
 
 def add_outcome_options(p: argparse.ArgumentParser) -> None:
     """--outcome and --by: which outcome an analysis explains (discover, signposts)."""
-    from sim.scenario.schema import OUTCOME_NAMES
+    from sim.scenario.outcomes import OUTCOME_NAMES
 
     p.add_argument(
         "--outcome",

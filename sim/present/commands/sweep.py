@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sim.present.commands.options import add_executor_options, positive, seed
 from sim.present.commands.running import output_folder, save_figures, session
 from sim.scenario.errors import ScenarioError, UsageError
-from sim.scenario.schema import OUTCOME_NAMES
+from sim.scenario.outcomes import OUTCOME_NAMES
 
 if TYPE_CHECKING:
     from sim.analysis.sweep import SweepSpec

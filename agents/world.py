@@ -1,0 +1,76 @@
+"""What an actor may ask of the world it lives in: every call a role makes, named once.
+
+The engine's replicate (:class:`sim.engine.world.Replicate`) implements these; a test can
+implement them with fixed answers to step one actor on hand-set state. The world is a
+Mesa model: actors are Mesa agents registered with it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
+
+import mesa
+
+if TYPE_CHECKING:
+    from agents.base import Actor
+
+
+class Stream(Protocol):
+    """A source of U(0, 1) draws (a named dynamics substream)."""
+
+    def random(self) -> float: ...
+
+
+class World(mesa.Model, ABC):
+    """The calls a role may make of its world (see the module docstring)."""
+
+    @abstractmethod
+    def stream(self, name: str) -> Stream:
+        """The named dynamics substream (``actor:<name>``, ...)."""
+
+    @abstractmethod
+    def actor(self, name: str) -> Actor:
+        """The actor called `name`."""
+
+    # ------------------------------------------------------------- what actors read
+
+    @abstractmethod
+    def protest_strength_against(self, client: str) -> float:
+        """Combined strength of the movements aimed at `client`."""
+
+    @abstractmethod
+    def alliance_posture(self, client: str) -> float:
+        """The highest posture of any alliance watching `client`."""
+
+    @abstractmethod
+    def presence_share_last_month(self, host: str) -> float:
+        """Share of last month's days with any foreign forces in `host`."""
+
+    @abstractmethod
+    def patron_control_gains_last_month(self, host: str) -> int:
+        """Concessions that gave a patron control in `host` last month."""
+
+    @abstractmethod
+    def concessions_held(self, client: str) -> float:
+        """Share of every track's rungs `client` has granted and still holds."""
+
+    @abstractmethod
+    def pressable(self, patron: str, client: str) -> Sequence[tuple[str, float, float]]:
+        """``(track, priority, cost of its next rung)`` of every track the patron can
+        still climb in `client`."""
+
+    # ------------------------------------------------------------- what actors do
+
+    @abstractmethod
+    def reconsider(self, patron: str, client: str, leverage: float) -> None:
+        """Let each reversible rung the patron holds be lost with its monthly hazard."""
+
+    @abstractmethod
+    def negotiate(self, patron: str, client: str, track: str) -> bool:
+        """The patron demands the next rung of `track`; True when it was granted."""
+
+    @abstractmethod
+    def request(self, client: str) -> None:
+        """The client asks a patron for the next rung of its cheapest track."""
