@@ -18,9 +18,9 @@ import yaml
 from sim.engine import bargaining
 from sim.engine.concessions import ConcessionBook, Effects, Track
 from sim.engine.coverage import Coverage
-from sim.engine.operations import Programme
 from sim.engine.plan import Cadence, DatedExercise, Plan
 from sim.engine.presence import decide_gap, entrenchment, gap_days, stay_probability
+from sim.engine.programme import Programme
 from sim.engine.replicate import run_replicates
 from sim.scenario.loader import loads
 from tests.conftest import MINIMAL

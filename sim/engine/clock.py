@@ -11,6 +11,7 @@ a process starting or ending) keep SimPy's order after the ranked ones.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from heapq import heappush
 from typing import Any
 
@@ -28,13 +29,33 @@ RANKS = {
 }
 _UNRANKED = (99, "")
 
+#: A SimPy process body: a generator of the events it waits on.
+Process = Generator[simpy.Event, Any, None]
+
 
 class DayClock(simpy.Environment):
-    """``simpy.Environment`` with ranked same-day events (see the module docstring)."""
+    """``simpy.Environment`` with ranked same-day events (see the module docstring), and
+    the simulated month the actors last stepped in (``month``: set by the monthly step)."""
+
+    def __init__(self, initial_time: int = 0, month: int = 0):
+        super().__init__(initial_time)
+        self.month = month
+
+    @property
+    def today(self) -> int:
+        """The day now, as an int (SimPy keeps it as the number it was given)."""
+        return int(self._now)
 
     def schedule(self, event: Any, priority: Any = NORMAL, delay: Any = 0) -> None:
         rank = getattr(event, "rank", _UNRANKED)
         heappush(self._queue, (self._now + delay, (priority, rank), next(self._eid), event))
+
+    def drop_pending(self) -> None:
+        """Forget every event still queued, and what waits on it (a replicate taken apart
+        before its queue ran out: nothing circular is left for the garbage collector)."""
+        for *_, event in self._queue:
+            event.callbacks = None
+        self._queue.clear()
 
     def at(self, day: int, kind: str, key: str = "") -> simpy.Timeout:
         """A timeout that fires on `day` (not before now) with the rank of `kind`."""

@@ -8,36 +8,38 @@ from __future__ import annotations
 class Coverage:
     """The union of spans that open and close in time order (days never go back)."""
 
-    __slots__ = ("count", "intervals")
+    __slots__ = ("count", "ends", "starts")
 
     def __init__(self) -> None:
         self.count = 0  # spans open now
-        self.intervals: list[list[int | None]] = []  # [start, end): end None while open
+        self.starts: list[int] = []  # the disjoint intervals [start, end) in time order
+        self.ends: list[int | None] = []  # None while the last is open
 
     def open(self, day: int) -> None:
         if self.count == 0:
-            self.intervals.append([day, None])
+            self.starts.append(day)
+            self.ends.append(None)
         self.count += 1
 
     def close(self, day: int) -> None:
         self.count -= 1
         if self.count == 0:
-            last = self.intervals[-1]
-            if day <= last[0]:  # type: ignore[operator]
-                self.intervals.pop()  # opened and closed on the same day: covers nothing
+            if day <= self.starts[-1]:  # opened and closed on the same day: covers nothing
+                self.starts.pop()
+                self.ends.pop()
             else:
-                last[1] = day
+                self.ends[-1] = day
 
     def share(self, lo: int, hi: int) -> float:
         """Share of the days ``[lo, hi)`` covered (0 for an empty range)."""
         if hi <= lo:
             return 0.0
         covered = 0
-        for start, end in reversed(self.intervals):
+        for start, end in zip(reversed(self.starts), reversed(self.ends), strict=True):
             stop = hi if end is None or end > hi else end
             if stop <= lo:
                 break
-            first = lo if start < lo else start  # type: ignore[operator]
+            first = lo if start < lo else start
             if stop > first:
                 covered += stop - first
         return covered / (hi - lo)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TypeVar
 
 from sim.engine.outcomes import Facts
 from sim.engine.plan import Plan
 from sim.scenario.calendar import day_of, next_month
 from sim.scenario.schema import Event
+
+T = TypeVar("T")
 
 Check = Callable[[Facts], bool]
 
@@ -51,16 +54,16 @@ def _happened(plan: Plan, event: Event) -> Check:
             at_least = event.at_least
             return lambda f: f.share(start, end) >= at_least
         case "present_every_month":
-            spans = month_spans(plan, event.start, event.end)  # type: ignore[arg-type]
+            spans = month_spans(plan, required(event.start), event.end)
             return lambda f: all(f.share(a, b) > 0 for a, b in spans)
         case "exercise_in":
             return lambda f: any(start <= d <= end for _, h, d in f.ledger.exercises if h == f.host)
         case "rung_by":
-            track, rung = plan.rung_at[event.rung]  # type: ignore[index]
+            track, rung = plan.rung_at[required(event.rung)]
             controller = event.controller
             return lambda f: rung_reached(f, track, rung, end, controller)
         case "rung_on":
-            track, rung = plan.rung_at[event.rung]  # type: ignore[index]
+            track, rung = plan.rung_at[required(event.rung)]
             controller = event.controller
             return lambda f: f.level_on(track, end, controller) >= rung
         case "advanced_by":
@@ -76,9 +79,16 @@ def _happened(plan: Plan, event: Event) -> Check:
                 for s in f.ledger.systems
             )
         case "outcome_by":
-            outcome = event.outcome
-            return lambda f: f.at(outcome, end)  # type: ignore[arg-type]
+            outcome = required(event.outcome)
+            return lambda f: f.at(outcome, end)
     raise AssertionError(event.metric)  # pragma: no cover - the schema admits no other
+
+
+def required(value: T | None) -> T:
+    """A field the schema requires for the event's metric (it is checked on loading)."""
+    if value is None:  # pragma: no cover - the schema rejects such an event
+        raise AssertionError("a field this metric requires is missing")
+    return value
 
 
 def rung_reached(facts: Facts, track: str, rung: int, end: int, controller: str | None) -> bool:

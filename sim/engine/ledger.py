@@ -14,7 +14,9 @@ merging or splitting units cannot change an answer.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 from sim.scenario.schema import Controller
 
@@ -108,8 +110,10 @@ class Ledger:
         self.spans.append(span)
         return span
 
-    def leave(self, span: Span, day: int) -> None:
-        span.end = min(max(day, span.start), self.n_days)
+    def leave(self, span: Span, day: int) -> int:
+        """Close `span` on `day` (kept within its start and the horizon); its end."""
+        end = span.end = min(max(day, span.start), self.n_days)
+        return end
 
     def label(self, patron: str, host: str, unit: str, day: int) -> Span | None:
         """A unit label present from `day` (timeline only; None without the timeline)."""
@@ -134,3 +138,31 @@ class Ledger:
     ) -> None:
         if self.record_events:
             self.events.append(LogEntry(day, kind, actor, detail, end))
+
+    # ------------------------------------------------------------------ state
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything recorded so far, as plain values."""
+        out: dict[str, Any] = {"record_events": self.record_events}
+        for name in _RECORDS:
+            out[name] = [dataclasses.asdict(x) for x in getattr(self, name)]
+        out["exercises"] = [list(x) for x in self.exercises]
+        return out
+
+    def restore(self, snap: dict[str, Any]) -> None:
+        """Take up the records :meth:`snapshot` wrote."""
+        self.record_events = snap["record_events"]
+        for name, kind in _RECORDS.items():
+            setattr(self, name, [kind(**x) for x in snap[name]])
+        self.exercises = [(p, h, d) for p, h, d in snap["exercises"]]
+
+
+#: The ledger's lists of records and the record each holds (exercises are plain tuples).
+_RECORDS: dict[str, type] = {
+    "spans": Span,
+    "labels": Span,
+    "systems": System,
+    "basings": Basing,
+    "concessions": Concession,
+    "events": LogEntry,
+}

@@ -337,8 +337,21 @@ class Plan:
         inheritance applied."""
         row = [*values, None, math.inf, 0.0]
         out = {}
-        for (name, rungs, cost, interval, stay, tolerance, standing, deliveries, basing,
-             settles, priority, hazard, entrenchment) in self._track_getters:  # fmt: skip
+        for (
+            name,
+            rungs,
+            cost,
+            interval,
+            stay,
+            tolerance,
+            standing,
+            deliveries,
+            basing,
+            settles,
+            priority,
+            hazard,
+            entrenchment,
+        ) in self._track_getters:
             delivery: list[Delivery | None] = [None] * len(rungs)
             for i, system, key, controller in deliveries:
                 delivery[i] = Delivery(system, row[key], controller)

@@ -76,7 +76,10 @@ def start_replicate(
 ) -> WargameModel:
     """The replicate on its start date, ready to run (or to be captured); with readings,
     the variant its values name (``model.plan``)."""
-    streams = Streams.of(dynamics.bit_generator.seed_seq)  # type: ignore[attr-defined]
+    seed = dynamics.bit_generator.seed_seq
+    if not isinstance(seed, np.random.SeedSequence):  # pragma: no cover - draws make them so
+        raise TypeError("a replicate's dynamics generator must come from a SeedSequence")
+    streams = Streams.of(seed)
     return WargameModel.fresh(plan, values, streams, record_events=events, rng=dynamics)
 
 
