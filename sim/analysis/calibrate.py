@@ -60,6 +60,7 @@ from sim.runs.folder import Folder, now, write_bytes_atomic, write_json_atomic
 from sim.runs.runner import default_chunk, run_to_store
 from sim.runs.store import RunStore, write_parquet_atomic
 from sim.runs.summary import proportion
+from sim.scenario import paths
 from sim.scenario.errors import ScenarioError, UsageError, did_you_mean
 from sim.scenario.format import FORMAT
 from sim.scenario.loader import file_sha256, load
@@ -127,7 +128,7 @@ class Target:
 
     @property
     def column(self) -> str:
-        return f"judgment.{self.id}"
+        return paths.judgment(self.id)
 
 
 @dataclass

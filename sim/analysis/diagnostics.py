@@ -21,6 +21,7 @@ import pandas as pd
 from sim.analysis.emulator import logit
 from sim.runs.aggregate import kept_rows
 from sim.runs.summary import pct, proportion, verdict
+from sim.scenario import paths
 from sim.scenario.outcomes import OUTCOME_LABELS
 from sim.scenario.params import ICD203, word_for
 
@@ -92,7 +93,7 @@ def reading_weights(
         options = []
         for j, (o, prior) in enumerate(zip(r.options, r.weights, strict=True)):
             post = float(np.sum(w[column == j]) / w.sum()) if w.sum() > 0 else math.nan
-            mine = before[f"reading.{r.name}"] == o.name if len(before) else []
+            mine = before[paths.reading(r.name)] == o.name if len(before) else []
             after_o = after_by[r.name]["options"][j] if r.name in after_by else None
             options.append(
                 {
@@ -202,7 +203,7 @@ def diagnostics(
                 "as_of": o.as_of.isoformat(),
                 "source": o.source,
                 "agreed_before": proportion(
-                    int(cal.wave_outcomes[0][f"observation.{o.id}"].sum()),
+                    int(cal.wave_outcomes[0][paths.observation(o.id)].sum()),
                     len(cal.wave_outcomes[0]),
                 ),
             }
@@ -327,7 +328,7 @@ def format_calibration(r: dict[str, Any]) -> str:
     out += _format_readings(r)
     out.append("")
     out.append("parameters that moved most (shift of the mean in prior standard deviations):")
-    moved = [p for p in r["parameters"] if not p["path"].startswith("readings.")]
+    moved = [p for p in r["parameters"] if not paths.is_reading_param(p["path"])]
     for p in moved[:8]:
         pr, po = p["prior"], p["posterior"]
         out.append(

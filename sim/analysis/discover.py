@@ -32,6 +32,7 @@ from sklearn.tree import DecisionTreeClassifier, export_text
 
 from sim.engine.plan import Plan
 from sim.runs.results import Run, SweepResult, outcome_values
+from sim.scenario import paths
 from sim.scenario.errors import UsageError
 from sim.scenario.outcomes import OUTCOME_LABELS
 from sim.scenario.schema import Scenario
@@ -83,7 +84,7 @@ def _named_readings(manifest: dict[str, Any], x: pd.DataFrame) -> pd.DataFrame:
     scenario = Scenario.model_validate(manifest["scenario"])
     x = x.copy()
     for r in scenario.readings:
-        column = f"readings.{r.name}"
+        column = paths.reading_param(r.name)
         if column in x:
             names = [o.name for o in r.options]
             codes = np.floor(x[column].to_numpy(dtype=float)).astype(int).clip(0, len(names) - 1)

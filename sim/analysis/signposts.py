@@ -39,6 +39,7 @@ import pandas as pd
 from sim.engine.plan import Plan
 from sim.runs.branching import eve_effective_n
 from sim.runs.results import outcome_values
+from sim.scenario import paths
 from sim.scenario.calendar import month_starts, next_month
 from sim.scenario.schema import Question, Scenario
 
@@ -61,7 +62,7 @@ class Candidate:
 
     @property
     def column(self) -> str:
-        return f"question.{self.question.id}"
+        return paths.question(self.question.id)
 
 
 def quarter_ends(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -277,8 +278,8 @@ def default_until(plan: Plan, settings: SignpostSettings) -> dt.date:
     s = plan.scenario
     start = s.metadata.start_date
     own = {
-        **{f"question.{e.id}": e.end for e in s.questions},
-        **{f"judgment.{e.id}": e.end for e in s.judgments},
+        **{paths.question(e.id): e.end for e in s.questions},
+        **{paths.judgment(e.id): e.end for e in s.judgments},
     }
     last = settings.by or own.get(settings.outcome) or start + dt.timedelta(days=plan.n_days - 1)
     return start + (last - start) / 2

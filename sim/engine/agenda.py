@@ -28,6 +28,7 @@ class Agenda:
 
     STATE: ClassVar[tuple[str, ...]] = ("fired",)
     DERIVED: ClassVar[tuple[str, ...]] = ()
+    CACHE: ClassVar[tuple[str, ...]] = ()
     WIRING: ClassVar[tuple[str, ...]] = (
         "env",
         "ledger",
@@ -55,8 +56,8 @@ class Agenda:
     def hold_summit(self, spec: Summit) -> None:
         """A summit: the patron presses for the next rung (``demands``), or an agreed
         concession takes effect (``implements``)."""
-        patron = self.cast.patron(spec.patron)
-        client = self.cast.regime(patron.target)
+        patron = self.cast.patrons[spec.patron]
+        client = self.cast.regimes[patron.target]
         if self.ledger.record_events:
             self.ledger.log(self.env.today, "summit", patron.name, spec.name)
         stream = self.streams(f"summit:{spec.name}")

@@ -18,6 +18,7 @@ from agents import ROLES, Actor, Alliance, ClientRegime, Patron, ProtestMovement
 from sim.engine.concessions import Relation
 from sim.engine.plan import Plan
 from sim.roles import ROLE_SPECS
+from sim.scenario import paths
 
 if TYPE_CHECKING:
     from agents.world import World
@@ -62,11 +63,13 @@ def _make_roster(plan: Plan) -> Roster:
     # actor's variables together: one attrgetter reads an actor's in one call
     columns = plan.state_columns
     records = tuple(
-        (n, attrgetter(*[v for a, v in columns if a == n and not v.startswith("rung.")]))
+        (n, attrgetter(*[v for a, v in columns if a == n and not paths.is_rung(v)]))
         for n, r, _ in actors
         if ROLE_SPECS[r].state
     )
-    rung_records = tuple(((a, client_of[a]), v[5:]) for a, v in columns if v.startswith("rung."))
+    rung_records = tuple(
+        ((a, client_of[a]), paths.rung_track(v)) for a, v in columns if paths.is_rung(v)
+    )
     return Roster(
         actors=actors,
         stepping=stepping,
@@ -88,6 +91,7 @@ class Cast:
 
     STATE: ClassVar[tuple[str, ...]] = ("actors",)
     DERIVED: ClassVar[tuple[str, ...]] = ()
+    CACHE: ClassVar[tuple[str, ...]] = ()
     WIRING: ClassVar[tuple[str, ...]] = (
         "stepping",
         "patrons",
@@ -111,12 +115,6 @@ class Cast:
         self.alliances_on = _by_target(actors, roster, Alliance)
         self.patrons_of = _by_target(actors, roster, Patron)
         self.clients_of = roster.clients_of
-
-    def patron(self, name: str) -> Patron:
-        return self.patrons[name]
-
-    def regime(self, name: str) -> ClientRegime:
-        return self.regimes[name]
 
     def protest_strength_against(self, client: str) -> float:
         """Combined strength of the movements targeting `client` (a probabilistic OR)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from sim.scenario.schema import Controller
 
@@ -82,6 +83,11 @@ Relation = tuple[str, str]  # (patron, client)
 @dataclass
 class ConcessionBook:
     """Every relation's levels on every track (see the module docstring)."""
+
+    STATE: ClassVar[tuple[str, ...]] = ("stacks",)
+    DERIVED: ClassVar[tuple[str, ...]] = ("held_levels",)
+    CACHE: ClassVar[tuple[str, ...]] = ("_effects",)
+    WIRING: ClassVar[tuple[str, ...]] = ("tracks", "names", "reversible", "top_total")
 
     tracks: dict[str, Track]
     stacks: dict[Relation, dict[str, list[Level]]] = field(default_factory=dict)

@@ -8,34 +8,32 @@ from __future__ import annotations
 class Coverage:
     """The union of spans that open and close in time order (days never go back)."""
 
-    __slots__ = ("count", "ends", "starts")
+    __slots__ = ("count", "intervals")
 
     def __init__(self) -> None:
         self.count = 0  # spans open now
-        self.starts: list[int] = []  # the disjoint intervals [start, end) in time order
-        self.ends: list[int | None] = []  # None while the last is open
+        self.intervals: list[tuple[int, int | None]] = []  # [start, end): None while open
 
     def open(self, day: int) -> None:
         if self.count == 0:
-            self.starts.append(day)
-            self.ends.append(None)
+            self.intervals.append((day, None))
         self.count += 1
 
     def close(self, day: int) -> None:
         self.count -= 1
         if self.count == 0:
-            if day <= self.starts[-1]:  # opened and closed on the same day: covers nothing
-                self.starts.pop()
-                self.ends.pop()
+            start = self.intervals[-1][0]
+            if day <= start:  # opened and closed on the same day: covers nothing
+                self.intervals.pop()
             else:
-                self.ends[-1] = day
+                self.intervals[-1] = (start, day)
 
     def share(self, lo: int, hi: int) -> float:
         """Share of the days ``[lo, hi)`` covered (0 for an empty range)."""
         if hi <= lo:
             return 0.0
         covered = 0
-        for start, end in zip(reversed(self.starts), reversed(self.ends), strict=True):
+        for start, end in reversed(self.intervals):
             stop = hi if end is None or end > hi else end
             if stop <= lo:
                 break

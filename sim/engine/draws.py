@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.roles import ROLE_SPECS
+from sim.scenario import paths
 from sim.scenario.calendar import day_of
 from sim.scenario.params import ParamSpec
 from sim.scenario.schema import RUNG_BOUNDS, Rung, Scenario, StartRung
@@ -71,11 +72,11 @@ def _actor_entries(s: Scenario) -> list[Entry]:
             given = name in a.params
             spec = a.params[name] if given else ParamSpec(value=d.default)
             rows.append(
-                Entry(f"actors.{a.name}.{name}", spec, d.units, d.doc, given, (d.low, d.high))
+                Entry(paths.actor_param(a.name, name), spec, d.units, d.doc, given, (d.low, d.high))
             )
         for start in a.start_rungs:
             if start.probability is not None:
-                rows += _start_entries(f"actors.{a.name}.start_rung.{start.rung}", start)
+                rows += _start_entries(paths.start_rung(a.name, start.rung), start)
     return rows
 
 
@@ -179,7 +180,7 @@ def _operation_entries(s: Scenario) -> list[Entry]:
         if su.accept_probability is not None:
             rows.append(
                 Entry(
-                    f"operations.summits.{su.name}.accept_probability",
+                    paths.summit_accept(su.name),
                     _cite(su.accept_probability, su),
                     "probability",
                     bounds=(0.0, 1.0),
@@ -193,7 +194,7 @@ def _inject_entries(s: Scenario) -> list[Entry]:
     for inj in s.injects:
         rows.append(
             Entry(
-                f"injects.{inj.name}.probability",
+                paths.inject_probability(inj.name),
                 _cite(inj.probability, inj),
                 "probability",
                 bounds=(0.0, 1.0),
@@ -204,7 +205,7 @@ def _inject_entries(s: Scenario) -> list[Entry]:
             d = declared[name]
             rows.append(
                 Entry(
-                    f"injects.{inj.name}.params.{name}",
+                    paths.inject_param(inj.name, name),
                     _cite(ps, inj),
                     d.units,
                     d.doc,

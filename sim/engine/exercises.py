@@ -36,7 +36,8 @@ class Exercises:
     """The patrons' exercise programmes (only those with dated exercises or a cadence)."""
 
     STATE: ClassVar[tuple[str, ...]] = ("programmes",)
-    DERIVED: ClassVar[tuple[str, ...]] = ("procs", "draws")
+    DERIVED: ClassVar[tuple[str, ...]] = ()
+    CACHE: ClassVar[tuple[str, ...]] = ("procs", "draws")
     WIRING: ClassVar[tuple[str, ...]] = ("env", "ledger", "book", "presence", "streams", "patrons")
 
     def __init__(
@@ -68,10 +69,10 @@ class Exercises:
             u = self.stream(patron).random()
             prog.book_next(0, self.book.effects((patron, prog.host)).interval, u)
 
-    def begin(self, patron: str) -> None:
-        """The booked exercise starts: the patron's forces come in with its units."""
+    def begin(self, patron: str, day: int) -> None:
+        """The booked exercise starts on `day`: the patron's forces come in with its units."""
         prog = self.programmes[patron]
-        ex, day = prog.booked, self.env.today
+        ex = prog.booked
         if ex is None:  # pragma: no cover - the process only wakes on a booking
             return
         prog.running, prog.booked = ex, None
@@ -80,10 +81,10 @@ class Exercises:
         if self.ledger.record_events:
             self.ledger.log(day, "exercise", patron, ex.label(patron), end=ex.end)
 
-    def end(self, patron: str) -> None:
-        """The day after an exercise's last day: book the next one, then the patron's one
-        decision for the gap until it (:mod:`sim.engine.presence`)."""
-        prog, day, actor = self.programmes[patron], self.env.today, self.patrons[patron]
+    def end(self, patron: str, day: int) -> None:
+        """`day`, the day after an exercise's last day: book the next one, then the
+        patron's one decision for the gap until it (:mod:`sim.engine.presence`)."""
+        prog, actor = self.programmes[patron], self.patrons[patron]
         host = prog.host
         stream = self.stream(patron)
         u_book, u_stay, u_rotate = stream.random(), stream.random(), stream.random()
@@ -177,11 +178,12 @@ def exercise_programme(exercises: Exercises, patron: str) -> Process:
             return
         if day >= horizon:
             return
+        day = max(day, env.today)  # a booking overrun starts late: when the clock wakes it
         try:
             yield env.at_rank(day, ends if running is not None else starts)
         except simpy.Interrupt:
             continue  # the booking changed: look again
         if running is not None:
-            exercises.end(patron)
+            exercises.end(patron, day)
         else:
-            exercises.begin(patron)
+            exercises.begin(patron, day)

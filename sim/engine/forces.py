@@ -20,6 +20,7 @@ class Presence:
 
     STATE: ClassVar[tuple[str, ...]] = ()
     DERIVED: ClassVar[tuple[str, ...]] = ("hosts", "cover", "forces", "labels")
+    CACHE: ClassVar[tuple[str, ...]] = ()
     WIRING: ClassVar[tuple[str, ...]] = ("ledger",)
 
     def __init__(self, ledger: Ledger):

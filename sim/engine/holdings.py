@@ -39,6 +39,7 @@ class Holdings:
 
     STATE: ClassVar[tuple[str, ...]] = ("pending",)
     DERIVED: ClassVar[tuple[str, ...]] = ()
+    CACHE: ClassVar[tuple[str, ...]] = ()
     WIRING: ClassVar[tuple[str, ...]] = ("env", "ledger", "book", "presence")
 
     def __init__(self, env: DayClock, ledger: Ledger, book: ConcessionBook, presence: Presence):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from sim.scenario.schema import Controller
 
@@ -94,6 +94,20 @@ class Ledger:
     """What happened in one replicate. Outcomes need the presence spans, systems, bases,
     concessions and exercise starts; the `events` timeline and the unit `labels` are for
     people (the events table, ``wargame replay``) and are only kept with `record_events`."""
+
+    STATE: ClassVar[tuple[str, ...]] = (
+        "record_events",
+        "spans",
+        "systems",
+        "basings",
+        "exercises",
+        "concessions",
+        "events",
+        "labels",
+    )
+    DERIVED: ClassVar[tuple[str, ...]] = ()
+    CACHE: ClassVar[tuple[str, ...]] = ()
+    WIRING: ClassVar[tuple[str, ...]] = ("n_days",)
 
     n_days: int
     record_events: bool = True

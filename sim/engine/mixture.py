@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.engine.draws import Entry, draw, override
+from sim.scenario import paths
 from sim.scenario import readings as reading_rules
 from sim.scenario.params import ParamSpec
 from sim.scenario.schema import Scenario
@@ -131,4 +132,4 @@ def _known(plan: Plan, changes: dict) -> dict:
 
 
 def _readings_only(changes: dict) -> dict:
-    return {p: x for p, x in changes.items() if p.startswith("readings.")}
+    return {p: x for p, x in changes.items() if paths.is_reading_param(p)}

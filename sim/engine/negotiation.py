@@ -39,7 +39,8 @@ class Negotiation:
     """Bargaining over the concession book (see the module docstring)."""
 
     STATE: ClassVar[tuple[str, ...]] = ()  # the book and the ledger hold it
-    DERIVED: ClassVar[tuple[str, ...]] = ("gains", "draws")
+    DERIVED: ClassVar[tuple[str, ...]] = ("gains",)
+    CACHE: ClassVar[tuple[str, ...]] = ("draws",)
     WIRING: ClassVar[tuple[str, ...]] = (
         "env",
         "ledger",
@@ -89,7 +90,7 @@ class Negotiation:
         """The patron demands the next rung of `track`; the client grants it or not (with
         its own rule, or the chance `accept` a summit fixes), and if the rung settles
         control, control is bargained over too. True when the rung was granted."""
-        patron, regime = self.cast.patron(patron_name), self.cast.regime(client_name)
+        patron, regime = self.cast.patrons[patron_name], self.cast.regimes[client_name]
         t = self.book.tracks[track]
         nxt = self.book.level((patron_name, client_name), track) + 1
         if nxt > t.top:
@@ -113,12 +114,12 @@ class Negotiation:
         most leverage over it takes the request up with its ambition and offers the rung
         at its price, which the regime accepts or declines by its usual rule (asking for
         help does not make a permanent base cheap)."""
-        client = self.cast.regime(client_name)
+        client = self.cast.regimes[client_name]
         suitors = [(a.name, a.leverage) for a in self.cast.patrons_of.get(client_name, [])]
         name = bargaining.route_request(suitors)
         if name is None:
             return
-        patron = self.cast.patron(name)
+        patron = self.cast.patrons[name]
         rel = (name, client_name)
         track = bargaining.cheapest(bargaining.pressable(self.book, rel))
         if track is None:

@@ -20,6 +20,7 @@ from sim.engine.draws import RUNG_FIELDS, Entry, override, parameter_table
 from sim.engine.mixture import Mixture
 from sim.engine.rows import Rows
 from sim.roles import ROLE_SPECS
+from sim.scenario import paths
 from sim.scenario.calendar import day_of, month_boundaries
 from sim.scenario.params import ParamSpec
 from sim.scenario.schema import Controller, Scenario
@@ -140,7 +141,7 @@ class Plan:
         """Each actor's declared parameters, as (name, parameter path) pairs."""
         return {
             a.name: tuple(
-                (p, f"actors.{a.name}.{p}") for p in ROLE_SPECS[a.role].Params.model_fields
+                (p, paths.actor_param(a.name, p)) for p in ROLE_SPECS[a.role].Params.model_fields
             )
             for a in self.scenario.actors
         }
@@ -204,7 +205,7 @@ class Plan:
             for start in a.start_rungs:
                 track, level = self.rung_at[start.rung]
                 other = self.rung_at[start.otherwise][1] if start.otherwise else 0
-                draw = f"actors.{a.name}.start_rung.{start.rung}.conceded"
+                draw = paths.start_conceded(a.name, start.rung)
                 rows.append(
                     (
                         draw if start.probability is not None else None,
@@ -224,7 +225,7 @@ class Plan:
         actors = self.scenario.actors
         state = [(a.name, s) for a in actors for s in ROLE_SPECS[a.role].state]
         rungs = [
-            (a.name, f"rung.{t}") for a in actors if a.role == "patron" for t in self.track_names
+            (a.name, paths.rung(t)) for a in actors if a.role == "patron" for t in self.track_names
         ]
         return state + rungs
 

@@ -16,6 +16,7 @@ class Record:
 
     STATE: ClassVar[tuple[str, ...]] = ("rows",)
     DERIVED: ClassVar[tuple[str, ...]] = ()
+    CACHE: ClassVar[tuple[str, ...]] = ()
     WIRING: ClassVar[tuple[str, ...]] = ("readers", "rungs", "book", "width")
 
     def __init__(self, cast: Cast, roster: Roster, book: ConcessionBook, n_months: int, width: int):

@@ -24,6 +24,7 @@ from sim.engine.outcomes import Facts
 from sim.engine.plan import Plan
 from sim.engine.state import State, capture, restore
 from sim.engine.streams import Streams
+from sim.scenario import paths
 from sim.scenario.errors import ReplicateFailure
 from sim.scenario.outcomes import OUTCOMES
 
@@ -198,7 +199,7 @@ def record_of(plan: Plan, run: ReplicateRun, facts: Facts) -> dict[str, Any]:
     of each the replicate drew (``reading.<name>``)."""
     record: dict[str, Any] = {"replicate": run.index}
     for k, r in enumerate(plan.scenario.readings):
-        record[f"reading.{r.name}"] = r.options[int(run.values[k])].name
+        record[paths.reading(r.name)] = r.options[int(run.values[k])].name
     plan = plan_of(plan, run)
     s = plan.scenario
     for name in OUTCOMES:
@@ -212,8 +213,8 @@ def record_of(plan: Plan, run: ReplicateRun, facts: Facts) -> dict[str, Any]:
     ]
     final, highest = facts.final_levels, facts.highest_levels
     for track in plan.track_names:
-        record[f"rung.{track}"] = final.get(track, 0)
-        record[f"highest.{track}"] = highest.get(track, 0)
+        record[paths.rung(track)] = final.get(track, 0)
+        record[paths.highest(track)] = highest.get(track, 0)
     systems = facts.systems_at_horizon()
     record["systems_patron_controlled"] = systems["patron"]
     record["systems_client_controlled"] = systems["client"]
@@ -242,15 +243,15 @@ def _event_checks(plan: Plan) -> dict[str, list]:
     if cached is None:
         s = plan.scenario
         cached = plan.__dict__["_compiled_checks"] = {
-            "judgment": [(f"judgment.{j.id}", check_of(plan, j)) for j in s.judgments],
+            "judgment": [(paths.judgment(j.id), check_of(plan, j)) for j in s.judgments],
             "condition": [
-                (f"judgment.{j.id}", f"judgment.{j.id}.given", check_of(plan, j.given))
+                (paths.judgment(j.id), paths.judgment_given(j.id), check_of(plan, j.given))
                 for j in s.judgments
                 if j.given is not None
             ],
-            "question": [(f"question.{q.id}", check_of(plan, q)) for q in s.questions],
+            "question": [(paths.question(q.id), check_of(plan, q)) for q in s.questions],
             "observation": [
-                ((f"observation.{o.id}", check_of(plan, o)), o.value) for o in s.observations
+                ((paths.observation(o.id), check_of(plan, o)), o.value) for o in s.observations
             ],
         }
     return cached

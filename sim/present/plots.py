@@ -25,6 +25,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim.runs.results import Batch, Run, SweepResult
+from sim.scenario import paths
 from sim.scenario.outcomes import OUTCOME_LABELS
 
 BAND = "#4c72b0"
@@ -163,8 +164,8 @@ def _panel_title(run: Run, actor: str, var: str) -> tuple[str, str]:
         host = run.manifest["scenario"]["actors"]
         country = next((a.get("country") for a in host if a["name"] == actor), None) or actor
         return f"foreign forces in {country}: days present", "days in month"
-    if var.startswith("rung."):
-        return f"{actor}: rung held on track {var[5:]}", "rung"
+    if paths.is_rung(var):
+        return f"{actor}: rung held on track {paths.rung_track(var)}", "rung"
     return f"{actor}: {var.replace('_', ' ')}", "level (0-1)"
 
 
@@ -191,8 +192,8 @@ def trajectory_fans(run: Run) -> Figure:
         ax.set_title(title, fontsize=10)
         ax.set_ylabel(units)
         ax.tick_params(labelbottom=True)
-        if var.startswith("rung."):
-            names = tracks[var[5:]]
+        if paths.is_rung(var):
+            names = tracks[paths.rung_track(var)]
             ax.set_yticks(range(len(names)), [n.replace("_", " ") for n in names], fontsize=7)
         _date_axis(ax, run.horizon_days)
     for ax in axes[len(panels) :]:

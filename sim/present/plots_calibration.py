@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from sim.analysis.folders import CalibrationResult, load_calibration
 from sim.present.plots import ACCENT, BAND, MUTED, _figure, _short
+from sim.scenario import paths
 
 MARGINALS = 12  # parameters shown in the marginals figure
 
@@ -28,7 +29,7 @@ def marginals(cal: CalibrationResult) -> Figure:
     fig = _figure(max(5.5, 3.3 * cols), 2.3 * rows + 0.9, cal.caption)
     axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
     w = cal.posterior["weight"].to_numpy(dtype=float)
-    readings = {f"readings.{r['name']}": r for r in cal.report.get("readings", [])}
+    readings = {paths.reading_param(r["name"]): r for r in cal.report.get("readings", [])}
     for ax, p in zip(axes, params, strict=False):
         if p["path"] in readings:
             _reading_bars(ax, readings[p["path"]], p)

@@ -22,6 +22,7 @@ import pandas as pd
 
 from sim.engine.plan import Plan
 from sim.roles import ROLE_SPECS
+from sim.scenario import paths
 from sim.scenario.outcomes import OUTCOMES
 
 if TYPE_CHECKING:
@@ -71,9 +72,9 @@ class OutcomeTally:
         #: hits of every column of :attr:`reading_columns` (in that order)
         self.reading_columns = [
             *OUTCOMES,
-            *(f"judgment.{j.id}" for j in s.judgments),
-            *(f"judgment.{j.id}.given" for j in s.judgments if j.given is not None),
-            *(f"question.{q.id}" for q in s.questions),
+            *(paths.judgment(j.id) for j in s.judgments),
+            *(paths.judgment_given(j.id) for j in s.judgments if j.given is not None),
+            *(paths.question(q.id) for q in s.questions),
         ]
         self.by_reading = {
             (r.name, o.name): np.zeros(1 + len(self.reading_columns), dtype=np.int64)
@@ -86,7 +87,7 @@ class OutcomeTally:
         `daily` is the chunk's (kept replicates, 2, days) presence and persistence."""
         self.drawn += len(outcomes)
         for oid in self.observations:
-            self.observations[oid] += int(outcomes[f"observation.{oid}"].sum())
+            self.observations[oid] += int(outcomes[paths.observation(oid)].sum())
         outcomes = kept_rows(outcomes)
         self.n += len(outcomes)
         for name in self.hits:
@@ -94,11 +95,11 @@ class OutcomeTally:
             days = outcomes[f"{name}_day"].dropna().to_numpy(dtype=np.int64)
             self.days[name] += np.bincount(days, minlength=len(self.days[name]))
         for jid in self.judgments:
-            self.judgments[jid] += int(outcomes[f"judgment.{jid}"].sum())
+            self.judgments[jid] += int(outcomes[paths.judgment(jid)].sum())
         for jid in self.conditions:
-            self.conditions[jid] += int(outcomes[f"judgment.{jid}.given"].sum())
+            self.conditions[jid] += int(outcomes[paths.judgment_given(jid)].sum())
         for qid in self.questions:
-            self.questions[qid] += int(outcomes[f"question.{qid}"].sum())
+            self.questions[qid] += int(outcomes[paths.question(qid)].sum())
         for track in self.held:
             for part, col in ((self.held, "rung"), (self.highest, "highest")):
                 levels = outcomes[f"{col}.{track}"].to_numpy(dtype=np.int64)
@@ -113,7 +114,7 @@ class OutcomeTally:
     def _add_by_reading(self, outcomes: pd.DataFrame) -> None:
         hits = outcomes[self.reading_columns].to_numpy(dtype=np.int64)
         for (reading, option), counts in self.by_reading.items():
-            mine = outcomes[f"reading.{reading}"].to_numpy() == option
+            mine = outcomes[paths.reading(reading)].to_numpy() == option
             counts[0] += int(mine.sum())
             counts[1:] += hits[mine].sum(axis=0)
 
@@ -241,8 +242,8 @@ class BandTally:
 
 def _scale(plan: Plan, actor: str, var: str) -> tuple[float, float | None, int]:
     """(low, width or None for an integer variable, highest bin) of a monthly column."""
-    if var.startswith("rung."):
-        track = var[5:]
+    if paths.is_rung(var):
+        track = paths.rung_track(var)
         return 0.0, None, next(len(t.rungs) - 1 for t in plan.track_specs if t.name == track)
     if var == "presence_days":
         return 0.0, None, 31

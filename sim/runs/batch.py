@@ -24,6 +24,7 @@ from sim.runs.folder import Folder
 from sim.runs.results import Batch, Run, load_run
 from sim.runs.runner import default_chunk, run_to_store
 from sim.runs.store import RunStore, write_parquet_atomic
+from sim.scenario import paths
 from sim.scenario.calendar import date_of
 from sim.scenario.errors import ScenarioError, UsageError
 from sim.scenario.loader import load as load_scenario
@@ -183,7 +184,7 @@ def compare_questions(runs: dict[str, Run], baseline: str, seed_policy: str) -> 
     for name, run in runs.items():
         unlike = _unlike(question_frame(run), frame)
         for q in run.summary.get("questions", []):
-            column = f"question.{q['id']}"
+            column = paths.question(q["id"])
             row = {"member": name, "scenario": run.name, "question": q["id"],
                    "text": q["question"], "p": q["p"], "low": q["low"], "high": q["high"],
                    "diff": math.nan, "diff_low": math.nan, "diff_high": math.nan,

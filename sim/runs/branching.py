@@ -45,6 +45,7 @@ from sim.engine.streams import Streams
 from sim.runs.chunkfile import EncodedChunk, encode
 from sim.runs.executor import Executor, map_unordered
 from sim.runs.tables import chunk_tables
+from sim.scenario import paths
 from sim.scenario.calendar import date_of
 from sim.scenario.errors import NO_FORECAST_HINT, NoForecast, ReplicateFailure
 
@@ -338,7 +339,7 @@ def with_eve_intervals(summary: dict[str, Any], outcomes, origins: np.ndarray) -
     for name, entry in summary.get("outcomes", {}).items():
         redo(entry, name)
     for q in summary.get("questions", []):
-        redo(q, f"question.{q['id']}")
+        redo(q, paths.question(q["id"]))
     for j in summary.get("judgments", []):
-        redo(j, f"judgment.{j['id']}")
+        redo(j, paths.judgment(j["id"]))
     return summary

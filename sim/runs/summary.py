@@ -14,6 +14,7 @@ from typing import Any
 from sim.engine.plan import Plan
 from sim.maths.stats import wilson
 from sim.runs.aggregate import OutcomeTally
+from sim.scenario import paths
 from sim.scenario.calendar import date_of
 from sim.scenario.outcomes import OUTCOMES
 from sim.scenario.params import word_for
@@ -148,8 +149,8 @@ def _readings(tally: OutcomeTally) -> dict[str, Any]:
             n, hits = int(counts[0]), dict(zip(columns, counts[1:].tolist(), strict=True))
             judgments = {}
             for j in s.judgments:
-                denominator = hits[f"judgment.{j.id}.given"] if j.given is not None else n
-                judgments[j.id] = proportion(hits[f"judgment.{j.id}"], denominator)
+                denominator = hits[paths.judgment_given(j.id)] if j.given is not None else n
+                judgments[j.id] = proportion(hits[paths.judgment(j.id)], denominator)
             options.append(
                 {
                     "name": o.name,
@@ -159,7 +160,7 @@ def _readings(tally: OutcomeTally) -> dict[str, Any]:
                     "outcomes": {name: proportion(hits[name], n) for name in OUTCOMES},
                     "judgments": judgments,
                     "questions": {
-                        q.id: proportion(hits[f"question.{q.id}"], n) for q in s.questions
+                        q.id: proportion(hits[paths.question(q.id)], n) for q in s.questions
                     },
                 }
             )

@@ -25,12 +25,14 @@ numbers intact when a sweep changes a distribution, and it vectorises over repli
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.scenario.errors import did_you_mean
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: The US Intelligence Community Directive 203 scale, as probability ranges.
 ICD203: dict[str, tuple[float, float]] = {
@@ -239,6 +241,8 @@ class ParamSpec(BaseModel):
 
     def ppf(self, u: np.ndarray | float) -> np.ndarray:
         """Quantile function: map uniform draws in [0, 1) to this distribution."""
+        import numpy as np  # here, so that reading a scenario does not import NumPy
+
         u = np.asarray(u, dtype=float)
         if self.value is not None:
             return np.full_like(u, self.value)
@@ -294,15 +298,42 @@ class ParamSpec(BaseModel):
         return f"{self.estimate} = uniform({low:g}, {high:g})"
 
     def mean(self) -> float:
-        """The distribution's mean (numerically, for the rarer kinds)."""
+        """The distribution's mean, exactly (no draws: validating a scenario stays quick)."""
         if self.value is not None:
             return self.value
         if self.categorical is not None:
             return math.fsum(i * w for i, w in enumerate(self.categorical))
-        grid = (np.arange(2000) + 0.5) / 2000
-        return float(math.fsum(self.ppf(grid)) / grid.size)
+        if self.triangular is not None:
+            return math.fsum(self.triangular) / 3
+        if self.beta is not None:
+            b = self.beta
+            return b.low + (b.high - b.low) * b.a / (b.a + b.b)
+        if self.truncnormal is not None:
+            return truncnormal_mean(self.truncnormal)
+        low, high = self.support  # uniform, or an estimative word's range
+        return (low + high) / 2
 
 
 def spec(value: float) -> ParamSpec:
     """A fixed ParamSpec, for defaults declared in code."""
     return ParamSpec(value=value)
+
+
+def truncnormal_mean(t: TruncNormal) -> float:
+    """Mean of Normal(mean, sd) truncated to [low, high]:
+    ``mean + sd x (phi(alpha) - phi(beta)) / (Phi(beta) - Phi(alpha))``."""
+    alpha, beta = (t.low - t.mean) / t.sd, (t.high - t.mean) / t.sd
+    root2 = math.sqrt(2)
+    # Phi(beta) - Phi(alpha) from the tail nearer the interval, so that an interval far
+    # out in a tail keeps its digits (erfc is accurate where erf rounds to +-1)
+    if alpha > 0:
+        mass = 0.5 * (math.erfc(alpha / root2) - math.erfc(beta / root2))
+    else:
+        mass = 0.5 * (math.erfc(-beta / root2) - math.erfc(-alpha / root2))
+    if mass <= 0.0:  # beyond floating point: the nearer end
+        return t.low if t.mean < t.low else t.high
+    return t.mean + t.sd * (_normal_pdf(alpha) - _normal_pdf(beta)) / mass
+
+
+def _normal_pdf(z: float) -> float:
+    return math.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)

@@ -36,6 +36,16 @@ def inject_param(inject: str, param: str) -> str:
     return f"injects.{inject}.params.{param}"
 
 
+def reading_param(reading: str) -> str:
+    """Which option of a reading a replicate runs (its drawn index): ``readings.<name>``."""
+    return f"readings.{reading}"
+
+
+def is_reading_param(path: str) -> bool:
+    """Whether a parameter path is a reading's (:func:`reading_param`)."""
+    return path.startswith("readings.")
+
+
 def summit_accept(summit: str) -> str:
     """A summit's fixed chance of the client's accepting."""
     return f"operations.summits.{summit}.accept_probability"
@@ -69,6 +79,16 @@ def reading(name: str) -> str:
 def rung(track: str) -> str:
     """The rung held on `track` at the horizon (a column) or each month (a state column)."""
     return f"rung.{track}"
+
+
+def is_rung(column: str) -> bool:
+    """Whether a state column is a rung (:func:`rung`), not an actor's variable."""
+    return column.startswith("rung.")
+
+
+def rung_track(column: str) -> str:
+    """The track a rung column is of."""
+    return column.removeprefix("rung.")
 
 
 def highest(track: str) -> str:

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from sim.roles import ROLE_SPECS
+from sim.scenario import paths
 from sim.scenario.calendar import add_months
 from sim.scenario.errors import did_you_mean
 from sim.scenario.format import FORMAT
@@ -599,7 +600,7 @@ class Reading(Cited):
     @property
     def path(self) -> str:
         """Its entry in the parameter table."""
-        return f"readings.{self.name}"
+        return paths.reading_param(self.name)
 
 
 class Scenario(Strict):
@@ -650,8 +651,8 @@ class Scenario(Strict):
         ``judgment.<id>``)."""
         return [
             *OUTCOME_NAMES,
-            *(f"question.{q.id}" for q in self.questions),
-            *(f"judgment.{j.id}" for j in self.judgments),
+            *(paths.question(q.id) for q in self.questions),
+            *(paths.judgment(j.id) for j in self.judgments),
         ]
 
     def clients(self) -> list[str]:
