@@ -36,8 +36,8 @@ from sim.engine.events import check_of  # noqa: E402
 from sim.engine.outcomes import Facts  # noqa: E402
 from sim.engine.plan import Plan  # noqa: E402
 from sim.engine.replicate import run_replicate  # noqa: E402
+from sim.scenario.claims import Question  # noqa: E402
 from sim.scenario.loader import load  # noqa: E402
-from sim.scenario.schema import Question  # noqa: E402
 from tests.conftest import MINIMAL  # noqa: E402
 
 TRUTH_SEED = 424242

@@ -14,8 +14,8 @@ from sim.engine.events import holds, month_spans
 from sim.engine.ledger import Basing, Concession, Ledger, System
 from sim.engine.outcomes import Facts
 from sim.engine.plan import Plan
+from sim.scenario.claims import Event
 from sim.scenario.loader import loads
-from sim.scenario.schema import Event
 from tests.conftest import MINIMAL
 
 PLAN = Plan(loads(yaml.safe_dump(MINIMAL)))
@@ -192,7 +192,7 @@ def test_a_conditional_judgment_counts_among_the_replicates_where_its_condition_
 
 
 def test_a_condition_is_for_judgments_only_and_one_deep():
-    from sim.scenario.schema import Observation, Question
+    from sim.scenario.claims import Observation, Question
 
     inner = {"metric": "present_on", "end": day(3)}
     with pytest.raises(ValueError, match="given: is for judgments"):

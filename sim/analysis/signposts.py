@@ -41,7 +41,8 @@ from sim.runs.branching import eve_effective_n
 from sim.runs.results import outcome_values
 from sim.scenario import paths
 from sim.scenario.calendar import month_starts, next_month
-from sim.scenario.schema import Question, Scenario
+from sim.scenario.claims import Question
+from sim.scenario.schema import Scenario
 
 DRAWS = 4000  # Bayesian bootstrap draws per indicator
 CLADE_DRAWS = 1000  # draws when clades are weighted (each draw weighs every clade)

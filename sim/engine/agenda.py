@@ -20,7 +20,7 @@ from sim.engine.streams import Streams
 from sim.scenario import paths
 
 if TYPE_CHECKING:
-    from sim.scenario.schema import Inject, Summit
+    from sim.scenario.operations import Inject, Summit
 
 
 class Agenda:

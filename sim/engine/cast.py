@@ -22,7 +22,7 @@ from sim.scenario import paths
 
 if TYPE_CHECKING:
     from agents.world import World
-    from sim.scenario.schema import Inject
+    from sim.scenario.operations import Inject
 
 A = TypeVar("A", bound=Actor)
 

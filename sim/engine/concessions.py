@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from sim.scenario.schema import Controller
+from sim.scenario.nodes import Controller
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,9 @@ from sim.roles import ROLE_SPECS
 from sim.scenario import paths
 from sim.scenario.calendar import day_of
 from sim.scenario.params import ParamSpec
-from sim.scenario.schema import RUNG_BOUNDS, Rung, Scenario, StartRung
+from sim.scenario.schema import Scenario, StartRung
+from sim.scenario.track_checks import RUNG_BOUNDS
+from sim.scenario.tracks import Rung
 
 RUNG_FIELDS = ("cost", "exercise_interval_days", "stay_probability", "bridge_tolerance_days")
 

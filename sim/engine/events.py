@@ -15,7 +15,7 @@ from typing import TypeVar
 from sim.engine.outcomes import Facts
 from sim.engine.plan import Plan
 from sim.scenario.calendar import day_of, next_month
-from sim.scenario.schema import Event
+from sim.scenario.claims import Event
 
 T = TypeVar("T")
 

@@ -18,7 +18,7 @@ from sim.engine.ledger import Basing, Ledger, System
 
 if TYPE_CHECKING:
     from sim.engine.clock import DayClock, Process
-    from sim.scenario.schema import Controller
+    from sim.scenario.nodes import Controller
 
 
 @dataclass(frozen=True, slots=True)

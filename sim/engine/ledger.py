@@ -18,7 +18,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from sim.scenario.schema import Controller
+from sim.scenario.nodes import Controller
 
 
 @dataclass(slots=True)

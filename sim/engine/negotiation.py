@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from agents.client_regime import ClientRegime
     from agents.patron import Patron
     from sim.engine.cast import Cast
-    from sim.scenario.schema import Controller
+    from sim.scenario.nodes import Controller
 
 #: How a bargain over control fell, as the controller it settles (None: it failed).
 _SETTLED: dict[str, Controller | None] = {"patron": "patron", "client": "client", "failed": None}

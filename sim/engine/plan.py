@@ -22,9 +22,10 @@ from sim.engine.rows import Rows
 from sim.roles import ROLE_SPECS
 from sim.scenario import paths
 from sim.scenario.calendar import day_of, month_boundaries
+from sim.scenario.nodes import Controller
 from sim.scenario.params import ParamSpec
-from sim.scenario.schema import Controller, Scenario
-from sim.scenario.schema import Track as TrackSpec
+from sim.scenario.schema import Scenario
+from sim.scenario.tracks import Track as TrackSpec
 
 
 @dataclass(frozen=True)

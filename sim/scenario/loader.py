@@ -25,10 +25,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from sim.scenario.checks import cross_check
 from sim.scenario.errors import Problem, ScenarioError, did_you_mean
 from sim.scenario.format import FORMAT, find_renamed
 from sim.scenario.params import KINDS
-from sim.scenario.schema import Scenario, cross_check
+from sim.scenario.schema import Scenario
 from sim.scenario.yaml_text import parse_yaml
 
 Key = tuple[str | int, ...]

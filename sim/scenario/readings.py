@@ -16,7 +16,8 @@ from __future__ import annotations
 import itertools
 import math
 
-from sim.scenario.schema import MAX_COMBINATIONS, Scenario
+from sim.scenario.checks import MAX_COMBINATIONS
+from sim.scenario.schema import Scenario
 
 
 def combinations(s: Scenario) -> list[tuple[int, ...]]:

@@ -1,0 +1,161 @@
+"""Rules that span fields, checked after the models have parsed: an exercise naming an
+absent patron, a date past the horizon, a parameter outside its role's bounds. Every
+problem comes back with the field path it belongs to, so the loader can point at the line."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from sim.roles import ROLE_SPECS
+from sim.scenario.checking import Found, check_params, in_horizon, unique, unknown
+from sim.scenario.nodes import Path
+from sim.scenario.operation_checks import check_injects, check_operations
+from sim.scenario.schema import ActorSpec, Scenario
+from sim.scenario.track_checks import check_tracks
+
+
+def cross_check(s: Scenario) -> list[Found]:
+    """Every rule that spans fields, as (field path, message) pairs; empty when valid."""
+    return [
+        *_check_actors(s),
+        *check_tracks(s),
+        *check_operations(s),
+        *check_injects(s),
+        *_check_outcomes(s),
+        *unique(s.readings, "name", ("readings",)),
+        *_check_reading_count(s),
+    ]
+
+
+#: Above this many combinations of readings a scenario is refused: each is validated
+#: and compiled into its own plan.
+MAX_COMBINATIONS = 64
+
+
+def _check_reading_count(s: Scenario) -> Iterator[Found]:
+    n = math.prod(len(r.options) for r in s.readings)
+    if n > MAX_COMBINATIONS:
+        yield (
+            ("readings",),
+            f"{n} combinations of readings (the product of their option counts); at most "
+            f"{MAX_COMBINATIONS} are allowed",
+        )
+
+
+def _check_start_rung(s: Scenario, i: int, a: ActorSpec) -> Iterator[Found]:
+    """Starting rungs belong to a patron, each names a rung (and its ``otherwise`` a lower
+    rung of the same track), one per track, with a probability in [0, 1]."""
+    at: Path = ("actors", i, "start_rung")
+    if a.role != "patron":
+        yield (at, f"only a patron has a starting rung; {a.name} is a {a.role}")
+        return
+    names = s.rung_names()
+    seen: set[str] = set()
+    many = isinstance(a.start_rung, list)
+    for k, start in enumerate(a.start_rungs):
+        here: Path = (*at, k) if many else at
+        if start.rung not in names:
+            yield ((*here, "rung"), unknown("rung", start.rung, names))
+            continue
+        track, level = s.rung_location(start.rung)
+        if track in seen:
+            yield ((*here, "rung"), f"a second starting rung on track '{track}'")
+        seen.add(track)
+        if start.otherwise is not None:
+            if start.otherwise not in names:
+                yield ((*here, "otherwise"), unknown("rung", start.otherwise, names))
+            elif s.rung_location(start.otherwise)[0] != track or (
+                s.rung_location(start.otherwise)[1] >= level
+            ):
+                yield (
+                    (*here, "otherwise"),
+                    f"must be a lower rung of track '{track}' than '{start.rung}'",
+                )
+        rungs = next(t for t in s.all_tracks if t.name == track).rungs[1 : level + 1]
+        if any(r.settles_control for r in rungs) and start.controller is None:
+            yield (
+                (*here, "controller"),
+                "this starting rung settles control: name who holds it (patron or client)",
+            )
+        pr = start.probability
+        if pr is not None and not 0 <= pr.support[0] <= pr.support[1] <= 1:
+            yield (
+                (*here, "probability"),
+                f"a probability must lie in [0, 1]; found {pr.describe()}",
+            )
+
+
+def _check_actors(s: Scenario) -> Iterator[Found]:
+    seen: set[str] = set()
+    clients = s.clients()
+    for i, a in enumerate(s.actors):
+        if a.start_rung is not None:
+            yield from _check_start_rung(s, i, a)
+        if a.name in seen:
+            yield (("actors", i, "name"), f"duplicate actor name '{a.name}'")
+        seen.add(a.name)
+        if a.role not in ROLE_SPECS:
+            yield (("actors", i, "role"), unknown("role", a.role, sorted(ROLE_SPECS)))
+            continue
+        yield from check_params(a.role, a.params, ("actors", i, "params"))
+        if not ROLE_SPECS[a.role].has_target:
+            if a.target is not None:
+                yield (("actors", i, "target"), f"a {a.role} acts on no target")
+        elif a.target is not None and a.target not in clients:
+            yield (("actors", i, "target"), unknown("client regime", a.target, clients))
+        elif a.target is None and len(clients) != 1:
+            yield (
+                ("actors", i, "target"),
+                f"name the client regime this {a.role} acts on; the scenario has "
+                f"{len(clients)} ({', '.join(clients) or 'none'})",
+            )
+
+
+def _check_outcomes(s: Scenario) -> Iterator[Found]:
+    clients = s.clients()
+    if not clients:
+        yield (("actors",), "the scenario needs at least one actor of role client_regime")
+    if not any(a.role == "patron" for a in s.actors):
+        yield (
+            ("actors",),
+            "the scenario needs at least one actor of role patron (the foreign power whose "
+            "presence the outcomes measure)",
+        )
+    host = s.outcomes.host
+    if host is not None and host not in clients:
+        yield (("outcomes", "host"), unknown("client regime", host, clients))
+    elif host is None and len(clients) > 1:
+        yield (
+            ("outcomes", "host"),
+            f"name the host: the scenario has {len(clients)} client regimes ({', '.join(clients)})",
+        )
+    if s.outcomes.window_days > s.n_days:
+        yield (
+            ("outcomes", "window_days"),
+            f"the window ({s.outcomes.window_days} days) is "
+            f"longer than the horizon ({s.n_days} days)",
+        )
+    yield from _check_events(s, s.judgments, "judgments")
+    yield from _check_events(s, s.observations, "observations")
+    yield from _check_events(s, s.questions, "questions")
+    for i, o in enumerate(s.observations):
+        if o.as_of < s.metadata.start_date:
+            yield (
+                ("observations", i, "as_of"),
+                f"as_of {o.as_of} is before the scenario starts ({s.metadata.start_date})",
+            )
+
+
+def _check_events(s: Scenario, events: list, key: str) -> Iterator[Found]:
+    rungs = s.rung_names()
+    yield from unique(events, "id", (key,))
+    for i, j in enumerate(events):
+        at: Path = (key, i)
+        yield from in_horizon(s, j.end, (*at, "end"), "event end")
+        if j.start is not None:
+            yield from in_horizon(s, j.start, (*at, "start"), "event start")
+            if j.start > j.end:
+                yield ((*at, "start"), f"start {j.start} is after end {j.end}")
+        if j.rung is not None and j.rung not in rungs:
+            yield ((*at, "rung"), unknown("rung", j.rung, rungs))
