@@ -19,8 +19,9 @@ from typing import Annotated
 from pydantic import Field, ValidationError
 
 from sim.scenario.errors import Problem, ScenarioError, did_you_mean
-from sim.scenario.loader import Locations, locate, problem_of, read_yaml
 from sim.scenario.nodes import Name, Strict
+from sim.scenario.problems import Locations, locate, problem_of
+from sim.scenario.reading import read_yaml
 
 #: What the top of a resolutions file must be, for the message when it is not.
 TOP = "a mapping with 'resolutions:' holding the list of what happened"

@@ -426,7 +426,8 @@ class SweepFile(BaseModel):
 
 def load_sweep(path: Path) -> SweepSpec:
     """Read a sweep file; its ``scenario`` is resolved relative to the file's folder."""
-    from sim.scenario.loader import read_yaml, validate_as
+    from sim.scenario.loader import validate_as
+    from sim.scenario.reading import read_yaml
 
     data, locs = read_yaml(path)
     spec = validate_as(SweepFile, data, locs, str(path)).sweep

@@ -11,7 +11,8 @@ from typing import Any
 
 from sim.scenario.errors import ScenarioError
 from sim.scenario.format import FORMAT, changed_meanings, find_renamed
-from sim.scenario.loader import Locations, format_path, parse_text
+from sim.scenario.problems import Locations, format_path
+from sim.scenario.reading import parse_text
 
 
 @dataclass

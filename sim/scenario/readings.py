@@ -38,11 +38,11 @@ def label(s: Scenario, combo: tuple[int, ...]) -> str:
 
 def variant(s: Scenario, combo: tuple[int, ...]) -> Scenario:
     """The scenario with the options `combo` names laid over it (no readings left)."""
-    from sim.scenario.loader import _merge
+    from sim.scenario.reading import merge
 
     data = s.model_dump(exclude_unset=True, exclude={"readings"})
     for r, j in zip(s.readings, combo, strict=True):
-        data = _merge(data, r.options[j].patch, (), (), {}, {}, {})
+        data = merge(data, r.options[j].patch, (), (), {}, {}, {})
     return Scenario.model_validate(data)
 
 

@@ -75,7 +75,8 @@ def _replace(path: Path, text: str) -> None:
 
 def _check_loads(name: str) -> None:
     """Say whether the migrated file now validates (an observations file is read as one)."""
-    from sim.scenario.loader import load, parse_text
+    from sim.scenario.loader import load
+    from sim.scenario.reading import parse_text
 
     data, _ = parse_text(Path(name).read_text(encoding="utf-8"), name)
     if "metadata" not in data and "extends" not in data:

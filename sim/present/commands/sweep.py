@@ -82,7 +82,7 @@ def sweep_spec(args: argparse.Namespace) -> SweepSpec:
     """The sweep from a ``sweep:`` file or from a scenario and --vary, with the options
     given on the command line laid over it."""
     from sim.analysis.sweep import SweepSpec, load_sweep, parse_vary
-    from sim.scenario.loader import read_yaml
+    from sim.scenario.reading import read_yaml
 
     target = Path(args.target)
     data, _ = read_yaml(target)
@@ -108,7 +108,8 @@ def factors_of(args: argparse.Namespace, plan, vary: dict, resolve) -> list:
     """The sweep's factors; a path or range that is wrong is blamed where it was written:
     on ``--vary`` when typed there, else on its line of the sweep file."""
     from sim.analysis.sweep import parse_vary
-    from sim.scenario.loader import locate, read_yaml
+    from sim.scenario.problems import locate
+    from sim.scenario.reading import read_yaml
 
     try:
         return resolve(plan, vary)
@@ -126,8 +127,9 @@ def check_outcome(args: argparse.Namespace, outcome: str, scenario) -> str:
     """The column the sweep measures (a bare question or judgment id names its column):
     one the scenario has, else an error on --outcome when typed there, else on its line
     of the sweep file."""
-    from sim.scenario.loader import locate, read_yaml
     from sim.scenario.measures import measure_column
+    from sim.scenario.problems import locate
+    from sim.scenario.reading import read_yaml
 
     try:
         return measure_column(outcome, scenario.measurable())
