@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)
 
-from sim.analysis.calibrate import free_entries  # noqa: E402
+from sim.analysis.calibration.steps import free_entries  # noqa: E402
 from sim.engine.draws import draw, parameter_table  # noqa: E402
 from sim.engine.plan import Plan  # noqa: E402
 from sim.engine.rows import Rows  # noqa: E402

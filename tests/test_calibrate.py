@@ -27,8 +27,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.analysis.calibrate import CalibrationSettings, calibrate
-from sim.analysis.diagnostics import weighted_quantile
+from sim.analysis.calibration import CalibrationSettings, calibrate
+from sim.analysis.calibration.diagnostics import weighted_quantile
 from sim.present.cli import main
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load

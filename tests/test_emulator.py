@@ -46,7 +46,8 @@ def test_the_screen_keeps_the_rows_within_the_cut_off(cutoff):
 def test_screening_applies_every_wave_not_only_the_last():
     """Two waves whose emulators rule out different rows: a row is plausible only if no
     wave rules it out, so the screen is the intersection of the waves' own screens."""
-    from sim.analysis.calibrate import Target, Wave, plausible, plausible_for_all
+    from sim.analysis.calibration.settings import Target, Wave
+    from sim.analysis.calibration.steps import plausible, plausible_for_all
     from sim.analysis.emulator import Pooled, features
 
     u = np.linspace(0.0, 1.0, 101)[:, None]
@@ -73,7 +74,7 @@ def test_the_discrepancy_probabilities_are_bayes_rule_over_every_case():
     each target being one, summed over the cases, is what the closed form gives."""
     import itertools
 
-    from sim.analysis.calibrate import discrepancy_probabilities
+    from sim.analysis.calibration.steps import discrepancy_probabilities
 
     rng = np.random.default_rng(3)
     n, m, eps = 400, 3, 0.05

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.analysis.calibrate import CalibrationSettings, calibrate
+from sim.analysis.calibration import CalibrationSettings, calibrate
 from sim.analysis.emulator import logit
 from sim.engine.plan import Plan
 from sim.engine.replicate import draw_values

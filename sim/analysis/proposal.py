@@ -6,7 +6,7 @@ drawing prior rows and screening them wastes almost every draw. History matching
 remedy is to propose a wave's rows around the rows the last wave found plausible: a
 design only needs rows where its emulators will be used, not prior-distributed ones.
 (The posterior is not drawn this way: prior / proposal weights degenerate in tens of
-dimensions; see :meth:`sim.analysis.calibrate.Calibration.posterior`.)
+dimensions; see :meth:`sim.analysis.calibration.driver.Calibration.posterior`.)
 
 The proposal is a Gaussian kernel mixture around the centres; draws outside the unit cube
 are dropped.

@@ -88,7 +88,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with session(args, "sim.runs.runner", "waves") as s:
-        from sim.analysis.calibrate import CalibrationSettings, calibrate
+        from sim.analysis.calibration import CalibrationSettings, calibrate
         from sim.runs.store import default_out
 
         path = Path(args.scenario)
@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         report = calibrate(path, out, settings, s.executor, s.phase, resume=bool(args.resume))
-    from sim.analysis.diagnostics import format_calibration
+    from sim.present.calibration_text import format_calibration
     from sim.present.plots_calibration import calibration_figures
 
     print(format_calibration(report))
