@@ -125,7 +125,7 @@ def test_a_box_below_the_threshold_after_dropping_noise_limits_says_so():
     than the threshold, the line says so and names the PRIM box it came from, and the
     trade-off figure marks both."""
     from sim.analysis.discover import format_discovery
-    from sim.present.plots_discover import tradeoff
+    from sim.present.plots.discover import tradeoff
 
     box = {
         "coverage": 0.696,

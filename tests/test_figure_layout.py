@@ -14,8 +14,8 @@ import pytest
 import sim.results
 from sim.present import plots
 from sim.present.cli import main
-from sim.present.plots_signposts import signposts_figure
-from sim.present.plots_track import track_figure
+from sim.present.plots.signposts import signposts_figure
+from sim.present.plots.track import track_figure
 from sim.scenario.loader import load
 from tests.conftest import BELARUS
 from tests.test_branching import toy

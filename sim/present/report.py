@@ -23,8 +23,8 @@ from sim.analysis.folders import CalibrationResult, load_calibration
 from sim.engine.plan import Plan
 from sim.present import plots
 from sim.present.commands.report import KINDS
-from sim.present.plots_calibration import calibration_figures
-from sim.present.plots_score import score_figures
+from sim.present.plots.calibration import calibration_figures
+from sim.present.plots.score import score_figures
 from sim.runs.folder import load
 from sim.runs.results import Batch, Run, SweepResult
 from sim.runs.summary import pct

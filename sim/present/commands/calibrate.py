@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
         )
         report = calibrate(path, out, settings, s.executor, s.phase, resume=bool(args.resume))
     from sim.present.calibration_text import format_calibration
-    from sim.present.plots_calibration import calibration_figures
+    from sim.present.plots.calibration import calibration_figures
 
     print(format_calibration(report))
     print(f"\nresults: {out}  (calibrated scenario: {out / 'calibrated.yaml'})")

@@ -74,11 +74,11 @@ def figures_of(loaded: Any, replicate: int | None = None) -> list[tuple[Draw, Pa
         ]
         return [(lambda: {"forest": plots.forest(loaded)}, where), *members]
     if isinstance(loaded, CalibrationResult):
-        from sim.present.plots_calibration import calibration_figures
+        from sim.present.plots.calibration import calibration_figures
 
         return [(lambda: calibration_figures(loaded.path), where)]
     if isinstance(loaded, ScoreResult):
-        from sim.present.plots_score import score_figures
+        from sim.present.plots.score import score_figures
 
         return [(lambda: score_figures(loaded.result, loaded.caption), where)]
     if isinstance(loaded, DiscoveryResult):
@@ -89,7 +89,7 @@ def figures_of(loaded: Any, replicate: int | None = None) -> list[tuple[Draw, Pa
 def _discovery_figures(found: Any) -> dict[str, Figure]:
     """A discovery's figures, from the rows of the run or sweep it explored."""
     from sim.analysis.discover import DiscoverySettings, rows_of
-    from sim.present.plots_discover import discovery_figures
+    from sim.present.plots.discover import discovery_figures
     from sim.runs import folder
 
     source = folder.load(found.source, kinds=("run", "sweep"))

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("give run or batch folders, or --ledger FILE", "folders")
     from sim.analysis.folders import ScoreFolder
     from sim.analysis.score import format_score, runs_of, score
-    from sim.present.plots_score import score_figures
+    from sim.present.plots.score import score_figures
     from sim.runs.folder import write_json_atomic
     from sim.runs.store import default_out
 

@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         write_json_atomic(out / "signposts.json", result)
         (out / "watchlist.yaml").write_text(sp.watchlist(result, args.top))
         s.say(sp.format_signposts(result, args.top))
-        from sim.present.plots_signposts import signposts_figure
+        from sim.present.plots.signposts import signposts_figure
 
         caption = f"{scenario.metadata.name} · {n:,} replicates · seed {root}"
         save_figures({"signposts": signposts_figure(result, caption, args.top)}, out / "figures")

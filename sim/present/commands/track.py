@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         from sim.analysis import track as tr
         from sim.analysis.folders import TrackFolder
         from sim.engine.plan import Plan
-        from sim.present.plots_track import track_figure
+        from sim.present.plots.track import track_figure
         from sim.runs.conditioned import run_store
         from sim.runs.folder import write_json_atomic
         from sim.runs.runner import default_chunk

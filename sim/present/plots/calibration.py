@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from sim.analysis.folders import CalibrationResult, load_calibration
-from sim.present.plots import ACCENT, BAND, MUTED, _figure, _short
+from sim.present.plots.style import ACCENT, BAND, MUTED, figure, short
 from sim.scenario import paths
 
 MARGINALS = 12  # parameters shown in the marginals figure
@@ -26,7 +26,7 @@ def marginals(cal: CalibrationResult) -> Figure:
     params = cal.report["parameters"][:MARGINALS]
     cols = max(1, min(4, len(params)))
     rows = max(1, -(-len(params) // cols))
-    fig = _figure(max(5.5, 3.3 * cols), 2.3 * rows + 0.9, cal.caption)
+    fig = figure(max(5.5, 3.3 * cols), 2.3 * rows + 0.9, cal.caption)
     axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
     w = cal.posterior["weight"].to_numpy(dtype=float)
     readings = {paths.reading_param(r["name"]): r for r in cal.report.get("readings", [])}
@@ -41,9 +41,7 @@ def marginals(cal: CalibrationResult) -> Figure:
         ax.hist(prior, bins=bins, density=True, color=MUTED, alpha=0.45, label="prior")
         ax.hist(post, bins=bins, weights=w, density=True, color=BAND, alpha=0.75, label="posterior")
         mark = f" ({p['status']})"
-        ax.set_title(
-            f"{_short(p['path'])}{mark}\nshift {p['shift_sd']:+.2f} prior s.d.", fontsize=8
-        )
+        ax.set_title(f"{short(p['path'])}{mark}\nshift {p['shift_sd']:+.2f} prior s.d.", fontsize=8)
         ax.tick_params(labelsize=7)
         ax.set_yticks([])
     for ax in axes[len(params) :]:
@@ -70,7 +68,7 @@ def _reading_bars(ax, reading: dict, p: dict) -> None:
 def pairs(cal: CalibrationResult) -> Figure:
     top = [p["path"] for p in cal.report["parameters"][:3]]
     n = len(top)
-    fig = _figure(3.2 * n + 0.5, 3.2 * n, cal.caption)
+    fig = figure(3.2 * n + 0.5, 3.2 * n, cal.caption)
     axes = np.array(fig.subplots(n, n, squeeze=False))
     w = cal.posterior["weight"].to_numpy(dtype=float)
     sample = np.random.default_rng(0).choice(len(w), size=min(4000, len(w)), p=w / w.sum())
@@ -93,16 +91,16 @@ def pairs(cal: CalibrationResult) -> Figure:
             else:
                 ax.set_axis_off()
             if i == n - 1:
-                ax.set_xlabel(_short(xj), fontsize=8)
+                ax.set_xlabel(short(xj), fontsize=8)
             if j == 0 and i > 0:
-                ax.set_ylabel(_short(yi), fontsize=8)
+                ax.set_ylabel(short(yi), fontsize=8)
     fig.suptitle("Joint posterior of the three parameters that moved most", fontsize=11)
     return fig
 
 
 def targets(cal: CalibrationResult) -> Figure:
     ts = cal.report["targets"]
-    fig = _figure(10, 1.4 + 0.7 * len(ts), cal.caption)
+    fig = figure(10, 1.4 + 0.7 * len(ts), cal.caption)
     ax = fig.subplots()
     for y, t in enumerate(ts):
         low, high = t["range"]

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from sim.present.plots import ACCENT, BAND, MUTED, _figure
+from sim.present.plots.style import ACCENT, BAND, MUTED, figure
 from sim.scenario.outcomes import OUTCOME_LABELS
 
 TITLE = 68  # characters on a line of a panel's title
@@ -28,7 +28,7 @@ def track_figure(r: dict[str, Any], scenario, caption: str, resolutions: list = 
     rows += [(f"{k}: {v['question']}", v["points"], k, v.get("end")) for k, v in questions]
     cols = 1 if len(rows) == 1 else 2 if len(rows) <= 8 else 3
     nrows = -(-len(rows) // cols)
-    fig = _figure(5.2 * cols, 2.4 * nrows + 0.9, caption)
+    fig = figure(5.2 * cols, 2.4 * nrows + 0.9, caption)
     axes = np.atleast_1d(fig.subplots(nrows, cols, squeeze=False)).ravel()
     horizon = scenario.metadata.start_date + dt.timedelta(days=scenario.n_days - 1)
     observed = sorted({o.as_of for o in scenario.observations})

@@ -10,14 +10,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from sim.present.plots import ACCENT, BAND, MUTED, _figure, _short
+from sim.present.plots.style import ACCENT, BAND, MUTED, figure, short
 
 
 def tradeoff(result: dict[str, Any], caption: str) -> Figure:
     """Coverage against density along the first box's peeling trajectory."""
     box = result["boxes"][0]
     t = pd.DataFrame(box["trajectory"])
-    fig = _figure(6.5, 5.2, caption)
+    fig = figure(6.5, 5.2, caption)
     ax = fig.subplots()
     points = ax.scatter(
         100 * t["coverage"], 100 * t["density"], c=t["res_dim"], cmap="viridis", s=14
@@ -47,7 +47,7 @@ def tradeoff(result: dict[str, Any], caption: str) -> Figure:
 def limits(result: dict[str, Any], caption: str) -> Figure:
     """Each box's limits on axes normalised to the data's range."""
     rows = [(k, lim) for k, b in enumerate(result["boxes"]) for lim in b["limits"]]
-    fig = _figure(9, 1.4 + 0.45 * len(rows), caption)
+    fig = figure(9, 1.4 + 0.45 * len(rows), caption)
     ax = fig.subplots()
     for y, (k, lim) in enumerate(rows):
         colour = BAND if k == 0 else ACCENT
@@ -66,7 +66,7 @@ def limits(result: dict[str, Any], caption: str) -> Figure:
         ax.plot([lo, hi], [y, y], color=colour, lw=6, solid_capstyle="butt")
         ax.text(1.02, y, f"{lim['low']:.3g} - {lim['high']:.3g}", va="center", fontsize=7)
     labels = [
-        f"box {k + 1}: {_short(lim['parameter'])} ({lim.get('status', '')})" for k, lim in rows
+        f"box {k + 1}: {short(lim['parameter'])} ({lim.get('status', '')})" for k, lim in rows
     ]
     ax.set_yticks(range(len(rows)), labels, fontsize=8)
     ax.set_xlim(0, 1.25)
@@ -93,13 +93,13 @@ def _axis(
 def box_scatter(result: dict[str, Any], x: pd.DataFrame, y: np.ndarray, caption: str) -> Figure:
     """The first box's two main dimensions, each replicate coloured by the outcome."""
     lims = result["boxes"][0]["limits"][:2]
-    fig = _figure(6.5, 5.4, caption)
+    fig = figure(6.5, 5.4, caption)
     ax = fig.subplots()
     colours = np.where(y, ACCENT, BAND)
     va, alow, ahigh, aticks = _axis(x, lims[0], 1)
     if aticks is not None:
         ax.set_xticks(range(len(aticks)), aticks)
-    ax.set_xlabel(_short(lims[0]["parameter"]))
+    ax.set_xlabel(short(lims[0]["parameter"]))
     if len(lims) == 1:
         jitter = np.random.default_rng(0).uniform(-0.2, 0.2, len(y))
         ax.scatter(va, y + jitter, s=4, c=colours, alpha=0.4, rasterized=True)
@@ -112,7 +112,7 @@ def box_scatter(result: dict[str, Any], x: pd.DataFrame, y: np.ndarray, caption:
         ax.add_patch(box)
         if bticks is not None:
             ax.set_yticks(range(len(bticks)), bticks)
-        ax.set_ylabel(_short(lims[1]["parameter"]))
+        ax.set_ylabel(short(lims[1]["parameter"]))
     ax.set_title(f"Box 1 and the outcome (red: {result['outcome']})", fontsize=10)
     return fig
 

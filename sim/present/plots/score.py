@@ -7,14 +7,14 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from sim.present.plots import ACCENT, BAND, MUTED, _figure
+from sim.present.plots.style import ACCENT, BAND, MUTED, figure
 
 
 def reliability(result: dict[str, Any], caption: str) -> Figure:
     """The CORP reliability diagram: the forecasts recalibrated by isotonic regression
     (a step curve) against the forecasts, the band a calibrated forecaster's curve would
     fall in, and where the forecasts lie (ticks along the bottom)."""
-    fig = _figure(5.8, 5.6, caption)
+    fig = figure(5.8, 5.6, caption)
     ax = fig.subplots()
     ax.plot([0, 100], [0, 100], color=MUTED, lw=1, ls="--", label="perfectly reliable")
     c = result.get("corp")
@@ -60,7 +60,7 @@ def reliability(result: dict[str, Any], caption: str) -> Figure:
 def forecasts(result: dict[str, Any], caption: str) -> Figure:
     """Each resolved forecast with its 95 % interval; filled = it happened."""
     rows = result["forecasts"]
-    fig = _figure(10, 1.3 + 0.42 * max(len(rows), 1), caption)
+    fig = figure(10, 1.3 + 0.42 * max(len(rows), 1), caption)
     ax = fig.subplots()
     for y, r in enumerate(rows):
         color = ACCENT if r["outcome"] else BAND

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from sim.present.plots import ACCENT, BAND, MUTED, _figure
+from sim.present.plots.style import ACCENT, BAND, MUTED, figure
 
 
 def signposts_figure(r: dict[str, Any], caption: str, top: int = 10) -> Figure:
@@ -19,7 +19,7 @@ def signposts_figure(r: dict[str, Any], caption: str, top: int = 10) -> Figure:
     rows = r["signposts"]
     families = sorted({s["family"] for s in rows}, key=lambda f: min(
         i for i, s in enumerate(rows) if s["family"] == f))  # fmt: skip
-    fig = _figure(9.5, 1.6 + 0.42 * max(len(families), 1), caption)
+    fig = figure(9.5, 1.6 + 0.42 * max(len(families), 1), caption)
     ax = fig.subplots()
     biggest = max((s["voi"]["estimate"] for s in rows), default=0.0) or 1.0
     p = r["forecast"]["p"]
