@@ -49,7 +49,7 @@ def test_a_member_that_asks_another_question_is_not_differenced(batch_dir, capsy
     """Kazakhstan (another country, start date and horizon) keeps its own probability but
     gets no difference from the Belarus baseline, and the table says why; every Belarus
     variant is compared."""
-    from sim.runs.batch import format_comparison
+    from sim.present.text.batch import format_comparison
 
     table = load(batch_dir).comparison.set_index("member")
     kaz = table.loc["kazakhstan_2022"]
@@ -67,7 +67,8 @@ def test_a_batch_compares_any_outcome_and_its_median_day_by_hand(batch_dir):
     the first day half the replicates hold it (hand-computed from the day column: with no
     censoring before the horizon, Kaplan-Meier is the empirical share), and a median not
     reached prints as such rather than as a number."""
-    from sim.runs.batch import compare, format_comparison
+    from sim.present.text.batch import format_comparison
+    from sim.runs.batch import compare
 
     batch = load(batch_dir)
     runs = {m: batch.run(m) for m in batch.comparison["member"]}
@@ -144,7 +145,7 @@ def test_each_members_questions_sit_beside_the_baselines(batch_dir):
     """Question by question: every member's probability, and for a comparable member
     the paired difference from the baseline's forecast of the same question (hand-checked
     against the outcome tables); Kazakhstan's questions stand alone."""
-    from sim.runs.batch import format_questions
+    from sim.present.text.batch import format_questions
 
     batch = load(batch_dir)
     q = batch.questions

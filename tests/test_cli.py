@@ -67,7 +67,7 @@ def test_judgment_lines_say_whose_word_it_is_and_how_the_parameters_were_set(
     text = capsys.readouterr().out
     assert "read: analyst reads likely" in text and "said: report says almost certain" in text
     assert '"Forces will be in." - [A5] the appeal' in text and "[[" not in text
-    from sim.runs.summary import format_summary
+    from sim.present.text.run import format_summary
 
     summary = json.loads((tmp_path / "r" / "summary.json").read_text())
     summary["judgments"][0]["verdict"] = "below range"

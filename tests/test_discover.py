@@ -124,8 +124,8 @@ def test_a_box_below_the_threshold_after_dropping_noise_limits_says_so():
     """The printed box is the one with only significant limits; when that is less dense
     than the threshold, the line says so and names the PRIM box it came from, and the
     trade-off figure marks both."""
-    from sim.analysis.discover import format_discovery
     from sim.present.plots.discover import tradeoff
+    from sim.present.text.discovery import format_discovery
 
     box = {
         "coverage": 0.696,

@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from sim.present.cli import main
-from sim.runs.batch import fit, format_comparison
+from sim.present.text.batch import format_comparison
+from sim.runs.batch import fit
 from tests.conftest import BELARUS, write_yaml
 from tests.test_branching import toy
 

@@ -234,7 +234,8 @@ def test_discover_restricts_a_reading_to_a_set_of_its_options(tmp_path):
     """Under `late` the meeting falls after the judgment's date, so P(granted) = 0; under
     `on_time` it is θ ~ U(0, 1). PRIM's box holds the reading to {on_time}, by name, and
     the tree's legend names the options' codes."""
-    from sim.analysis.discover import DiscoverySettings, discover, limit_text
+    from sim.analysis.discover import DiscoverySettings, discover
+    from sim.present.text.discovery import limit_text
     from sim.runs.results import load_run
 
     late = {"operations": {"summits": [{"name": "meeting", "date": "2020-11-01"}]}}

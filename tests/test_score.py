@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 import yaml
 
-from sim.analysis.score import CLIP, format_score, scores
+from sim.analysis.score import CLIP, scores
 from sim.present.cli import main
+from sim.present.text.score import format_score
 from tests.conftest import MINIMAL, write_yaml
 
 QUESTIONS = [

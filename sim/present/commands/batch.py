@@ -42,7 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with session(args, "sim.runs.runner", "members and chunks") as s:
-        from sim.runs.batch import format_comparison, format_questions, run_batch, scenario_files
+        from sim.present.text.batch import format_comparison, format_questions
+        from sim.runs.batch import run_batch, scenario_files
         from sim.runs.store import default_out
 
         files = scenario_files(args.inputs)

@@ -118,8 +118,8 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         report = calibrate(path, out, settings, s.executor, s.phase, resume=bool(args.resume))
-    from sim.present.calibration_text import format_calibration
     from sim.present.plots.calibration import calibration_figures
+    from sim.present.text.calibration import format_calibration
 
     print(format_calibration(report))
     print(f"\nresults: {out}  (calibrated scenario: {out / 'calibrated.yaml'})")

@@ -26,9 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.analysis.discover import DiscoverySettings, discover, format_discovery, steps
+    from sim.analysis.discover import DiscoverySettings, discover, steps
     from sim.analysis.folders import DiscoveryFolder
     from sim.present.plots.discover import discovery_figures
+    from sim.present.text.discovery import format_discovery
     from sim.runs import folder
     from sim.runs.folder import write_json_atomic
 

@@ -137,7 +137,7 @@ def speed_line(m: dict, workers: int) -> str:
 
 def print_run(store: RunStore, workers: int) -> None:
     """The summary table, the run's speed and where its folder is."""
-    from sim.runs.summary import format_summary
+    from sim.present.text.run import format_summary
 
     m = store.manifest
     print(format_summary(json.loads((store.path / "summary.json").read_text())))

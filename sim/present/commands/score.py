@@ -32,8 +32,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.folders:
         raise UsageError("give run or batch folders, or --ledger FILE", "folders")
     from sim.analysis.folders import ScoreFolder
-    from sim.analysis.score import format_score, runs_of, score
+    from sim.analysis.score import runs_of, score
     from sim.present.plots.score import score_figures
+    from sim.present.text.score import format_score
     from sim.runs.folder import write_json_atomic
     from sim.runs.store import default_out
 
@@ -66,7 +67,9 @@ def _score_ledger(args: argparse.Namespace) -> int:
     entries = ledger.read(path)
     resolutions = ledger.read_resolutions(Path(args.resolutions), entries)
     result = ledger.score_ledger(entries, resolutions)
-    print(ledger.format_ledger_score(result))
+    from sim.present.text.ledger import format_ledger_score
+
+    print(format_ledger_score(result))
     if args.out:
         from sim.runs.folder import write_json_atomic
 

@@ -105,7 +105,9 @@ def run(args: argparse.Namespace) -> int:
         result = sp.signposts(kept.outcomes, plan, cands, settings, root, origins)
         write_json_atomic(out / "signposts.json", result)
         (out / "watchlist.yaml").write_text(sp.watchlist(result, args.top))
-        s.say(sp.format_signposts(result, args.top))
+        from sim.present.text.signposts import format_signposts
+
+        s.say(format_signposts(result, args.top))
         from sim.present.plots.signposts import signposts_figure
 
         caption = f"{scenario.metadata.name} · {n:,} replicates · seed {root}"

@@ -192,8 +192,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _report(out: Path) -> int:
-    from sim.analysis.sweep import format_sweep
     from sim.present.plots import sweep_figures
+    from sim.present.text.sweep import format_sweep
     from sim.runs.results import load
 
     result = load(out)

@@ -91,7 +91,9 @@ def run(args: argparse.Namespace) -> int:
         result["scores"] = tr.scores(result, resolutions)
         write_json_atomic(out / "track.json", result)
         caption = f"{full.metadata.name} · {n:,} replicates per date · seed {root}"
-        s.say(tr.format_track(result))
+        from sim.present.text.track import format_track
+
+        s.say(format_track(result))
         save_figures({"track": track_figure(result, full, caption, resolutions)}, out / "figures")
         s.say(f"track: {out / 'track.json'}")
         if args.ledger:

@@ -1,0 +1,1 @@
+"""Text: what each command prints, written from the results the earlier stages return."""
