@@ -119,7 +119,7 @@ class Runs:
         return counts
 
 
-GUIDE_SWEEP = ("sweep", BELARUS, "--design", "oat", "--levels", "5", "-r", "400",
+GUIDE_SWEEP = ("sweep", BELARUS, "--design", "oat", "--levels", "5", "-n", "400",
                "--vary", "actors.lukashenko.sovereignty_resistance=0.4:0.95",
                "--vary", "actors.lukashenko.initial_dependence")  # fmt: skip
 GUIDE_SIGNPOSTS = ("signposts", BELARUS, "--outcome", "persistent", "-n", "4000")

@@ -28,7 +28,7 @@ def small_sweep(levels: int, replicates: int) -> list[str]:
         "oat",
         "--levels",
         str(levels),
-        "-r",
+        "-n",
         str(replicates),
     ]
 

@@ -94,7 +94,7 @@ def test_a_sweep_is_discovered_on_its_rebuilt_replicate_rows(tmp_path, capsys):
         "lhs",
         "-N",
         "16",
-        "-r",
+        "-n",
         "8",
         "--outcome",
         "ever_continuous",

@@ -106,7 +106,7 @@ def test_every_command_works_at_the_edge(case, tmp_path, capsys):
         "oat",
         "--levels",
         "2",
-        "-r",
+        "-n",
         "8",
         "--workers",
         "1",

@@ -26,7 +26,7 @@ def refused(argv: list[str], capsys) -> str:
 @pytest.mark.parametrize("vary", ["actors.kremlin.ambition=a:b", "actors.kremlin.ambition=0.5"])
 def test_a_malformed_vary_names_the_option_and_shows_the_form(vary, tmp_path, capsys):
     args = ["sweep", str(BELARUS), "--vary", vary, "--design", "oat", "--levels", "2",
-            "-r", "2", "--out", str(tmp_path / "s")]  # fmt: skip
+            "-n", "2", "--out", str(tmp_path / "s")]  # fmt: skip
     err = refused(args, capsys)
     assert err.startswith("error: --vary: expected PATH=LOW:HIGH") and "<scenario>" not in err
     assert "actors.kremlin.ambition=0.2:0.9" in err
@@ -110,7 +110,7 @@ def test_one_syntax_for_a_question_everywhere(outcome, tmp_path, capsys):
                               "rung": "more_exercises", "end": "2020-12-31"})  # fmt: skip
     scenario = write_yaml(tmp_path, data, "q.yaml")
     sweep = ["sweep", str(scenario), "--vary", "actors.patron.ambition=0.2:0.9", "--design",
-             "oat", "--levels", "2", "-r", "4", "--outcome", outcome,
+             "oat", "--levels", "2", "-n", "4", "--outcome", outcome,
              "--out", str(tmp_path / "sweep")]  # fmt: skip
     assert main(sweep) == 0
     assert json.loads((tmp_path / "sweep" / "manifest.json").read_text())["outcome"] == (

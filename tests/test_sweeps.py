@@ -122,7 +122,7 @@ def test_oat_baseline_point_is_the_plain_run_with_the_same_seeds(tmp_path, capsy
         "oat",
         "--levels",
         "3",
-        "-r",
+        "-n",
         "60",
         "--seed",
         "9",
@@ -152,7 +152,7 @@ def test_sweep_file_is_read_relative_to_itself(tmp_path, capsys):
                 "morris",
                 "-N",
                 "2",
-                "-r",
+                "-n",
                 "4",
                 "--workers",
                 "1",
@@ -219,7 +219,7 @@ def test_sweep_figures_name_the_outcome_measured(tmp_path, capsys):
     from sim.present.plots import sweep_figures
 
     out = tmp_path / "sw"
-    argv = ["sweep", str(BELARUS), "--design", "oat", "--levels", "3", "-r", "8"]
+    argv = ["sweep", str(BELARUS), "--design", "oat", "--levels", "3", "-n", "8"]
     argv += ["--outcome", "ever_continuous", "--vary", "actors.kremlin.ambition"]
     assert main([*argv, "--workers", "1", "--out", str(out)]) == 0
     capsys.readouterr()
@@ -239,7 +239,7 @@ def test_a_sweep_can_measure_a_question_and_refuses_what_is_not_there(tmp_path, 
     share of its replicates in which the question came true); a name the scenario does
     not have is refused with a hint, on --outcome or on the sweep file's line."""
     out = tmp_path / "q"
-    argv = ["sweep", str(BELARUS), "--design", "oat", "--levels", "2", "-r", "16", "--workers"]
+    argv = ["sweep", str(BELARUS), "--design", "oat", "--levels", "2", "-n", "16", "--workers"]
     argv += ["1", "--outcome", "question.forces_in_belarus_new_year"]
     argv += ["--vary", "actors.kremlin.ambition"]
     assert main([*argv, "--out", str(out)]) == 0

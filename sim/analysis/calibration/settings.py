@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from sim.analysis.emulator import Pooled
 from sim.runs.folder import Folder
 from sim.scenario import paths
+
+if TYPE_CHECKING:
+    from sim.analysis.emulator import Pooled
 
 #: Spawn-key prefix of calibration's own random streams (replicates use 1-tuples).
 STREAM = 0xCA11B

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.analysis.calibration.settings import CalibrationSettings
 from sim.present.commands.options import (
     add_executor_options,
     add_observation_options,
@@ -14,6 +15,9 @@ from sim.present.commands.options import (
     seed,
 )
 from sim.present.commands.running import output_folder, save_figures, session
+
+#: The calibration's own defaults: the options below show and use these.
+_DEFAULT = CalibrationSettings()
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,52 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="calibrate only these parameters (default: every one with a distribution)",
     )
     add_observation_options(p)
-    p.add_argument("--waves", type=positive("waves", 20), default=3, help="default 3")
-    p.add_argument(
-        "-n",
-        "--replicates",
-        type=positive("replicates", 10_000_000),
-        default=10_000,
-        help="simulator replicates per wave (default 10,000)",
-    )
-    p.add_argument(
-        "--cutoff",
-        type=positive_float,
-        default=3.0,
-        help="implausibility cut-off in standard deviations (default 3)",
-    )
-    p.add_argument(
-        "--band",
-        choices=("soft", "hard"),
-        default="soft",
-        help="soft (default): an estimative word's likelihood falls off outside its ICD 203 "
-        "range; hard: the range's edges are walls",
-    )
-    p.add_argument(
-        "--softness",
-        type=positive_float,
-        default=0.5,
-        help="with --band soft: how fast, in log-odds (default 0.5)",
-    )
-    p.add_argument(
-        "--discrepancy",
-        type=float,
-        default=0.05,
-        help="prior probability that the model cannot represent a judgment (default 0.05; "
-        "0 turns the term off)",
-    )
-    p.add_argument(
-        "--posterior-rows",
-        type=positive("posterior rows", 10_000_000),
-        default=20_000,
-        help="rows kept in posterior.parquet (default 20,000)",
-    )
-    p.add_argument(
-        "--max-candidates",
-        type=positive("max candidates", 1_000_000_000),
-        default=4_000_000,
-        help="prior rows screened at most for a wave or the posterior (default 4,000,000)",
-    )
+    _add_method_options(p)
     p.add_argument(
         "--check-replicates",
         type=positive("check replicates", 10_000_000),
@@ -86,9 +45,63 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def _add_method_options(p: argparse.ArgumentParser) -> None:
+    """How the history matching runs, each defaulting to :class:`CalibrationSettings`."""
+    d = _DEFAULT
+    p.add_argument(
+        "--waves", type=positive("waves", 20), default=d.waves, help=f"default {d.waves}"
+    )
+    p.add_argument(
+        "-n",
+        "--replicates",
+        type=positive("replicates", 10_000_000),
+        default=d.replicates,
+        help=f"simulator replicates per wave (default {d.replicates:,})",
+    )
+    p.add_argument(
+        "--cutoff",
+        type=positive_float,
+        default=d.cutoff,
+        help=f"implausibility cut-off in standard deviations (default {d.cutoff:g})",
+    )
+    p.add_argument(
+        "--band",
+        choices=("soft", "hard"),
+        default=d.band,
+        help=f"soft: an estimative word's likelihood falls off outside its ICD 203 range; "
+        f"hard: the range's edges are walls (default {d.band})",
+    )
+    p.add_argument(
+        "--softness",
+        type=positive_float,
+        default=d.softness,
+        help=f"with --band soft: how fast, in log-odds (default {d.softness:g})",
+    )
+    p.add_argument(
+        "--discrepancy",
+        type=float,
+        default=d.discrepancy,
+        help="prior probability that the model cannot represent a judgment "
+        f"(default {d.discrepancy:g}; 0 turns the term off)",
+    )
+    p.add_argument(
+        "--posterior-rows",
+        type=positive("posterior rows", 10_000_000),
+        default=d.posterior_rows,
+        help=f"rows kept in posterior.parquet (default {d.posterior_rows:,})",
+    )
+    p.add_argument(
+        "--max-candidates",
+        type=positive("max candidates", 1_000_000_000),
+        default=d.max_candidates,
+        help=f"prior rows screened at most for a wave or the posterior "
+        f"(default {d.max_candidates:,})",
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     with session(args, "sim.runs.runner", "waves") as s:
-        from sim.analysis.calibration import CalibrationSettings, calibrate
+        from sim.analysis.calibration import calibrate
         from sim.runs.store import default_out
 
         path = Path(args.scenario)

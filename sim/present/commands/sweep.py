@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from sim.analysis.sweep_spec import DESIGNS, SweepSpec
 from sim.present.commands.options import add_executor_options, positive, seed
 from sim.present.commands.running import output_folder, save_figures, session
 from sim.scenario.errors import ScenarioError, UsageError
 from sim.scenario.outcomes import OUTCOME_NAMES
 
-if TYPE_CHECKING:
-    from sim.analysis.sweep import SweepSpec
+#: The sweep's own defaults, shown in --help (a sweep file's settings, then these, apply).
+_DEFAULT = {name: field.default for name, field in SweepSpec.model_fields.items()}
 
 #: The options that override a sweep file's settings when given.
 _OVERRIDES = (
@@ -37,12 +37,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="PATH=LOW:HIGH",
         help="a parameter to vary (repeatable); a bare PATH uses its own range",
     )
-    p.add_argument("--design", choices=("oat", "grid", "lhs", "sobol", "morris"))
+    p.add_argument("--design", choices=DESIGNS, help=f"default {_DEFAULT['design']}")
     p.add_argument(
         "-N",
         "--samples",
         type=positive("samples", 1_000_000),
-        help="base samples (Sobol: a power of two), LHS points, Morris trajectories",
+        help="base samples (Sobol: a power of two), LHS points, Morris trajectories "
+        f"(default {_DEFAULT['samples']})",
     )
     p.add_argument(
         "--levels",
@@ -50,16 +51,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="levels per factor (one-at-a-time, grid, Morris)",
     )
     p.add_argument(
-        "-r",
+        "-n",
         "--replicates",
         type=positive("replicates", 1_000_000),
-        help="replicates per design point (default 32)",
+        help=f"replicates per design point (default {_DEFAULT['replicates']})",
     )
     p.add_argument("--seed", type=seed)
     p.add_argument(
         "--outcome",
         help=f"what to measure: {', '.join(OUTCOME_NAMES)}, or a question or judgment as "
-        "question.ID / judgment.ID (or its bare ID) (default persistent)",
+        f"question.ID / judgment.ID (or its bare ID) (default {_DEFAULT['outcome']})",
     )
     p.add_argument(
         "--first-order-only",
@@ -71,7 +72,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=float,
         help="add replicates until every point's 95 %% half-width is below this",
     )
-    p.add_argument("--max-replicates", type=positive("max replicates", 1_000_000))
+    p.add_argument(
+        "--max-replicates",
+        type=positive("max replicates", 1_000_000),
+        help=f"at most this many replicates per point (default {_DEFAULT['max_replicates']})",
+    )
     add_executor_options(p)
     p.add_argument("--out", help="output folder (default: results/sweep-<scenario>-<time>)")
     p.add_argument("--resume", metavar="DIR", help="finish an interrupted sweep in DIR")
@@ -81,7 +86,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def sweep_spec(args: argparse.Namespace) -> SweepSpec:
     """The sweep from a ``sweep:`` file or from a scenario and --vary, with the options
     given on the command line laid over it."""
-    from sim.analysis.sweep import SweepSpec, load_sweep, parse_vary
+    from sim.analysis.sweep_spec import SweepSpec, load_sweep, parse_vary
     from sim.scenario.reading import read_yaml
 
     target = Path(args.target)
@@ -107,7 +112,7 @@ def sweep_spec(args: argparse.Namespace) -> SweepSpec:
 def factors_of(args: argparse.Namespace, plan, vary: dict, resolve) -> list:
     """The sweep's factors; a path or range that is wrong is blamed where it was written:
     on ``--vary`` when typed there, else on its line of the sweep file."""
-    from sim.analysis.sweep import parse_vary
+    from sim.analysis.sweep_spec import parse_vary
     from sim.scenario.problems import locate
     from sim.scenario.reading import read_yaml
 
