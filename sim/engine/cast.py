@@ -42,11 +42,11 @@ class Roster:
 
     @classmethod
     def of(cls, plan: Plan) -> Roster:
-        """The plan's roster, cached on the plan (as ``_roster``: a worker rebuilds it
-        rather than unpickling it)."""
-        roster = plan.__dict__.get("_roster")
+        """The plan's roster, cached on the plan (as ``_compiled_roster``: a worker
+        rebuilds it rather than unpickling it)."""
+        roster = plan.__dict__.get("_compiled_roster")
         if roster is None:
-            roster = plan.__dict__["_roster"] = _make_roster(plan)
+            roster = plan.__dict__["_compiled_roster"] = _make_roster(plan)
         return roster
 
 

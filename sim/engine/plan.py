@@ -11,14 +11,14 @@ import itertools
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
-from operator import itemgetter
 
 import numpy as np
 
-from sim.engine.concessions import Delivery, Track
-from sim.engine.draws import RUNG_FIELDS, Entry, override, parameter_table
+from sim.engine.concessions import Track
+from sim.engine.draws import Entry, override, parameter_table
 from sim.engine.mixture import Mixture
 from sim.engine.rows import Rows
+from sim.engine.track_reader import SENTINELS, TrackReader
 from sim.roles import ROLE_SPECS
 from sim.scenario import paths
 from sim.scenario.calendar import day_of, month_boundaries
@@ -55,19 +55,6 @@ class StartLevel:
     track: str
     level: int
     controller: Controller | None
-
-
-@dataclass(frozen=True)
-class _TrackKeys:
-    """Where each rung of a track reads each effect from, resolved once per plan."""
-
-    effect: dict[str, tuple[str | None, ...]]  # inheritable field -> parameter path per rung
-    recurring: tuple[bool, ...]
-    delivers: tuple[str | None, ...]
-    basing: tuple[str | None, ...]
-    priority: str | None
-    hazard: str | None
-    entrenchment: str | None
 
 
 @dataclass
@@ -242,137 +229,15 @@ class Plan:
     # ------------------------------------------------------------------ tracks
 
     @cached_property
-    def _track_keys(self) -> dict[str, _TrackKeys]:
-        """Where each rung of each track reads each effect from, resolved once per plan.
-
-        For the inheritable exercise effects, a rung that does not set one reads the
-        nearest lower rung's parameter (None if no rung below sets it either).
-        """
-        s, out = self.scenario, {}
-        for track in self.track_specs:
-            at = s.track_path(track.name)
-            effect: dict[str, tuple[str | None, ...]] = {}
-            for f in RUNG_FIELDS:
-                col: list[str | None] = []
-                for r in track.rungs:
-                    key = f"{at}.{r.name}.{f}"
-                    col.append(key if key in self.index else (col[-1] if col else None))
-                effect[f] = tuple(col)
-            recurring: list[bool] = []
-            for r in track.rungs:
-                inherited = recurring[-1] if recurring else True
-                sets_interval = r.exercise_interval_days is not None
-                recurring.append(
-                    r.recurring if r.recurring is not None else inherited or sets_interval
-                )
-            rev = track.reversal
-            out[track.name] = _TrackKeys(
-                effect=effect,
-                recurring=tuple(recurring),
-                delivers=tuple(
-                    f"{at}.{r.name}.delivers.lead_time_days" if r.delivers else None
-                    for r in track.rungs
-                ),
-                basing=tuple(
-                    f"{at}.{r.name}.basing_lead_time_days" if r.basing_lead_time_days else None
-                    for r in track.rungs
-                ),
-                priority=f"{at}.priority" if s.tracks is not None else None,
-                hazard=f"{at}.reversal.hazard" if rev else None,
-                entrenchment=f"{at}.reversal.entrenchment_months" if rev else None,
-            )
-        return out
-
-    @cached_property
-    def _track_getters(self) -> list[tuple]:
-        """Per track, once: its constant fields and an ``itemgetter`` per numeric field
-        that picks the rung values out of a replicate's value list in one call (missing
-        values point at sentinels appended to the list: None, infinity, zero)."""
-        n = self.n_params
-        none, inf, zero = n, n + 1, n + 2
-
-        def getter(keys: list[int]):
-            pick = itemgetter(*keys)
-            return pick if len(keys) > 1 else (lambda row, pick=pick: (pick(row),))
-
-        out = []
-        for spec in self.track_specs:
-            k = self._track_keys[spec.name]
-
-            def at(key: str | None, missing: int = none) -> int:
-                return self.index[key] if key is not None else missing
-
-            interval = [
-                (at(key) if rec else (inf if key is not None else none))
-                for key, rec in zip(k.effect["exercise_interval_days"], k.recurring, strict=True)
-            ]
-            basing = [
-                (at(key, zero) if r.basing else none)
-                for r, key in zip(spec.rungs, k.basing, strict=True)
-            ]
-            deliveries = [
-                (i, r.delivers.system, self.index[key], r.delivers.controller)
-                for i, (r, key) in enumerate(zip(spec.rungs, k.delivers, strict=True))
-                if r.delivers and key
-            ]
-            out.append(
-                (
-                    spec.name,
-                    tuple(r.name for r in spec.rungs),
-                    getter([at(key) for key in k.effect["cost"]]),
-                    getter(interval),
-                    getter([at(key) for key in k.effect["stay_probability"]]),
-                    getter([at(key) for key in k.effect["bridge_tolerance_days"]]),
-                    tuple(r.standing for r in spec.rungs),
-                    deliveries,
-                    getter(basing),
-                    tuple(r.settles_control for r in spec.rungs),
-                    at(k.priority),
-                    at(k.hazard),
-                    at(k.entrenchment, inf),
-                )
-            )
-        return out
+    def _compiled_track_readers(self) -> list[TrackReader]:
+        """How each track reads its rungs out of a replicate's values (made once)."""
+        return TrackReader.all_of(self)
 
     def tracks(self, values: list[float]) -> dict[str, Track]:
         """Every track's rungs with a replicate's drawn `values` (in table order),
         inheritance applied."""
-        row = [*values, None, math.inf, 0.0]
-        out = {}
-        for (
-            name,
-            rungs,
-            cost,
-            interval,
-            stay,
-            tolerance,
-            standing,
-            deliveries,
-            basing,
-            settles,
-            priority,
-            hazard,
-            entrenchment,
-        ) in self._track_getters:
-            delivery: list[Delivery | None] = [None] * len(rungs)
-            for i, system, key, controller in deliveries:
-                delivery[i] = Delivery(system, row[key], controller)
-            out[name] = Track(
-                name=name,
-                rungs=rungs,
-                cost=cost(row),
-                interval=interval(row),
-                stay=stay(row),
-                tolerance=tolerance(row),
-                standing=standing,
-                delivery=tuple(delivery),
-                basing_lead=basing(row),
-                settles_control=settles,
-                priority=row[priority] if row[priority] is not None else 1.0,
-                hazard=row[hazard] if row[hazard] is not None else 0.0,
-                entrenchment_months=row[entrenchment],
-            )
-        return out
+        row = [*values, *SENTINELS]
+        return {r.name: r.read(row) for r in self._compiled_track_readers}
 
     def start_levels(self, patron: str, v: dict[str, float]) -> list[StartLevel]:
         """The rungs `patron` holds on the start date, with this replicate's draws: a rung
