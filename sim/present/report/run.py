@@ -1,0 +1,158 @@
+"""The report of a run: its scenario, provenance, figures, outcomes and readings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from sim.engine.plan import Plan
+from sim.present import plots
+from sim.present.report.common import svg, words
+from sim.runs.results import Run
+from sim.scenario.outcomes import OUTCOME_LABELS
+from sim.scenario.params import word_for
+from sim.scenario.schema import Scenario
+
+
+def _scenario_context(manifest: dict[str, Any]) -> dict[str, Any]:
+    scenario = Scenario.model_validate(manifest["scenario"])
+    meta = scenario.metadata
+    # the table explain lists (with readings, their entries and every variant's); the
+    # posterior's rows are not needed to list it
+    table = Plan(scenario.model_copy(update={"posterior": None})).table
+    counts: dict[str, int] = {}
+    for e in table:
+        counts[e.tier] = counts.get(e.tier, 0) + 1
+    return {
+        "scenario": scenario,
+        "description": meta.description,
+        "source_report": meta.source_report,
+        "question": f"How likely is a persistent foreign military presence in "
+        f"{scenario.host_country}, and by when? ({meta.start_date} to {scenario.end_date})",
+        "parameters": [
+            {
+                "path": e.path,
+                "value": e.spec.describe() + (f" {e.units}" if e.units else ""),
+                "status": e.tier,
+                "source": e.spec.source or "",
+                "rationale": e.spec.rationale or "",
+            }
+            for e in table
+        ],
+        "parameter_counts": f"{len(table)} parameters: "
+        + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())),
+    }
+
+
+def _provenance(m: dict[str, Any]) -> list[tuple[str, Any]]:
+    keys = [
+        ("scenario file", "scenario_file"),
+        ("scenario SHA-256", "scenario_sha256"),
+        ("root seed", "seed"),
+        ("replicates", "replicates"),
+        ("started", "started"),
+        ("finished", "finished"),
+        ("wall time (s)", "wall_seconds"),
+        ("replicates per second", "replicates_per_second"),
+    ]
+    rows = [(label, m[key]) for label, key in keys if m.get(key) is not None]
+    rows += [(f"version of {k}", v) for k, v in (m.get("versions") or {}).items()]
+    return rows
+
+
+def _figure(fig_id: str, heading: str, fig: Figure, caption: str) -> dict[str, str]:
+    return {"id": fig_id, "heading": heading, "svg": svg(fig), "caption": caption}
+
+
+def _run_figures(run: Run) -> list[dict[str, str]]:
+    """The figures of a run's brief, each with its heading and caption."""
+    figures = [
+        _figure(
+            "persistence",
+            "When does persistent presence take hold?",
+            plots.persistence_curve(run),
+            "Cumulative probability with its 95 % band.",
+        ),
+        _figure(
+            "distributions",
+            "Outcome distributions",
+            plots.outcome_distributions(run),
+            "Presence days, when persistent presence took hold for good, and the rung each "
+            "track holds at the horizon.",
+        ),
+        _figure(
+            "trajectories",
+            "Monthly trajectories",
+            plots.trajectory_fans(run),
+            "Median, 50 % and 90 % bands of every actor's monthly state.",
+        ),
+    ]
+    if run.events is not None:
+        k = run.showcase_replicate()
+        figures.append(
+            _figure(
+                "timeline",
+                f"One replicate's operations (replicate {k})",
+                plots.timeline(run, k),
+                "Exercises, units present, deliveries and concessions.",
+            )
+        )
+    return figures
+
+
+def run_context(run: Run) -> dict[str, Any]:
+    run.require_kept()
+    s = run.summary
+    o = s["outcomes"]["persistent"]
+    start = run.manifest["start_date"]
+    median = s["time_to_persistent"]["q50"]["date"] or "not reached by the horizon"
+    quartiles = {
+        q: v["date"] if v["date"] else "not by the horizon"
+        for q, v in s["time_to_persistent"].items()
+    }
+    return {
+        **_scenario_context(run.manifest),
+        "title": run.name,
+        "posterior": s.get("posterior"),
+        "headline": {
+            "p": o["p"],
+            "low": o["low"],
+            "high": o["high"],
+            "n": o["n"],
+            "words": words(o["p"], o["low"], o["high"]),
+            "median": median,
+            "end": s["horizon"]["end"],
+        },
+        "outcomes": [
+            {
+                "label": label,
+                **s["outcomes"][name],
+                "word": word_for(s["outcomes"][name]["p"]).replace("_", " "),
+            }
+            for name, label in OUTCOME_LABELS.items()
+        ],
+        "quartiles": quartiles,
+        "readings": readings_context(s),
+        "judgments": [{**j, "word": j["word"].replace("_", " ")} for j in s["judgments"]],
+        "questions": s.get("questions", []),
+        "figures": _run_figures(run),
+        "provenance": [("start date", start), *_provenance(run.manifest)],
+    }
+
+
+def readings_context(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per reading of the report: each option (its prior weight, its rationale, the
+    replicates that drew it) and, row by row, the outcomes, judgments and questions
+    under each option (the headline mixes them)."""
+    out = []
+    for r in summary.get("readings", []):
+        options = r["options"]
+        first = options[0]
+        keys = [("outcomes", k, OUTCOME_LABELS.get(k, k)) for k in first["outcomes"]]
+        keys += [("judgments", k, f"judgment {k}") for k in first["judgments"]]
+        keys += [("questions", k, f"question {k}") for k in first["questions"]]
+        rows = [(label, [o[group][k] for o in options]) for group, k, label in keys]
+        out.append({"name": r["name"], "source": r.get("source"), "options": options,
+                    "rows": rows})  # fmt: skip
+    return out
