@@ -23,7 +23,7 @@ from sim.present.report.analyses import (
     score_context,
     sweep_context,
 )
-from sim.present.report.common import _environment
+from sim.present.report.common import _environment, words
 from sim.present.report.run import run_context
 from sim.runs.folder import load
 from sim.runs.results import Batch, SweepResult
