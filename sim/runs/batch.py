@@ -90,13 +90,8 @@ def run_batch(
         raise UsageError(f"unknown baseline '{base}' (members: {', '.join(names)})", "--baseline")
     n = replicates or scenarios[base].monte_carlo.replicates
     root = scenarios[base].monte_carlo.seed if seed is None else seed
-    settings = {
-        "members": names,
-        "replicates": n,
-        "seed": root,
-        "seed_policy": seed_policy,
-        "baseline": base,
-    }
+    settings = {"members": names, "replicates": n, "seed": root}
+    settings |= {"seed_policy": seed_policy, "baseline": base}
     batch = BatchFolder.open_or_create(out, resume, settings)
     batch.manifest["files"] = [str(f) for f in files]
     batch.save()
@@ -119,6 +114,13 @@ def run_batch(
     except BaseException:
         batch.mark("incomplete")
         raise
+    _write_tables(out, names, base, seed_policy, outcome)
+    batch.finish()
+    return Batch(out, batch.manifest)
+
+
+def _write_tables(out: Path, names: list[str], base: str, seed_policy: str, outcome: str) -> None:
+    """The comparison of `outcome` and the questions' table, as Parquet and CSV."""
     runs = {name: load_run(out / name) for name in names}
     table = compare(runs, base, seed_policy, outcome)
     write_parquet_atomic(out / "comparison.parquet", table)
@@ -126,8 +128,6 @@ def run_batch(
     questions = compare_questions(runs, base, seed_policy)
     write_parquet_atomic(out / "questions.parquet", questions)
     questions.to_csv(out / "questions.csv", index=False)
-    batch.finish()
-    return Batch(out, batch.manifest)
 
 
 def compare(

@@ -57,72 +57,78 @@ class FlowScan:
             if not line.strip() or indent > self.block_above:
                 return  # a line of a block scalar's text, or of a plain scalar's
             self.block_above = None
-        i, n = indent, len(line)
         # a node may start here; inside a flow collection a line break is only a space
-        at_node = self.flow_node if self.depth else True
-        # True: a key may start here; False: a plain word that may be a key was just read;
-        # None: past the line's key (a ": " was read)
-        at_key: bool | None = True
-        owner = indent  # the column of the entry a scalar value here belongs to
-        key = indent  # the column where this line's key (if it has one) starts
-        plain = False  # the line's last token so far is a plain scalar value
+        scan = _Scan(at_node=self.flow_node if self.depth else True, owner=indent, key=indent)
+        i, n = indent, len(line)
         while i < n:
             if self.quote:
                 i = self._in_quote(line, i)
-                at_node = plain = False
+                scan.at_node = scan.plain = False
                 continue
-            c = line[i]
-            after = line[i + 1] if i + 1 < n else " "
-            if c in " \t":
+            if line[i] in " \t":
                 i += 1
                 continue
-            if c == "#" and (i == 0 or line[i - 1] in " \t"):
+            if line[i] == "#" and (i == 0 or line[i - 1] in " \t"):
                 break  # a comment to the end of the line
-            if c in "[{" and (self.depth or at_node):
-                self.depth += 1
-                self._reached(number, i)
-                if self.depth > self.limit:
-                    return  # deep enough to refuse: no need to read on
-                at_node, plain = True, False
-            elif c in "]}" and self.depth:
-                self.depth -= 1
-                at_node = plain = False
-            elif c == "," and self.depth:
-                at_node = True
-            elif c in "'\"" and at_node:
-                self.quote, plain = c, False
-                if at_key and not self.depth:
-                    key, at_key = i, False  # perhaps this line's key, quoted
-            elif c in "|>" and at_node and not self.depth:
-                self.block_above = owner
-                return  # the rest of the line is the block scalar's header
-            elif c in "-?:" and after in " \t":
-                if at_key is True and not self.depth:
-                    # an entry's indicator (a sequence's dash, or a complex key's ? and :)
-                    # before anything else on the line: its node is indented past it
-                    owner = i
-                else:
-                    if c == ":" and at_key is False and not self.depth:
-                        owner = key  # a mapping entry: its value is indented past its key
-                    at_key = None
-                at_node, plain = True, False
-            elif c in "&!" and at_node:
-                while i < n and line[i] not in " \t,[]{}":
-                    i += 1  # an anchor or a tag: the node starts after it
-                continue
-            else:
-                if not self.depth:
-                    if at_key:
-                        key = i  # perhaps the key of this line's entry
-                    plain = plain or at_node
-                at_node = False
-                at_key = None if at_key is None else False
-                while i + 1 < n and line[i + 1] not in " \t,[]{}:#":
-                    i += 1  # the rest of the plain word
-            i += 1
-        self.flow_node = at_node
-        if plain and not self.depth and not self.quote:
-            self.block_above = owner  # more-indented lines go on with the plain scalar
+            after = self._token(scan, line, i, number)
+            if after is None:
+                return  # the rest of the line need not be read
+            i = after
+        self.flow_node = scan.at_node
+        if scan.plain and not self.depth and not self.quote:
+            self.block_above = scan.owner  # more-indented lines go on with the plain scalar
+
+    def _token(self, scan: _Scan, line: str, i: int, number: int) -> int | None:
+        """Read the token at `i` (not a space, a comment or inside a quote); where the scan
+        goes on, or None when the rest of the line does not matter."""
+        c, n = line[i], len(line)
+        after = line[i + 1] if i + 1 < n else " "
+        if c in "[{" and (self.depth or scan.at_node):
+            self.depth += 1
+            self._reached(number, i)
+            if self.depth > self.limit:
+                return None  # deep enough to refuse: no need to read on
+            scan.at_node, scan.plain = True, False
+        elif c in "]}" and self.depth:
+            self.depth -= 1
+            scan.at_node = scan.plain = False
+        elif c == "," and self.depth:
+            scan.at_node = True
+        elif c in "'\"" and scan.at_node:
+            self.quote, scan.plain = c, False
+            if scan.at_key and not self.depth:
+                scan.key, scan.at_key = i, False  # perhaps this line's key, quoted
+        elif c in "|>" and scan.at_node and not self.depth:
+            self.block_above = scan.owner
+            return None  # the rest of the line is the block scalar's header
+        elif c in "-?:" and after in " \t":
+            self._indicator(scan, c, i)
+        elif c in "&!" and scan.at_node:
+            while i < n and line[i] not in " \t,[]{}":
+                i += 1  # an anchor or a tag: the node starts after it
+            return i
+        else:
+            if not self.depth:
+                if scan.at_key:
+                    scan.key = i  # perhaps the key of this line's entry
+                scan.plain = scan.plain or scan.at_node
+            scan.at_node = False
+            scan.at_key = None if scan.at_key is None else False
+            while i + 1 < n and line[i + 1] not in " \t,[]{}:#":
+                i += 1  # the rest of the plain word
+        return i + 1
+
+    def _indicator(self, scan: _Scan, c: str, i: int) -> None:
+        """A ``- ``, ``? `` or ``: `` indicator at column `i`."""
+        if scan.at_key is True and not self.depth:
+            # an entry's indicator (a sequence's dash, or a complex key's ? and :) before
+            # anything else on the line: its node is indented past it
+            scan.owner = i
+        else:
+            if c == ":" and scan.at_key is False and not self.depth:
+                scan.owner = scan.key  # a mapping entry: its value is indented past its key
+            scan.at_key = None
+        scan.at_node, scan.plain = True, False
 
     def _in_quote(self, line: str, i: int) -> int:
         """Read a quoted scalar on from `i`; return where the scan goes on (past its
@@ -151,3 +157,16 @@ def deepest_flow(text: str, limit: int = 1_000_000) -> Deepest:
     """The deepest flow nesting in `text` and where it is (the scan stops once past
     `limit`, so a hostile file costs no more than reaching it)."""
     return FlowScan(limit).read(text)
+
+
+@dataclass
+class _Scan:
+    """Where one line's scan stands."""
+
+    at_node: bool  # a node may start here
+    owner: int  # the column of the entry a scalar value here belongs to
+    key: int  # the column where this line's key (if it has one) starts
+    #: True: a key may start here; False: a plain word that may be a key was just read;
+    #: None: past the line's key (a ": " was read)
+    at_key: bool | None = True
+    plain: bool = False  # the line's last token so far is a plain scalar value

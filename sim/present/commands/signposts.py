@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.present.commands.options import (
     add_conditioning_option,
@@ -17,8 +17,11 @@ from sim.present.commands.options import (
     positive,
     seed,
 )
-from sim.present.commands.running import output_folder, save_figures, session
+from sim.present.commands.running import Session, output_folder, save_figures, session
 from sim.scenario.errors import UsageError
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Scenario
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -59,7 +62,6 @@ def run(args: argparse.Namespace) -> int:
         from sim.analysis.folders import SignpostsFolder
         from sim.engine.plan import Plan
         from sim.runs.conditioned import origins_of, run_store
-        from sim.runs.folder import write_json_atomic
         from sim.runs.results import load_run
         from sim.runs.runner import default_chunk
         from sim.runs.store import RunStore
@@ -85,13 +87,7 @@ def run(args: argparse.Namespace) -> int:
             folder = SignpostsFolder.resume(out, expected=fields)
         else:
             folder = SignpostsFolder.create(out, fields)
-        if not file.is_file():  # a run folder made elsewhere: its scenario, as recorded
-            file = out / "scenario.yaml"
-            if not file.is_file():
-                import yaml
-
-                dumped = scenario.model_dump(mode="json", exclude_none=True)
-                file.write_text(yaml.safe_dump(dumped, sort_keys=False, allow_unicode=True))
+        file = _scenario_file(file, scenario, out)
         store = RunStore.reuse_or_create(
             out / "run", scenario_file=file, scenario=derived, seed=root, replicates=n,
             chunk_size=default_chunk(n), detail=False,
@@ -103,18 +99,38 @@ def run(args: argparse.Namespace) -> int:
         if origins is not None:
             origins = origins[kept.outcomes["replicate"].to_numpy()]
         result = sp.signposts(kept.outcomes, plan, cands, settings, root, origins)
-        write_json_atomic(out / "signposts.json", result)
-        (out / "watchlist.yaml").write_text(sp.watchlist(result, args.top))
-        from sim.present.text.signposts import format_signposts
-
-        s.say(format_signposts(result, args.top))
-        from sim.present.plots.signposts import signposts_figure
-
         caption = f"{scenario.metadata.name} · {n:,} replicates · seed {root}"
-        save_figures({"signposts": signposts_figure(result, caption, args.top)}, out / "figures")
-        s.say(f"signposts: {out / 'signposts.json'}\nwatchlist: {out / 'watchlist.yaml'}")
+        _write(s, out, result, caption, args.top)
         folder.finish()
     return 0
+
+
+def _scenario_file(file: Path, scenario: Scenario, out: Path) -> Path:
+    """The scenario's file; for a run folder made elsewhere, its scenario as recorded,
+    written into `out`."""
+    if file.is_file():
+        return file
+    file = out / "scenario.yaml"
+    if not file.is_file():
+        import yaml
+
+        dumped = scenario.model_dump(mode="json", exclude_none=True)
+        file.write_text(yaml.safe_dump(dumped, sort_keys=False, allow_unicode=True))
+    return file
+
+
+def _write(s: Session, out: Path, result: dict[str, Any], caption: str, top: int) -> None:
+    """signposts.json, the watchlist, the table on screen and the figure."""
+    from sim.analysis.signposts import watchlist
+    from sim.present.plots.signposts import signposts_figure
+    from sim.present.text.signposts import format_signposts
+    from sim.runs.folder import write_json_atomic
+
+    write_json_atomic(out / "signposts.json", result)
+    (out / "watchlist.yaml").write_text(watchlist(result, top))
+    s.say(format_signposts(result, top))
+    save_figures({"signposts": signposts_figure(result, caption, top)}, out / "figures")
+    s.say(f"signposts: {out / 'signposts.json'}\nwatchlist: {out / 'watchlist.yaml'}")
 
 
 def _source(args: argparse.Namespace):

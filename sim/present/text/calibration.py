@@ -17,8 +17,23 @@ def _interval(d: dict[str, float]) -> str:
 
 def format_calibration(r: dict[str, Any]) -> str:
     """The diagnostics as ``wargame calibrate`` prints them."""
+    out = _format_header(r)
+    out += _format_targets(r)
+    out += _format_observations(r)
+    out.append("")
+    out.append("headline outcomes by the horizon:")
+    for name, label in OUTCOME_LABELS.items():
+        o = r["outcomes"][name]
+        out.append(f"  {label:<44} before {_interval(o['before'])}  after {_interval(o['after'])}")
+    out += _format_readings(r)
+    out += _format_parameters(r)
+    out.extend(_format_pulled_words(r))
+    return "\n".join(out)
+
+
+def _format_header(r: dict[str, Any]) -> list[str]:
     s = r["prior_share_consistent"]
-    out = [
+    return [
         f"{r['scenario']}: {r['method']}",
         f"replicates: waves {' + '.join(f'{n:,}' for n in r['replicates']['waves'])}, "
         f"check {r['replicates']['check']:,}; total {r['replicates']['total']:,}",
@@ -28,27 +43,13 @@ def format_calibration(r: dict[str, Any]) -> str:
         "",
         "targets (before = prior, after = the calibrated scenario's check run):",
     ]
+
+
+def _format_targets(r: dict[str, Any]) -> list[str]:
+    """Each target before and after, what was dropped or named, and the conflicts."""
+    out = []
     for t in r["targets"]:
-        low, high = t["range"]
-        mark = "ok " if t["after"]["verdict"] == "in range" else "!! "
-        in_conflict = any(t["id"] in pair for pair in r["conflicts"])
-        why = "cannot hold with the others" if in_conflict else "no prior row meets it"
-        kept = "" if t["kept"] else f"  [DROPPED: {why}]"
-        if t["id"] in r.get("discrepant", []):
-            kept = (
-                f"  [NAMED: the model is unlikely to represent it (P = "
-                f"{t['discrepancy_probability']:.2f}); it no longer pulls the posterior]"
-            )
-        out.append(
-            f"  {mark}{t['id']}: {t['word'].replace('_', ' ')} ({100 * low:.0f}-{100 * high:.0f} %)"
-            f"  before {_interval(t['before'])}  after {_interval(t['after'])}{kept}"
-        )
-        fit = t.get("misfit")
-        if fit and fit["failed"]:
-            out.append(
-                f"       emulator misfit: held-out test failed (p = "
-                f"{fit['holdout_p_value']:.3f}); widened by {fit['widened_by']:.2f} log-odds"
-            )
+        out += _format_target(r, t)
     for a, b in r["conflicts"]:
         out.append(f"  conflict: {a} and {b} cannot hold together anywhere in the prior")
     unmet = [t for t in r["targets"] if t["id"] in r.get("unmet", [])]
@@ -67,28 +68,54 @@ def format_calibration(r: dict[str, Any]) -> str:
     if r["ess"] < 1000:
         out.append(
             f"  effective sample size {r['ess']:,.0f} is below 1,000: the targets leave "
-            f"{pct(s['p'])} of the prior and the emulators are unsure at its edges; more "
-            "--waves, -n or --max-candidates raise it"
+            f"{pct(r['prior_share_consistent']['p'])} of the prior and the emulators are "
+            "unsure at its edges; more --waves, -n or --max-candidates raise it"
         )
-    if r["observations"]:
-        out.append("")
-        out.append("observations (data: a calibrated run keeps only histories that agree):")
-        for o in r["observations"]:
-            said = "yes" if o["value"] else "no"
-            out.append(
-                f"  {o['id']} = {said} (as of {o['as_of']}): agreed by "
-                f"{_interval(o['agreed_before'])} of prior replicates"
-            )
-        if r["kept_after"]:
-            out.append(f"  check run kept {_interval(r['kept_after'])} of its replicates")
-    out.append("")
-    out.append("headline outcomes by the horizon:")
-    for name, label in OUTCOME_LABELS.items():
-        o = r["outcomes"][name]
-        out.append(f"  {label:<44} before {_interval(o['before'])}  after {_interval(o['after'])}")
-    out += _format_readings(r)
-    out.append("")
-    out.append("parameters that moved most (shift of the mean in prior standard deviations):")
+    return out
+
+
+def _format_target(r: dict[str, Any], t: dict[str, Any]) -> list[str]:
+    low, high = t["range"]
+    mark = "ok " if t["after"]["verdict"] == "in range" else "!! "
+    in_conflict = any(t["id"] in pair for pair in r["conflicts"])
+    why = "cannot hold with the others" if in_conflict else "no prior row meets it"
+    kept = "" if t["kept"] else f"  [DROPPED: {why}]"
+    if t["id"] in r.get("discrepant", []):
+        kept = (
+            f"  [NAMED: the model is unlikely to represent it (P = "
+            f"{t['discrepancy_probability']:.2f}); it no longer pulls the posterior]"
+        )
+    out = [
+        f"  {mark}{t['id']}: {t['word'].replace('_', ' ')} ({100 * low:.0f}-{100 * high:.0f} %)"
+        f"  before {_interval(t['before'])}  after {_interval(t['after'])}{kept}"
+    ]
+    fit = t.get("misfit")
+    if fit and fit["failed"]:
+        out.append(
+            f"       emulator misfit: held-out test failed (p = "
+            f"{fit['holdout_p_value']:.3f}); widened by {fit['widened_by']:.2f} log-odds"
+        )
+    return out
+
+
+def _format_observations(r: dict[str, Any]) -> list[str]:
+    if not r["observations"]:
+        return []
+    out = ["", "observations (data: a calibrated run keeps only histories that agree):"]
+    for o in r["observations"]:
+        said = "yes" if o["value"] else "no"
+        out.append(
+            f"  {o['id']} = {said} (as of {o['as_of']}): agreed by "
+            f"{_interval(o['agreed_before'])} of prior replicates"
+        )
+    if r["kept_after"]:
+        out.append(f"  check run kept {_interval(r['kept_after'])} of its replicates")
+    return out
+
+
+def _format_parameters(r: dict[str, Any]) -> list[str]:
+    """The parameters that moved most, and cited values the judgments pull."""
+    out = ["", "parameters that moved most (shift of the mean in prior standard deviations):"]
     moved = [p for p in r["parameters"] if not paths.is_reading_param(p["path"])]
     for p in moved[:8]:
         pr, po = p["prior"], p["posterior"]
@@ -106,8 +133,7 @@ def format_calibration(r: dict[str, Any]) -> str:
             "cited directions and assumptions are the analyst's and may move freely):"
         )
         out.extend(f"  {p['shift_sd']:+5.2f}  {p['path']}" for p in pulled)
-    out.extend(_format_pulled_words(r))
-    return "\n".join(out)
+    return out
 
 
 def _edge(r: dict[str, Any], t: dict[str, Any]) -> str:
