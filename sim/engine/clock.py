@@ -66,7 +66,10 @@ class DayClock(simpy.Environment):
 
         Builds the timeout as ``simpy.Timeout.__init__`` does (inlined, as SimPy itself
         inlines ``Event.__init__`` there), and queues it with its rank directly: a
-        replicate schedules some eighty of these.
+        replicate schedules some eighty of these. Measured against a subclass whose
+        ``__init__`` sets the rank and calls SimPy's: 1,399 against 1,355 replicates/s
+        (3 %, one worker, Belarus, events off), so the inlining stays; tests/test_clock.py
+        fails if the SimPy internals it writes change.
         """
         now = self._now
         when = day if day > now else now

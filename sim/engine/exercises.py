@@ -178,12 +178,11 @@ def exercise_programme(exercises: Exercises, patron: str) -> Process:
             return
         if day >= horizon:
             return
-        day = max(day, env.today)  # a booking overrun starts late: when the clock wakes it
         try:
             yield env.at_rank(day, ends if running is not None else starts)
         except simpy.Interrupt:
             continue  # the booking changed: look again
         if running is not None:
-            exercises.end(patron, day)
+            exercises.end(patron, env.today)  # the clock's day: an overrun starts late
         else:
-            exercises.begin(patron, day)
+            exercises.begin(patron, env.today)

@@ -172,16 +172,14 @@ class WargameModel(World):
         A model is a web of cycles: Mesa agents and their model, SimPy processes and the
         events they wait on. Left to the cyclic garbage collector, each replicate's few
         hundred objects are traversed on every collection while they wait to be found;
-        dropping the waiting events' callbacks and every part leaves nothing circular.
+        dropping the waiting events' callbacks, the programmes' processes and the
+        model's own references leaves nothing circular.
         The model cannot be used afterwards; take what it produced (:meth:`run`,
         :attr:`trajectory`) first.
         """
         self.env.drop_pending()
         self.release()  # a model taken apart before the horizon, too
-        for name in self.PARTS:
-            part = self.__dict__.get(name)
-            if part is not None and name != "ledger":  # the ledger is the run's result
-                vars(part).clear()
+        self.exercises.procs.clear()  # each programme's process holds the part that holds it
         self.__dict__.clear()
 
     def decide_month(self) -> None:
