@@ -38,14 +38,15 @@ def test_same_day_events_run_by_rank_not_by_the_order_they_were_scheduled():
     for order in (list(RANKS), list(reversed(RANKS))):
         env, fired = DayClock(), []
 
-        def wait(kind: str):
-            yield env.at(4, kind, "x")
-            fired.append(kind)
-
         for kind in order:
-            env.process(wait(kind))
+            env.process(_wait(env, kind, fired))
         env.run(until=5)
         assert fired == sorted(RANKS, key=RANKS.get)
+
+
+def _wait(env: DayClock, kind: str, fired: list[str]):
+    yield env.at(4, kind, "x")
+    fired.append(kind)
 
 
 def test_a_day_in_the_past_fires_now():
