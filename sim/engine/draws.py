@@ -16,7 +16,7 @@ import numpy as np
 from sim.roles import ROLE_SPECS
 from sim.scenario import paths
 from sim.scenario.calendar import day_of
-from sim.scenario.params import ParamSpec
+from sim.scenario.params import PROBABILITY, ParamSpec
 from sim.scenario.schema import Scenario, StartRung
 from sim.scenario.track_checks import RUNG_BOUNDS
 from sim.scenario.tracks import Rung
@@ -90,7 +90,7 @@ def _start_entries(at: str, start: StartRung) -> list[Entry]:
         _cite(start.probability, start),
         "probability",
         "chance the concession was made before the start date",
-        bounds=(0.0, 1.0),
+        bounds=PROBABILITY,
     )
     conceded = Entry(
         f"{at}.conceded",
@@ -128,7 +128,7 @@ def _track_entries(s: Scenario) -> list[Entry]:
                     _cite(rev.hazard, rev),
                     "per month",
                     "monthly chance of losing the rung held, at no leverage and just granted",
-                    bounds=(0.0, 1.0),
+                    bounds=PROBABILITY,
                 )
             )
             rows.append(
@@ -185,7 +185,7 @@ def _operation_entries(s: Scenario) -> list[Entry]:
                     paths.summit_accept(su.name),
                     _cite(su.accept_probability, su),
                     "probability",
-                    bounds=(0.0, 1.0),
+                    bounds=PROBABILITY,
                 )
             )
     return rows
@@ -199,7 +199,7 @@ def _inject_entries(s: Scenario) -> list[Entry]:
                 paths.inject_probability(inj.name),
                 _cite(inj.probability, inj),
                 "probability",
-                bounds=(0.0, 1.0),
+                bounds=PROBABILITY,
             )
         )
         declared = ROLE_SPECS[s.actor(inj.actor).role].Params.declarations()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sim.roles import ROLE_SPECS
 from sim.scenario.errors import did_you_mean
 from sim.scenario.nodes import Path
-from sim.scenario.params import ParamSpec
+from sim.scenario.params import PROBABILITY, ParamSpec
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Scenario
@@ -56,3 +56,10 @@ def check_params(role: str, params: dict[str, ParamSpec], at: Path) -> Iterator[
                 (*at, name),
                 f"must lie in [{d.low:g}, {d.high:g}] ({d.units}); found {ps.describe()}",
             )
+
+
+def check_probability(ps: ParamSpec | None, at: Path) -> Iterator[Found]:
+    """A parameter that is a chance: every value it can draw inside :data:`PROBABILITY`."""
+    low, high = PROBABILITY
+    if ps is not None and not low <= ps.support[0] <= ps.support[1] <= high:
+        yield (at, f"a probability must lie in [{low:g}, {high:g}]; found {ps.describe()}")

@@ -8,7 +8,14 @@ import math
 from collections.abc import Iterator
 
 from sim.roles import ROLE_SPECS
-from sim.scenario.checking import Found, check_params, in_horizon, unique, unknown
+from sim.scenario.checking import (
+    Found,
+    check_params,
+    check_probability,
+    in_horizon,
+    unique,
+    unknown,
+)
 from sim.scenario.nodes import Path
 from sim.scenario.operation_checks import check_injects, check_operations
 from sim.scenario.schema import ActorSpec, Scenario
@@ -78,12 +85,7 @@ def _check_start_rung(s: Scenario, i: int, a: ActorSpec) -> Iterator[Found]:
                 (*here, "controller"),
                 "this starting rung settles control: name who holds it (patron or client)",
             )
-        pr = start.probability
-        if pr is not None and not 0 <= pr.support[0] <= pr.support[1] <= 1:
-            yield (
-                (*here, "probability"),
-                f"a probability must lie in [0, 1]; found {pr.describe()}",
-            )
+        yield from check_probability(start.probability, (*here, "probability"))
 
 
 def _check_actors(s: Scenario) -> Iterator[Found]:

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sim.roles import ROLE_SPECS
-from sim.scenario.checking import Found, check_params, in_horizon, unique, unknown
+from sim.scenario.checking import (
+    Found,
+    check_params,
+    check_probability,
+    in_horizon,
+    unique,
+    unknown,
+)
 from sim.scenario.nodes import Path
 from sim.scenario.schema import Scenario
 
@@ -88,12 +95,7 @@ def _check_summits(s: Scenario, patrons: list[str]) -> Iterator[Found]:
                 "a summit that demands presses for the next rung of a track; name the track",
             )
         yield from in_horizon(s, su.date, (*at, "date"), "summit date")
-        ap = su.accept_probability
-        if ap is not None and not 0 <= ap.support[0] <= ap.support[1] <= 1:
-            yield (
-                (*at, "accept_probability"),
-                f"a probability must lie in [0, 1]; found {ap.describe()}",
-            )
+        yield from check_probability(su.accept_probability, (*at, "accept_probability"))
 
 
 def check_injects(s: Scenario) -> Iterator[Found]:
@@ -102,9 +104,7 @@ def check_injects(s: Scenario) -> Iterator[Found]:
     for i, inj in enumerate(s.injects):
         at: Path = ("injects", i)
         yield from in_horizon(s, inj.date, (*at, "date"), "inject date")
-        p = inj.probability
-        if not 0 <= p.support[0] <= p.support[1] <= 1:
-            yield ((*at, "probability"), f"a probability must lie in [0, 1]; found {p.describe()}")
+        yield from check_probability(inj.probability, (*at, "probability"))
         if inj.actor not in names:
             yield ((*at, "actor"), unknown("actor", inj.actor, names))
             continue

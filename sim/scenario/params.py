@@ -132,6 +132,10 @@ class TruncNormal(BaseModel):
 KINDS = ("value", "uniform", "triangular", "beta", "truncnormal", "estimate", "categorical")
 
 
+#: A probability's range: the schema's checks and the parameter table's bounds both read it.
+PROBABILITY: tuple[float, float] = (0.0, 1.0)
+
+
 class ParamSpec(BaseModel):
     """One uncertain parameter: its distribution and where the number comes from."""
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sim.scenario.checking import Found, unique
+from sim.scenario.checking import Found, check_probability, unique
 from sim.scenario.nodes import Path
+from sim.scenario.params import PROBABILITY
 from sim.scenario.schema import Scenario
 from sim.scenario.tracks import Track
 
 #: What each rung effect must lie in (checked here, reused by parameter overrides).
 RUNG_BOUNDS = {
     "cost": (0.0, 1.0),
-    "stay_probability": (0.0, 1.0),
+    "stay_probability": PROBABILITY,
     "exercise_interval_days": (1.0, 3650.0),
     "bridge_tolerance_days": (0.1, 3650.0),
 }
@@ -88,11 +89,7 @@ def _check_track_numbers(track: Track, at: Path) -> Iterator[Found]:
     rev = track.reversal
     if rev is None:
         return
-    if not 0 <= rev.hazard.support[0] <= rev.hazard.support[1] <= 1:
-        yield (
-            (*at, "reversal", "hazard"),
-            f"a probability must lie in [0, 1]; found {rev.hazard.describe()}",
-        )
+    yield from check_probability(rev.hazard, (*at, "reversal", "hazard"))
     if rev.entrenchment_months.support[0] <= 0:
         yield (
             (*at, "reversal", "entrenchment_months"),
