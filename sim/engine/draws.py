@@ -16,7 +16,7 @@ import numpy as np
 from sim.roles import ROLE_SPECS
 from sim.scenario import paths
 from sim.scenario.calendar import day_of
-from sim.scenario.params import PROBABILITY, ParamSpec
+from sim.scenario.params import PROBABILITY, ParamSpec, Provenance
 from sim.scenario.schema import Scenario, StartRung
 from sim.scenario.track_checks import RUNG_BOUNDS
 from sim.scenario.tracks import Rung
@@ -41,20 +41,14 @@ class Entry:
     indicator_of: str | None = None
 
     @property
-    def status(self) -> str:
-        """The provenance tier: ``cited`` (a cited value), ``direction`` (a cited
-        direction), ``assumption``, ``uncited`` or ``role default``."""
-        if not self.given:
-            return "role default"
-        return {"cited value": "cited", "cited direction": "direction"}.get(
-            self.spec.tier, self.spec.tier
-        )
+    def tier(self) -> Provenance:
+        """Where the value comes from (:class:`~sim.scenario.params.Provenance`)."""
+        return self.spec.tier if self.given else Provenance.DEFAULT
 
     @property
-    def tier(self) -> str:
-        """The tier in words: ``cited value``, ``cited direction``, ``assumption``,
-        ``uncited`` or ``role default``."""
-        return self.spec.tier if self.given else "role default"
+    def status(self) -> str:
+        """The tier's short key (``cited``, ``direction``, ...), as results files record it."""
+        return self.tier.key
 
 
 def parameter_table(s: Scenario) -> list[Entry]:

@@ -25,6 +25,7 @@ numbers intact when a sweep changes a distribution, and it vectorises over repli
 from __future__ import annotations
 
 import math
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -132,6 +133,23 @@ class TruncNormal(BaseModel):
 KINDS = ("value", "uniform", "triangular", "beta", "truncnormal", "estimate", "categorical")
 
 
+class Provenance(StrEnum):
+    """Where a parameter's value comes from, the one vocabulary of provenance: in words
+    (the value, as tables and the report print it) and as a short key (:attr:`key`, as
+    calibration and discovery files record it)."""
+
+    CITED = "cited value"  # the report gives the number
+    DIRECTION = "cited direction"  # the report gives which way, not how much
+    ASSUMPTION = "assumption"  # the analyst's, with a wide distribution
+    UNCITED = "uncited"  # written in the scenario without a source
+    DEFAULT = "role default"  # not written in the scenario: the role's built-in value
+
+    @property
+    def key(self) -> str:
+        """``cited``, ``direction``, ``assumption``, ``uncited`` or ``role default``."""
+        return {Provenance.CITED: "cited", Provenance.DIRECTION: "direction"}.get(self, self.value)
+
+
 #: A probability's range: the schema's checks and the parameter table's bounds both read it.
 PROBABILITY: tuple[float, float] = (0.0, 1.0)
 
@@ -153,13 +171,13 @@ class ParamSpec(BaseModel):
     assumption: bool | Literal["direction"] = False
 
     @property
-    def tier(self) -> str:
-        """``cited value``, ``cited direction``, ``assumption`` or ``uncited``."""
+    def tier(self) -> Provenance:
+        """Where the value comes from: cited value, cited direction, assumption, uncited."""
         if self.assumption == "direction":
-            return "cited direction"
+            return Provenance.DIRECTION
         if self.assumption:
-            return "assumption"
-        return "cited value" if self.source else "uncited"
+            return Provenance.ASSUMPTION
+        return Provenance.CITED if self.source else Provenance.UNCITED
 
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
