@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 import mesa
 
-from agents.world import Stream, World
+from agents.world import Member, Stream, World
 from sim.roles.base import ParamValues, RoleSpec
 
 
@@ -42,7 +42,7 @@ class Actor(mesa.Agent):
             cls._bounds = cls.spec.bounds
 
     @cached_property
-    def client(self) -> Actor:
+    def client(self) -> Member:
         """The client regime this actor acts on (looked up once)."""
         return self.model.actor(self.target or self.name)
 

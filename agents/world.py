@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import mesa
 
-if TYPE_CHECKING:
-    from agents.base import Actor
+
+class Member(Protocol):
+    """An actor as the world hands it out (:class:`agents.base.Actor` is one)."""
+
+    name: str
 
 
 class Stream(Protocol):
@@ -39,7 +42,7 @@ class World(mesa.Model, ABC):
         """The named dynamics substream (``actor:<name>``, ...)."""
 
     @abstractmethod
-    def actor(self, name: str) -> Actor:
+    def actor(self, name: str) -> Member:
         """The actor called `name`."""
 
     # ------------------------------------------------------------- what actors read

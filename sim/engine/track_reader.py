@@ -13,15 +13,31 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sim.engine.concessions import Delivery, Track
 from sim.engine.draws import RUNG_FIELDS
 from sim.scenario.nodes import Controller
 
 if TYPE_CHECKING:
-    from sim.engine.plan import Plan
+    from sim.scenario.schema import Scenario
     from sim.scenario.tracks import Track as TrackSpec
+
+
+class Plan(Protocol):
+    """What a reader needs of a plan (:class:`sim.engine.plan.Plan`)."""
+
+    scenario: Scenario
+
+    @property
+    def n_params(self) -> int: ...
+
+    @property
+    def index(self) -> dict[str, int]: ...
+
+    @property
+    def track_specs(self) -> list[TrackSpec]: ...
+
 
 #: Appended to a replicate's values: what a missing parameter reads as.
 SENTINELS = (None, math.inf, 0.0)

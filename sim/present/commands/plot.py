@@ -8,18 +8,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.present.commands.running import progress_bar
+from sim.present.kinds import PLOT_KINDS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 #: The folder kinds `plot` draws.
-KINDS = ("run", "batch", "sweep", "calibration", "score", "discovery")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     from sim.runs.folder import describe_kinds
 
-    kinds = describe_kinds(KINDS)
+    kinds = describe_kinds(PLOT_KINDS)
     p = sub.add_parser("plot", help=f"draw the figures of {kinds} folder")
     p.add_argument("folder", help=f"{kinds} folder (under results/)")
     p.add_argument(
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     import sim.results
     from sim.present.plots import save
 
-    loaded = sim.results.load(args.folder, kinds=KINDS, command="plot")
+    loaded = sim.results.load(args.folder, kinds=PLOT_KINDS, command="plot")
     groups = figures_of(loaded, args.replicate)
     drawn = []
     update, close = progress_bar(len(groups), "plot: drawing", "folder")

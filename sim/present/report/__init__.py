@@ -14,7 +14,7 @@ from typing import Any
 
 from sim import __version__
 from sim.analysis.folders import CalibrationResult
-from sim.present.commands.report import KINDS
+from sim.present.kinds import REPORT_KINDS
 from sim.present.report.analyses import (
     analyses_context,
     batch_context,
@@ -34,7 +34,7 @@ __all__ = ["render", "words", "write_report"]
 def render(path: str | Path) -> str:
     """The HTML brief of a results folder (a run, a batch, a sweep, or a calibration, shown
     as its check run with the calibration section)."""
-    loaded = load(path, kinds=KINDS, command="report")
+    loaded = load(path, kinds=REPORT_KINDS, command="report")
     if isinstance(loaded, CalibrationResult):
         loaded = load(loaded.path / "check", kinds=("run",))
     extra: dict[str, Any] = {}
