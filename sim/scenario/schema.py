@@ -21,13 +21,56 @@ from pydantic import (
 from sim.roles import ROLE_SPECS
 from sim.scenario import paths
 from sim.scenario.calendar import add_months
-from sim.scenario.claims import Judgment, Observation, Outcomes, Question
+from sim.scenario.claims import (
+    BasingKind,
+    Event,
+    Judgment,
+    Metric,
+    Observation,
+    OutcomeName,
+    Outcomes,
+    Question,
+)
 from sim.scenario.format import FORMAT
-from sim.scenario.nodes import Cited, Controller, Name, Strict
-from sim.scenario.operations import Inject, Operations
+from sim.scenario.nodes import Cited, Controller, Name, Path, Strict
+from sim.scenario.operations import Exercise, Inject, Operations, Recurring, Summit
 from sim.scenario.outcomes import OUTCOME_NAMES
 from sim.scenario.params import ICD203, ParamSpec, normalise_word
-from sim.scenario.tracks import Rung, Track
+from sim.scenario.tracks import Delivery, Reversal, Rung, Track
+
+#: The schema's nodes, wherever they are defined, importable from here as before.
+__all__ = [
+    "ActorSpec",
+    "BasingKind",
+    "Cited",
+    "Controller",
+    "Delivery",
+    "Event",
+    "Exercise",
+    "Inject",
+    "Judgment",
+    "Metadata",
+    "Metric",
+    "MonteCarlo",
+    "Name",
+    "Observation",
+    "Operations",
+    "OutcomeName",
+    "Outcomes",
+    "Path",
+    "Posterior",
+    "Question",
+    "Reading",
+    "ReadingOption",
+    "Recurring",
+    "Reversal",
+    "Rung",
+    "Scenario",
+    "StartRung",
+    "Strict",
+    "Summit",
+    "Track",
+]
 
 
 class Metadata(Strict):
