@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import math
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -18,6 +19,7 @@ import yaml
 from sim.engine import bargaining
 from sim.engine.concessions import ConcessionBook, Effects, Track
 from sim.engine.coverage import Coverage
+from sim.engine.negotiation import Negotiation
 from sim.engine.plan import Cadence, DatedExercise, Plan
 from sim.engine.presence import decide_gap, entrenchment, gap_days, stay_probability
 from sim.engine.programme import Programme
@@ -144,6 +146,53 @@ def test_the_reversal_hazard_by_hand():
     assert bargaining.reversal_hazard(t, 0, 0.0) == pytest.approx(0.2)
     assert bargaining.reversal_hazard(t, 0, 1.0) == 0.0  # full leverage: nothing is lost
     assert bargaining.reversal_hazard(track("q", 2), 0, 0.0) == 0.0  # irreversible
+
+
+class FixedDraw:
+    """A reversal stream that always draws `u`."""
+
+    def __init__(self, u: float):
+        self.u = u
+
+    def random(self) -> float:
+        return self.u
+
+
+def reconsidered_on(day: int, u: float, leverage: float) -> list[str]:
+    """The tracks `Negotiation.reconsider` revokes on `day` when the draw is `u`, for a
+    relation that reached rung 1 of `air` on day 10 and rung 2 on day 100 (and holds an
+    irreversible `land` rung); revocation itself stubbed, so only the decision is tested."""
+    air = track("air", 3, hazard=0.2, entrenchment_months=6.0)
+    b = book(air, track("land", 2))
+    b.grant(REL, "air", 10, None)
+    b.grant(REL, "air", 100, None)
+    b.grant(REL, "land", 5, None)
+    clock = SimpleNamespace(today=day)
+    n = Negotiation(clock, None, b, None, None, None, None, [])
+    n.draws[REL] = FixedDraw(u)
+    revoked: list[str] = []
+    n.revoke = lambda rel, name: revoked.append(name)
+    n.reconsider(*REL, leverage)
+    return revoked
+
+
+def test_a_held_rung_is_lost_by_the_hazard_of_its_own_time_held():
+    """On day 400 the top rung of `air` has been held 300 days (since day 100, not since
+    day 10 when the track was first conceded, nor since day 0): its hazard is exactly
+    0.2 x exp(-(300 / 30.44) / 6) x (1 - 0.25); a draw just under it revokes, just over
+    it does not."""
+    air = track("air", 3, hazard=0.2, entrenchment_months=6.0)
+    exact = bargaining.reversal_hazard(air, 300, 0.25)
+    assert exact == pytest.approx(0.2 * math.exp(-(300 / bargaining.MONTH_DAYS) / 6) * 0.75)
+    assert reconsidered_on(400, exact * (1 - 1e-9), 0.25) == ["air"], (
+        "a draw under the hazard of a rung held 300 days must revoke it: the hazard read "
+        "a longer time held than the top rung's own"
+    )
+    assert reconsidered_on(400, exact * (1 + 1e-9), 0.25) == [], (
+        "a draw over the hazard of a rung held 300 days must not revoke it: the hazard read "
+        "a shorter time held than the top rung's own"
+    )
+    assert reconsidered_on(400, 0.0, 1.0) == []  # full leverage: the hazard is zero
 
 
 # ----------------------------------------------------------------------- presence

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.maths.stats import wilson
 from sim.present.cli import main
-from sim.runs.branching import with_eve_intervals
+from sim.runs.branching import eve_effective_n, meets_all, with_eve_intervals
 from tests.conftest import BELARUS
 
 OBSERVED = """observations:
@@ -85,3 +86,47 @@ def test_eve_intervals_hold_their_share_conditional_judgments_included(rows):
     j = redone["judgments"][0]
     assert j["p"] == pytest.approx(hit[cond].mean() if cond.any() else 0.0)
     assert redone["outcomes"]["persistent"]["p"] == pytest.approx(hit.mean())
+
+
+@pytest.mark.parametrize(
+    ("y", "origins", "expected", "why"),
+    [
+        ([1, 0, 1, 0], [0, 1, 2, 3], 4.0, "four unrelated particles are four samples"),
+        ([1, 1, 0, 0], [0, 0, 1, 1], 2.0, "two copies each of two histories are two samples"),
+        # p = 1/2; per origin the sums of y - p are 1, 0, -1: var = 2 / 36, n = 0.25 / var
+        ([1, 1, 1, 0, 0, 0], [0, 0, 1, 1, 2, 2], 4.5, "by hand: 0.25 / (2 / 36)"),
+        ([0, 0, 0], [0, 0, 5], 2.0, "no spread: as many as the distinct histories"),
+    ],
+)
+def test_the_eve_effective_sample_size_by_hand(y, origins, expected, why):
+    got = eve_effective_n(np.array(y), np.array(origins))
+    assert got == pytest.approx(expected), (
+        f"{why}: expected {expected}, got {got} (is the variance centred on the share?)"
+    )
+
+
+def test_a_branching_interval_is_wilsons_at_the_effective_sample_size():
+    """Four particles, two copies of each of two histories: the interval is Wilson's for
+    one success in two trials, not for two in four (counting copies as independent
+    would draw it too narrow)."""
+    outcomes = pd.DataFrame({"persistent": [True, True, False, False]})
+    summary = {"outcomes": {"persistent": {"p": 0.5, "low": 0.0, "high": 1.0}}}
+    entry = with_eve_intervals(summary, outcomes, np.array([0, 0, 1, 1]))["outcomes"]["persistent"]
+    assert entry["n_effective"] == 2.0
+    assert (entry["low"], entry["high"]) == pytest.approx(wilson(1, 2)), (
+        f"the interval {entry['low']:.3f}-{entry['high']:.3f} is not Wilson's at the "
+        f"effective sample size 2 ({wilson(1, 2)[0]:.3f}-{wilson(1, 2)[1]:.3f}); "
+        f"Wilson's at the 4 particles is {wilson(2, 4)[0]:.3f}-{wilson(2, 4)[1]:.3f}"
+    )
+
+
+def test_a_history_must_meet_every_observation_checked_at_a_stage():
+    """Two facts checked in the same week: a history survives only if it meets both."""
+    checks = {"a": (lambda f: f["a"], True), "b": (lambda f: f["b"], False)}
+    assert meets_all({"a": True, "b": False}, checks, ("a", "b"))
+    for facts in ({"a": True, "b": True}, {"a": False, "b": False}, {"a": False, "b": True}):
+        assert not meets_all(facts, checks, ("a", "b")), (
+            f"a history with {facts} meets at most one of the two facts (a true, b false) "
+            "and must not survive: the stage's checks are combined with 'any', not 'all'"
+        )
+    assert meets_all({"a": True, "b": True}, checks, ("a",))  # only the stage's own ids

@@ -255,3 +255,54 @@ def test_discover_restricts_a_reading_to_a_set_of_its_options(tmp_path):
     assert (
         'on_time <span class="small">of late, on_time</span>' in (out / "report.html").read_text()
     )
+
+
+def test_a_variants_number_names_its_combination(tmp_path):
+    """Two readings of 2 and 3 options: the combinations run with the first reading
+    slowest, and the variant number computed from a replicate's option indices is the
+    position of its combination, so each replicate runs the variant it drew."""
+    meeting = reading(0.2, 0.9)
+    second = {
+        "name": "pace",
+        "source": "toy",
+        "options": [
+            {"name": f"p{k}", "weight": w, "patch": {}} for k, w in enumerate((0.2, 0.3, 0.5))
+        ],
+    }
+    plan = Plan(load(toy(tmp_path, [meeting, second])))
+    mixture = plan.mixture
+    assert mixture.combos == [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2)], (
+        f"combinations {mixture.combos}: the first reading's options must vary slowest"
+    )
+    numbers = mixture.variant_of(np.array(mixture.combos)).tolist()
+    assert numbers == list(range(6)), (
+        f"option indices {mixture.combos} name variants {numbers}: the combinations are "
+        "not in the order variant_of counts them"
+    )
+    for v, combo in enumerate(mixture.combos):
+        values = np.zeros(len(mixture.table))
+        values[:2] = combo
+        chosen, _ = mixture.resolve(values)
+        theta = chosen.index[THETA]
+        assert chosen is mixture.plans[v]
+        assert chosen.table[theta].spec.value == (0.2, 0.9)[combo[0]], combo
+
+
+def test_joint_rows_hold_whichever_reading_a_replicate_draws(tmp_path):
+    """A posterior row fixing θ at 0.55 holds under both readings: the rows are applied
+    again after each variant draws its own entries (where the reading's 0.2 or 0.9 would
+    otherwise stand)."""
+    from sim.engine.rows import Rows
+
+    plan = Plan(load(toy(tmp_path, [reading(0.2, 0.9)])))
+    mixture = plan.mixture
+    n = 400
+    u = np.random.default_rng(1).random((n, len(mixture.table)))
+    at = [mixture.table.index(next(e for e in mixture.table if e.path == THETA))]
+    rows = Rows.design([THETA], np.full((n, 1), 0.55))
+    values, which = mixture.draw(u, np.arange(n), np.zeros(n), rows, at)
+    assert set(which.tolist()) == {0, 1}  # both readings drawn
+    assert set(values[:, at[0]].tolist()) == {0.55}, (
+        "the posterior's θ = 0.55 was overwritten by the chosen reading's own draw: the "
+        "rows must be applied again after the variant is chosen"
+    )

@@ -171,6 +171,14 @@ def _facts_so_far(model) -> Facts:
     return Facts(model.plan.scenario, replace(led, spans=spans, labels=[], events=[]))
 
 
+def meets_all(facts: Facts, checks: dict[str, tuple[Any, bool]], ids: tuple[str, ...]) -> bool:
+    """Whether a history meets every observation `ids` checked at one stage: each check
+    (a function of the facts, and the answer the analyst saw) must give the answer seen.
+    All of them, not any: a history that meets one of two same-week facts is not the one
+    the analyst observed."""
+    return all(checks[i][0](facts) == checks[i][1] for i in ids)
+
+
 def advance(ctx: BranchContext, stage: int, day: int, ids: tuple[str, ...],
             batch: list[tuple[int, Particle]]) -> list[tuple[int, State | None]]:  # fmt: skip
     """Run each (pid, particle) of `batch` to `day`; the state of those whose history
@@ -181,7 +189,7 @@ def advance(ctx: BranchContext, stage: int, day: int, ids: tuple[str, ...],
             model = _model(ctx, p, stage, pid)
             model.run_until(day)
             facts = _facts_so_far(model)
-            agrees = all(ctx.checks[i][0](facts) == ctx.checks[i][1] for i in ids)
+            agrees = meets_all(facts, ctx.checks, ids)
             out.append((pid, capture(model) if agrees else None))
             model.dispose()
         except Exception as e:
