@@ -27,6 +27,7 @@ def runs(numbers, tmp_path_factory):
     return numbers.Runs(tmp_path_factory.mktemp("doc-numbers"))
 
 
+@pytest.mark.digest
 def test_every_quoted_number_is_todays(numbers, runs):
     stale = numbers.stale(runs)
     assert not stale, "run `python docs/quoted_numbers.py --write`:\n" + "\n".join(stale)
@@ -55,6 +56,7 @@ def test_a_number_changed_by_hand_is_caught_and_written_back(numbers, runs, tmp_
 COMMAND = re.compile(r"^wargame (?:sweep|signposts) scenarios/.*?(?<!\\)$", re.M | re.S)
 
 
+@pytest.mark.digest
 def test_the_guides_examples_are_the_runs_quoted_and_the_sweep_is_not_noise(numbers, runs):
     """The sweep and signposts commands the guide shows are the ones its numbers come from;
     the sweep's point estimates are less than 20 % Monte Carlo noise."""

@@ -46,6 +46,7 @@ def scenario_files() -> list[Path]:
     return sorted(SCENARIOS.glob("*.yaml"))
 
 
+@pytest.mark.digest
 @pytest.mark.parametrize("path", scenario_files(), ids=lambda p: p.stem)
 def test_replicates_match_the_pinned_digests(path):
     expected = json.loads(FIXTURE.read_text())[path.name]

@@ -1,0 +1,81 @@
+"""The mutation script's bookkeeping (tools/mutation.py): its areas name files that exist,
+and its score counts what it says it counts. (Running mutmut itself is not tested here:
+it is slow and needs the `mutation` extra.)"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tools import mutation
+
+
+@pytest.fixture(scope="module")
+def tool():
+    return mutation
+
+
+def test_every_area_names_modules_and_tests_that_exist(tool):
+    areas, equivalents = tool.load_config()
+    for area in areas.values():
+        for pattern in area.modules:
+            assert list(ROOT.glob(pattern)), f"{area.name}: no module matches {pattern}"
+        for test in area.tests:
+            assert (ROOT / test).is_file(), f"{area.name}: no test file {test}"
+    for e in equivalents:
+        assert e.reason.strip() and e.line.strip(), f"{e.mutant}: say what it writes and why"
+
+
+def test_no_area_runs_a_digest_test(tool):
+    """Digest tests say that something changed, never what: they must not count."""
+    areas, _ = tool.load_config()
+    assert tool.PYTEST_ARGS[tool.PYTEST_ARGS.index("-m") + 1] == "not digest"
+    for area in areas.values():
+        assert "tests/test_fidelity.py" not in area.tests, area.name
+
+
+def test_the_score_leaves_equivalents_out_and_counts_timeouts_as_caught(tool):
+    verdicts = {
+        "sim/a.py": {"a1": "killed", "a2": "survived", "a3": "survived", "a4": "timeout"},
+        "sim/b.py": {"b1": "no tests", "b2": "skipped"},
+    }
+    tallies = tool.tally(verdicts, equivalent={"a3"})
+    a, b = tallies["sim/a.py"], tallies["sim/b.py"]
+    assert (a.killed, a.not_killed, a.equivalent) == (2, 1, 1)
+    assert a.score == pytest.approx(2 / 3)  # a3 is on neither side
+    assert b.score == 0.0  # a mutant no test runs is not caught; a skipped one not counted
+    table = tool.table(tallies)
+    assert "| sim/a.py | 4 | 2 | 1 | 0 | 1 | 67 % |" in table
+    assert "| **all** | 6 | 2 | 1 | 1 | 1 | 50 % |" in table
+
+
+def test_an_area_with_no_mutants_has_no_score(tool):
+    assert tool.Tally().score is None
+    assert tool.percent(None) == "-"
+
+
+def test_a_diffs_added_lines_are_read_without_its_header(tool):
+    diff = "--- a.py\n+++ a.py\n@@ -1 +1 @@\n-    x = a + b\n+    x = a - b\n"
+    assert tool.added_lines(diff) == ["x = a - b"]
+
+
+def test_the_mutmut_table_points_at_the_area(tool):
+    area = tool.Area("toy", "toy area", ("sim/engine/clock.py",), ("tests/test_clock.py",))
+    section = tool.mutmut_section(area)
+    assert 'only_mutate = ["sim/engine/clock.py"]' in section
+    assert 'pytest_add_cli_args_test_selection = ["tests/test_clock.py"]' in section
+
+
+def test_prepare_copies_the_project_and_appends_the_table(tool, tmp_path: Path):
+    area = tool.Area("toy", "toy area", ("sim/engine/clock.py",), ("tests/test_clock.py",))
+    work = tmp_path / "work"
+    tool.prepare(area, ROOT, work)
+    assert (work / "sim" / "engine" / "clock.py").read_text() == (
+        ROOT / "sim" / "engine" / "clock.py"
+    ).read_text()
+    text = (work / "pyproject.toml").read_text()
+    assert text.startswith((ROOT / "pyproject.toml").read_text())
+    assert Counter(line.strip() for line in text.splitlines())["[tool.mutmut]"] == 1

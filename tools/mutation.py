@@ -1,0 +1,343 @@
+"""Mutation testing by area: how many one-line slips in each module the fast tests catch.
+
+For each area named in ``tools/mutation.toml`` this copies the project into
+``.mutation/<area>/``, runs mutmut there on the area's modules against the area's tests
+(digest tests deselected), and prints a score per module and per area. The score is
+
+    killed / (killed + survived + no tests)
+
+where a mutant whose tests time out counts as killed (it changed behaviour enough to
+hang), and a mutant recorded as equivalent in the TOML (it cannot change behaviour) is
+left out of both sides. Surviving mutants are written with their diffs to
+``results/mutation/<area>-survivors.txt``, the scores to ``results/mutation/scores.json``.
+
+Usage (needs ``pip install -e .[test,mutation]``)::
+
+    python tools/mutation.py                      # every area
+    python tools/mutation.py engine outcomes      # some areas
+    python tools/mutation.py --list               # the areas and their modules
+
+It is slow (every mutant reruns the tests that call the mutated function), so it is a
+tool to run before landing a change, not part of CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = Path(__file__).with_suffix(".toml")
+WORK = ROOT / ".mutation"
+OUT = ROOT / "results" / "mutation"
+
+# What the tests read besides the packages themselves.
+COPIED = (
+    "sim",
+    "agents",
+    "tests",
+    "scenarios",
+    "reports",
+    "schema",
+    "sweeps",
+    "docs",
+    "benchmarks",
+    "README.md",
+    "pyproject.toml",
+)
+
+# pytest options for every mutant: one process, no cache, digests deselected.
+PYTEST_ARGS = ["-p", "no:cacheprovider", "-n", "0", "-m", "not digest", "-q"]
+
+# mutmut's verdicts, folded into the three that the score counts.
+KILLED = {"killed", "timeout", "caught by type check", "segfault"}
+NOT_KILLED = {"survived", "no tests", "suspicious"}
+
+
+@dataclass(frozen=True)
+class Area:
+    """A group of modules and the fast tests that should catch their mutants."""
+
+    name: str
+    title: str
+    modules: tuple[str, ...]
+    tests: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    """A mutant that cannot change behaviour: its name, its mutated line, and why."""
+
+    mutant: str
+    line: str
+    reason: str
+
+
+@dataclass
+class Tally:
+    """Verdicts of one module's mutants."""
+
+    verdicts: Counter[str] = field(default_factory=Counter)
+    equivalent: int = 0
+
+    @property
+    def killed(self) -> int:
+        return sum(self.verdicts[v] for v in KILLED)
+
+    @property
+    def not_killed(self) -> int:
+        return sum(self.verdicts[v] for v in NOT_KILLED)
+
+    @property
+    def score(self) -> float | None:
+        """Share of the non-equivalent mutants the tests caught; None with no mutants."""
+        judged = self.killed + self.not_killed
+        return self.killed / judged if judged else None
+
+    def add(self, other: Tally) -> None:
+        self.verdicts.update(other.verdicts)
+        self.equivalent += other.equivalent
+
+
+def load_config(path: Path = CONFIG) -> tuple[dict[str, Area], list[Equivalent]]:
+    """The areas and the recorded equivalent mutants in the TOML at `path`."""
+    data = tomllib.loads(path.read_text())
+    areas = {
+        name: Area(name, spec["title"], tuple(spec["modules"]), tuple(spec["tests"]))
+        for name, spec in data["areas"].items()
+    }
+    equivalents = [
+        Equivalent(e["mutant"], e["line"], e["reason"]) for e in data.get("equivalent", [])
+    ]
+    return areas, equivalents
+
+
+def mutmut_section(area: Area) -> str:
+    """The ``[tool.mutmut]`` table that points mutmut at `area`."""
+    settings = {
+        "source_paths": ["sim", "agents"],
+        "only_mutate": list(area.modules),
+        "also_copy": [p for p in COPIED if p not in ("sim", "agents")],
+        "pytest_add_cli_args": PYTEST_ARGS,
+        "pytest_add_cli_args_test_selection": list(area.tests),
+        "timeout_constant": 10.0,
+        "use_git_change_detection": False,
+    }
+    lines = ["", "[tool.mutmut]"]
+    lines += [f"{key} = {json.dumps(value)}" for key, value in settings.items()]
+    return "\n".join(lines) + "\n"
+
+
+def prepare(area: Area, root: Path, work: Path) -> None:
+    """A fresh copy of the project at `work`, configured to mutate `area`."""
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in COPIED:
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, work / name, ignore=ignore)
+        elif source.exists():
+            shutil.copy2(source, work / name)
+    with (work / "pyproject.toml").open("a") as handle:
+        handle.write(mutmut_section(area))
+
+
+def run_mutmut(work: Path, children: int) -> float:
+    """Run mutmut in `work`; the wall time in seconds."""
+    start = time.perf_counter()
+    command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)]
+    subprocess.run(command, cwd=work, check=True)
+    return time.perf_counter() - start
+
+
+def read_verdicts(work: Path) -> dict[str, dict[str, str]]:
+    """Each mutated module's mutants and their verdicts, from mutmut's ``.meta`` files."""
+    from mutmut.stats import status_by_exit_code
+
+    mutants = work / "mutants"
+    found: dict[str, dict[str, str]] = {}
+    for meta in sorted(mutants.rglob("*.py.meta")):
+        module = meta.relative_to(mutants).as_posix().removesuffix(".meta")
+        codes = json.loads(meta.read_text())["exit_code_by_key"]
+        found[module] = {name: status_by_exit_code[code] for name, code in codes.items()}
+    return found
+
+
+def mutant_diff(work: Path, mutant: str) -> str:
+    """The diff mutmut shows for `mutant`."""
+    shown = subprocess.run(
+        [sys.executable, "-m", "mutmut", "show", mutant],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return shown.stdout
+
+
+def added_lines(diff: str) -> list[str]:
+    """The lines a diff adds, stripped."""
+    return [
+        line[1:].strip()
+        for line in diff.splitlines()
+        if line.startswith("+") and not line.startswith("+++")
+    ]
+
+
+def tally(verdicts: dict[str, dict[str, str]], equivalent: set[str]) -> dict[str, Tally]:
+    """Per module, how its mutants fared; the `equivalent` ones counted apart."""
+    tallies: dict[str, Tally] = {}
+    for module, mutants in verdicts.items():
+        t = tallies.setdefault(module, Tally())
+        for name, verdict in mutants.items():
+            if name in equivalent:
+                t.equivalent += 1
+            else:
+                t.verdicts[verdict] += 1
+    return tallies
+
+
+def confirmed_equivalents(
+    work: Path, verdicts: dict[str, dict[str, str]], equivalents: list[Equivalent]
+) -> tuple[set[str], list[str]]:
+    """The recorded equivalents that still match their mutant, and warnings for the rest.
+
+    An entry matches when the mutant exists, survived, and its diff still writes the
+    recorded line; otherwise the code has moved and the entry must be looked at again.
+    """
+    survived = {
+        name for mutants in verdicts.values() for name, v in mutants.items() if v in NOT_KILLED
+    }
+    known = {name for mutants in verdicts.values() for name in mutants}
+    confirmed: set[str] = set()
+    warnings: list[str] = []
+    for e in equivalents:
+        if e.mutant not in known:
+            continue
+        if e.mutant not in survived:
+            warnings.append(f"{e.mutant}: recorded as equivalent but the tests kill it")
+        elif e.line.strip() not in added_lines(mutant_diff(work, e.mutant)):
+            warnings.append(f"{e.mutant}: the mutant no longer writes {e.line!r}; look again")
+        else:
+            confirmed.add(e.mutant)
+    return confirmed, warnings
+
+
+def percent(score: float | None) -> str:
+    return "-" if score is None else f"{100 * score:.0f} %"
+
+
+def table(tallies: dict[str, Tally]) -> str:
+    """A Markdown table of the modules' tallies, with a total row."""
+    head = ["module", "mutants", "killed", "survived", "no tests", "equivalent", "score"]
+    rows = [head, ["---"] * len(head)]
+    total = Tally()
+    for module, t in sorted(tallies.items()):
+        total.add(t)
+        rows.append(_row(module, t))
+    rows.append(_row("**all**", total))
+    return "\n".join("| " + " | ".join(r) + " |" for r in rows)
+
+
+def _row(label: str, t: Tally) -> list[str]:
+    count = sum(t.verdicts.values()) + t.equivalent
+    return [
+        label,
+        str(count),
+        str(t.killed),
+        str(t.verdicts["survived"] + t.verdicts["suspicious"]),
+        str(t.verdicts["no tests"]),
+        str(t.equivalent),
+        percent(t.score),
+    ]
+
+
+def write_survivors(
+    work: Path, path: Path, verdicts: dict[str, dict[str, str]], equivalent: set[str]
+) -> int:
+    """Write every real survivor's diff to `path`; how many there were."""
+    names = [
+        name
+        for mutants in verdicts.values()
+        for name, v in mutants.items()
+        if v in NOT_KILLED and name not in equivalent
+    ]
+    with path.open("w") as handle:
+        for name in names:
+            handle.write(f"# {name}\n{mutant_diff(work, name)}\n")
+    return len(names)
+
+
+def run_area(area: Area, equivalents: list[Equivalent], children: int) -> dict[str, object]:
+    """Mutate one area, print its table, and return its scores for the JSON file."""
+    work = WORK / area.name
+    print(f"\n## {area.title} ({area.name})", flush=True)
+    prepare(area, ROOT, work)
+    wall = run_mutmut(work, children)
+    verdicts = read_verdicts(work)
+    equivalent, warnings = confirmed_equivalents(work, verdicts, equivalents)
+    tallies = tally(verdicts, equivalent)
+    print(table(tallies))
+    for warning in warnings:
+        print(f"warning: {warning}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    survivors = OUT / f"{area.name}-survivors.txt"
+    n = write_survivors(work, survivors, verdicts, equivalent)
+    total = Tally()
+    for t in tallies.values():
+        total.add(t)
+    print(f"{n} survivors in {survivors.relative_to(ROOT)}; mutmut ran {wall:.0f} s")
+    return {
+        "title": area.title,
+        "wall_s": round(wall, 1),
+        "score": total.score,
+        "modules": {
+            m: {
+                "score": t.score,
+                "killed": t.killed,
+                "not_killed": t.not_killed,
+                "equivalent": t.equivalent,
+            }
+            for m, t in sorted(tallies.items())
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("areas", nargs="*", help="areas to mutate (default: all)")
+    parser.add_argument("--children", type=int, default=2, help="mutants tested at once")
+    parser.add_argument("--list", action="store_true", help="list the areas and stop")
+    args = parser.parse_args(argv)
+    areas, equivalents = load_config()
+    unknown = [a for a in args.areas if a not in areas]
+    if unknown:
+        print(f"unknown area(s) {', '.join(unknown)}; known: {', '.join(areas)}", file=sys.stderr)
+        return 2
+    if args.list:
+        for area in areas.values():
+            print(f"{area.name:12} {area.title}: {', '.join(area.modules)}")
+        return 0
+    scores_file = OUT / "scores.json"
+    scores = json.loads(scores_file.read_text()) if scores_file.exists() else {}
+    for name in args.areas or list(areas):
+        scores[name] = run_area(areas[name], equivalents, args.children)
+        scores_file.write_text(json.dumps(scores, indent=2) + "\n")
+    print("\n| area | score | mutmut wall time |\n| --- | --- | --- |")
+    for s in scores.values():
+        print(f"| {s['title']} | {percent(s['score'])} | {s['wall_s']:.0f} s |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
