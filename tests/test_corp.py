@@ -71,3 +71,51 @@ def test_the_bands_are_reproducible_and_bad_input_is_refused():
     assert a.band_low.tolist() == b.band_low.tolist() and a.mcb_band == b.mcb_band
     with pytest.raises(ValueError):
         corp(np.array([0.1, 0.2]), np.array([1]))
+
+
+def test_the_result_carries_its_outcomes_in_forecast_order_and_its_settings():
+    c = corp(np.array([0.9, 0.1, 0.5]), np.array([1, 0, 0]), resamples=40, level=0.8)
+    assert c.forecasts.tolist() == [0.1, 0.5, 0.9]
+    assert c.outcomes.tolist() == [0.0, 0.0, 1.0], "outcomes must follow their forecasts"
+    assert (c.resamples, c.level) == (40, 0.8)
+    defaults = corp(np.array([0.2, 0.7]), np.array([0, 1]))
+    assert (defaults.resamples, defaults.level) == (1000, 0.9)  # what `score` prints
+
+
+def test_integer_forecasts_are_read_as_probabilities():
+    """Forecasts of exactly 0 and 1 given as integers: the base rate 0.5 must not be
+    truncated to an integer on its way into UNC."""
+    ints = corp(np.array([0, 1, 1, 0]), np.array([0, 1, 0, 1]), resamples=20)
+    floats = corp(np.array([0.0, 1.0, 1.0, 0.0]), np.array([0, 1, 0, 1]), resamples=20)
+    assert (ints.score, ints.mcb, ints.dsc, ints.unc) == (
+        floats.score,
+        floats.mcb,
+        floats.dsc,
+        floats.unc,
+    )
+    assert ints.unc == 0.25
+
+
+def test_at_level_zero_the_band_closes_on_the_median_redraw():
+    """Level 0 leaves tails of one half each side: the band's low and high are both the
+    median of the calibrated redraws, at every forecast and for MCB."""
+    rng = np.random.default_rng(5)
+    p = rng.random(60)
+    c = corp(p, (rng.random(60) < p).astype(float), resamples=101, level=0.0)
+    assert np.array_equal(c.band_low, c.band_high), "the tails are not (1 - level) / 2"
+    assert c.mcb_band[0] == c.mcb_band[1]
+
+
+@pytest.mark.parametrize(
+    ("p", "y"),
+    [([0.1, 0.2], [1]), ([[0.1, 0.2], [0.3, 0.4]], [[0, 1], [1, 0]]), ([], [])],
+    ids=["lengths differ", "two-dimensional", "empty"],
+)
+def test_bad_input_is_refused_with_what_is_expected(p, y):
+    with pytest.raises(ValueError, match="two 1-d arrays of the same length"):
+        corp(np.array(p), np.array(y))
+
+
+def test_a_single_forecast_is_accepted():
+    c = corp(np.array([0.3]), np.array([1]), resamples=10)
+    assert c.score == pytest.approx(0.49)

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import yaml
 
-from sim.analysis.score import CLIP, scores
+from sim.analysis.score import CLIP, _run_scores, bootstrap, paired_t, scores
 from sim.present.cli import main
 from sim.present.text.score import format_score
 from tests.conftest import MINIMAL, write_yaml
@@ -55,6 +55,40 @@ def test_scores_by_hand():
 
 def test_skill_against_the_base_rate_is_undefined_when_every_outcome_is_the_same():
     assert scores(np.array([0.9, 0.6]), np.array([1, 1]))["skill_vs_base_rate"] is None
+
+
+def test_the_bootstrap_interval_agrees_with_the_exact_resampling_distribution():
+    """Ten forecasts of 1, five right and five wrong: a resample's Brier score is K / 10
+    with K ~ Binomial(10, 1/2), whose 2.5 % and 97.5 % quantiles are 2 and 8 (P(K <= 1)
+    = 1.1 %, P(K <= 2) = 5.5 %). The log score and the skill follow from K the same way."""
+    p, o = np.ones(10), np.array([1] * 5 + [0] * 5)
+    interval = bootstrap(p, o)
+    assert interval["brier"] == pytest.approx([0.2, 0.8]), (
+        f"Brier interval {interval['brier']}: not the 2.5 % and 97.5 % quantiles of K / 10"
+    )
+    assert interval["skill_vs_half"] == pytest.approx([1 - 0.8 / 0.25, 1 - 0.2 / 0.25])
+    wrong, right = -math.log(CLIP), -math.log(1 - CLIP)
+    assert interval["log"] == pytest.approx([0.2 * wrong + 0.8 * right, 0.8 * wrong + 0.2 * right])
+    assert bootstrap(p, o) == interval, "the same forecasts must give the same interval"
+
+
+def test_fewer_than_ten_forecasts_get_no_interval():
+    assert bootstrap(np.full(9, 0.5), np.ones(9)) is None
+    assert bootstrap(np.full(10, 0.5), np.ones(10)) is not None
+
+
+def test_a_run_with_nothing_resolved_has_no_scores():
+    assert _run_scores("quiet", []) == {"run": "quiet", "n": 0}
+
+
+def test_a_paired_difference_by_hand():
+    """Differences 0.1 and 0.3: mean 0.2, standard deviation 0.1414, and Student's t with
+    one degree of freedom (12.706) gives a half-width of 12.706 x 0.1414 / sqrt(2) = 1.2706."""
+    d = paired_t(np.array([0.1, 0.3]))
+    assert d["diff"] == pytest.approx(0.2)
+    assert (d["low"], d["high"]) == pytest.approx((0.2 - 1.2706, 0.2 + 1.2706), abs=1e-4)
+    assert paired_t(np.array([0.4])) == {"diff": 0.4, "low": None, "high": None}
+    assert paired_t(np.array([])) == {"diff": None, "low": None, "high": None}
 
 
 @pytest.fixture(scope="module")
