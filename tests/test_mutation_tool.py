@@ -79,3 +79,25 @@ def test_prepare_copies_the_project_and_appends_the_table(tool, tmp_path: Path):
     text = (work / "pyproject.toml").read_text()
     assert text.startswith((ROOT / "pyproject.toml").read_text())
     assert Counter(line.strip() for line in text.splitlines())["[tool.mutmut]"] == 1
+
+
+def test_a_rerun_refreshes_the_tests_and_refuses_changed_code(tool, tmp_path: Path):
+    area = tool.Area("toy", "toy area", ("sim/engine/clock.py",), ("tests/test_clock.py",))
+    root, work = tmp_path / "root", tmp_path / "work"
+    for name in ("sim/engine/clock.py", "tests/test_clock.py", "pyproject.toml"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text((ROOT / name).read_text())
+    tool.prepare(area, root, work)
+    (work / "mutants").mkdir()
+    (root / "tests" / "test_new.py").write_text("def test_new():\n    pass\n")
+    assert tool.refresh_tests(area, root, work) == []
+    for target in (work, work / "mutants"):
+        assert (target / "tests" / "test_new.py").is_file(), f"{target}: the new test is missing"
+        assert "[tool.mutmut]" in (target / "pyproject.toml").read_text()
+    (root / "sim" / "engine" / "clock.py").write_text("# changed\n")
+    assert tool.refresh_tests(area, root, work) == ["sim/engine/clock.py"]
+
+
+def test_not_killed_lists_what_the_tests_missed(tool):
+    verdicts = {"a.py": {"k": "killed", "s": "survived", "n": "no tests", "t": "timeout"}}
+    assert sorted(tool.not_killed(verdicts)) == ["n", "s"]

@@ -152,12 +152,37 @@ def prepare(area: Area, root: Path, work: Path) -> None:
         handle.write(mutmut_section(area))
 
 
-def run_mutmut(work: Path, children: int) -> float:
-    """Run mutmut in `work`; the wall time in seconds."""
+def refresh_tests(area: Area, root: Path, work: Path) -> list[str]:
+    """Bring the tests and the area's settings in `work` up to date with `root`, for a
+    rerun of the mutants that were not killed; the area's modules that changed since the
+    copy was made (a rerun is only valid when there are none)."""
+    changed = [
+        m.relative_to(root).as_posix()
+        for pattern in area.modules
+        for m in sorted(root.glob(pattern))
+        if (work / m.relative_to(root)).read_bytes() != m.read_bytes()
+    ]
+    if changed:
+        return changed
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    config = (root / "pyproject.toml").read_text() + mutmut_section(area)
+    for target in (work, work / "mutants"):
+        shutil.copytree(root / "tests", target / "tests", ignore=ignore, dirs_exist_ok=True)
+        (target / "pyproject.toml").write_text(config)
+    return []
+
+
+def run_mutmut(work: Path, children: int, mutants: list[str] | None = None) -> float:
+    """Run mutmut in `work` (on every mutant, or only on `mutants`); the wall time."""
     start = time.perf_counter()
     command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)]
-    subprocess.run(command, cwd=work, check=True)
+    subprocess.run(command + (mutants or []), cwd=work, check=True)
     return time.perf_counter() - start
+
+
+def not_killed(verdicts: dict[str, dict[str, str]]) -> list[str]:
+    """The mutants the tests did not catch (survived, no tests, suspicious)."""
+    return [n for mutants in verdicts.values() for n, v in mutants.items() if v in NOT_KILLED]
 
 
 def read_verdicts(work: Path) -> dict[str, dict[str, str]]:
@@ -278,12 +303,23 @@ def write_survivors(
     return len(names)
 
 
-def run_area(area: Area, equivalents: list[Equivalent], children: int) -> dict[str, object]:
-    """Mutate one area, print its table, and return its scores for the JSON file."""
+def run_area(
+    area: Area, equivalents: list[Equivalent], children: int, again: bool = False
+) -> dict[str, object] | None:
+    """Mutate one area, print its table, and return its scores for the JSON file; with
+    `again`, rerun only the mutants the last run did not kill, against today's tests
+    (None, with the reason printed, when the area's code has changed since)."""
     work = WORK / area.name
     print(f"\n## {area.title} ({area.name})", flush=True)
-    prepare(area, ROOT, work)
-    wall = run_mutmut(work, children)
+    if again and (work / "mutants").is_dir():
+        changed = refresh_tests(area, ROOT, work)
+        if changed:
+            print(f"the code changed since the last run ({', '.join(changed)}): run it afresh")
+            return None
+        wall = run_mutmut(work, children, not_killed(read_verdicts(work)))
+    else:
+        prepare(area, ROOT, work)
+        wall = run_mutmut(work, children)
     verdicts = read_verdicts(work)
     equivalent, warnings = confirmed_equivalents(work, verdicts, equivalents)
     tallies = tally(verdicts, equivalent)
@@ -300,6 +336,7 @@ def run_area(area: Area, equivalents: list[Equivalent], children: int) -> dict[s
     return {
         "title": area.title,
         "wall_s": round(wall, 1),
+        "rerun": again,  # wall_s is then the rerun's alone
         "score": total.score,
         "modules": {
             m: {
@@ -318,6 +355,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("areas", nargs="*", help="areas to mutate (default: all)")
     parser.add_argument("--children", type=int, default=2, help="mutants tested at once")
     parser.add_argument("--list", action="store_true", help="list the areas and stop")
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="rerun only the mutants the last run of each area did not kill, against the "
+        "tests as they are now (after writing tests; the area's code must be unchanged)",
+    )
     args = parser.parse_args(argv)
     areas, equivalents = load_config()
     unknown = [a for a in args.areas if a not in areas]
@@ -331,11 +374,14 @@ def main(argv: list[str] | None = None) -> int:
     scores_file = OUT / "scores.json"
     scores = json.loads(scores_file.read_text()) if scores_file.exists() else {}
     for name in args.areas or list(areas):
-        scores[name] = run_area(areas[name], equivalents, args.children)
-        scores_file.write_text(json.dumps(scores, indent=2) + "\n")
+        result = run_area(areas[name], equivalents, args.children, args.again)
+        if result is not None:
+            scores[name] = result
+            scores_file.write_text(json.dumps(scores, indent=2) + "\n")
     print("\n| area | score | mutmut wall time |\n| --- | --- | --- |")
     for s in scores.values():
-        print(f"| {s['title']} | {percent(s['score'])} | {s['wall_s']:.0f} s |")
+        rerun = " (rerun of the survivors)" if s.get("rerun") else ""
+        print(f"| {s['title']} | {percent(s['score'])} | {s['wall_s']:.0f} s{rerun} |")
     return 0
 
 
