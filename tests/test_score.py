@@ -7,6 +7,7 @@ lives here in the test, never in a scenario.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import math
 from pathlib import Path
@@ -15,9 +16,19 @@ import numpy as np
 import pytest
 import yaml
 
-from sim.analysis.score import CLIP, _run_scores, bootstrap, paired_t, scores
+from sim.analysis.score import (
+    CLIP,
+    Forecast,
+    _run_scores,
+    bootstrap,
+    forecasts_of,
+    paired_t,
+    score,
+    scores,
+)
 from sim.present.cli import main
 from sim.present.text.score import format_score
+from sim.scenario.errors import ScenarioError
 from tests.conftest import MINIMAL, write_yaml
 
 QUESTIONS = [
@@ -223,3 +234,132 @@ def test_two_runs_are_scored_each_on_its_own_with_a_paired_difference(tmp_path, 
     assert diff["diff"] == pytest.approx(d.mean())
     assert (diff["low"], diff["high"]) == pytest.approx((d.mean() - half, d.mean() + half))
     assert long_name in text and f"{long_name} minus minimal" in text
+
+
+# ----------------------------------------------------------------- on hand-made runs
+
+
+class StubRun:
+    """What scoring reads of a run folder: its name, start, folder and questions."""
+
+    def __init__(self, name: str, questions: list[dict], folder: str = "run"):
+        self.name, self.start_date, self.path = name, "2020-09-16", Path("/results") / folder
+        self.summary = {"questions": questions}
+
+    def require_kept(self) -> None:
+        pass
+
+
+def question(qid: str, p: float, **extra) -> dict:
+    base = {"id": qid, "question": f"Will {qid}?", "p": p, "low": p / 2, "high": (1 + p) / 2}
+    return {**base, "n": 400, **extra}
+
+
+def resolved(tmp_path: Path, *rows: tuple[str, bool, str]) -> Path:
+    items = [{"id": i, "value": v, "resolved": d, "source": "s"} for i, v, d in rows]
+    return resolutions(tmp_path, items)
+
+
+def test_a_forecast_carries_what_its_run_said_of_the_question():
+    end = {"end": "2021-06-01", "metric": "present_on", "negate": True}
+    (f,) = forecasts_of([StubRun("base", [question("q", 0.3, **end)])])
+    assert (f.run, f.question, f.text, f.p, f.low, f.high, f.n) == (
+        "base", "q", "Will q?", 0.3, 0.15, 0.65, 400
+    )
+    assert (f.start, f.end, f.metric, f.negate) == (
+        dt.date(2020, 9, 16), dt.date(2021, 6, 1), "present_on", True
+    )
+    (old,) = forecasts_of([StubRun("base", [question("q", 0.3)])])
+    assert (old.end, old.metric, old.negate) == (None, "", False)  # an older run's question
+    assert forecasts_of([StubRun("silent", [])]) == []
+
+
+def test_two_runs_of_one_name_are_told_apart_by_their_folders():
+    runs = [StubRun("base", [question("q", 0.3)], "a"), StubRun("base", [question("q", 0.4)], "b")]
+    assert [f.run for f in forecasts_of(runs)] == ["base [a]", "base [b]"]
+    assert [f.run for f in forecasts_of([StubRun("x", [question("q", 0.3)])])] == ["x"]
+
+
+@pytest.mark.parametrize(
+    ("metric", "negate", "value", "day", "early"),
+    [
+        ("present_on", False, True, "2021-05-31", True),  # a day's state: only on the day
+        ("present_on", False, False, "2021-05-31", True),
+        ("present_on", False, True, "2021-06-01", False),  # on the day itself it is known
+        ("outcome_by", False, True, "2021-01-01", False),  # 'yes' is known when it happens
+        ("outcome_by", False, False, "2021-05-31", True),  # 'no' only at the end
+        ("outcome_by", False, False, "2021-06-01", False),
+        ("outcome_by", True, True, "2021-05-31", True),  # negated: the other way round
+        ("outcome_by", True, False, "2021-01-01", False),
+        ("rung_on", False, False, "2021-05-31", True),
+    ],
+)
+def test_when_an_answer_can_first_be_known(metric, negate, value, day, early):
+    f = Forecast("r", "q", "", 0.5, 0, 1, 1, dt.date(2020, 9, 16), dt.date(2021, 6, 1), metric, negate)
+    assert f.too_early(value, dt.date.fromisoformat(day)) is early
+    undated = Forecast("r", "q", "", 0.5, 0, 1, 1, dt.date(2020, 9, 16))
+    assert undated.too_early(value, dt.date(2020, 9, 17)) is False
+
+
+def test_a_resolution_dated_before_its_answer_is_known_is_refused(tmp_path):
+    runs = [StubRun("r", [question("q", 0.4, end="2021-06-01", metric="outcome_by")])]
+    with pytest.raises(ScenarioError) as caught:
+        score(runs, resolved(tmp_path, ("q", False, "2021-05-01")))
+    (problem,) = caught.value.problems
+    assert problem.field.endswith(".resolved")
+    assert problem.message == (
+        "'no' on 2021-05-01 is before the question's end (2021-06-01), when that answer is first known"
+    )
+    with pytest.raises(ScenarioError) as caught:
+        score(runs, resolved(tmp_path, ("q", True, "2020-09-15")))
+    (problem,) = caught.value.problems
+    assert problem.field.endswith(".resolved")
+    assert problem.message == "resolved 2020-09-15 is before the scenario starts (2020-09-16)"
+    # the start date itself is allowed
+    assert score(runs, resolved(tmp_path, ("q", True, "2020-09-16")))["forecasts"]
+
+
+def test_runs_without_questions_are_a_clear_error(tmp_path):
+    with pytest.raises(ScenarioError) as caught:
+        score([StubRun("r", [], "quiet")], resolved(tmp_path, ("q", True, "2021-01-01")))
+    (problem,) = caught.value.problems
+    assert problem.file == str(Path("/results") / "quiet")
+    assert problem.message == "the runs ask no questions (add questions: to the scenario)"
+
+
+def test_each_row_scores_its_forecast_and_says_when_the_log_score_was_capped(tmp_path):
+    runs = [StubRun("r", [question("sure", 0.0), question("edge", CLIP), question("open", 0.6)])]
+    out = score(runs, resolved(tmp_path, ("sure", True, "2021-01-01"), ("edge", True, "2021-01-01")))
+    rows = {r["question"]: r for r in out["forecasts"]}
+    sure, edge = rows["sure"], rows["edge"]
+    assert (sure["n"], sure["outcome"], sure["brier"]) == (400, 1, 1.0)
+    assert sure["log"] == pytest.approx(-math.log(CLIP)) and sure["clipped"] is True
+    assert edge["log"] == pytest.approx(-math.log(CLIP)) and edge["clipped"] is False
+    assert out["unresolved"] == [{"run": "r", "question": "open", "p": 0.6}]
+    assert out["by_run"][0]["n"] == 2 and out["overall"] == out["by_run"][0]
+    assert out["interval"] is None  # two forecasts: too few for an interval
+    assert out["corp"]["brier"] == pytest.approx((1.0 + (1 - CLIP) ** 2) / 2)
+
+
+def test_two_runs_are_scored_apart_and_differenced_on_shared_questions(tmp_path):
+    a = StubRun("a", [question("x", 0.2), question("y", 0.9)], "a")
+    b = StubRun("b", [question("x", 0.6)], "b")
+    out = score([a, b], resolved(tmp_path, ("x", True, "2021-01-01"), ("y", True, "2021-01-01")))
+    assert [(r["run"], r["n"]) for r in out["by_run"]] == [("a", 2), ("b", 1)]
+    (d,) = out["differences"]
+    assert (d["run"], d["baseline"], d["questions"]) == ("b", "a", ["x"])
+    assert d["brier"]["diff"] == pytest.approx(0.4**2 - 0.8**2)
+    assert "overall" not in out and "corp" not in out  # nothing pooled across runs
+
+
+def test_the_log_score_is_capped_on_both_sides():
+    wrong = -math.log(CLIP)
+    assert scores(np.array([0.0]), np.array([1]))["log"] == pytest.approx(wrong)
+    assert scores(np.array([1.0]), np.array([0]))["log"] == pytest.approx(wrong)
+
+
+def test_ten_resolved_forecasts_get_an_interval_at_the_top(tmp_path):
+    qs = [question(f"q{i}", 0.1 * i) for i in range(10)]
+    out = score([StubRun("r", qs)], resolved(tmp_path, *((f"q{i}", i % 2 == 0, "2021-01-01") for i in range(10))))
+    assert out["interval"] is not None and out["interval"] == out["overall"]["interval"]
+    assert out["interval"] == bootstrap(np.array([0.1 * i for i in range(10)]), np.array([1, 0] * 5))
