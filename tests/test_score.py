@@ -264,10 +264,19 @@ def test_a_forecast_carries_what_its_run_said_of_the_question():
     end = {"end": "2021-06-01", "metric": "present_on", "negate": True}
     (f,) = forecasts_of([StubRun("base", [question("q", 0.3, **end)])])
     assert (f.run, f.question, f.text, f.p, f.low, f.high, f.n) == (
-        "base", "q", "Will q?", 0.3, 0.15, 0.65, 400
+        "base",
+        "q",
+        "Will q?",
+        0.3,
+        0.15,
+        0.65,
+        400,
     )
     assert (f.start, f.end, f.metric, f.negate) == (
-        dt.date(2020, 9, 16), dt.date(2021, 6, 1), "present_on", True
+        dt.date(2020, 9, 16),
+        dt.date(2021, 6, 1),
+        "present_on",
+        True,
     )
     (old,) = forecasts_of([StubRun("base", [question("q", 0.3)])])
     assert (old.end, old.metric, old.negate) == (None, "", False)  # an older run's question
@@ -295,7 +304,9 @@ def test_two_runs_of_one_name_are_told_apart_by_their_folders():
     ],
 )
 def test_when_an_answer_can_first_be_known(metric, negate, value, day, early):
-    f = Forecast("r", "q", "", 0.5, 0, 1, 1, dt.date(2020, 9, 16), dt.date(2021, 6, 1), metric, negate)
+    f = Forecast(
+        "r", "q", "", 0.5, 0, 1, 1, dt.date(2020, 9, 16), dt.date(2021, 6, 1), metric, negate
+    )
     assert f.too_early(value, dt.date.fromisoformat(day)) is early
     undated = Forecast("r", "q", "", 0.5, 0, 1, 1, dt.date(2020, 9, 16))
     assert undated.too_early(value, dt.date(2020, 9, 17)) is False
@@ -308,7 +319,8 @@ def test_a_resolution_dated_before_its_answer_is_known_is_refused(tmp_path):
     (problem,) = caught.value.problems
     assert problem.field.endswith(".resolved")
     assert problem.message == (
-        "'no' on 2021-05-01 is before the question's end (2021-06-01), when that answer is first known"
+        "'no' on 2021-05-01 is before the question's end (2021-06-01), "
+        "when that answer is first known"
     )
     with pytest.raises(ScenarioError) as caught:
         score(runs, resolved(tmp_path, ("q", True, "2020-09-15")))
@@ -329,7 +341,9 @@ def test_runs_without_questions_are_a_clear_error(tmp_path):
 
 def test_each_row_scores_its_forecast_and_says_when_the_log_score_was_capped(tmp_path):
     runs = [StubRun("r", [question("sure", 0.0), question("edge", CLIP), question("open", 0.6)])]
-    out = score(runs, resolved(tmp_path, ("sure", True, "2021-01-01"), ("edge", True, "2021-01-01")))
+    out = score(
+        runs, resolved(tmp_path, ("sure", True, "2021-01-01"), ("edge", True, "2021-01-01"))
+    )
     rows = {r["question"]: r for r in out["forecasts"]}
     sure, edge = rows["sure"], rows["edge"]
     assert (sure["n"], sure["outcome"], sure["brier"]) == (400, 1, 1.0)
@@ -360,6 +374,11 @@ def test_the_log_score_is_capped_on_both_sides():
 
 def test_ten_resolved_forecasts_get_an_interval_at_the_top(tmp_path):
     qs = [question(f"q{i}", 0.1 * i) for i in range(10)]
-    out = score([StubRun("r", qs)], resolved(tmp_path, *((f"q{i}", i % 2 == 0, "2021-01-01") for i in range(10))))
+    out = score(
+        [StubRun("r", qs)],
+        resolved(tmp_path, *((f"q{i}", i % 2 == 0, "2021-01-01") for i in range(10))),
+    )
     assert out["interval"] is not None and out["interval"] == out["overall"]["interval"]
-    assert out["interval"] == bootstrap(np.array([0.1 * i for i in range(10)]), np.array([1, 0] * 5))
+    assert out["interval"] == bootstrap(
+        np.array([0.1 * i for i in range(10)]), np.array([1, 0] * 5)
+    )
