@@ -90,6 +90,7 @@ def test_every_branch_history_agrees_with_every_observation(branched):
     assert all(0 < s["survivors"] < 300 for s in stages)
 
 
+@pytest.mark.dask
 def test_branching_is_the_same_for_one_worker_two_workers_and_dask(branched, tmp_path):
     summary, tmp = branched
     scenario, obs = tmp / "toy_branching.yaml", tmp / "observed.yaml"

@@ -12,6 +12,9 @@ distributed = pytest.importorskip("distributed")
 TABLES = ("outcomes", "parameters", "trajectories", "events", "bands")
 
 
+pytestmark = pytest.mark.dask
+
+
 @pytest.fixture(scope="module")
 def cluster():
     """Two worker processes on loopback, torn down after the tests."""

@@ -68,6 +68,7 @@ def test_track_appends_one_ledger_entry_per_date(tracked):
     assert {e["command"] for e in entries} == {"track"}
 
 
+@pytest.mark.dask
 def test_track_is_the_same_for_one_worker_and_dask(tracked, tmp_path):
     tmp, _ = tracked
     assert track(tmp, tmp_path / "one", "--resolutions", str(tmp / "resolved.yaml"),

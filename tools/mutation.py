@@ -2,7 +2,8 @@
 
 For each area named in ``tools/mutation.toml`` this copies the project into
 ``.mutation/<area>/``, runs mutmut there on the area's modules against the area's tests
-(digest tests deselected), and prints a score per module and per area. The score is
+(digest and Dask tests deselected), and prints a score per module and per area. The score
+is
 
     killed / (killed + survived + no tests)
 
@@ -44,6 +45,7 @@ COPIED = (
     "sim",
     "agents",
     "tests",
+    "tools",
     "scenarios",
     "reports",
     "schema",
@@ -54,8 +56,20 @@ COPIED = (
     "pyproject.toml",
 )
 
-# pytest options for every mutant: one process, no cache, digests deselected.
-PYTEST_ARGS = ["-p", "no:cacheprovider", "-n", "0", "-m", "not digest", "-q"]
+# pytest options for every mutant: one process, no cache, digests and Dask clusters
+# deselected, and the plugin that lets tests start worker processes from mutmut's forked
+# children.
+PYTEST_ARGS = [
+    "-p",
+    "no:cacheprovider",
+    "-p",
+    "tools.mutation_plugin",
+    "-n",
+    "0",
+    "-m",
+    "not digest and not dask",
+    "-q",
+]
 
 # mutmut's verdicts, folded into the three that the score counts.
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}
