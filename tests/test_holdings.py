@@ -9,9 +9,12 @@ and checks the ledger against what the rule says should be there.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.engine.clock import DayClock
 from sim.engine.concessions import ConcessionBook, Delivery, Track
+from sim.engine.coverage import Coverage
 from sim.engine.forces import Presence, relief
 from sim.engine.holdings import Holdings, Pending
 from sim.engine.ledger import Ledger
@@ -254,7 +257,10 @@ def test_forces_come_once_and_leave_with_their_labels():
     p.arrive_forces("moscow", "minsk", ("1st Guards", "76th"), 15)  # already there
     assert p.forces_present("moscow") and not p.forces_present("beijing")
     assert [(s.holder, s.start) for s in ledger.spans] == [("forces", 10)]
-    assert [(s.holder, s.start) for s in ledger.labels] == [("1st Guards", 10), ("76th", 15)]
+    assert [(s.holder, s.host, s.start) for s in ledger.labels] == [
+        ("1st Guards", "minsk", 10),
+        ("76th", "minsk", 15),
+    ]
     p.forces_home("moscow", 40)
     assert [s.end for s in ledger.spans] == [40]
     assert [s.end for s in ledger.labels] == [40, 40]
@@ -322,3 +328,49 @@ def test_presence_rebuilt_from_the_ledger_answers_as_the_original():
         assert rebuilt.entrenchment("moscow", "minsk", hi - lo, hi) == p.entrenchment(
             "moscow", "minsk", hi - lo, hi
         )
+
+
+# ------------------------------------------------------------------ coverage, exactly
+
+
+@st.composite
+def timelines(draw) -> tuple[list[tuple[int, int | None]], int, int]:
+    """Spans opened and closed in time order (some on the same day, some never closed),
+    and a window [lo, hi) to ask about."""
+    n = draw(st.integers(0, 6))
+    spans = []
+    for _ in range(n):
+        start = draw(st.integers(0, 40))
+        end = draw(st.one_of(st.none(), st.integers(start, 50)))
+        spans.append((start, end))
+    lo = draw(st.integers(0, 60))
+    return spans, lo, draw(st.integers(lo, 60))
+
+
+def days_covered(spans: list[tuple[int, int | None]], lo: int, hi: int) -> int:
+    """The slow exact answer: count the days of [lo, hi) inside any span."""
+    return sum(any(s <= d < (60 if e is None else e) for s, e in spans) for d in range(lo, hi))
+
+
+@settings(max_examples=400, deadline=None)
+@given(timelines())
+def test_coverage_agrees_with_counting_the_days(timeline):
+    """Kept incrementally (opens and closes in time order) or rebuilt from the spans, the
+    share of covered days is what counting day by day gives."""
+    spans, lo, hi = timeline
+    moves = sorted(
+        [(s, 1, i) for i, (s, _) in enumerate(spans)]
+        + [(e, 0, i) for i, (_, e) in enumerate(spans) if e is not None]
+    )
+    live = Coverage()
+    for day, opening, _ in sorted(moves, key=lambda m: (m[0], -m[1])):
+        live.open(day) if opening else live.close(day)
+    expected = days_covered(spans, lo, hi) / (hi - lo) if hi > lo else 0.0
+    assert live.share(lo, hi) == pytest.approx(expected), (spans, lo, hi)
+    assert Coverage.of(spans).share(lo, hi) == pytest.approx(expected), (spans, lo, hi)
+
+
+def test_an_empty_window_has_no_share():
+    cov = Coverage.of([(0, None)])
+    assert cov.share(5, 5) == 0.0 and cov.share(6, 5) == 0.0
+    assert Coverage().share(0, 10) == 0.0
