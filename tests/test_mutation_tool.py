@@ -101,3 +101,9 @@ def test_a_rerun_refreshes_the_tests_and_refuses_changed_code(tool, tmp_path: Pa
 def test_not_killed_lists_what_the_tests_missed(tool):
     verdicts = {"a.py": {"k": "killed", "s": "survived", "n": "no tests", "t": "timeout"}}
     assert sorted(tool.not_killed(verdicts)) == ["n", "s"]
+
+
+def test_only_keeps_the_areas_own_modules(tool):
+    area = tool.Area("e", "e", ("sim/engine/*.py", "agents/*.py"), ("tests/test_roles.py",))
+    only = ["sim/engine/holdings.py", "sim/maths/stats.py", "agents/patron.py"]
+    assert tool.restricted(area, only).modules == ("sim/engine/holdings.py", "agents/patron.py")

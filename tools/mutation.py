@@ -25,6 +25,8 @@ tool to run before landing a change, not part of CI.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import fnmatch
 import json
 import shutil
 import subprocess
@@ -119,6 +121,12 @@ class Tally:
     def add(self, other: Tally) -> None:
         self.verdicts.update(other.verdicts)
         self.equivalent += other.equivalent
+
+
+def restricted(area: Area, only: list[str]) -> Area:
+    """`area` with only those of the modules `only` that belong to it."""
+    mine = tuple(m for m in only if any(fnmatch.fnmatch(m, p) for p in area.modules))
+    return dataclasses.replace(area, modules=mine)
 
 
 def load_config(path: Path = CONFIG) -> tuple[dict[str, Area], list[Equivalent]]:
@@ -370,6 +378,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--children", type=int, default=2, help="mutants tested at once")
     parser.add_argument("--list", action="store_true", help="list the areas and stop")
     parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="MODULE",
+        help="mutate only these modules of the areas named (the ones a change touched)",
+    )
+    parser.add_argument(
         "--again",
         action="store_true",
         help="rerun only the mutants the last run of each area did not kill, against the "
@@ -388,7 +402,11 @@ def main(argv: list[str] | None = None) -> int:
     scores_file = OUT / "scores.json"
     scores = json.loads(scores_file.read_text()) if scores_file.exists() else {}
     for name in args.areas or list(areas):
-        result = run_area(areas[name], equivalents, args.children, args.again)
+        area = restricted(areas[name], args.only) if args.only else areas[name]
+        if not area.modules:
+            print(f"{name}: none of {', '.join(args.only)} is in this area", file=sys.stderr)
+            return 2
+        result = run_area(area, equivalents, args.children, args.again)
         if result is not None:
             scores[name] = result
             scores_file.write_text(json.dumps(scores, indent=2) + "\n")
