@@ -14,6 +14,7 @@ import copy
 import json
 import math
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -209,3 +210,93 @@ def test_signposts_of_a_branching_run_weigh_whole_clades(tmp_path):
     # spread from the fresh continuations: the unit test in test_signposts checks both)
     share, independent = top["p_indicator"], rows["p_indicator"]
     assert share["high"] - share["low"] > 1.5 * (independent["high"] - independent["low"])
+
+
+# ----------------------------------------------------------------- one particle by hand
+
+
+@pytest.fixture(scope="module")
+def context():
+    """The Belarus scenario's first four replicates, as a branching run's workers hold
+    them, and one particle's state on day 30."""
+    from sim.engine.plan import Plan
+    from sim.runs.branching import BranchContext, Particle, advance
+    from sim.scenario.loader import load
+    from tests.conftest import BELARUS
+
+    ctx = BranchContext.of(Plan(load(BELARUS)), 11, 4, events=True)
+    ((_, state),) = advance(ctx, 0, 30, (), [(0, Particle(0))])
+    return ctx, Particle(0, state)
+
+
+def test_each_stage_and_copy_draws_its_own_dynamics(context):
+    """Copies of one history resumed on day 30 must go different ways: the dynamics of a
+    copy depend on its stage and its number, so two stages, or two copies, differ, and
+    the same copy of the same stage repeats exactly."""
+    import pickle
+
+    from sim.runs.branching import advance
+
+    ctx, p = context
+
+    def state_on_day_400(stage: int, pid: int) -> bytes:
+        ((_, state),) = advance(ctx, stage, 400, (), [(pid, p)])
+        return pickle.dumps(state)
+
+    base = state_on_day_400(1, 5)
+    assert base == state_on_day_400(1, 5), "the same copy of the same stage must repeat"
+    assert state_on_day_400(2, 5) != base, "stage 2 reused stage 1's dynamics for a copy"
+    assert state_on_day_400(1, 6) != base, "two copies of one stage share their dynamics"
+
+
+def test_the_finished_chunk_follows_the_stage_and_keeps_the_detail_asked_for(context):
+    from sim.runs.branching import finish_chunk
+
+    ctx, p = context
+    one = finish_chunk(ctx, 11, 3, 4, True, 1, [p])
+    assert one.tables == finish_chunk(ctx, 11, 3, 4, True, 1, [p]).tables
+    assert one.tables != finish_chunk(ctx, 11, 3, 4, True, 2, [p]).tables, (
+        "finishing at another stage must draw other dynamics"
+    )
+    lean = finish_chunk(ctx, 11, 3, 4, False, 1, [p])
+    assert {"events", "trajectories"} <= set(one.tables) - set(lean.tables), (
+        "a run that keeps detail must get its trajectories and events"
+    )
+
+
+def test_a_particle_that_fails_names_its_replicate_and_seed(monkeypatch):
+    from sim.runs.branching import Particle, advance
+    from sim.scenario.errors import ReplicateFailure
+
+    def broken(*args):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(sim.runs.branching, "_model", broken)
+    with pytest.raises(ReplicateFailure) as caught:
+        advance(SimpleNamespace(root=7), 1, 30, (), [(0, Particle(3))])
+    assert str(caught.value) == "replicate 3 (root seed 7) failed: ValueError: boom"
+
+
+def test_a_branching_run_keeps_the_events_before_its_first_stage(tmp_path):
+    """Without --lean a branching run records every particle's events from day 0 (the
+    particles start with their timeline on), not only after the first resample."""
+    scenario, obs = toy(tmp_path)
+    out = tmp_path / "full"
+    args = ["run", str(scenario), "-n", "40", "--observations", str(obs), "--out", str(out)]
+    assert main([*args, "--workers", "1"]) == 0
+    events = pd.read_parquet(out / "events.parquet")
+    first_stage = (pd.Timestamp("2020-12-01") - pd.Timestamp("2020-09-16")).days
+    before = set(events.loc[events["day"] < first_stage, "kind"])
+    assert {"summit", "exercise"} <= before, (
+        f"only {sorted(before)} recorded before the first stage: the particles started "
+        "without their timeline"
+    )
+
+
+def test_a_run_not_conditioned_by_branching_has_no_origins(tmp_path):
+    from sim.runs.conditioned import ORIGINS, origins_of
+
+    assert origins_of(tmp_path) is None
+    (tmp_path / ORIGINS).parent.mkdir(parents=True)
+    (tmp_path / ORIGINS).write_text("[4, 4, 9]")
+    assert origins_of(tmp_path).tolist() == [4, 4, 9]

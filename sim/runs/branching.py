@@ -30,7 +30,7 @@ from __future__ import annotations
 import gzip
 import os
 import pickle
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -163,12 +163,10 @@ def _model(ctx: BranchContext, p: Particle, stage: int, pid: int):
 
 
 def _facts_so_far(model) -> Facts:
-    """Facts of the history up to today: the ledger with its open presence spans closed
-    at the horizon (days after today are never looked at by an observation checked
-    today), the replicate's own ledger untouched."""
-    led = model.ledger
-    spans = [s if s.end is not None else replace(s, end=led.n_days) for s in led.spans]
-    return Facts(model.plan.scenario, replace(led, spans=spans, labels=[], events=[]))
+    """Facts of the history up to today. Presence still open counts as lasting to the
+    horizon, as at the end of a run; an observation checked today never looks at the
+    days after today, so that reading cannot change its answer."""
+    return Facts(model.plan.scenario, model.ledger)
 
 
 def meets_all(facts: Facts, checks: dict[str, tuple[Any, bool]], ids: tuple[str, ...]) -> bool:
