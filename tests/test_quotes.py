@@ -9,7 +9,7 @@ import os
 import pytest
 
 from sim.present.cli import main
-from sim.scenario.quotes import Report, quotes_of
+from sim.scenario.quotes import Report, _contains, _misquote, _nearest, check_sources, quotes_of
 from tests.conftest import BELARUS, ROOT, SCENARIOS
 
 REPORT = ROOT / "reports" / "isw-2020-09-16-belarus-warning-update.txt"
@@ -113,3 +113,124 @@ def test_a_file_extending_a_scenario_elsewhere_checks_the_quotes_against_its_rep
     overlay.write_text(f"extends: {rel}\nmetadata:\n  name: a variant elsewhere\n")
     assert main(["validate", str(overlay)]) == 0, capsys.readouterr().err
     assert "quotes found in ../reports/isw-2020-09-16" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------- a report written by hand
+
+TOY_REPORT = """Warning Update
+
+By A. Writer
+
+Moscow wants bases. It has asked twice¹ and will ask
+again before winter.²
+
+Minsk refuses. Minsk refuses bases³ but not drills. Short one⁴ abc.⁵
+
+¹ First note.
+
+² Second note.
+
+³ Third note, which runs
+
+over a page break.
+
+⁴ Fourth note.
+
+⁵ Fifth note.
+"""
+
+
+@pytest.fixture
+def toy_report(tmp_path) -> Report:
+    path = tmp_path / "report.txt"
+    path.write_text(TOY_REPORT, encoding="utf-8")
+    return Report.read(path)
+
+
+def test_a_hand_written_report_splits_as_its_layout_says(toy_report):
+    """The body starts after the byline; a paragraph cut mid-sentence runs on into the
+    next block; a footnote runs over the blocks after it; each footnote carries the
+    sentence its marker stands on."""
+    r = toy_report
+    assert r.paragraphs == {
+        1: "Moscow wants bases. It has asked twice¹ and will ask again before winter.²",
+        2: "Minsk refuses. Minsk refuses bases³ but not drills. Short one⁴ abc.⁵",
+    }
+    assert r.footnotes[3] == "³ Third note, which runs over a page break.", (
+        "a footnote continued over a page break must stay one footnote, joined by a space"
+    )
+    assert r.footnotes[2] == "It has asked twice¹ and will ask again before winter.² ² Second note."
+    assert r.footnotes[1] == "¹ First note.", "a marker inside a sentence carries nothing"
+    assert r.footnotes[5] == "Short one⁴ abc.⁵ ⁵ Fifth note.", (
+        "the sentence ending in marker 5 belongs to footnote 5, although an earlier "
+        "marker (4) stands close before its end"
+    )
+    assert r.whole.startswith("Moscow wants bases.") and "winter.² Minsk refuses." in r.whole
+
+
+def test_a_report_without_a_byline_starts_at_its_first_block(tmp_path):
+    path = tmp_path / "plain.txt"
+    path.write_text("One paragraph.\n\nAnother one.\n", encoding="utf-8")
+    assert Report.read(path).paragraphs == {1: "One paragraph.", 2: "Another one."}
+
+
+def test_a_two_digit_footnote_marker_is_its_number(tmp_path):
+    path = tmp_path / "many.txt"
+    path.write_text("A claim.¹²\n\n¹² The twelfth note.\n", encoding="utf-8")
+    assert Report.read(path).footnotes == {12: "A claim.¹² ¹² The twelfth note."}
+
+
+def test_every_quote_of_a_source_is_kept_with_its_reference():
+    source = '"first" and "second", then ¶2: "third"; fn4–fn5: "fourth"'
+    assert quotes_of(source) == [
+        (None, "first"),
+        (None, "second"),
+        (("¶", 2), "third"),
+        ((("fn", 4), ("fn", 5)), "fourth"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("quote", "found"),
+    [
+        ("wants bases ... before winter", True),
+        ("before winter ... wants bases", False),  # fragments must come in order
+        ("... asked twice", True),
+        ("... never said", False),  # an empty first fragment does not end the check
+        ("MOSCOW WANTS   BASES", True),  # case and spacing do not matter
+    ],
+)
+def test_a_quote_is_found_fragment_by_fragment_in_order(toy_report, quote, found):
+    assert _contains(toy_report.paragraphs[1], quote) is found
+
+
+def test_misquotes_say_where_the_words_are(toy_report):
+    assert _misquote(toy_report, ("¶", 1), "wants bases") is None
+    assert _misquote(toy_report, ("¶", 2), "wants bases") == (
+        '"wants bases" is not in ¶2; it is in ¶1'
+    )
+    assert _misquote(toy_report, ("¶", 9), "wants bases") == "the report has no ¶9"
+    assert _misquote(toy_report, (("fn", 4), ("fn", 5)), "fifth note") is None
+    assert _misquote(toy_report, None, "refuses bases") is None
+    message = _misquote(toy_report, None, "minsk accepts bases")
+    assert message == '"minsk accepts bases" is not in the report; nearest: "Minsk refuses."'
+
+
+def test_a_quote_in_two_paragraphs_names_both(tmp_path):
+    path = tmp_path / "twice.txt"
+    path.write_text("Bases again.\n\nOther text.\n\nBases again.\n", encoding="utf-8")
+    r = Report.read(path)
+    assert _misquote(r, ("¶", 2), "bases again") == ('"bases again" is not in ¶2; it is in ¶1, ¶3')
+
+
+def test_check_sources_counts_every_quote(toy_report):
+    data = {"a": {"source": '"refuses"; ¶1: "wants bases"'}, "b": [{"source": '¶2: "winter"'}]}
+    problems, total = check_sources(data, toy_report)
+    assert total == 3
+    assert problems == [(("b", 0, "source"), '"winter" is not in ¶2; it is in ¶1')]
+
+
+def test_a_report_with_no_sentences_has_no_nearest(tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_text("By nobody\n", encoding="utf-8")
+    assert _nearest(Report.read(path), "anything") == ""

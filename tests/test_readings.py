@@ -306,3 +306,14 @@ def test_joint_rows_hold_whichever_reading_a_replicate_draws(tmp_path):
         "the posterior's θ = 0.55 was overwritten by the chosen reading's own draw: the "
         "rows must be applied again after the variant is chosen"
     )
+
+
+def test_an_override_reaches_every_reading(tmp_path):
+    """Setting θ for a sweep point sets it under both readings (each variant's own plan),
+    not only in the mixture's table."""
+    plan = Plan(load(toy(tmp_path, [reading(0.2, 0.9)])))
+    fixed = plan.overridden({THETA: 0.55})
+    for variant in fixed.mixture.plans:
+        assert variant.table[variant.index[THETA]].spec.value == 0.55, (
+            "a variant still draws its own θ after the override"
+        )

@@ -80,7 +80,8 @@ class Report:
 def _split(blocks: list[str]) -> tuple[list[str], list[str]]:
     """(body paragraphs, footnotes) from the text's blocks: the body starts after the
     byline; a footnote starts with a superscript number and may run over several blocks;
-    a body block that ends mid-sentence continues into the next."""
+    a body block that ends mid-sentence continues into the next (one that ends with a
+    full stop and a footnote marker does not)."""
     start = next((i + 1 for i, b in enumerate(blocks) if b.startswith("By ")), 0)
     body: list[str] = []
     notes: list[str] = []
@@ -89,7 +90,7 @@ def _split(blocks: list[str]) -> tuple[list[str], list[str]]:
             notes.append(block)
         elif notes:
             notes[-1] += " " + block
-        elif body and not body[-1].endswith(_SENTENCE_END):
+        elif body and not body[-1].rstrip(_SUPERSCRIPT).endswith(_SENTENCE_END):
             body[-1] += " " + block
         else:
             body.append(block)
