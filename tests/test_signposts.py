@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 import yaml
 
+from sim.analysis.signposts import MAX_WEIGHTS, Clades, phi
 from sim.present.cli import main
 from sim.scenario.loader import load
 from tests.conftest import ROOT
@@ -254,3 +255,41 @@ def test_the_clade_bootstrap_is_as_wide_as_the_distinct_histories():
     assert width(clades, "p_indicator") == pytest.approx(math.sqrt(k) * width(rows, "p_indicator"),
                                                           rel=0.15)  # fmt: skip
     assert width(clades, "p_given") == pytest.approx(width(rows, "p_given"), rel=0.15)
+
+
+# ----------------------------------------------------------------- the statistics by hand
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ([1, 1, 0, 0], [1, 1, 0, 0], 1.0),
+        ([1, 1, 0, 0], [0, 0, 1, 1], -1.0),
+        ([1, 1, 0, 0], [1, 0, 1, 0], 0.0),
+        # means 3/4 and 1/2; covariance 1/8; deviations sqrt(3)/4 and 1/2
+        ([1, 1, 1, 0], [1, 1, 0, 0], (1 / 8) / (math.sqrt(3) / 4 * 0.5)),
+        ([1, 1, 1, 1], [1, 0, 1, 0], 0.0),  # one column never varies
+        ([0, 0, 0, 0], [0, 0, 0, 0], 0.0),
+    ],
+)
+def test_phi_by_hand(a, b, expected):
+    assert phi(np.array(a, dtype=bool), np.array(b, dtype=bool)) == pytest.approx(expected)
+
+
+def test_clade_cells_are_weighted_counts_plus_a_half():
+    """Rows (I, O): clade 0 holds (yes, yes) and (yes, no), clade 1 holds (no, yes). With
+    clade weights 1 and 2 the cells [I&O, I&~O, ~I&O, ~I&~O] are [1, 1, 2, 0] + 0.5 each,
+    normalised: [1.5, 1.5, 2.5, 0.5] / 6."""
+    clades = Clades(np.array([7, 7, 9]), np.random.default_rng(0), draws=10)
+    clades.weights = np.array([[1.0, 2.0]])
+    cells = clades.cells(np.array([True, True, False]), np.array([True, False, True]))
+    assert cells[0].tolist() == pytest.approx([1.5 / 6, 1.5 / 6, 2.5 / 6, 0.5 / 6])
+
+
+def test_many_clades_get_fewer_draws_but_never_under_two_hundred():
+    rng = np.random.default_rng(0)
+    assert Clades(np.arange(5), rng, draws=300).weights.shape == (300, 5)
+    few = MAX_WEIGHTS // 150_000  # 133 draws would fit: 200 are kept
+    assert few < 200
+    assert Clades(np.arange(150_000), rng, draws=300).weights.shape == (200, 150_000)
+    assert Clades(np.arange(0), rng, draws=300).weights.shape == (300, 0)
