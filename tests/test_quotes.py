@@ -234,3 +234,21 @@ def test_a_report_with_no_sentences_has_no_nearest(tmp_path):
     path = tmp_path / "empty.txt"
     path.write_text("By nobody\n", encoding="utf-8")
     assert _nearest(Report.read(path), "anything") == ""
+
+
+def test_the_report_is_read_as_utf8_whatever_the_locale(tmp_path):
+    """Under a plain ASCII locale (no UTF-8 coercion) the report still reads: its ¶ signs,
+    typographic quotes and footnote markers are UTF-8 whatever the machine's default."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "report.txt"
+    path.write_text(TOY_REPORT, encoding="utf-8")
+    env = {**os.environ, "LC_ALL": "POSIX", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}
+    code = (
+        "from pathlib import Path; from sim.scenario.quotes import Report; "
+        f"print(len(Report.read(Path({str(path)!r})).footnotes))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          cwd=ROOT, check=False)  # fmt: skip
+    assert done.returncode == 0 and done.stdout.strip() == "5", done.stderr

@@ -279,6 +279,8 @@ def test_a_variants_number_names_its_combination(tmp_path):
         f"option indices {mixture.combos} name variants {numbers}: the combinations are "
         "not in the order variant_of counts them"
     )
+    drawn = mixture.variant_of(np.array(mixture.combos, dtype=float))  # as values hold them
+    assert drawn.dtype == np.int64 and drawn.tolist() == numbers, "variant numbers index plans"
     for v, combo in enumerate(mixture.combos):
         values = np.zeros(len(mixture.table))
         values[:2] = combo

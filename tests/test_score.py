@@ -382,3 +382,23 @@ def test_ten_resolved_forecasts_get_an_interval_at_the_top(tmp_path):
     assert out["interval"] == bootstrap(
         np.array([0.1 * i for i in range(10)]), np.array([1, 0] * 5)
     )
+
+
+def test_scoring_a_folder_of_another_kind_says_what_it_takes(tmp_path):
+    from sim.analysis.score import runs_of
+
+    folder = tmp_path / "sweep"
+    folder.mkdir()
+    (folder / "manifest.json").write_text(json.dumps({"kind": "sweep", "status": "complete"}))
+    with pytest.raises(ScenarioError) as caught:
+        runs_of([folder])
+    assert str(caught.value.problems[0].message) == (
+        "score works on a run or a batch folder; this is a sweep folder"
+    )
+
+
+def test_the_runs_of_several_folders_are_all_scored(run_folder):
+    from sim.analysis.score import runs_of
+
+    runs = runs_of([run_folder, run_folder])
+    assert [r.path for r in runs] == [run_folder, run_folder]
