@@ -348,3 +348,12 @@ def test_a_base_opens_in_the_host_the_rung_was_granted_by():
     (run,) = run_replicates(plan, 1, 0, 1)
     assert [(b.host, b.day) for b in run.ledger.basings] == [("client", 0)]
     assert any(s.host == "client" and s.holder.startswith("garrison") for s in run.ledger.spans)
+
+
+def test_the_book_refuses_to_lose_a_rung_it_does_not_hold_or_pass_the_top():
+    b = book(track("air", 2))
+    with pytest.raises(ValueError, match="track air holds no granted rung"):
+        b.revoke(REL, "air")
+    b.grant(REL, "air", 0, None)
+    with pytest.raises(ValueError, match="track air is already at its top rung"):
+        b.grant(REL, "air", 1, None)

@@ -18,6 +18,7 @@ from sim.engine.coverage import Coverage
 from sim.engine.forces import Presence, relief
 from sim.engine.holdings import Holdings, Pending
 from sim.engine.ledger import Ledger
+from sim.engine.presence import entrenchment
 
 REL = ("moscow", "minsk")
 OTHER = ("beijing", "minsk")
@@ -374,3 +375,78 @@ def test_an_empty_window_has_no_share():
     cov = Coverage.of([(0, None)])
     assert cov.share(5, 5) == 0.0 and cov.share(6, 5) == 0.0
     assert Coverage().share(0, 10) == 0.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(timelines(), st.integers(1, 60))
+def test_entrenchment_agrees_with_counting_the_days(timeline, window):
+    """The share of the last `window` days before `day` (from the start) with forces, for
+    overlapping spans too, is what counting day by day gives."""
+    spans, _, day = timeline
+    lo = max(day - window, 0)
+    expected = days_covered(spans, lo, day) / (day - lo) if day > lo else 0.0
+    assert entrenchment(spans, day, window) == pytest.approx(expected), (spans, day, window)
+
+
+def test_entrenchment_counts_overlapping_spans_once():
+    """Spans [10, 50) and [30, 70), asked on day 100 over 80 days ([20, 100)): the days
+    20-69 are covered, 50 of 80."""
+    assert entrenchment([(10, 50), (30, 70)], 100, 80) == pytest.approx(50 / 80)
+
+
+def test_the_timeline_says_who_did_what_on_which_day():
+    h, ledger, _ = parts(track("air", Delivery("S-400", 0.0, None), basing_lead=0.0))
+    delivered(h, REL, "air", "S-400", 5)
+    h.arrive(Pending("basing", *REL, "air", 2, 6), day=6)
+    h.renegotiate(REL, "air", "patron", 7)
+    h.withdraw(REL, "air", 1, 8)
+    h.withdraw(REL, "air", 2, 9)
+    assert [(e.day, e.kind, e.actor, e.detail) for e in ledger.events] == [
+        (5, "delivery", "moscow", "S-400 under client control"),
+        (6, "basing", "moscow", "permanent base opened"),
+        (7, "control_renegotiated", "moscow", "S-400 to patron"),
+        (8, "withdrawal", "moscow", "S-400 withdrawn"),
+        (9, "base_closed", "moscow", "permanent base closed"),
+    ]
+
+
+def test_a_settlement_reaches_past_systems_it_does_not_cover():
+    """Another track's system delivered first, then one whose rung fixes its controller,
+    then the one the settlement covers: it still changes hands."""
+    two = Track(
+        name="air",
+        rungs=("none", "fixed", "open"),
+        cost=(0.0, 0.1, 0.2),
+        interval=(None,) * 3,
+        stay=(None,) * 3,
+        tolerance=(None,) * 3,
+        standing=(False,) * 3,
+        delivery=(None, Delivery("radar", 0.0, "client"), Delivery("S-400", 0.0, None)),
+        basing_lead=(None,) * 3,
+        settles_control=(False,) * 3,
+    )
+    h, ledger, _ = parts(two, track("land", Delivery("Iskander", 0.0, None)))
+    delivered(h, REL, "land", "Iskander", 1)
+    h.arrive(Pending("delivery", *REL, "air", 1, 2, "radar"), day=2)
+    h.arrive(Pending("delivery", *REL, "air", 2, 3, "S-400"), day=3)
+    h.renegotiate(REL, "air", "patron", 10)
+    assert [(s.name, s.controller, s.end) for s in ledger.systems] == [
+        ("Iskander", "client", None),
+        ("radar", "client", None),
+        ("S-400", "client", 10),
+        ("S-400", "patron", None),
+    ]
+
+
+def test_arrivals_on_one_day_complete_in_the_same_order_however_they_were_booked():
+    """Two deliveries due on day 30, booked in either order: the ledger lists them the
+    same way (same-day events run by rank, not by when they were scheduled)."""
+
+    def systems(first: str, second: str) -> list[str]:
+        h, ledger, _ = parts(track("air", Delivery("S-400", 0.0, None)))
+        for name in (first, second):
+            h._book(Pending("delivery", *REL, "air", 1, 30, name), in_place=False)
+        h.env.run(until=31)
+        return [s.name for s in ledger.systems]
+
+    assert systems("S-400", "Pantsir") == systems("Pantsir", "S-400")

@@ -104,9 +104,15 @@ class Patron:
         return self.draws.random()
 
 
-def world(*, events: bool = True, patron: Patron | None = None, client: Client | None = None):
+def world(
+    *,
+    events: bool = True,
+    patron: Patron | None = None,
+    client: Client | None = None,
+    track: Track | None = None,
+):
     ledger = Ledger(n_days=700, record_events=events)
-    book = ConcessionBook({"air": air()})
+    book = ConcessionBook({"air": track or air()})
     book.add_relation(REL)
     clock = DayClock()
     holdings = Holdings(clock, ledger, book, Presence(ledger))
@@ -146,12 +152,12 @@ def test_a_concession_held_at_the_start_is_in_place_on_day_zero():
     ], "rung 1 brings the S-400 under the client; rung 2's settlement hands it over"
     assert [(b.rung, b.day) for b in ledger.basings] == [(2, 0)]
     assert told.calls == [(REL, Effects(), book.effects(REL), 0)]
-    assert [e.detail for e in ledger.events] == [
-        "air: joint (at the start)",
-        "S-400 under client control",
-        "air: integrated (at the start)",
-        "S-400 to patron",
-        "permanent base opened",
+    assert [(e.day, e.kind, e.actor, e.detail) for e in ledger.events] == [
+        (0, "concession", "minsk", "air: joint (at the start)"),
+        (0, "delivery", "moscow", "S-400 under client control"),
+        (0, "concession", "minsk", "air: integrated (at the start)"),
+        (0, "control_renegotiated", "moscow", "S-400 to patron"),
+        (0, "basing", "moscow", "permanent base opened"),
     ]
 
 
@@ -181,15 +187,15 @@ def test_a_grant_records_the_concession_orders_what_it_brings_and_counts_control
 
 
 def test_the_gains_rebuilt_from_the_ledger_are_the_gains_counted():
-    n, _ledger, _book, _ = world()
-    for day, month in ((10, 0), (40, 1)):
+    n, _, _, _ = world(track=air_settling_every_rung())
+    for day, month in ((10, 0), (20, 0), (40, 1)):
         n.env.run(until=day)
         n.env.month = month
         n.grant(REL, "air", "patron")
     counted = dict(n.gains)
     n.gains = {}
     n.restore()
-    assert n.gains == counted == {("minsk", 0): 1, ("minsk", 1): 1}
+    assert n.gains == counted == {("minsk", 0): 2, ("minsk", 1): 1}
 
 
 def test_a_rung_lost_withdraws_what_it_brought_and_hands_back_control():
@@ -214,7 +220,40 @@ def test_a_rung_lost_withdraws_what_it_brought_and_hands_back_control():
     assert book.level(REL, "air") == 1 and book.controller(REL, "air") is None
     assert told.calls == [(REL, Effects(), book.effects(REL), 200)]
     assert book.effects(REL).interval == 60.0  # rung 1's cadence holds again
-    assert "air: integrated lost (back to joint)" in [e.detail for e in ledger.events]
+    assert (200, "reversal", "minsk", "air: integrated lost (back to joint)") in [
+        (e.day, e.kind, e.actor, e.detail) for e in ledger.events
+    ]
+
+
+def air_settling_every_rung() -> Track:
+    """Four rungs, each settling control; rung 1 delivers an S-400."""
+    return Track(
+        name="air",
+        rungs=("none", "joint", "integrated", "unified"),
+        cost=(0.0, 0.2, 0.6, 0.9),
+        interval=(None,) * 4,
+        stay=(None,) * 4,
+        tolerance=(None,) * 4,
+        standing=(False,) * 4,
+        delivery=(None, Delivery("S-400", 0.0, None), None, None),
+        basing_lead=(None,) * 4,
+        settles_control=(False, True, True, True),
+    )
+
+
+def test_a_rung_lost_gives_control_back_to_whoever_held_it_before():
+    """Rung 1 gave Moscow control of the S-400, rung 2 gave it to Minsk; losing rung 2
+    hands the S-400 back to Moscow (not to the client by default)."""
+    n, ledger, book, _ = world(track=air_settling_every_rung())
+    n.grant(REL, "air", "patron")
+    n.env.run(until=10)
+    n.grant(REL, "air", "client")
+    n.env.run(until=20)
+    n.revoke(REL, "air")
+    assert book.controller(REL, "air") == "patron"
+    assert [(s.controller, s.day, s.end) for s in ledger.systems][-1] == ("patron", 20, None), (
+        "the S-400 must go back to the control that held before the lost rung"
+    )
 
 
 def test_a_rung_lost_that_settled_nothing_leaves_control_as_it_was():
