@@ -450,3 +450,10 @@ def test_arrivals_on_one_day_complete_in_the_same_order_however_they_were_booked
         return [s.name for s in ledger.systems]
 
     assert systems("S-400", "Pantsir") == systems("Pantsir", "S-400")
+
+
+def test_a_rotation_of_a_patron_with_no_labels_changes_nothing():
+    ledger = Ledger(n_days=100)
+    p = Presence(ledger)
+    p.rotate("moscow", "minsk", 30)
+    assert ledger.labels == [] and ledger.spans == []

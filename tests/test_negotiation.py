@@ -180,9 +180,9 @@ def test_a_grant_records_the_concession_orders_what_it_brings_and_counts_control
     assert n.gains_in(None, 1) == 0
     assert [c[3] for c in told.calls] == [40, 40]
     assert told.calls[0][1] == Effects() and told.calls[0][2].interval == 60.0
-    assert [e.detail for e in ledger.events] == [
-        "air: joint",
-        "air: integrated (patron control)",
+    assert [(e.day, e.kind, e.actor, e.detail) for e in ledger.events] == [
+        (40, "concession", "minsk", "air: joint"),
+        (40, "concession", "minsk", "air: integrated (patron control)"),
     ]
 
 
@@ -275,7 +275,9 @@ def test_a_demand_is_granted_when_the_draw_is_under_the_acceptance(u, granted):
     assert client.asked == [(0.2, 0.3)], "the client weighs rung 1's cost and the support"
     assert book.level(REL, "air") == (1 if granted else 0)
     if not granted:
-        assert [(e.kind, e.detail) for e in ledger.events] == [("concession_refused", "air: joint")]
+        assert [(e.day, e.kind, e.actor, e.detail) for e in ledger.events] == [
+            (0, "concession_refused", "minsk", "air: joint")
+        ]
 
 
 def test_a_summits_acceptance_replaces_the_clients_rule():
@@ -306,7 +308,13 @@ def test_a_rung_that_settles_control_is_bargained_over(terms, u, controller):
     assert book.level(REL, "air") == (2 if controller else 1)
     assert book.controller(REL, "air") == controller
     if controller is None:
-        assert ledger.events[-1].kind == "bargain_failed"
+        last = ledger.events[-1]
+        assert (last.day, last.kind, last.actor, last.detail) == (
+            0,
+            "bargain_failed",
+            "minsk",
+            "air: integrated",
+        )
 
 
 def test_an_agreed_concession_is_implemented_up_to_its_rung():
@@ -328,16 +336,21 @@ def test_a_request_the_patron_takes_up_is_granted_at_its_price():
     n.request("minsk")
     assert book.level(REL, "air") == 1
     assert client.asked == [(0.2, 0.3)]
-    assert [e.kind for e in ledger.events][:1] == ["request"]
-    assert ledger.events[0].detail == "asks moscow for air: joint"
+    first = ledger.events[0]
+    assert (first.day, first.kind, first.actor, first.detail) == (
+        0,
+        "request",
+        "minsk",
+        "asks moscow for air: joint",
+    )
 
 
 @pytest.mark.parametrize(
-    ("ambition_draw", "accept_draw", "refusal"),
-    [(0.6, None, "request_refused"), (0.3, 0.7, "terms_declined")],
+    ("ambition_draw", "accept_draw", "refusal", "who"),
+    [(0.6, None, "request_refused", "moscow"), (0.3, 0.7, "terms_declined", "minsk")],
 )
 def test_a_request_falls_at_the_patrons_ambition_or_the_clients_terms(
-    ambition_draw, accept_draw, refusal
+    ambition_draw, accept_draw, refusal, who
 ):
     patron = Patron(ambition=0.5, draws=Draws(ambition_draw))
     client_draws = Draws() if accept_draw is None else Draws(accept_draw, 0.1)
@@ -345,6 +358,8 @@ def test_a_request_falls_at_the_patrons_ambition_or_the_clients_terms(
     n.request("minsk")
     assert book.level(REL, "air") == 0
     assert [e.kind for e in ledger.events] == ["request", refusal]
+    last = ledger.events[-1]
+    assert (last.day, last.actor, last.detail) == (0, who, "air: joint")
 
 
 def test_a_client_without_a_patron_asks_nobody():
