@@ -357,3 +357,22 @@ def test_the_book_refuses_to_lose_a_rung_it_does_not_hold_or_pass_the_top():
     b.grant(REL, "air", 0, None)
     with pytest.raises(ValueError, match="track air is already at its top rung"):
         b.grant(REL, "air", 1, None)
+
+
+def test_a_gap_jittered_to_nothing_is_zero_days():
+    """Interval 11 days after a 10-day exercise: a mean gap of 1 day, jittered by +/-100 %
+    with u = 0, is 0 days (the next exercise starts the next day), not clamped to 1."""
+    assert gap_days(11.0, 10, 1.0, 0.0) == 0
+
+
+def test_the_share_of_concessions_held_adds_every_relation():
+    b = ConcessionBook({"air": track("air", 3), "land": track("land", 2)})
+    other = ("beijing", "minsk")
+    b.add_relation(REL)
+    b.add_relation(other)
+    b.grant(REL, "air", 1, None)
+    b.grant(other, "air", 1, None)
+    b.grant(other, "land", 1, None)
+    # rungs above the first: 2 on air and 1 on land, per relation; held 1 + 2 of 6
+    assert b.held_share([REL, other]) == pytest.approx(3 / 6)
+    assert b.held_share([]) == 0.0

@@ -275,9 +275,9 @@ def test_a_rotation_relieves_the_labels_and_keeps_the_forces():
     p = Presence(ledger)
     p.arrive_forces("moscow", "minsk", ("1st Guards",), 10)
     p.rotate("moscow", "minsk", 30)
-    assert [(s.holder, s.start, s.end) for s in ledger.labels] == [
-        ("1st Guards", 10, 30),
-        ("1st Guards (relief)", 30, None),
+    assert [(s.holder, s.host, s.start, s.end) for s in ledger.labels] == [
+        ("1st Guards", "minsk", 10, 30),
+        ("1st Guards (relief)", "minsk", 30, None),
     ]
     p.rotate("moscow", "minsk", 60)
     assert [s.holder for s in ledger.labels if s.end is None] == ["1st Guards"]
@@ -457,3 +457,12 @@ def test_a_rotation_of_a_patron_with_no_labels_changes_nothing():
     p = Presence(ledger)
     p.rotate("moscow", "minsk", 30)
     assert ledger.labels == [] and ledger.spans == []
+
+
+def test_a_patron_without_labels_goes_home_while_another_keeps_its_own():
+    ledger = Ledger(n_days=100)
+    p = Presence(ledger)
+    p.arrive_forces("moscow", "minsk", ("1st Guards",), 10)
+    p.open("beijing", "minsk", "forces", 12)
+    p.forces_home("beijing", 20)  # it has no labels: nothing to close, no error
+    assert [s.end for s in ledger.labels] == [None]
