@@ -5,11 +5,20 @@ the report's nearest sentence; every shipped scenario passes."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
 from sim.present.cli import main
-from sim.scenario.quotes import Report, _contains, _misquote, _nearest, check_sources, quotes_of
+from sim.scenario.quotes import (
+    Report,
+    _contains,
+    _misquote,
+    _nearest,
+    check_sources,
+    normalise,
+    quotes_of,
+)
 from tests.conftest import BELARUS, ROOT, SCENARIOS
 
 REPORT = ROOT / "reports" / "isw-2020-09-16-belarus-warning-update.txt"
@@ -236,19 +245,34 @@ def test_a_report_with_no_sentences_has_no_nearest(tmp_path):
     assert _nearest(Report.read(path), "anything") == ""
 
 
-def test_the_report_is_read_as_utf8_whatever_the_locale(tmp_path):
-    """Under a plain ASCII locale (no UTF-8 coercion) the report still reads: its ¶ signs,
-    typographic quotes and footnote markers are UTF-8 whatever the machine's default."""
-    import subprocess
-    import sys
-
+def test_the_report_is_read_as_utf8_whatever_the_locale(tmp_path, monkeypatch):
+    """On a machine whose default encoding is ASCII the report still reads: its ¶ signs,
+    typographic quotes and footnote markers are UTF-8 whatever the locale says (reading
+    without naming the encoding is simulated by decoding as ASCII)."""
     path = tmp_path / "report.txt"
     path.write_text(TOY_REPORT, encoding="utf-8")
-    env = {**os.environ, "LC_ALL": "POSIX", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}
-    code = (
-        "from pathlib import Path; from sim.scenario.quotes import Report; "
-        f"print(len(Report.read(Path({str(path)!r})).footnotes))"
+
+    def read_text(self, encoding=None, errors=None):
+        return self.read_bytes().decode(encoding or "ascii", errors or "strict")
+
+    monkeypatch.setattr(Path, "read_text", read_text)
+    assert len(Report.read(path).footnotes) == 5
+
+
+def test_text_is_compared_without_case_spacing_typography_or_markers():
+    assert normalise("“Bases”  ‘now’ – then — Moscow¹²") == "\"bases\" 'now' - then - moscow"
+
+
+def test_misquotes_name_every_reference_and_the_nearest_sentence_without_markers(toy_report):
+    r = toy_report
+    assert _misquote(r, (("fn", 1), ("fn", 2)), "refuses bases") == (
+        '"refuses bases" is not in fn1, fn2; it is in ¶2'
     )
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                          cwd=ROOT, check=False)  # fmt: skip
-    assert done.returncode == 0 and done.stdout.strip() == "5", done.stderr
+    assert _misquote(r, (("¶", 8), ("¶", 9)), "bases") == "the report has no ¶8, ¶9"
+    assert _misquote(r, ("¶", 1), "fifth note") == '"fifth note" is not in ¶1', (
+        "a quote found only in a footnote has no paragraph to name"
+    )
+    assert _misquote(r, None, "it has asked three times") == (
+        '"it has asked three times" is not in the report; nearest: '
+        '"It has asked twice and will ask again before winter."'
+    )

@@ -319,3 +319,30 @@ def test_an_override_reaches_every_reading(tmp_path):
         assert variant.table[variant.index[THETA]].spec.value == 0.55, (
             "a variant still draws its own θ after the override"
         )
+
+
+def test_a_readings_table_entry_says_what_it_is_and_where_it_comes_from(tmp_path):
+    """The entry a reading adds to the parameter table: an option index in [0, 1], named
+    option by option, carrying the reading's source and rationale; a reading without a
+    source is an assumption, one with a source is what it says."""
+    from sim.engine.mixture import reading_entries
+
+    sourced = {**reading(0.2, 0.9), "rationale": "why", "assumption": False}
+    unsourced = {**reading(0.2, 0.9), "name": "other", "source": None, "rationale": "a guess"}
+    unsourced["source"] = ""
+    scenario = load(toy(tmp_path, [sourced, unsourced]))
+    first, second = reading_entries(scenario)
+    assert (first.path, first.units, first.doc, first.bounds) == (
+        "readings.meeting",
+        "option",
+        "which reading: 0 = open, 1 = keen",
+        (0, 1),
+    )
+    assert (first.spec.source, first.spec.rationale, first.spec.assumption) == ("toy", "why", False)
+    assert (second.spec.rationale, second.spec.assumption) == ("a guess", True)
+
+
+def test_a_plan_built_with_overrides_passes_them_to_every_reading(tmp_path):
+    plan = Plan(load(toy(tmp_path, [reading(0.2, 0.9)])), overrides={THETA: 0.55})
+    for variant in plan.mixture.plans:
+        assert variant.table[variant.index[THETA]].spec.value == 0.55
