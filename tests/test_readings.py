@@ -346,3 +346,55 @@ def test_a_plan_built_with_overrides_passes_them_to_every_reading(tmp_path):
     plan = Plan(load(toy(tmp_path, [reading(0.2, 0.9)])), overrides={THETA: 0.55})
     for variant in plan.mixture.plans:
         assert variant.table[variant.index[THETA]].spec.value == 0.55
+
+
+def test_a_combinations_label_names_each_readings_option(tmp_path):
+    from sim.scenario.readings import label
+
+    second = {
+        "name": "pace",
+        "source": "toy",
+        "options": [{"name": "slow", "weight": 0.5, "patch": {}}, {"name": "fast", "patch": {}}],
+    }
+    scenario = load(toy(tmp_path, [reading(0.2, 0.9), second]))
+    assert label(scenario, (1, 0)) == "meeting=keen, pace=slow"
+
+
+def test_a_plan_built_with_a_reading_fixed_runs_only_that_reading(tmp_path):
+    plan = Plan(load(toy(tmp_path, [reading(0.2, 0.9)])), overrides={"readings.meeting": 1})
+    values, _ = draw_values(plan, 3, 0, 50)
+    assert set(values[:, plan.index["readings.meeting"]]) == {1.0}
+    assert set(values[:, plan.index[THETA]]) == {0.9}
+
+
+def test_a_variant_that_changes_the_cast_or_the_tracks_is_refused_with_the_reason(tmp_path):
+    from sim.scenario.readings import same_shape
+    from sim.scenario.schema import Scenario
+
+    base = load(toy(tmp_path, [reading(0.2, 0.9)]))
+    data = base.model_dump(exclude_unset=True, exclude={"readings"})
+    other_role = {**data, "actors": [{**data["actors"][0], "name": "rival"}, data["actors"][1]]}
+    recast = Scenario.model_validate(other_role)
+    assert same_shape(base, recast) == ["changes the actors or their roles; a reading may not"]
+    extra = {"name": "more", "rungs": [{"name": "none", "cost": 0}, {"name": "some", "cost": 1}]}
+    ladder = {"name": "ladder", "rungs": data.pop("ladder")}
+    retracked = Scenario.model_validate({**data, "tracks": [ladder, extra]})
+    assert same_shape(base, retracked) == ["changes the tracks; a reading may not"]
+    assert same_shape(base, base) == []
+
+
+def test_as_many_combinations_as_allowed_are_enumerated(tmp_path):
+    from sim.scenario.checks import MAX_COMBINATIONS
+    from sim.scenario.readings import combinations
+
+    def binary(name: str) -> dict:
+        return {
+            "name": name,
+            "source": "toy",
+            "options": [{"name": "a", "weight": 0.5, "patch": {}}, {"name": "b", "patch": {}}],
+        }
+
+    n = MAX_COMBINATIONS.bit_length() - 1  # 2 ** n == MAX_COMBINATIONS
+    assert 2**n == MAX_COMBINATIONS
+    scenario = load(toy(tmp_path, [binary(f"r{i}") for i in range(n)]))
+    assert len(combinations(scenario)) == MAX_COMBINATIONS
