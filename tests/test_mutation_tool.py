@@ -84,7 +84,8 @@ def test_prepare_copies_the_project_and_appends_the_table(tool, tmp_path: Path):
 def test_a_rerun_refreshes_the_tests_and_refuses_changed_code(tool, tmp_path: Path):
     area = tool.Area("toy", "toy area", ("sim/engine/clock.py",), ("tests/test_clock.py",))
     root, work = tmp_path / "root", tmp_path / "work"
-    for name in ("sim/engine/clock.py", "tests/test_clock.py", "pyproject.toml"):
+    for name in ("sim/engine/clock.py", "tests/test_clock.py", "tools/mutation_plugin.py",
+                 "pyproject.toml"):  # fmt: skip
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text((ROOT / name).read_text())
     tool.prepare(area, root, work)

@@ -175,7 +175,7 @@ def prepare(area: Area, root: Path, work: Path) -> None:
 
 
 def refresh_tests(area: Area, root: Path, work: Path) -> list[str]:
-    """Bring the tests and the area's settings in `work` up to date with `root`, for a
+    """Bring the tests, this tool and the area's settings in `work` up to date with `root`, for a
     rerun of the mutants that were not killed; the area's modules that changed since the
     copy was made (a rerun is only valid when there are none)."""
     changed = [
@@ -189,7 +189,8 @@ def refresh_tests(area: Area, root: Path, work: Path) -> list[str]:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     config = (root / "pyproject.toml").read_text() + mutmut_section(area)
     for target in (work, work / "mutants"):
-        shutil.copytree(root / "tests", target / "tests", ignore=ignore, dirs_exist_ok=True)
+        for folder in ("tests", "tools"):
+            shutil.copytree(root / folder, target / folder, ignore=ignore, dirs_exist_ok=True)
         (target / "pyproject.toml").write_text(config)
     return []
 
