@@ -376,3 +376,16 @@ def test_the_share_of_concessions_held_adds_every_relation():
     # rungs above the first: 2 on air and 1 on land, per relation; held 1 + 2 of 6
     assert b.held_share([REL, other]) == pytest.approx(3 / 6)
     assert b.held_share([]) == 0.0
+
+
+def test_a_reversible_track_not_held_does_not_stop_the_others_being_reconsidered():
+    first = track("first", 2, hazard=0.5, entrenchment_months=6.0)  # never granted
+    second = track("second", 2, hazard=0.5, entrenchment_months=6.0)
+    b = book(first, second)
+    b.grant(REL, "second", 10, None)
+    n = Negotiation(SimpleNamespace(today=40), None, b, None, None, None, None, [])
+    n.draws[REL] = FixedDraw(0.0)
+    revoked: list[str] = []
+    n.revoke = lambda rel, name: revoked.append(name)
+    n.reconsider(*REL, 0.0)
+    assert revoked == ["second"], "a track at level 0 ended the month's reconsideration"
