@@ -300,3 +300,47 @@ def test_a_run_not_conditioned_by_branching_has_no_origins(tmp_path):
     (tmp_path / ORIGINS).parent.mkdir(parents=True)
     (tmp_path / ORIGINS).write_text("[4, 4, 9]")
     assert origins_of(tmp_path).tolist() == [4, 4, 9]
+
+
+@pytest.mark.parametrize(("k", "n"), [(3, 10), (7, 7), (10, 3), (1, 5)])
+def test_systematic_resampling_picks_each_survivor_its_share_in_order(k, n):
+    """With equal weights, systematic resampling gives each of k survivors floor(n / k)
+    or ceil(n / k) copies, in survivor order, each carrying its survivor's state."""
+    from sim.runs.branching import Particle, resample
+
+    survivors = [(i, Particle(100 + i, f"state {i}")) for i in range(k)]
+    picked = resample(survivors, n, root=5, stage=1)
+    origins = [p.origin for p in picked]
+    assert len(picked) == n and origins == sorted(origins), origins
+    counts = [origins.count(100 + i) for i in range(k)]
+    assert all(n // k <= c <= -(-n // k) for c in counts), f"copies per survivor {counts}"
+    assert all(p.state == f"state {p.origin - 100}" for p in picked), "a copy lost its state"
+
+
+def test_each_stage_resamples_with_its_own_draw():
+    from sim.runs.branching import Particle, resample
+
+    survivors = [(i, Particle(i)) for i in range(7)]
+    by_stage = {s: [p.origin for p in resample(survivors, 100, 5, s)] for s in range(1, 6)}
+    assert len({tuple(v) for v in by_stage.values()}) > 1, "every stage drew the same offsets"
+
+
+def test_a_workers_context_pickles_without_its_compiled_checks(context):
+    import pickle
+
+    ctx, _ = context
+    _ = ctx.checks  # compiled in this process
+    again = pickle.loads(pickle.dumps(ctx))
+    assert again._checks is None and again.root == ctx.root
+
+
+def test_a_lean_branching_run_keeps_no_timeline():
+    from sim.engine.plan import Plan
+    from sim.runs.branching import BranchContext, Particle, _model
+    from sim.scenario.loader import load
+    from tests.conftest import BELARUS
+
+    ctx = BranchContext.of(Plan(load(BELARUS)), 11, 1, events=False)
+    model = _model(ctx, Particle(0), 0, 0)
+    assert model.ledger.record_events is False
+    model.dispose()

@@ -130,3 +130,13 @@ def test_a_history_must_meet_every_observation_checked_at_a_stage():
             "and must not survive: the stage's checks are combined with 'any', not 'all'"
         )
     assert meets_all({"a": True, "b": True}, checks, ("a",))  # only the stage's own ids
+
+
+def test_the_effective_sample_size_is_reported_to_one_decimal():
+    """p = 0.4 over origins {0: 1, 1}, {1: 0, 0}, {2: 0}: sums of y - p are 1.2, -0.8 and
+    -0.4, var = 2.24 / 25, n_eff = 0.24 / 0.0896 = 2.68, reported as 2.7."""
+    outcomes = pd.DataFrame({"persistent": [True, True, False, False, False]})
+    summary = {"outcomes": {"persistent": {"p": 0.4, "low": 0.0, "high": 1.0}}}
+    entry = with_eve_intervals(summary, outcomes, np.array([0, 0, 1, 1, 2]))["outcomes"]
+    assert entry["persistent"]["n_effective"] == 2.7
+    assert with_eve_intervals({"questions": []}, outcomes, np.zeros(5, int)) == {"questions": []}
