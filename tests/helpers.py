@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.engine.concessions import Track
 from sim.engine.plan import Plan
 from sim.runs.runner import execute
 from sim.runs.store import chunk_bounds
@@ -81,3 +82,22 @@ def frozen(proc: subprocess.Popen) -> Iterator[None]:
     finally:
         with contextlib.suppress(ProcessLookupError):  # the block may have killed them all
             os.killpg(proc.pid, signal.SIGCONT)
+
+
+def make_track(name: str, rungs: tuple[str, ...], **fields) -> Track:
+    """A concession track for hand-set tests: rungs costing 0.1 apiece, setting no
+    cadence, delivering nothing and settling nothing, unless `fields` say otherwise."""
+    n = len(rungs)
+    base = {
+        "name": name,
+        "rungs": rungs,
+        "cost": tuple(0.1 * i for i in range(n)),
+        "interval": (None,) * n,
+        "stay": (None,) * n,
+        "tolerance": (None,) * n,
+        "standing": (False,) * n,
+        "delivery": (None,) * n,
+        "basing_lead": (None,) * n,
+        "settles_control": (False,) * n,
+    }
+    return Track(**{**base, **fields})

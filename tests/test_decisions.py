@@ -26,24 +26,13 @@ from sim.engine.programme import Programme
 from sim.engine.replicate import run_replicates
 from sim.scenario.loader import loads
 from tests.conftest import MINIMAL
+from tests.helpers import make_track
 
 REL = ("kremlin", "minsk")
 
 
 def track(name="t", n=3, **fields) -> Track:
-    base = {
-        "name": name,
-        "rungs": tuple(f"{name}{i}" for i in range(n)),
-        "cost": tuple(0.1 * i for i in range(n)),
-        "interval": (None,) * n,
-        "stay": (None,) * n,
-        "tolerance": (None,) * n,
-        "standing": (False,) * n,
-        "delivery": (None,) * n,
-        "basing_lead": (None,) * n,
-        "settles_control": (False,) * n,
-    }
-    return Track(**{**base, **fields})
+    return make_track(name, tuple(f"{name}{i}" for i in range(n)), **fields)
 
 
 def book(*tracks: Track) -> ConcessionBook:

@@ -19,6 +19,7 @@ from sim.engine.forces import Presence, relief
 from sim.engine.holdings import Holdings, Pending
 from sim.engine.ledger import Ledger
 from sim.engine.presence import entrenchment
+from tests.helpers import make_track
 
 REL = ("moscow", "minsk")
 OTHER = ("beijing", "minsk")
@@ -26,18 +27,11 @@ OTHER = ("beijing", "minsk")
 
 def track(name: str, delivery: Delivery | None = None, basing_lead: float | None = None) -> Track:
     """Three rungs; rung 1 delivers `delivery`, rung 2 brings a base after `basing_lead`."""
-    n = 3
-    return Track(
-        name=name,
-        rungs=tuple(f"{name}{i}" for i in range(n)),
-        cost=(0.0, 0.1, 0.2),
-        interval=(None,) * n,
-        stay=(None,) * n,
-        tolerance=(None,) * n,
-        standing=(False,) * n,
+    return make_track(
+        name,
+        tuple(f"{name}{i}" for i in range(3)),
         delivery=(None, delivery, None),
         basing_lead=(None, None, basing_lead),
-        settles_control=(False,) * n,
     )
 
 
@@ -413,17 +407,10 @@ def test_the_timeline_says_who_did_what_on_which_day():
 def test_a_settlement_reaches_past_systems_it_does_not_cover():
     """Another track's system delivered first, then one whose rung fixes its controller,
     then the one the settlement covers: it still changes hands."""
-    two = Track(
-        name="air",
-        rungs=("none", "fixed", "open"),
-        cost=(0.0, 0.1, 0.2),
-        interval=(None,) * 3,
-        stay=(None,) * 3,
-        tolerance=(None,) * 3,
-        standing=(False,) * 3,
+    two = make_track(
+        "air",
+        ("none", "fixed", "open"),
         delivery=(None, Delivery("radar", 0.0, "client"), Delivery("S-400", 0.0, None)),
-        basing_lead=(None,) * 3,
-        settles_control=(False,) * 3,
     )
     h, ledger, _ = parts(two, track("land", Delivery("Iskander", 0.0, None)))
     delivered(h, REL, "land", "Iskander", 1)

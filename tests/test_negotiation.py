@@ -21,6 +21,7 @@ from sim.engine.holdings import Holdings
 from sim.engine.ledger import Concession, Ledger
 from sim.engine.negotiation import Negotiation
 from sim.engine.plan import StartLevel
+from tests.helpers import make_track
 
 REL = ("moscow", "minsk")
 
@@ -28,14 +29,11 @@ REL = ("moscow", "minsk")
 def air() -> Track:
     """Rung 1 delivers an S-400 (lead 30 days) and sets a 60-day exercise cadence; rung 2
     settles control and opens a base (lead 90)."""
-    return Track(
-        name="air",
-        rungs=("none", "joint", "integrated"),
+    return make_track(
+        "air",
+        ("none", "joint", "integrated"),
         cost=(0.0, 0.2, 0.6),
         interval=(None, 60.0, None),
-        stay=(None,) * 3,
-        tolerance=(None,) * 3,
-        standing=(False,) * 3,
         delivery=(None, Delivery("S-400", 30.0, None), None),
         basing_lead=(None, None, 90.0),
         settles_control=(False, False, True),
@@ -227,16 +225,11 @@ def test_a_rung_lost_withdraws_what_it_brought_and_hands_back_control():
 
 def air_settling_every_rung() -> Track:
     """Four rungs, each settling control; rung 1 delivers an S-400."""
-    return Track(
-        name="air",
-        rungs=("none", "joint", "integrated", "unified"),
+    return make_track(
+        "air",
+        ("none", "joint", "integrated", "unified"),
         cost=(0.0, 0.2, 0.6, 0.9),
-        interval=(None,) * 4,
-        stay=(None,) * 4,
-        tolerance=(None,) * 4,
-        standing=(False,) * 4,
         delivery=(None, Delivery("S-400", 0.0, None), None, None),
-        basing_lead=(None,) * 4,
         settles_control=(False, True, True, True),
     )
 
