@@ -263,9 +263,7 @@ def confirmed_equivalents(
     An entry matches when the mutant exists, survived, and its diff still writes the
     recorded line; otherwise the code has moved and the entry must be looked at again.
     """
-    survived = {
-        name for mutants in verdicts.values() for name, v in mutants.items() if v in NOT_KILLED
-    }
+    survived = set(not_killed(verdicts))
     known = {name for mutants in verdicts.values() for name in mutants}
     confirmed: set[str] = set()
     warnings: list[str] = []
@@ -285,15 +283,20 @@ def percent(score: float | None) -> str:
     return "-" if score is None else f"{100 * score:.0f} %"
 
 
+def total(tallies: dict[str, Tally]) -> Tally:
+    """The modules' tallies added up."""
+    out = Tally()
+    for t in tallies.values():
+        out.add(t)
+    return out
+
+
 def table(tallies: dict[str, Tally]) -> str:
     """A Markdown table of the modules' tallies, with a total row."""
     head = ["module", "mutants", "killed", "survived", "no tests", "equivalent", "score"]
     rows = [head, ["---"] * len(head)]
-    total = Tally()
-    for module, t in sorted(tallies.items()):
-        total.add(t)
-        rows.append(_row(module, t))
-    rows.append(_row("**all**", total))
+    rows += [_row(module, t) for module, t in sorted(tallies.items())]
+    rows.append(_row("**all**", total(tallies)))
     return "\n".join("| " + " | ".join(r) + " |" for r in rows)
 
 
@@ -314,12 +317,7 @@ def write_survivors(
     work: Path, path: Path, verdicts: dict[str, dict[str, str]], equivalent: set[str]
 ) -> int:
     """Write every real survivor's diff to `path`; how many there were."""
-    names = [
-        name
-        for mutants in verdicts.values()
-        for name, v in mutants.items()
-        if v in NOT_KILLED and name not in equivalent
-    ]
+    names = [name for name in not_killed(verdicts) if name not in equivalent]
     with path.open("w") as handle:
         for name in names:
             handle.write(f"# {name}\n{mutant_diff(work, name)}\n")
@@ -352,15 +350,12 @@ def run_area(
     OUT.mkdir(parents=True, exist_ok=True)
     survivors = OUT / f"{area.name}-survivors.txt"
     n = write_survivors(work, survivors, verdicts, equivalent)
-    total = Tally()
-    for t in tallies.values():
-        total.add(t)
     print(f"{n} survivors in {survivors.relative_to(ROOT)}; mutmut ran {wall:.0f} s")
     return {
         "title": area.title,
         "wall_s": round(wall, 1),
         "rerun": again,  # wall_s is then the rerun's alone
-        "score": total.score,
+        "score": total(tallies).score,
         "modules": {
             m: {
                 "score": t.score,
