@@ -108,3 +108,26 @@ def test_only_keeps_the_areas_own_modules(tool):
     area = tool.Area("e", "e", ("sim/engine/*.py", "agents/*.py"), ("tests/test_roles.py",))
     only = ["sim/engine/holdings.py", "sim/maths/stats.py", "agents/patron.py"]
     assert tool.restricted(area, only).modules == ("sim/engine/holdings.py", "agents/patron.py")
+
+
+def test_a_run_of_some_modules_keeps_the_verdicts_of_those_only(tool):
+    area = tool.Area("b", "b", ("sim/runs/branching.py",), ("tests/test_branching.py",))
+    verdicts = {"sim/runs/branching.py": {"x": "killed"}, "sim/runs/conditioned.py": {}}
+    assert tool.mine(area, verdicts) == {"sim/runs/branching.py": {"x": "killed"}}
+
+
+def test_a_run_of_some_modules_keeps_the_other_rows_and_scores_them_all(tool):
+    """Branching 9 of 10 kept from the last run, conditioned now 3 of 5: 12 of 15."""
+    row = {"score": 0.0, "equivalent": 0}
+    last = {"score": 0.5, "modules": {
+        "branching.py": {**row, "killed": 9, "not_killed": 1},
+        "conditioned.py": {**row, "killed": 1, "not_killed": 9},
+    }}  # fmt: skip
+    new = {"score": 0.6, "wall_s": 5.0, "modules": {
+        "conditioned.py": {**row, "killed": 3, "not_killed": 2},
+    }}  # fmt: skip
+    both = tool.merged(last, new)
+    assert both["score"] == pytest.approx(12 / 15) and both["wall_s"] == 5.0
+    assert both["modules"]["branching.py"]["killed"] == 9
+    assert both["modules"]["conditioned.py"]["killed"] == 3
+    assert tool.merged(None, new)["score"] == pytest.approx(3 / 5)

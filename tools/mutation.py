@@ -36,6 +36,7 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = Path(__file__).with_suffix(".toml")
@@ -203,6 +204,22 @@ def run_mutmut(work: Path, children: int, mutants: list[str] | None = None) -> f
     return time.perf_counter() - start
 
 
+def mine(area: Area, verdicts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The verdicts of `area`'s modules only (a copy made for the whole area may hold
+    others, when a run names some of them with ``--only``)."""
+    return {m: v for m, v in verdicts.items() if any(fnmatch.fnmatch(m, p) for p in area.modules)}
+
+
+def merged(last: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """An area's scores after a run of some of its modules: the rows of the modules not
+    run are kept from the `last` run, and the area's score is made again from all rows."""
+    rows = {**(last or {}).get("modules", {}), **new["modules"]}
+    killed = sum(r["killed"] for r in rows.values())
+    judged = killed + sum(r["not_killed"] for r in rows.values())
+    score = killed / judged if judged else None
+    return {**new, "modules": dict(sorted(rows.items())), "score": score}
+
+
 def not_killed(verdicts: dict[str, dict[str, str]]) -> list[str]:
     """The mutants the tests did not catch (survived, no tests, suspicious)."""
     return [n for mutants in verdicts.values() for n, v in mutants.items() if v in NOT_KILLED]
@@ -326,7 +343,7 @@ def write_survivors(
 
 def run_area(
     area: Area, equivalents: list[Equivalent], children: int, again: bool = False
-) -> dict[str, object] | None:
+) -> dict[str, Any] | None:
     """Mutate one area, print its table, and return its scores for the JSON file; with
     `again`, rerun only the mutants the last run did not kill, against today's tests
     (None, with the reason printed, when the area's code has changed since)."""
@@ -337,11 +354,11 @@ def run_area(
         if changed:
             print(f"the code changed since the last run ({', '.join(changed)}): run it afresh")
             return None
-        wall = run_mutmut(work, children, not_killed(read_verdicts(work)))
+        wall = run_mutmut(work, children, not_killed(mine(area, read_verdicts(work))))
     else:
         prepare(area, ROOT, work)
         wall = run_mutmut(work, children)
-    verdicts = read_verdicts(work)
+    verdicts = mine(area, read_verdicts(work))
     equivalent, warnings = confirmed_equivalents(work, verdicts, equivalents)
     tallies = tally(verdicts, equivalent)
     print(table(tallies))
@@ -404,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         result = run_area(area, equivalents, args.children, args.again)
         if result is not None:
-            scores[name] = result
+            scores[name] = merged(scores.get(name), result) if args.only else result
             scores_file.write_text(json.dumps(scores, indent=2) + "\n")
     print("\n| area | score | mutmut wall time |\n| --- | --- | --- |")
     for s in scores.values():

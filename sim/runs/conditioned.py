@@ -50,9 +50,11 @@ def branching_wanted(conditioning: str, plan: Plan, store: RunStore) -> bool:
     return conditioning == "branch" or wants_branching(plan)
 
 
-def run_store(store: RunStore, plan: Plan, executor: Executor | int, bar: Bars,
-              conditioning: str = "auto") -> None:  # fmt: skip
-    """Run the store's missing replicates, by branching where wanted."""
+def run_store(
+    store: RunStore, plan: Plan, executor: Executor | int, bar: Bars, conditioning: str
+) -> None:
+    """Run the store's missing replicates, by branching where wanted (`conditioning` is
+    ``--conditioning``: ``auto``, ``branch`` or ``reject``)."""
     if branching_wanted(conditioning, plan, store):
         _run_branched(store, plan, executor, bar, conditioning)
         return
@@ -67,9 +69,8 @@ def _run_branched(store: RunStore, plan: Plan, executor, bar: Bars, conditioning
     m = store.manifest
     if store.complete:
         return
-    if "conditioning" not in m:
-        m["conditioning"] = "branching"
-        store.save()
+    m["conditioning"] = "branching"  # a resumed run goes on branching
+    store.save()
     n = m["replicates"]
     br = Branching(store.path, plan, m["seed"], n, m["detail"])
     try:
@@ -92,7 +93,7 @@ def _run_branched(store: RunStore, plan: Plan, executor, bar: Bars, conditioning
     write_bytes_atomic(store.path / ORIGINS, json.dumps(origins.tolist()).encode())
     summary = with_eve_intervals(summary, outcomes, origins)
     stages = br.summary()
-    share = float(np.prod([st["survivors"] / (st["tried"] or st["population"]) for st in stages]))
+    share = float(np.prod([st["survivors"] / st["tried"] for st in stages]))
     why = "asked for" if conditioning == "branch" else "auto: observations on two or more dates"
     summary["branching"] = {
         "stages": stages,
