@@ -120,3 +120,82 @@ def test_a_track_folder_loads_through_the_results_api(tracked):
     tmp, r = tracked
     loaded = sim.results.load(tmp / "track")
     assert isinstance(loaded, sim.results.TrackResult) and loaded.result == r
+
+
+# ------------------------------------------------------------------ the parts, by hand
+
+
+def scenario_with(start: dt.date, *as_ofs: dt.date):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(metadata=SimpleNamespace(start_date=start),
+                           observations=[SimpleNamespace(as_of=d) for d in as_ofs])  # fmt: skip
+
+
+def test_the_dates_are_the_start_then_each_distinct_as_of_date_in_order():
+    """One before the start (known at it) adds no date; one on the start, none; two on one
+    date, one date."""
+    d = dt.date
+    s = scenario_with(d(2020, 9, 16), d(2021, 2, 1), d(2020, 9, 1), d(2020, 12, 1),
+                      d(2021, 2, 1), d(2020, 9, 16))  # fmt: skip
+    from sim.analysis.track import as_of_dates
+
+    assert as_of_dates(s, None) == [d(2020, 9, 16), d(2020, 12, 1), d(2021, 2, 1)]
+    assert as_of_dates(scenario_with(d(2020, 9, 16)), None) == [d(2020, 9, 16)]
+
+
+def test_monthly_dates_run_to_the_last_as_of_date_and_include_it():
+    from sim.analysis.track import as_of_dates
+
+    d = dt.date
+    s = scenario_with(d(2020, 9, 16), d(2020, 10, 3), d(2020, 12, 10))
+    assert as_of_dates(s, "month") == [d(2020, 9, 16), d(2020, 10, 1), d(2020, 11, 1),
+                                       d(2020, 12, 1), d(2020, 12, 10)]  # fmt: skip
+    on_a_first = scenario_with(d(2020, 9, 16), d(2020, 11, 1))
+    assert as_of_dates(on_a_first, "month") == [d(2020, 9, 16), d(2020, 10, 1), d(2020, 11, 1)]
+    assert as_of_dates(scenario_with(d(2020, 9, 16)), "month") == [d(2020, 9, 16)]
+
+
+def test_the_series_lines_up_each_runs_forecasts_by_date():
+    from sim.analysis.track import series
+
+    q = {"id": "q1", "question": "Q?", "end": "2021-04-01", "p": 0.3, "low": 0.2, "high": 0.4,
+         "n": 100}  # fmt: skip
+    share = {"p": 0.5, "low": 0.4, "high": 0.6, "n": 90, "n_effective": 30.5}
+    runs = [
+        (dt.date(2020, 9, 16), {"questions": [q], "outcomes": {"persistent": share,
+                                                               "first_day": share}}, 0),
+        (dt.date(2020, 12, 1), {"questions": [{**q, "p": 0.6}], "kept": {"k": 12}}, 1),
+        (dt.date(2021, 2, 1), {"questions": [], "kept": {"k": 9}, "branching": {}}, 2),
+    ]  # fmt: skip
+    r = series(runs)
+    assert r["dates"] == [
+        {"as_of": "2020-09-16", "observations": 0, "conditioning": "none", "kept": None},
+        {"as_of": "2020-12-01", "observations": 1, "conditioning": "rejection", "kept": 12},
+        {"as_of": "2021-02-01", "observations": 2, "conditioning": "branching", "kept": 9},
+    ]
+    assert r["questions"] == {"q1": {"question": "Q?", "end": "2021-04-01", "points": [
+        {"as_of": "2020-09-16", "p": 0.3, "low": 0.2, "high": 0.4, "n": 100, "n_effective": 100},
+        {"as_of": "2020-12-01", "p": 0.6, "low": 0.2, "high": 0.4, "n": 100, "n_effective": 100},
+    ]}}  # fmt: skip
+    assert r["outcomes"] == {"persistent": [{"as_of": "2020-09-16", "p": 0.5, "low": 0.4,
+                                             "high": 0.6, "n": 90, "n_effective": 30.5}]}  # fmt: skip
+
+
+def test_a_track_is_scored_on_its_forecasts_up_to_each_resolution():
+    """q1 forecast 0.5 (16 Sep) and 0.8 (1 Oct), resolved no on 1 Oct: 15 days at 0.5
+    and one at 0.8; q2 resolved before any forecast and q3 never asked are left out."""
+    from types import SimpleNamespace
+
+    from sim.analysis.track import scores
+
+    points = [{"as_of": "2020-09-16", "p": 0.5}, {"as_of": "2020-10-01", "p": 0.8},
+              {"as_of": "2020-10-02", "p": 1.0}]  # fmt: skip
+    result = {"questions": {"q1": {"points": points}, "q2": {"points": points}}}
+    resolved = [SimpleNamespace(id="q1", value=False, resolved=dt.date(2020, 10, 1)),
+                SimpleNamespace(id="q2", value=True, resolved=dt.date(2020, 9, 1)),
+                SimpleNamespace(id="q3", value=True, resolved=dt.date(2020, 10, 1))]  # fmt: skip
+    (s,) = scores(result, resolved)
+    assert (s["id"], s["value"], s["resolved"]) == ("q1", False, "2020-10-01")
+    assert s["days"] == 16 and s["forecasts"] == 2
+    assert s["brier"] == pytest.approx((15 * 0.25 + 0.64) / 16)
