@@ -1,0 +1,203 @@
+"""The branching stages' bookkeeping on hand-set survival (sim.runs.branching): which
+observations are checked together, how a stage few histories meet is run again with new
+replicates, what each stage records, how a resumed run skips the stages it has, and the Eve
+effective sample size on hand-made clades.
+
+A fake ``advance`` stands in for running the model: it decides by hand which particles
+meet a stage's observations, so every count below is worked out in advance (the model's
+own histories are tests/test_branching.py's)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import sim.runs.branching as br
+from sim.engine.plan import Plan
+from sim.engine.replicate import draw_values
+from sim.runs.branching import Branching, eve_effective_n, stages, with_eve_intervals
+from sim.scenario.errors import NoForecast
+from sim.scenario.loader import load
+from tests.test_branching import OBSERVED, toy
+
+
+def plan_with(tmp_path: Path, ends: list[str]) -> Plan:
+    """The toy with one observation ending on each of `ends` (a made-up fact each)."""
+    observed = [{**OBSERVED[0], "id": f"o{k}", "start": e, "end": e, "as_of": e}
+                for k, e in enumerate(ends)]  # fmt: skip
+    scenario, obs = toy(tmp_path, observed)
+    return Plan(load(scenario, obs))
+
+
+# ------------------------------------------------------------------ stages
+
+
+def test_observations_within_a_week_of_a_stages_first_are_checked_with_it(tmp_path):
+    """Ends on 1, 8 and 9 November: 8 November is seven days after the first (checked with
+    it, on the 9th's check day), the 9th eight days after (a stage of its own)."""
+    plan = plan_with(tmp_path, ["2020-11-01", "2020-11-08", "2020-11-09"])
+    day = plan.day
+    assert stages(plan) == [
+        br.Stage(day(dt.date(2020, 11, 9)), ("o0", "o1")),
+        br.Stage(day(dt.date(2020, 11, 10)), ("o2",)),
+    ]
+
+
+# ------------------------------------------------------------------ a fake advance
+
+
+class Fake:
+    """``advance`` by hand: a particle survives stage k when `alive(k, pid, particle)`;
+    every batch seen is kept."""
+
+    def __init__(self, alive):
+        self.alive, self.batches = alive, []
+
+    def __call__(self, ctx, stage, day, ids, batch):
+        self.batches.append((stage, day, ids, list(batch)))
+        return [(pid, ("state", stage, pid) if self.alive(stage, pid, p) else None)
+                for pid, p in batch]  # fmt: skip
+
+
+def branching(tmp_path: Path, n: int, ends: list[str]) -> Branching:
+    return Branching(tmp_path, plan_with(tmp_path, ends), root=4, n=n, events=False)
+
+
+TWO_STAGES = ["2020-11-01", "2020-12-01"]
+
+
+def test_a_stage_is_run_again_with_new_replicates_until_enough_survive(tmp_path, monkeypatch):
+    """Ten particles; at stage 0 only those of the third round (pids 20-29) survive, four
+    of them: three rounds, 30 tried, the survivors new replicates 20 + i (origin + round x
+    population); at stage 1 every particle goes on from its state."""
+    b = branching(tmp_path, 10, TWO_STAGES)
+    fake = Fake(lambda k, pid, p: k == 1 or pid in (21, 22, 25, 29))
+    monkeypatch.setattr(br, "advance", fake)
+    moved = []
+    particles = b.population(1, moved.append)
+    first, second = b.summary()
+    assert (first["rounds"], first["tried"], first["survivors"], first["population"]) == (
+        3, 30, 4, 10)  # fmt: skip
+    assert first["distinct_origins"] == 4 and first["observations"] == ["o0"]
+    assert (second["rounds"], second["tried"], second["survivors"]) == (1, 10, 10)
+    day = b.stages[0].day
+    assert (first["day"], first["date"]) == (day, br.date_of(b.plan.scenario.metadata.start_date,
+                                                             day).isoformat())  # fmt: skip
+    round_origins = [[p.origin for _, p in batch] for k, _, _, batch in fake.batches if k == 0]
+    assert round_origins == [list(range(10)), list(range(10, 20)), list(range(20, 30))]
+    assert all(p.state is None for k, *_, batch in fake.batches if k == 0 for _, p in batch)
+    later = [p for k, *_, batch in fake.batches if k == 1 for _, p in batch]
+    assert {p.state for p in later} == {("state", 0, pid) for pid in (21, 22, 25, 29)}, (
+        "a particle past the first stage must go on from its state, not start again"
+    )
+    assert sorted({p.origin for p in particles}) <= [21, 22, 25, 29]
+    assert len(b.ctx.values) == 30, "parameters drawn for every replicate tried, and no more"
+    assert sum(moved) == 30 + 10, "the bar moves once per particle run"
+
+
+def test_a_stage_stops_drawing_as_soon_as_a_tenth_survive(tmp_path, monkeypatch):
+    """Exactly MIN_SHARE x population (one of ten) survive the first round: enough."""
+    b = branching(tmp_path, 10, TWO_STAGES)
+    monkeypatch.setattr(br, "advance", Fake(lambda k, pid, p: k == 1 or pid == 3))
+    b.population(1)
+    assert b.summary()[0]["rounds"] == 1
+
+
+def test_a_stage_nothing_survives_gives_up_after_the_last_round_saying_so(tmp_path, monkeypatch):
+    b = branching(tmp_path, 5, ["2020-11-01", "2020-11-02"])
+    fake = Fake(lambda k, pid, p: False)
+    monkeypatch.setattr(br, "advance", fake)
+    with pytest.raises(NoForecast) as caught:
+        b.population(1)
+    assert len(fake.batches) == br.MAX_ROUNDS
+    assert f"(o0, o1) in {br.MAX_ROUNDS * 5:,} tries: nothing to branch" in str(caught.value)
+
+
+def test_particles_are_sent_in_tasks_that_cover_each_once(tmp_path, monkeypatch):
+    """Ten particles in tasks of four: three tasks, every pid once, in order."""
+    monkeypatch.setattr(br, "TASK", 4)
+    b = branching(tmp_path, 10, TWO_STAGES)
+    fake = Fake(lambda k, pid, p: True)
+    monkeypatch.setattr(br, "advance", fake)
+    b.population(1)
+    stage0 = [[pid for pid, _ in batch] for k, _, _, batch in fake.batches if k == 0]
+    assert stage0 == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+
+
+def test_a_resumed_branching_run_goes_on_from_its_last_saved_stage(tmp_path, monkeypatch):
+    b = branching(tmp_path, 6, TWO_STAGES)
+    monkeypatch.setattr(br, "advance", Fake(lambda k, pid, p: True))
+    done = b.population(1)
+    again = Branching(tmp_path, b.plan, root=4, n=6, events=False)
+    fake = Fake(lambda k, pid, p: True)
+    monkeypatch.setattr(br, "advance", fake)
+    assert again.population(1) == done and fake.batches == []
+    assert again.summary() == b.summary()
+    (tmp_path / "branching" / "stage-1.pkl.gz").unlink()  # stopped during the last stage
+    fake = Fake(lambda k, pid, p: True)
+    monkeypatch.setattr(br, "advance", fake)
+    third = Branching(tmp_path, b.plan, root=4, n=6, events=False)
+    assert third.population(1) == done
+    assert {k for k, *_ in fake.batches} == {1}, "only the stage not saved is run again"
+
+
+# ------------------------------------------------------------------ the context
+
+
+def test_the_context_draws_each_replicates_parameters_as_a_plain_run_does(tmp_path):
+    b = branching(tmp_path, 5, TWO_STAGES)
+    expected, _ = draw_values(b.plan, 4, 0, 8)
+    assert np.array_equal(b.ctx.values, expected[:5])
+    b.ctx.cover(8)
+    assert np.array_equal(b.ctx.values, expected)
+    b.ctx.cover(3)
+    assert len(b.ctx.values) == 8
+
+
+def test_a_context_sent_to_a_worker_leaves_its_compiled_checks_behind(tmp_path):
+    b = branching(tmp_path, 2, TWO_STAGES)
+    _ = b.ctx.checks
+    state = b.ctx.__getstate__()
+    assert state["_checks"] is None and set(state) == set(b.ctx.__dict__)
+    assert pickle.loads(pickle.dumps(b.ctx)).values.tolist() == b.ctx.values.tolist()
+
+
+# ------------------------------------------------------------------ the Eve estimator
+
+
+@pytest.mark.parametrize(
+    ("y", "origins", "expected"),
+    [
+        ([], [], 0.0),  # nothing to count
+        ([1, 1, 1, 1], [0, 0, 1, 1], 2.0),  # no spread: the distinct histories
+        ([0, 0, 0], [5, 5, 5], 1.0),
+        # each history's copies split evenly: the clade sums are zero, nothing is shared
+        ([1, 0, 1, 0], [0, 0, 1, 1], 4.0),
+        # two clades of two that agree within: p = 1/2, var = 2 (1/2)^2 x 2^2 / 4^2 = 1/8
+        ([1, 1, 0, 0], [0, 0, 1, 1], 2.0),
+    ],
+)
+def test_the_eve_effective_sample_size_by_hand(y, origins, expected):
+    assert eve_effective_n(np.array(y), np.array(origins)) == pytest.approx(expected)
+
+
+def test_eve_intervals_go_on_questions_and_shares_and_leave_a_summary_without_outcomes():
+    import pandas as pd
+
+    from sim.maths.stats import wilson
+
+    y = [True, True, True, False, False, True, False]
+    outcomes = pd.DataFrame({"question.q": y})
+    origins = np.array([0, 0, 0, 1, 1, 2, 3])
+    summary = {"questions": [{"id": "q", "p": 0.1, "low": 0.0, "high": 1.0, "n": 7}]}
+    out = with_eve_intervals(summary, outcomes, origins)
+    (q,) = out["questions"]
+    n_eff = eve_effective_n(np.array(y), origins)  # 3.4588...
+    assert q["n_effective"] == 3.5, "the effective size is shown to one decimal"
+    assert q["p"] == pytest.approx(4 / 7)
+    assert (q["low"], q["high"]) == pytest.approx(wilson(4 / 7 * n_eff, n_eff))
+    assert "outcomes" not in out
