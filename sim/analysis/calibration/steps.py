@@ -115,7 +115,9 @@ def band_likelihood(
         for edge, sign in ((high, 1.0), (low, -1.0)):
             star = (mean * softness**2 + edge * sd**2) / total
             tail = scale * np.exp(-((mean - edge) ** 2) / (2 * total))
-            side = np.where(star_sd > 0, special.ndtr(sign * (star - edge) / star_sd), 0.5)
+            # a certain emulator (sd 0): the tail counts only on its own side of the edge
+            certain = np.heaviside(sign * (star - edge), 0.5)
+            side = np.where(star_sd > 0, special.ndtr(sign * (star - edge) / star_sd), certain)
             out = out + np.where(np.isfinite(sd), tail * side, 0.0)
     return out
 
