@@ -5,6 +5,8 @@ against their definitions."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from scipy import integrate, stats
@@ -33,7 +35,7 @@ def by_quadrature(mean: float, sd: float, low: float, high: float, softness: flo
     pieces = sorted(edges)
     return sum(
         integrate.quad(lambda e: band(e) * density(e), a, b, limit=200)[0]
-        for a, b in zip(pieces, pieces[1:], strict=False)
+        for a, b in itertools.pairwise(pieces)
     )
 
 
@@ -115,7 +117,7 @@ def test_every_uncertain_parameter_is_free_unless_some_are_named():
 def test_a_free_parameter_that_is_unknown_or_fixed_is_refused_with_its_reason():
     with pytest.raises(UsageError, match=r"no parameter 'patron\.ambitio'.*patron\.ambition"):
         free_entries(TABLE, ("patron.ambitio",))
-    with pytest.raises(UsageError, match="'patron.cost' is a fixed value, not a distribution"):
+    with pytest.raises(UsageError, match=r"'patron\.cost' is a fixed value, not a distribution"):
         free_entries(TABLE, ("patron.cost",))
 
 
