@@ -4,6 +4,7 @@ record of a run's forecasts, and the time-averaged Brier score (the end-to-end p
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from datetime import date as D
@@ -39,7 +40,7 @@ def test_a_question_resolved_on_its_first_forecasts_day_is_scored_on_that_day():
 
 
 def test_appended_entries_chain_their_hashes_from_the_genesis(tmp_path):
-    book = tmp_path / "deep" / "book.jsonl"
+    book = tmp_path / "two" / "deep" / "book.jsonl"
     first = ledger.append(book, {"as_of": "2021-01-01", "forecasts": []})
     second = ledger.append(book, {"as_of": "2021-02-01", "forecasts": []})
     assert (first["index"], second["index"]) == (1, 2)
@@ -47,6 +48,16 @@ def test_appended_entries_chain_their_hashes_from_the_genesis(tmp_path):
     assert second["previous"] == first["hash"] == ledger.entry_hash(first)
     assert ledger.read(book) == [first, second]
     assert json.loads(book.read_text().splitlines()[0]) == first
+    written = dt.datetime.fromisoformat(first["written"])
+    assert written.utcoffset() == dt.timedelta(0), "written in UTC, with its offset"
+
+
+def test_an_entry_is_written_with_its_keys_sorted_and_its_text_as_typed(tmp_path):
+    book = tmp_path / "book.jsonl"
+    ledger.append(book, {"scenario": "Biélorussie", "as_of": "2021-01-01", "forecasts": []})
+    line = book.read_text().splitlines()[0]
+    keys = list(json.loads(line))
+    assert keys == sorted(keys) and '"scenario": "Biélorussie"' in line
 
 
 def test_the_hash_is_of_the_canonical_json_without_the_hash():
@@ -69,6 +80,22 @@ def test_reading_skips_blank_lines_and_locates_a_line_that_is_not_json(tmp_path)
     assert problem.file == str(book)
 
 
+def test_an_edited_entry_is_named_with_its_line_and_why_it_cannot_be_trusted(tmp_path):
+    book = tmp_path / "book.jsonl"
+    ledger.append(book, {"as_of": "2021-01-01", "forecasts": []})
+    ledger.append(book, {"forecasts": []})
+    first, second = book.read_text().splitlines()
+    book.write_text(first + "\n" + second.replace('"forecasts": []', '"forecasts": [1]') + "\n")
+    with pytest.raises(ScenarioError) as caught:
+        ledger.read(book)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line) == (str(book), 2)
+    assert problem.message == (
+        "entry 2 (line 2, as of ?) was changed after it was written (its hash does not match "
+        "its contents); the ledger cannot be trusted from there on"
+    )
+
+
 def test_a_broken_link_names_the_entry_its_line_and_its_date(tmp_path):
     book = tmp_path / "book.jsonl"
     ledger.append(book, {"as_of": "2021-01-01", "forecasts": []})
@@ -79,7 +106,10 @@ def test_a_broken_link_names_the_entry_its_line_and_its_date(tmp_path):
         ledger.read(book)
     (problem,) = caught.value.problems
     assert problem.line == 2 and problem.file == str(book)
-    assert problem.message.startswith("entry 1 (line 2, as of 2021-02-01) does not follow")
+    assert problem.message == (
+        "entry 1 (line 2, as of 2021-02-01) does not follow the entry before it (an entry "
+        "was inserted, removed or rewritten before it)"
+    )
 
 
 MANIFEST = {"scenario": {"metadata": {"name": "toy"}}, "scenario_sha256": "ab" * 32,
@@ -107,11 +137,13 @@ def test_a_record_lists_every_question_and_every_share_outcome():
     }  # fmt: skip
     kept = ledger.record_of({**SUMMARY, "kept": {"k": 41}}, MANIFEST, D(2021, 1, 1), "track")
     assert kept["kept"] == 41 and kept["command"] == "track"
+    bare = ledger.record_of({"replicates": 10}, MANIFEST, D(2021, 1, 1), "run")
+    assert bare["forecasts"] == [], "a run without questions or outcomes forecasts nothing"
 
 
 def test_a_ledger_is_scored_on_the_forecasts_made_by_the_resolution_date():
-    """Forecasts of q1 as of 1 and 3 March, and one as of 9 March after it resolved on
-    the 5th (listed as late, not scored); q2 never forecast; outcomes never scored."""
+    """Forecasts of q1 as of 1, 3 and 5 March, and two after it resolved on the 5th
+    (listed as late, not scored); q2 never forecast; outcomes never scored."""
 
     def entry(day: int, p: float) -> dict:
         return {"as_of": f"2021-03-0{day}", "forecasts": [
@@ -119,19 +151,19 @@ def test_a_ledger_is_scored_on_the_forecasts_made_by_the_resolution_date():
             {"kind": "outcome", "id": "q1", "p": 0.99},
         ]}  # fmt: skip
 
-    entries = [entry(1, 0.5), entry(3, 0.9), entry(9, 0.0)]
-    resolved = [SimpleNamespace(id="q1", value=True, resolved=D(2021, 3, 5)),
-                SimpleNamespace(id="q2", value=False, resolved=D(2021, 3, 5))]  # fmt: skip
+    entries = [entry(1, 0.5), entry(3, 0.9), entry(5, 0.9), entry(9, 0.0), entry(8, 0.0)]
+    resolved = [SimpleNamespace(id="q2", value=False, resolved=D(2021, 3, 5)),
+                SimpleNamespace(id="q1", value=True, resolved=D(2021, 3, 5))]  # fmt: skip
     r = ledger.score_ledger(entries, resolved)
-    assert r["entries"] == 3
-    q1, q2 = r["questions"]
-    assert (q1["id"], q1["value"], q1["resolved"], q1["late"]) == ("q1", True, "2021-03-05", 1)
-    assert q1["days"] == 5 and q1["forecasts"] == 2
+    assert r["entries"] == 5
+    q2, q1 = r["questions"]
+    assert (q1["id"], q1["value"], q1["resolved"], q1["late"]) == ("q1", True, "2021-03-05", 2)
+    assert q1["days"] == 5 and q1["forecasts"] == 3, "the forecast made on the day counts"
     assert q1["brier"] == pytest.approx((2 * 0.25 + 3 * 0.01) / 5)
     assert q2 == {"id": "q2", "value": False, "resolved": "2021-03-05", "forecasts": 0,
                   "late": 0}  # fmt: skip
     line = ledger.score_line(q1)
-    assert line == ("  q1 (yes on 2021-03-05): 0.106 over 5 day(s) from 2 forecast(s); "
+    assert line == ("  q1 (yes on 2021-03-05): 0.106 over 5 day(s) from 3 forecast(s); "
                     "start-date forecast 0.250")  # fmt: skip
     assert ledger.score_line({**q1, "value": False}).startswith("  q1 (no on")
 

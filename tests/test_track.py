@@ -47,7 +47,9 @@ def test_the_series_lines_up_each_runs_forecasts_by_date():
         (dt.date(2020, 12, 1), {"questions": [{**q, "p": 0.6}], "kept": {"k": 12}}, 1),
         (dt.date(2021, 2, 1), {"questions": [], "kept": {"k": 9}, "branching": {}}, 2),
     ]  # fmt: skip
+    runs.append((dt.date(2021, 3, 1), {"outcomes": {}}, 3))
     r = series(runs)
+    assert r["dates"].pop()["conditioning"] == "none"
     assert r["dates"] == [
         {"as_of": "2020-09-16", "observations": 0, "conditioning": "none", "kept": None},
         {"as_of": "2020-12-01", "observations": 1, "conditioning": "rejection", "kept": 12},
@@ -64,14 +66,18 @@ def test_the_series_lines_up_each_runs_forecasts_by_date():
 
 def test_a_track_is_scored_on_its_forecasts_up_to_each_resolution():
     """q1 forecast 0.5 (16 Sep) and 0.8 (1 Oct), resolved no on 1 Oct: 15 days at 0.5
-    and one at 0.8; q2 resolved before any forecast and q3 never asked are left out."""
+    and one at 0.8; q4 the same, resolved yes; q2 resolved before any forecast and
+    q3 never asked are left out (and the questions after them still scored)."""
     points = [{"as_of": "2020-09-16", "p": 0.5}, {"as_of": "2020-10-01", "p": 0.8},
               {"as_of": "2020-10-02", "p": 1.0}]  # fmt: skip
-    result = {"questions": {"q1": {"points": points}, "q2": {"points": points}}}
-    resolved = [SimpleNamespace(id="q1", value=False, resolved=dt.date(2020, 10, 1)),
+    result = {"questions": {"q1": {"points": points}, "q2": {"points": points},
+                            "q4": {"points": points}}}  # fmt: skip
+    resolved = [SimpleNamespace(id="q3", value=True, resolved=dt.date(2020, 10, 1)),
                 SimpleNamespace(id="q2", value=True, resolved=dt.date(2020, 9, 1)),
-                SimpleNamespace(id="q3", value=True, resolved=dt.date(2020, 10, 1))]  # fmt: skip
-    (s,) = scores(result, resolved)
+                SimpleNamespace(id="q1", value=False, resolved=dt.date(2020, 10, 1)),
+                SimpleNamespace(id="q4", value=True, resolved=dt.date(2020, 10, 1))]  # fmt: skip
+    s, yes = scores(result, resolved)
     assert (s["id"], s["value"], s["resolved"]) == ("q1", False, "2020-10-01")
     assert s["days"] == 16 and s["forecasts"] == 2
     assert s["brier"] == pytest.approx((15 * 0.25 + 0.64) / 16)
+    assert yes["id"] == "q4" and yes["brier"] == pytest.approx((15 * 0.25 + 0.04) / 16)
