@@ -203,3 +203,72 @@ def test_a_condition_is_for_judgments_only_and_one_deep():
         )
     with pytest.raises(ValueError, match="cannot itself have a given"):
         ev(**inner, given={**inner, "given": inner})
+
+
+# ------------------------------------------------------------------ advanced_by
+
+
+def advanced_ledger(*concessions: Concession) -> Ledger:
+    led = Ledger(PLAN.n_days)
+    led.concessions += concessions
+    return led
+
+
+AT_START = Concession(0, "patron", "client", "ladder", 1, None, at_start=True)
+
+
+@pytest.mark.parametrize(
+    ("concessions", "end", "controller", "expected", "why"),
+    [
+        ((AT_START,), 90, None, False, "a rung held on the start date is no advance"),
+        ((AT_START, Concession(30, "patron", "client", "ladder", 1, None)), 90, None, False,
+         "a grant of the rung already held is no advance"),
+        ((AT_START, Concession(30, "patron", "client", "ladder", 2, None)), 90, None, True,
+         "a grant above the rung held at the start is"),
+        ((AT_START, Concession(30, "patron", "client", "other", 1, None)), 90, None, True,
+         "a first rung on a track where nothing was held is"),
+        ((AT_START, Concession(30, "patron", "client", "ladder", 2, None)), 29, None, False,
+         "a grant after the date asked about does not count"),
+        ((AT_START, Concession(30, "patron", "client", "ladder", 2, None)), 30, None, True,
+         "a grant on the date asked about counts"),
+        ((AT_START, Concession(30, "patron", "client", "ladder", 2, None, up=False)), 90,
+         None, False, "a rung lost is no advance"),
+        ((Concession(0, "patron", "elsewhere", "ladder", 2, None, at_start=True),
+          Concession(30, "patron", "client", "ladder", 1, None)), 90, None, True,
+         "what another country held at the start does not raise the host's bar"),
+        ((Concession(30, "patron", "elsewhere", "ladder", 2, None),), 90, None, False,
+         "a grant to another country is not the host's"),
+        ((Concession(0, "patron", "client", "ladder", 2, None, at_start=True),
+          Concession(30, "patron", "client", "ladder", 2, None, at_start=True)), 90, None,
+         False, "rungs held at the start are never advances, whatever their day"),
+        ((Concession(30, "patron", "client", "ladder", 1, "patron"),), 90, "patron", True,
+         "settled in the controller's favour"),
+        ((Concession(30, "patron", "client", "ladder", 1, "client"),), 90, "patron", False,
+         "settled the other way"),
+        ((Concession(30, "patron", "client", "ladder", 1, None),), 90, "patron", False,
+         "settled nothing"),
+    ],
+)  # fmt: skip
+def test_advanced_by_is_a_grant_above_the_start_by_the_date(
+    concessions, end, controller, expected, why
+):
+    fields = {"metric": "advanced_by", "end": day(end)}
+    if controller:
+        fields["controller"] = controller
+    assert holds(PLAN, ev(**fields), facts(advanced_ledger(*concessions))) is expected, why
+
+
+def test_an_exercise_on_the_first_day_is_in_a_window_that_starts_then_or_has_no_start():
+    led = Ledger(PLAN.n_days)
+    led.exercise("patron", "client", 0)
+    led.exercise("patron", "client", 40)
+    assert holds(PLAN, ev(metric="exercise_in", end=day(10)), facts(led)) is True
+    assert holds(PLAN, ev(metric="exercise_in", start=day(40), end=day(45)), facts(led)) is True
+
+
+def test_presence_on_a_day_past_the_horizon_is_false_not_an_error():
+    led = Ledger(PLAN.n_days)
+    led.arrive("patron", "client", "forces", 0)
+    led.close()
+    assert holds(PLAN, ev(metric="present_on", end=day(PLAN.n_days - 1)), facts(led)) is True
+    assert holds(PLAN, ev(metric="present_on", end=day(PLAN.n_days)), facts(led)) is False
