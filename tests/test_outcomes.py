@@ -176,3 +176,82 @@ def test_the_one_flag_a_sweep_reads_matches_the_full_record():
         record = outcome_record(plan, run)
         for outcome in OUTCOMES:
             assert outcome_holds(plan, run, outcome) == record[outcome]
+
+
+# ------------------------------------------------------------------ the parts at their edges
+
+
+def test_a_window_as_long_as_the_horizon_holds_on_its_last_day():
+    held = oc.window_held(np.ones(180, bool), 180, 0.9)
+    assert held[-1] and not held[:-1].any()
+
+
+def test_track_history_lists_each_level_with_its_holder_controller_and_days():
+    """Another host's grants are skipped; level 0 until day 10, level 1 (settled for the
+    patron) until 30, level 2 (settling nothing: control stays the patron's) until 50,
+    back to level 1 from day 50 (the lower level's controller, held again since 50); a
+    level held for no day (two changes on day 60) is left out."""
+    led = Ledger(N)
+    led.concessions += [
+        Concession(5, "patron", "elsewhere", "p", 1, "patron"),
+        Concession(10, "patron", "client", "p", 1, "patron"),
+        Concession(30, "patron", "client", "p", 2, None),
+        Concession(50, "patron", "client", "p", 2, None, up=False),
+        Concession(60, "patron", "client", "p", 2, "client"),
+        Concession(60, "patron", "client", "p", 3, "client"),
+    ]
+    H = oc.Held
+    assert oc.track_history(led, "client") == [
+        H("patron", "p", 0, None, 0, 10),
+        H("patron", "p", 1, "patron", 10, 30),
+        H("patron", "p", 2, "patron", 30, 50),
+        H("patron", "p", 1, "patron", 50, 60),
+        H("patron", "p", 3, "client", 60, N),
+    ]
+    f = facts(led)
+    assert [f.level_on("p", d) for d in (0, 9, 10, 55, 60)] == [0, 0, 1, 1, 3]
+
+
+def test_each_outcome_is_worked_out_once_per_replicate():
+    f = facts(ledger_with([(0, 200)]))
+    assert f.daily("persistent") is f.daily("persistent")
+
+
+def test_an_outcome_asked_about_outside_the_horizon_reads_its_first_or_last_day():
+    """A base held on day 0 only, and one from the last day: before the start reads day
+    0, after the horizon reads the last day."""
+    first = Ledger(N)
+    first.basings.append(Basing("patron", "client", "presence", 4, 0, end=1))
+    assert facts(first).at("basing", -5) is True
+    last = Ledger(N)
+    last.basings.append(Basing("patron", "client", "presence", 4, N - 1))
+    assert facts(last).at("basing", N + 5) is True and facts(last).at("basing", N - 2) is False
+
+
+def test_a_track_never_reached_has_highest_level_zero():
+    assert facts(Ledger(N)).highest("p") == 0
+
+
+def test_every_open_system_is_counted_at_the_horizon():
+    led = Ledger(N)
+    for name in ("S-400", "Iskander"):
+        led.systems.append(System("patron", "client", name, "arms", 1, 100, "patron"))
+    led.systems.append(System("patron", "elsewhere", "S-300", "arms", 1, 100, "client"))
+    assert facts(led).systems_at_horizon() == {"patron": 2, "client": 0}
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "share"),
+    [(10, 19, 0.0), (5, 14, 0.5), (0, 9, 1.0), (-10, 4, 1.0), (20, 10, 0.0), (360, 400, 0.0)],
+)
+def test_the_share_of_days_with_presence_by_hand(start, end, share):
+    """Present on days 0-9: a span after it, half over it, on it, clipped at day 0, empty
+    (start after end) and clipped at the horizon."""
+    assert facts(ledger_with([(0, 10)])).share(start, end) == share
+
+
+def test_days_per_month_are_whole_days():
+    led = Ledger(61)
+    led.leave(led.arrive("patron", "client", "forces", 25), 35)
+    days = oc.Facts(SCENARIO, led).days_per_month([0, 30, 61])
+    assert np.issubdtype(days.dtype, np.integer), "a count of days is a whole number"
