@@ -131,3 +131,12 @@ def test_a_run_of_some_modules_keeps_the_other_rows_and_scores_them_all(tool):
     assert both["modules"]["branching.py"]["killed"] == 9
     assert both["modules"]["conditioned.py"]["killed"] == 3
     assert tool.merged(None, new)["score"] == pytest.approx(3 / 5)
+
+
+def test_a_rerun_keeps_the_verdicts_of_the_mutants_it_did_not_run(tool):
+    """mutmut forgets the verdicts of mutants it was not asked to run when the tests it
+    was given changed; those were killed before, and stay so."""
+    before = {"a.py": {"k": "killed", "s": "survived", "t": "timeout"}}
+    after = {"a.py": {"k": "not checked", "s": "killed", "t": "not checked"}}
+    merged = tool.carried_over(before, after, {"s"})
+    assert merged == {"a.py": {"k": "killed", "s": "killed", "t": "timeout"}}

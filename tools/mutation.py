@@ -220,6 +220,21 @@ def merged(last: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
     return {**new, "modules": dict(sorted(rows.items())), "score": score}
 
 
+def carried_over(
+    before: dict[str, dict[str, str]], after: dict[str, dict[str, str]], rerun: set[str]
+) -> dict[str, dict[str, str]]:
+    """The verdicts after a rerun of the mutants `rerun`: theirs as they are now, every
+    other mutant's as it was `before` (mutmut forgets those when the tests it was given
+    changed, and they were killed by the tests then, which still hold)."""
+    return {
+        module: {
+            name: after.get(module, {}).get(name, verdict) if name in rerun else verdict
+            for name, verdict in mutants.items()
+        }
+        for module, mutants in before.items()
+    }
+
+
 def not_killed(verdicts: dict[str, dict[str, str]]) -> list[str]:
     """The mutants the tests did not catch (survived, no tests, suspicious)."""
     return [n for mutants in verdicts.values() for n, v in mutants.items() if v in NOT_KILLED]
@@ -354,11 +369,14 @@ def run_area(
         if changed:
             print(f"the code changed since the last run ({', '.join(changed)}): run it afresh")
             return None
-        wall = run_mutmut(work, children, not_killed(mine(area, read_verdicts(work))))
+        before = mine(area, read_verdicts(work))
+        rerun = not_killed(before)
+        wall = run_mutmut(work, children, rerun)
+        verdicts = carried_over(before, mine(area, read_verdicts(work)), set(rerun))
     else:
         prepare(area, ROOT, work)
         wall = run_mutmut(work, children)
-    verdicts = mine(area, read_verdicts(work))
+        verdicts = mine(area, read_verdicts(work))
     equivalent, warnings = confirmed_equivalents(work, verdicts, equivalents)
     tallies = tally(verdicts, equivalent)
     print(table(tallies))
