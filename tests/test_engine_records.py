@@ -129,6 +129,21 @@ def test_a_finished_record_is_one_array_of_its_rows():
     assert rec.table().dtype == np.float64
 
 
+def test_a_record_before_its_first_month_is_all_nan():
+    rec, _ = record(3)
+    table = rec.table()
+    assert table.shape == (3, 4) and np.isnan(table).all()
+
+
+def test_a_record_of_whole_numbers_is_still_a_float_table():
+    """Every state read as an integer: the table is still floats (NaN must fit in it)."""
+    rec, world = record(1)
+    world["actors"]["kremlin"].a, world["actors"]["kremlin"].b = 1, 2
+    world["actors"]["minsk"].c = 0
+    rec.take(0)
+    assert rec.table().dtype == np.float64
+
+
 def test_an_empty_record_has_no_rows():
     rec, _ = record(0)
     assert rec.table().shape == (0, 4)

@@ -242,11 +242,19 @@ def test_every_open_system_is_counted_at_the_horizon():
 
 @pytest.mark.parametrize(
     ("start", "end", "share"),
-    [(10, 19, 0.0), (5, 14, 0.5), (0, 9, 1.0), (-10, 4, 1.0), (20, 10, 0.0), (360, 400, 0.0)],
+    [
+        (10, 19, 0.0),
+        (5, 14, 0.5),
+        (0, 9, 1.0),
+        (-10, 4, 1.0),
+        (8, 3, 0.0),
+        (5, 4, 0.0),
+        (360, 400, 0.0),
+    ],
 )
 def test_the_share_of_days_with_presence_by_hand(start, end, share):
     """Present on days 0-9: a span after it, half over it, on it, clipped at day 0, empty
-    (start after end) and clipped at the horizon."""
+    (start after end, or just after), and clipped at the horizon."""
     assert facts(ledger_with([(0, 10)])).share(start, end) == share
 
 
