@@ -1,0 +1,172 @@
+"""A run's summary against the outcome table it summarises (sim.runs.summary): every share,
+interval, quartile, rung share, judgment, question, reading and observation recomputed
+directly from the rows, on 300 in-memory Belarus replicates (the slower, plainer method the
+tally must agree with)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from sim.engine.plan import Plan
+from sim.maths.stats import km_quantile, wilson
+from sim.runs.aggregate import OutcomeTally, kept_rows
+from sim.runs.summary import pct, proportion, summary_of, verdict
+from sim.scenario.loader import load
+from sim.scenario.outcomes import OUTCOMES
+from sim.scenario.params import word_for
+from tests.conftest import BELARUS
+from tests.helpers import outcomes_of
+
+N = 300
+
+
+def test_a_proportion_is_its_share_and_wilson_interval():
+    assert proportion(3, 10) == {"p": 0.3, "low": wilson(3, 10)[0], "high": wilson(3, 10)[1],
+                                 "k": 3, "n": 10}  # fmt: skip
+    empty = proportion(0, 0)
+    assert math.isnan(empty["p"]) and (empty["low"], empty["high"]) == (0.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("p", "expected"),
+    [(0.5, "in range"), (0.2, "in range"), (0.8, "in range"), (0.19, "below range"),
+     (0.81, "above range")],
+)  # fmt: skip
+def test_a_verdict_says_where_a_probability_stands_against_a_range(p, expected):
+    assert verdict(p, 0.2, 0.8) == expected
+
+
+def test_percentages_as_printed():
+    assert pct(0.1234) == "12.3 %"
+    assert pct(0.05, width=6) == "   5.0 %"
+    assert pct(0.12345, digits=2) == "12.35 %"
+
+
+@pytest.fixture(scope="module")
+def belarus() -> tuple[Plan, pd.DataFrame, dict]:
+    plan = Plan(load(BELARUS))
+    outcomes = outcomes_of(plan, N, 3)
+    tally = OutcomeTally(plan)
+    tally.add(outcomes)
+    return plan, outcomes, summary_of(tally)
+
+
+def test_each_outcome_is_the_share_of_replicates_with_it(belarus):
+    plan, rows, s = belarus
+    assert s["replicates"] == N and s["scenario"] == plan.scenario.metadata.name
+    assert s["horizon"] == {"start": "2020-09-16", "end": plan.scenario.end_date.isoformat(),
+                            "days": plan.n_days}  # fmt: skip
+    for name, o in OUTCOMES.items():
+        k = int(rows[name].sum())
+        entry = s["outcomes"][name]
+        assert entry == {**proportion(k, N), "label": o.label,
+                         "definition": entry["definition"]}, name  # fmt: skip
+        assert entry["definition"].startswith(o.define(plan.scenario.outcomes))
+    assert s["mean_presence_days"] == pytest.approx(rows["presence_days"].mean())
+
+
+def test_the_quartiles_are_kaplan_meier_on_the_day_columns(belarus):
+    plan, rows, s = belarus
+    for outcome in ("persistent", "ever_continuous"):
+        days = rows[f"{outcome}_day"]
+        times = days.fillna(plan.n_days).to_numpy(dtype=float)
+        for q in (0.25, 0.5, 0.75):
+            day = km_quantile(times, days.notna().to_numpy(), q)
+            got = s[f"time_to_{outcome}"][f"q{int(q * 100)}"]
+            if day is None:
+                assert got == {"day": None, "date": None}
+            else:
+                date = dt.date(2020, 9, 16) + dt.timedelta(days=int(day))
+                assert got == {"day": int(day), "date": date.isoformat()}, (outcome, q)
+
+
+def test_rung_shares_are_the_rows_at_each_rung(belarus):
+    plan, rows, s = belarus
+    for t in plan.track_specs:
+        for key, column in (("at_horizon", f"rung.{t.name}"), ("highest", f"highest.{t.name}")):
+            shares = s["rungs"][t.name][key]
+            assert list(shares) == [r.name for r in t.rungs]
+            for i, r in enumerate(t.rungs):
+                assert shares[r.name] == pytest.approx((rows[column] == i).mean()), (t.name, r)
+
+
+def test_judgments_count_among_the_rows_where_their_condition_held(belarus):
+    plan, rows, s = belarus
+    assert [j["id"] for j in s["judgments"]] == [j.id for j in plan.scenario.judgments]
+    for j, got in zip(plan.scenario.judgments, s["judgments"], strict=True):
+        given = f"judgment.{j.id}.given"
+        n = int(rows[given].sum()) if j.given is not None else N
+        k = int(rows[f"judgment.{j.id}"].sum())
+        low, high = j.range
+        assert got == {
+            "id": j.id, "claim": j.claim, "source": j.source, "reading": j.assumption,
+            "checked_as": j.describe(), "word": j.word, "range": [low, high],
+            **proportion(k, n), "verdict": verdict(k / n, low, high),
+            "model_word": word_for(k / n),
+        }  # fmt: skip
+    assert any(j.given is not None for j in plan.scenario.judgments)
+
+
+def test_questions_are_shares_of_their_columns(belarus):
+    plan, rows, s = belarus
+    for q, got in zip(plan.scenario.questions, s["questions"], strict=True):
+        k = int(rows[f"question.{q.id}"].sum())
+        assert got == {"id": q.id, "question": q.question, "source": q.source,
+                       "end": q.end.isoformat(), "metric": q.metric, "negate": q.negate,
+                       **proportion(k, N)}  # fmt: skip
+
+
+def test_each_readings_options_count_their_own_rows(belarus):
+    plan, rows, s = belarus
+    assert [r["name"] for r in s["readings"]] == [r.name for r in plan.scenario.readings]
+    for r, got in zip(plan.scenario.readings, s["readings"], strict=True):
+        assert got["source"] == r.source
+        for o, w, option in zip(r.options, r.weights, got["options"], strict=True):
+            mine = rows[rows[f"reading.{r.name}"] == o.name]
+            n = len(mine)
+            assert (option["name"], option["weight"], option["rationale"]) == (
+                o.name, w, o.rationale)  # fmt: skip
+            assert option["drawn"] == proportion(n, N)
+            for name in OUTCOMES:
+                assert option["outcomes"][name] == proportion(int(mine[name].sum()), n)
+            for j in plan.scenario.judgments:
+                given = f"judgment.{j.id}.given"
+                d = int(mine[given].sum()) if j.given is not None else n
+                k = int(mine[f"judgment.{j.id}"].sum())
+                assert option["judgments"][j.id] == proportion(k, d), (r.name, o.name, j.id)
+            for q in plan.scenario.questions:
+                k = int(mine[f"question.{q.id}"].sum())
+                assert option["questions"][q.id] == proportion(k, n)
+
+
+def test_a_run_without_readings_or_observations_says_nothing_of_them(belarus):
+    _, _, s = belarus
+    assert "observations" not in s and "kept" not in s and "drawn" not in s
+
+
+def test_observations_keep_the_rows_that_agree_and_say_how_many(tmp_path):
+    observed = tmp_path / "observed.yaml"
+    observed.write_text(yaml.safe_dump({"observations": [
+        {"id": "new_year", "metric": "present_on", "end": "2021-01-01", "value": True,
+         "as_of": "2021-01-02", "source": "made up"},
+    ]}))  # fmt: skip
+    plan = Plan(load(BELARUS, observed))
+    rows = outcomes_of(plan, 200, 4)
+    tally = OutcomeTally(plan)
+    tally.add(rows)
+    s = summary_of(tally)
+    kept = kept_rows(rows)
+    agree = int(rows["observation.new_year"].sum())
+    assert 0 < len(kept) < 200 and s["replicates"] == len(kept)
+    assert s["drawn"] == 200 and s["kept"] == proportion(len(kept), 200)
+    assert s["observations"] == [{"id": "new_year", "value": True, "as_of": "2021-01-02",
+                                  "source": "made up", **proportion(agree, 200)}]  # fmt: skip
+    persistent = int(kept["persistent"].sum())
+    assert s["outcomes"]["persistent"]["k"] == persistent
+    assert np.isclose(s["outcomes"]["persistent"]["p"], persistent / len(kept))
