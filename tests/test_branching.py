@@ -14,7 +14,6 @@ import copy
 import json
 import math
 from pathlib import Path
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -212,71 +211,6 @@ def test_signposts_of_a_branching_run_weigh_whole_clades(tmp_path):
     assert share["high"] - share["low"] > 1.5 * (independent["high"] - independent["low"])
 
 
-# ----------------------------------------------------------------- one particle by hand
-
-
-@pytest.fixture(scope="module")
-def context():
-    """The Belarus scenario's first four replicates, as a branching run's workers hold
-    them, and one particle's state on day 30."""
-    from sim.engine.plan import Plan
-    from sim.runs.branching import BranchContext, Particle, advance
-    from sim.scenario.loader import load
-    from tests.conftest import BELARUS
-
-    ctx = BranchContext.of(Plan(load(BELARUS)), 11, 4, events=True)
-    ((_, state),) = advance(ctx, 0, 30, (), [(0, Particle(0))])
-    return ctx, Particle(0, state)
-
-
-def test_each_stage_and_copy_draws_its_own_dynamics(context):
-    """Copies of one history resumed on day 30 must go different ways: the dynamics of a
-    copy depend on its stage and its number, so two stages, or two copies, differ, and
-    the same copy of the same stage repeats exactly."""
-    import pickle
-
-    from sim.runs.branching import advance
-
-    ctx, p = context
-
-    def state_on_day_400(stage: int, pid: int) -> bytes:
-        ((_, state),) = advance(ctx, stage, 400, (), [(pid, p)])
-        return pickle.dumps(state)
-
-    base = state_on_day_400(1, 5)
-    assert base == state_on_day_400(1, 5), "the same copy of the same stage must repeat"
-    assert state_on_day_400(2, 5) != base, "stage 2 reused stage 1's dynamics for a copy"
-    assert state_on_day_400(1, 6) != base, "two copies of one stage share their dynamics"
-
-
-def test_the_finished_chunk_follows_the_stage_and_keeps_the_detail_asked_for(context):
-    from sim.runs.branching import finish_chunk
-
-    ctx, p = context
-    one = finish_chunk(ctx, 11, 3, 4, True, 1, [p])
-    assert one.tables == finish_chunk(ctx, 11, 3, 4, True, 1, [p]).tables
-    assert one.tables != finish_chunk(ctx, 11, 3, 4, True, 2, [p]).tables, (
-        "finishing at another stage must draw other dynamics"
-    )
-    lean = finish_chunk(ctx, 11, 3, 4, False, 1, [p])
-    assert {"events", "trajectories"} <= set(one.tables) - set(lean.tables), (
-        "a run that keeps detail must get its trajectories and events"
-    )
-
-
-def test_a_particle_that_fails_names_its_replicate_and_seed(monkeypatch):
-    from sim.runs.branching import Particle, advance
-    from sim.scenario.errors import ReplicateFailure
-
-    def broken(*args):
-        raise ValueError("boom")
-
-    monkeypatch.setattr(sim.runs.branching, "_model", broken)
-    with pytest.raises(ReplicateFailure) as caught:
-        advance(SimpleNamespace(root=7), 1, 30, (), [(0, Particle(3))])
-    assert str(caught.value) == "replicate 3 (root seed 7) failed: ValueError: boom"
-
-
 def test_a_branching_run_keeps_the_events_before_its_first_stage(tmp_path):
     """Without --lean a branching run records every particle's events from day 0 (the
     particles start with their timeline on), not only after the first resample."""
@@ -291,56 +225,3 @@ def test_a_branching_run_keeps_the_events_before_its_first_stage(tmp_path):
         f"only {sorted(before)} recorded before the first stage: the particles started "
         "without their timeline"
     )
-
-
-def test_a_run_not_conditioned_by_branching_has_no_origins(tmp_path):
-    from sim.runs.conditioned import ORIGINS, origins_of
-
-    assert origins_of(tmp_path) is None
-    (tmp_path / ORIGINS).parent.mkdir(parents=True)
-    (tmp_path / ORIGINS).write_text("[4, 4, 9]")
-    assert origins_of(tmp_path).tolist() == [4, 4, 9]
-
-
-@pytest.mark.parametrize(("k", "n"), [(3, 10), (7, 7), (10, 3), (1, 5)])
-def test_systematic_resampling_picks_each_survivor_its_share_in_order(k, n):
-    """With equal weights, systematic resampling gives each of k survivors floor(n / k)
-    or ceil(n / k) copies, in survivor order, each carrying its survivor's state."""
-    from sim.runs.branching import Particle, resample
-
-    survivors = [(i, Particle(100 + i, f"state {i}")) for i in range(k)]
-    picked = resample(survivors, n, root=5, stage=1)
-    origins = [p.origin for p in picked]
-    assert len(picked) == n and origins == sorted(origins), origins
-    counts = [origins.count(100 + i) for i in range(k)]
-    assert all(n // k <= c <= -(-n // k) for c in counts), f"copies per survivor {counts}"
-    assert all(p.state == f"state {p.origin - 100}" for p in picked), "a copy lost its state"
-
-
-def test_each_stage_resamples_with_its_own_draw():
-    from sim.runs.branching import Particle, resample
-
-    survivors = [(i, Particle(i)) for i in range(7)]
-    by_stage = {s: [p.origin for p in resample(survivors, 100, 5, s)] for s in range(1, 6)}
-    assert len({tuple(v) for v in by_stage.values()}) > 1, "every stage drew the same offsets"
-
-
-def test_a_workers_context_pickles_without_its_compiled_checks(context):
-    import pickle
-
-    ctx, _ = context
-    _ = ctx.checks  # compiled in this process
-    again = pickle.loads(pickle.dumps(ctx))
-    assert again._checks is None and again.root == ctx.root
-
-
-def test_a_lean_branching_run_keeps_no_timeline():
-    from sim.engine.plan import Plan
-    from sim.runs.branching import BranchContext, Particle, _model
-    from sim.scenario.loader import load
-    from tests.conftest import BELARUS
-
-    ctx = BranchContext.of(Plan(load(BELARUS)), 11, 1, events=False)
-    model = _model(ctx, Particle(0), 0, 0)
-    assert model.ledger.record_events is False
-    model.dispose()
