@@ -1,4 +1,5 @@
-"""Signposts on a toy with a known answer, and the command's outputs and errors.
+"""Signposts on a toy with a known answer, run in memory, and their statistics on hand-set
+tables (the command's outputs and errors are in test_signposts_cli.py).
 
 The toy: two summits (1 October, acceptance 0.5; 1 November, 0.4 for a client that has
 not yet granted), so the outcome "the first rung is granted by 2 November" has
@@ -12,18 +13,20 @@ carries no information about the outcome.
 
 from __future__ import annotations
 
-import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
 
+from sim.analysis import signposts as sp
 from sim.analysis.signposts import MAX_WEIGHTS, Clades, phi
-from sim.present.cli import main
-from sim.scenario.loader import load
+from sim.engine.plan import Plan
+from sim.scenario.loader import load, load_questions
 from tests.conftest import ROOT
+from tests.helpers import outcomes_of
 
 TOY = ROOT / "tests" / "fixtures" / "toy_calibration.yaml"
 N = 4000
@@ -58,25 +61,29 @@ def toy(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def ranked(tmp_path_factory) -> tuple[dict, Path]:
-    tmp = tmp_path_factory.mktemp("signposts")
-    path = toy(tmp)
-    out = tmp / "sp"
-    args = ["signposts", str(path), "--outcome", "granted", "--indicators",
-            str(tmp / "indicators.yaml"), "--out", str(out)]  # fmt: skip
-    assert main(args) == 0
-    return json.loads((out / "signposts.json").read_text()), out
-
-
 def within_three_se(stat: dict, truth: float) -> bool:
     """`truth` within three bootstrap standard errors (95 % half-width / 1.96)."""
     se = (stat["high"] - stat["low"]) / (2 * 1.96)
     return abs(stat["estimate"] - truth) <= 3 * se
 
 
+@pytest.fixture(scope="module")
+def ranked(tmp_path_factory) -> dict:
+    """The toy's signposts for 'granted', as ``wargame signposts --indicators`` computes
+    them (the command is test_signposts_cli.py's), from N replicates run in memory."""
+    tmp = tmp_path_factory.mktemp("signposts")
+    scenario = load(toy(tmp))
+    plan = Plan(scenario)
+    settings = sp.outcome_column_check(plan, sp.SignpostSettings("granted"))
+    settings = replace(settings, until=sp.default_until(plan, settings))
+    listed = load_questions(tmp / "indicators.yaml", scenario)
+    cands = sp.candidates(plan, settings.until, listed)
+    outcomes = outcomes_of(Plan(sp.with_indicators(scenario, cands)), N, 7)
+    return sp.signposts(outcomes, plan, cands, settings, 7)
+
+
 def test_the_indicator_that_decides_the_outcome_ranks_first_with_the_analytic_ratio(ranked):
-    r, _ = ranked
+    r = ranked
     first = r["signposts"][0]
     assert first["id"] == "not_at_first"
     for key, truth in (
@@ -92,67 +99,10 @@ def test_the_indicator_that_decides_the_outcome_ranks_first_with_the_analytic_ra
 def test_an_independent_indicator_is_worth_nothing_within_monte_carlo_error(ranked):
     """The de-biased value of information of the independent drill is within three of
     its bootstrap standard errors (the 95 % interval's half-width / 1.96) of zero."""
-    r, _ = ranked
+    r = ranked
     drill = next(s for s in r["signposts"] if s["id"] == "early_drill")
     assert within_three_se(drill["voi"], 0.0), drill["voi"]
     assert within_three_se(drill["likelihood_ratio"], 1.0), drill["likelihood_ratio"]
-
-
-def test_the_outputs_are_written_and_the_watchlist_loads_as_observations(ranked, tmp_path):
-    r, out = ranked
-    assert (out / "figures" / "signposts.png").is_file()
-    assert r["replicates"] == N and r["until"] == "2020-10-09"  # halfway to 2 November
-    watch = yaml.safe_load((out / "watchlist.yaml").read_text())["observations"]
-    assert watch[0]["id"] == "not_at_first" and watch[0]["value"] is None
-    scenario_file = next(out.parent.glob("toy_signposts.yaml"))
-    assert load(scenario_file, out / "watchlist.yaml").observations == []  # none filled in
-    watch[0].update(value=True, source="a made-up report", as_of="2020-10-03")
-    filled = tmp_path / "filled.yaml"
-    filled.write_text(yaml.safe_dump({"observations": watch}, sort_keys=False))
-    (seen,) = load(scenario_file, filled).observations
-    assert seen.id == "not_at_first" and seen.negate
-
-
-def test_a_run_folder_gives_the_same_signposts_as_its_scenario(ranked, tmp_path):
-    """A run folder's histories are rebuilt from its seed and replicates: the same table."""
-    r, out = ranked
-    scenario_file = next(out.parent.glob("toy_signposts.yaml"))
-    run = tmp_path / "run"
-    assert main(["run", str(scenario_file), "--out", str(run), "--lean"]) == 0
-    args = ["signposts", str(run), "--outcome", "granted", "--indicators",
-            str(out.parent / "indicators.yaml")]  # fmt: skip
-    assert main(args) == 0
-    assert json.loads((run / "signposts" / "signposts.json").read_text()) == r
-    assert main(["report", str(run)]) == 0
-    html = (run / "report.html").read_text()
-    assert "What to watch: signposts for question granted" in html
-    assert "Not granted at the first summit?" in html
-
-
-@pytest.mark.parametrize(
-    ("extra", "message"),
-    [
-        (["--outcome", "nope"], "--outcome: nothing called 'nope' to measure"),
-        (["--outcome", "granted", "--by", "2020-10-10"], "applies to outcomes"),
-        (["--until", "2019-01-01"], "--until: must fall after the start date (2020-09-16)"),
-    ],
-)
-def test_signposts_mistakes_get_a_clear_message(tmp_path, capsys, extra, message):
-    path = toy(tmp_path)
-    assert main(["signposts", str(path), "--out", str(tmp_path / "sp"), *extra]) == 2
-    assert message in capsys.readouterr().err
-    assert not (tmp_path / "sp").exists(), "nothing is written for a user's mistake"
-
-
-def test_a_bad_listed_indicator_is_located_in_its_file(tmp_path, capsys):
-    path = toy(tmp_path)
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("questions:\n  - id: x\n    question: x?\n    metric: rung_by\n"
-                   "    rung: no_such_rung\n    end: 2020-10-01\n")  # fmt: skip
-    args = ["signposts", str(path), "--indicators", str(bad), "--out", str(tmp_path / "sp")]
-    assert main(args) == 2
-    err = capsys.readouterr().err
-    assert "bad.yaml" in err and "no_such_rung" in err, err
 
 
 def test_the_statistics_match_a_hand_computed_table():
@@ -197,24 +147,6 @@ def test_indicators_of_one_family_fold_only_when_they_tell_the_same():
     ranked = rank(cands, frame, y, seed=0)
     assert [r["id"] for r in ranked] == ["q0", "q2"]
     assert ranked[0]["also"] == ["2020-11-01"]
-
-
-def test_a_signposts_folder_loads_through_the_results_api(ranked):
-    import sim.results
-
-    r, out = ranked
-    loaded = sim.results.load(out)
-    assert isinstance(loaded, sim.results.SignpostsResult) and loaded.result == r
-
-
-def test_an_outcome_that_never_happens_is_said_so(tmp_path, capsys):
-    path = toy(tmp_path)
-    args = ["signposts", str(path), "--outcome", "persistent", "-n", "300",
-            "--out", str(tmp_path / "sp")]  # fmt: skip
-    assert main(args) == 0
-    assert "the outcome never happens in these replicates" in capsys.readouterr().out
-    r = json.loads((tmp_path / "sp" / "signposts.json").read_text())
-    assert r["forecast"]["p"] == 0.0 and all(s["voi"]["estimate"] <= 0 for s in r["signposts"])
 
 
 def test_the_clade_bootstrap_is_as_wide_as_the_distinct_histories():
