@@ -13,6 +13,7 @@ carries no information about the outcome.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import replace
 from pathlib import Path
@@ -225,3 +226,87 @@ def test_many_clades_get_fewer_draws_but_never_under_two_hundred():
     assert few < 200
     assert Clades(np.arange(150_000), rng, draws=300).weights.shape == (200, 150_000)
     assert Clades(np.arange(0), rng, draws=300).weights.shape == (300, 0)
+
+
+# ------------------------------------------------------------------ the candidates and the result
+
+
+def test_quarter_ends_after_the_first_day_up_to_the_last():
+    d = dt.date
+    assert sp.quarter_ends(d(2020, 9, 16), d(2021, 6, 30)) == [
+        d(2020, 9, 30), d(2020, 12, 31), d(2021, 3, 31), d(2021, 6, 30)]  # fmt: skip
+    assert sp.quarter_ends(d(2020, 9, 30), d(2020, 12, 30)) == [], "neither on nor after"
+
+
+def test_the_candidates_lay_each_event_over_its_grid_of_dates(tmp_path):
+    """Start 16 September, until 31 December: four month starts (present_on, and an
+    exercise in each month ending on the month's last day or `until`), two quarter ends
+    (a presence share from the quarter's first day or the start, a delivery, each rung
+    above the bottom of each track), then the listed indicators."""
+    scenario = load(toy(tmp_path))
+    plan = Plan(scenario)
+    listed = load_questions(tmp_path / "indicators.yaml", scenario)
+    cands = sp.candidates(plan, dt.date(2020, 12, 31), listed)
+    by_family: dict[str, list] = {}
+    for c in cands:
+        by_family.setdefault(c.family, []).append(c)
+    d = dt.date
+    months = [d(2020, 10, 1), d(2020, 11, 1), d(2020, 12, 1)]
+    assert [c.date for c in by_family["present_on"]] == months
+    assert [c.date for c in by_family["exercise_in"]] == [d(2020, 10, 31), d(2020, 11, 30),
+                                                          d(2020, 12, 31)]  # fmt: skip
+    share = by_family["presence_share"]
+    assert [(c.question.start, c.question.end) for c in share] == [
+        (d(2020, 9, 16), d(2020, 9, 30)), (d(2020, 10, 1), d(2020, 12, 31))]  # fmt: skip
+    assert all(c.question.at_least == 0.5 for c in share)
+    rungs = [r.name for t in plan.track_specs for r in t.rungs[1:]]
+    for rung in rungs:
+        assert [c.date for c in by_family[f"rung_by.{rung}"]] == [d(2020, 9, 30), d(2020, 12, 31)]
+    assert [c.question.id for c in cands[-2:]] == ["not_at_first", "early_drill"]
+    assert cands[-1].family == "listed.early_drill" and cands[-1].date == d(2020, 9, 27)
+    ids = [c.question.id for c in cands]
+    assert len(ids) == len(set(ids)), "every candidate is a question of its own"
+    assert ids[0] == "signpost.present_on.2020-10-01"
+    derived = sp.with_indicators(scenario, cands)
+    assert [q.id for q in derived.questions] == [q.id for q in scenario.questions] + ids
+
+
+def test_signposts_look_halfway_to_the_outcomes_date(tmp_path):
+    """The question 'granted' ends on 2 November: halfway from 16 September is 9 October;
+    an outcome looks halfway to --by, or to the horizon."""
+    plan = Plan(load(toy(tmp_path)))
+    settings = sp.outcome_column_check(plan, sp.SignpostSettings("granted"))
+    assert settings.outcome == "question.granted"
+    assert sp.default_until(plan, settings) == dt.date(2020, 10, 9)
+    by = sp.SignpostSettings("persistent", by=dt.date(2020, 11, 16))
+    assert sp.default_until(plan, sp.outcome_column_check(plan, by)) == dt.date(2020, 10, 16)
+    horizon = plan.scenario.metadata.start_date + dt.timedelta(days=plan.n_days - 1)
+    half = dt.date(2020, 9, 16) + (horizon - dt.date(2020, 9, 16)) / 2
+    assert sp.default_until(plan, sp.SignpostSettings("persistent")) == half
+
+
+def test_the_result_says_what_was_forecast_and_how(ranked):
+    r = ranked
+    assert (r["outcome"], r["by"], r["until"], r["replicates"]) == (
+        "question.granted", None, "2020-10-09", N)  # fmt: skip
+    p = r["forecast"]["p"]
+    assert abs(p - 0.7) < 3 * math.sqrt(0.21 / N)
+    assert r["forecast"]["se"] == pytest.approx(math.sqrt(p * (1 - p) / N))
+    assert r["intervals"] == "row bootstrap" and r["effective_replicates"] == N
+    assert r["informative"] <= r["candidates"] and r["informative"] >= 2
+    first = r["signposts"][0]
+    assert first["event"] == {"metric": "rung_by", "rung": "more_exercises",
+                              "end": "2020-10-02", "negate": True}  # fmt: skip
+    assert (first["family"], first["date"]) == ("listed.not_at_first", "2020-10-02")
+
+
+def test_the_watchlist_lists_the_top_signposts_as_observations_to_fill_in(ranked):
+    text = sp.watchlist(ranked, top=1)
+    assert text.startswith("# Watchlist from wargame signposts: the 1 indicators that would")
+    (item,) = yaml.safe_load(text)["observations"]
+    assert item == {"id": "not_at_first", "metric": "rung_by", "rung": "more_exercises",
+                    "end": "2020-10-02", "negate": True, "as_of": "2020-10-02",
+                    "value": None, "source": ""}  # fmt: skip
+    many = yaml.safe_load(sp.watchlist({**ranked, "signposts": [
+        {**ranked["signposts"][0], "id": f"signpost.x{k}"} for k in range(3)]}))  # fmt: skip
+    assert [o["id"] for o in many["observations"]] == ["x0", "x1", "x2"]
