@@ -140,3 +140,10 @@ def test_a_rerun_keeps_the_verdicts_of_the_mutants_it_did_not_run(tool):
     after = {"a.py": {"k": "not checked", "s": "killed", "t": "not checked"}}
     merged = tool.carried_over(before, after, {"s"})
     assert merged == {"a.py": {"k": "killed", "s": "killed", "t": "timeout"}}
+
+
+def test_a_mutants_tests_are_widened_to_their_files():
+    from tools.mutation_plugin import whole_files
+
+    ids = ["tests/a.py::t1", "tests/b.py::t[x-1]", "tests/a.py::t2", "tests/c.py"]
+    assert whole_files(ids) == ["tests/a.py", "tests/b.py", "tests/c.py"]

@@ -6,15 +6,34 @@ the server's parent: checking on the server then fails with "No child processes"
 every test that runs replicates on workers would fail for a reason that has nothing to do
 with the mutant (counting it as killed). A fresh handle per test session makes the tests
 start their own fork server, as they do in a normal run.
+
+mutmut also credits a function to the one test during which it ran, and a module-scoped
+fixture runs during the first test that asks for it: the other tests of that fixture
+never run against mutants of the functions it calls (a summary checked by ten tests was
+judged by the first). So a mutant's tests are widened to the whole files they are in.
 """
 
 from __future__ import annotations
 
 import multiprocessing.forkserver as forkserver
+from typing import Any
 
 
-def pytest_configure(config: object) -> None:
-    """Forget any fork server this process did not start itself."""
+def whole_files(args: list[str]) -> list[str]:
+    """Test ids widened to their files (``tests/a.py::t[1]`` -> ``tests/a.py``), each file
+    once, in order; other arguments as they are."""
+    out: list[str] = []
+    for arg in args:
+        file = arg.split("::", 1)[0]
+        if file not in out:
+            out.append(file)
+    return out
+
+
+def pytest_configure(config: Any) -> None:
+    """Forget any fork server this process did not start itself; run the whole files of
+    the tests asked for."""
+    config.args[:] = whole_files(config.args)
     fresh = forkserver.ForkServer()
     forkserver._forkserver = fresh
     forkserver.ensure_running = fresh.ensure_running
