@@ -28,6 +28,7 @@ from tests.test_branching import OBSERVED, toy
 
 def plan_with(tmp_path: Path, ends: list[str]) -> Plan:
     """The toy with one observation ending on each of `ends` (a made-up fact each)."""
+    tmp_path.mkdir(exist_ok=True)
     observed = [{**OBSERVED[0], "id": f"o{k}", "start": e, "end": e, "as_of": e}
                 for k, e in enumerate(ends)]  # fmt: skip
     scenario, obs = toy(tmp_path, observed)
@@ -109,13 +110,61 @@ def test_a_stage_stops_drawing_as_soon_as_a_tenth_survive(tmp_path, monkeypatch)
 
 
 def test_a_stage_nothing_survives_gives_up_after_the_last_round_saying_so(tmp_path, monkeypatch):
+    """Facts ending 1 and 2 November are checked on the 3rd: no history agrees 'up to'
+    the 2nd, the last day they speak of."""
     b = branching(tmp_path, 5, ["2020-11-01", "2020-11-02"])
     fake = Fake(lambda k, pid, p: False)
     monkeypatch.setattr(br, "advance", fake)
     with pytest.raises(NoForecast) as caught:
         b.population(1)
     assert len(fake.batches) == br.MAX_ROUNDS
-    assert f"(o0, o1) in {br.MAX_ROUNDS * 5:,} tries: nothing to branch" in str(caught.value)
+    assert str(caught.value).startswith(
+        f"no history agrees with the observations up to 2020-11-02 (o0, o1) in "
+        f"{br.MAX_ROUNDS * 5:,} tries: nothing to branch from; "
+    )
+
+
+def test_the_survivors_of_every_round_of_a_stage_are_pooled(tmp_path, monkeypatch):
+    """Twenty particles: one survives round 0 (under a tenth: go on), one round 1 (two in
+    all: enough); both are kept."""
+    b = branching(tmp_path, 20, TWO_STAGES)
+    monkeypatch.setattr(br, "advance", Fake(lambda k, pid, p: k == 1 or pid in (3, 25)))
+    b.population(1)
+    first = b.summary()[0]
+    assert (first["rounds"], first["survivors"], first["distinct_origins"]) == (2, 2, 2)
+
+
+def test_a_stage_sends_its_particles_to_the_executor_given(tmp_path, monkeypatch):
+    b = branching(tmp_path, 4, TWO_STAGES)
+    monkeypatch.setattr(br, "advance", Fake(lambda k, pid, p: True))
+    used = []
+    real = br.map_unordered
+
+    def spy(fn, ctx, jobs, workers=1):
+        used.append(workers)
+        return real(fn, ctx, jobs, 1)
+
+    monkeypatch.setattr(br, "map_unordered", spy)
+    b.population("the executor")
+    assert used == ["the executor", "the executor"]
+
+
+def test_a_resumed_run_covers_the_parameters_of_every_particle_it_loads(tmp_path, monkeypatch):
+    """Stage 0's survivors come from the third round (replicates 20-29 of a population of
+    10); a run resumed after it holds their parameters, and no more."""
+    b = branching(tmp_path, 10, TWO_STAGES)
+    monkeypatch.setattr(br, "advance", Fake(lambda k, pid, p: pid >= 20 or k == 1))
+    b.population(1)
+    (tmp_path / "branching" / "stage-1.pkl.gz").unlink()
+    again = Branching(tmp_path, b.plan, root=4, n=10, events=False)
+    particles = again.population(1)
+    assert max(p.origin for p in particles) >= 20
+    assert len(again.ctx.values) == max(p.origin for p in particles) + 1
+
+
+def test_two_dates_are_enough_to_branch_and_one_is_not(tmp_path):
+    assert br.wants_branching(plan_with(tmp_path / "two", TWO_STAGES)) is True
+    assert br.wants_branching(plan_with(tmp_path / "one", TWO_STAGES[:1])) is False
 
 
 def test_particles_are_sent_in_tasks_that_cover_each_once(tmp_path, monkeypatch):
@@ -151,6 +200,8 @@ def test_a_resumed_branching_run_goes_on_from_its_last_saved_stage(tmp_path, mon
 
 def test_the_context_draws_each_replicates_parameters_as_a_plain_run_does(tmp_path):
     b = branching(tmp_path, 5, TWO_STAGES)
+    assert (b.ctx.root, b.ctx.events) == (4, False)
+    assert Branching(tmp_path, b.plan, root=4, n=1, events=True).ctx.events is True
     expected, _ = draw_values(b.plan, 4, 0, 8)
     assert np.array_equal(b.ctx.values, expected[:5])
     b.ctx.cover(8)
@@ -256,6 +307,23 @@ def test_the_finished_chunk_follows_the_stage_and_keeps_the_detail_asked_for(con
     )
 
 
+def test_each_particle_finishes_with_dynamics_of_its_own(context):
+    """The same particle finished as replicate 3 and as replicate 4 goes two ways: the
+    finishing streams are the particle's, not one shared by the whole chunk."""
+    import pyarrow as pa
+
+    from sim.runs.branching import finish_chunk
+
+    ctx, p = context
+
+    def events(start: int) -> list:
+        raw = finish_chunk(ctx, 11, start, start + 1, True, 1, [p]).tables["events"]
+        table = pa.ipc.open_stream(pa.BufferReader(raw)).read_all().to_pandas()
+        return table.drop(columns="replicate").to_dict("records")
+
+    assert events(3) != events(4)
+
+
 def test_a_particle_that_fails_names_its_replicate_and_seed(monkeypatch):
     from sim.runs.branching import Particle, advance
     from sim.scenario.errors import ReplicateFailure
@@ -284,7 +352,7 @@ def test_systematic_resampling_picks_each_survivor_its_share_in_order(k, n):
     or ceil(n / k) copies, in survivor order, each carrying its survivor's state."""
     from sim.runs.branching import Particle, resample
 
-    survivors = [(i, Particle(100 + i, f"state {i}")) for i in range(k)]
+    survivors = [Particle(100 + i, f"state {i}") for i in range(k)]
     picked = resample(survivors, n, root=5, stage=1)
     origins = [p.origin for p in picked]
     assert len(picked) == n and origins == sorted(origins), origins
@@ -296,8 +364,12 @@ def test_systematic_resampling_picks_each_survivor_its_share_in_order(k, n):
 def test_each_stage_resamples_with_its_own_draw():
     from sim.runs.branching import Particle, resample
 
-    survivors = [(i, Particle(i)) for i in range(7)]
+    survivors = [Particle(i) for i in range(7)]
     by_stage = {s: [p.origin for p in resample(survivors, 100, 5, s)] for s in range(1, 6)}
+    again = [p.origin for p in resample(survivors, 100, 5, 3)]
+    assert again == by_stage[3], "the same root and stage must resample the same way"
+    other_roots = {tuple(p.origin for p in resample(survivors, 100, r, 3)) for r in range(6, 11)}
+    assert len(other_roots) > 1, "every root seed drew the same offsets"
     assert len({tuple(v) for v in by_stage.values()}) > 1, "every stage drew the same offsets"
 
 

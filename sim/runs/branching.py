@@ -204,16 +204,14 @@ def finish_chunk(ctx: BranchContext, seed: int, start: int, stop: int, detail: b
     return encode(chunk_tables(ctx.plan, runs, detail))
 
 
-def resample(
-    survivors: list[tuple[int, Particle]], n: int, root: int, stage: int
-) -> list[Particle]:
+def resample(survivors: list[Particle], n: int, root: int, stage: int) -> list[Particle]:
     """`n` particles drawn from the survivors by systematic resampling (equal weights),
     in survivor order."""
     rng = np.random.default_rng(np.random.SeedSequence(root, spawn_key=(BRANCH, stage)))
     k = len(survivors)
     positions = (rng.random() + np.arange(n)) * k / n
     picks = np.minimum(positions.astype(np.int64), k - 1)
-    return [Particle(survivors[i][1].origin, survivors[i][1].state) for i in picks]
+    return [Particle(survivors[i].origin, survivors[i].state) for i in picks]
 
 
 class Branching:
@@ -261,7 +259,7 @@ class Branching:
         n = self.n
         for k in range(done + 1, len(self.stages)):
             stage = self.stages[k]
-            survivors: list[tuple[int, Particle]] = []
+            survivors: list[Particle] = []
             rounds = 0
             while rounds < MAX_ROUNDS and (rounds == 0 or len(survivors) < MIN_SHARE * n):
                 entering = [p if p.state is not None else Particle(p.origin + rounds * n)
@@ -272,7 +270,7 @@ class Branching:
             date = date_of(self.plan.scenario.metadata.start_date, stage.day)
             self.records.append(StageRecord(
                 stage.day, date.isoformat(), list(stage.ids), len(survivors), n,
-                len({p.origin for _, p in survivors}), rounds, rounds * n))  # fmt: skip
+                len({p.origin for p in survivors}), rounds, rounds * n))  # fmt: skip
             if not survivors:
                 raise NoForecast(
                     f"no history agrees with the observations up to {date_of(date, -1)} "
@@ -284,9 +282,9 @@ class Branching:
         return particles
 
     def _through(self, k: int, stage: Stage, rounds: int, entering: list[Particle],
-                 workers, progress) -> list[tuple[int, Particle]]:  # fmt: skip
-        """One round of a stage: the survivors (tagged pid + rounds x population, so each
-        round's branches have streams of their own)."""
+                 workers, progress) -> list[Particle]:  # fmt: skip
+        """One round of a stage: the survivors, in order (each particle runs as pid
+        i + rounds x population, so each round's branches have streams of their own)."""
         n, base = self.n, rounds * self.n
         jobs = [
             (a, (k, stage.day, stage.ids,
@@ -298,7 +296,7 @@ class Branching:
             states.update(batch)
             if progress:
                 progress(len(batch))
-        return [(base + i, Particle(entering[i].origin, states[base + i]))
+        return [Particle(entering[i].origin, states[base + i])
                 for i in range(n) if states[base + i] is not None]  # fmt: skip
 
     def summary(self) -> list[dict[str, Any]]:
