@@ -69,10 +69,10 @@ def km_band(
     for i, ti in enumerate(t):
         n_i = np.count_nonzero(times >= ti)
         d_i = np.count_nonzero((times == ti) & observed)
-        greenwood += d_i / (n_i * (n_i - d_i)) if n_i > d_i else math.inf
-        if s[i] <= 0.0 or s[i] >= 1.0 or not math.isfinite(greenwood):
-            low[i], high[i] = (0.0, s[i]) if s[i] <= 0.0 else (s[i], 1.0)
-            continue
+        if n_i == d_i:  # everyone still at risk has the event: the curve ends at 0
+            low[i:], high[i:] = 0.0, 0.0
+            break
+        greenwood += d_i / (n_i * (n_i - d_i))
         se = math.sqrt(greenwood) / abs(math.log(s[i]))
         low[i] = s[i] ** math.exp(z * se)
         high[i] = s[i] ** math.exp(-z * se)
