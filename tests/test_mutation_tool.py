@@ -147,3 +147,18 @@ def test_a_mutants_tests_are_widened_to_their_files():
 
     ids = ["tests/a.py::t1", "tests/b.py::t[x-1]", "tests/a.py::t2", "tests/c.py"]
     assert whole_files(ids) == ["tests/a.py", "tests/b.py", "tests/c.py"]
+
+
+def test_a_run_of_some_modules_keeps_the_other_modules_survivors(tool, tmp_path: Path, monkeypatch):
+    path = tmp_path / "area-survivors.txt"
+    path.write_text(
+        "# sim.a.x_f__mutmut_1\n# sim.a.x_f__mutmut_1: survived\n-old\n+new\n\n"
+        "# sim.b.x_g__mutmut_2\n# sim.b.x_g__mutmut_2: survived\n-was\n+is\n\n"
+    )
+    monkeypatch.setattr(tool, "mutant_diff", lambda work, name: f"# {name}: survived\n+x\n")
+    n = tool.write_survivors(tmp_path, path, {"sim/b.py": {"sim.b.x_h__mutmut_3": "survived"}},
+                             set())  # fmt: skip
+    assert n == 1
+    assert [name for name, _ in tool.survivor_blocks(path)] == [
+        "sim.a.x_f__mutmut_1", "sim.b.x_h__mutmut_3"]  # fmt: skip
+    assert "-old\n+new\n" in path.read_text()

@@ -348,12 +348,37 @@ def _row(label: str, t: Tally) -> list[str]:
 def write_survivors(
     work: Path, path: Path, verdicts: dict[str, dict[str, str]], equivalent: set[str]
 ) -> int:
-    """Write every real survivor's diff to `path`; how many there were."""
+    """Write every real survivor's diff to `path`, after those of the modules this run
+    did not mutate that the file already lists (a run of some modules, ``--only``); how
+    many survivors this run left."""
     names = [name for name in not_killed(verdicts) if name not in equivalent]
+    ours = {module_name(m) for m in verdicts}
+    kept = [b for b in survivor_blocks(path) if b[0].rsplit(".", 1)[0] not in ours]
     with path.open("w") as handle:
+        for _, block in kept:
+            handle.write(block)
         for name in names:
             handle.write(f"# {name}\n{mutant_diff(work, name)}\n")
     return len(names)
+
+
+def module_name(path: str) -> str:
+    """``sim/runs/branching.py`` as mutmut names its mutants' module: ``sim.runs.branching``."""
+    return path.removesuffix(".py").replace("/", ".")
+
+
+def survivor_blocks(path: Path) -> list[tuple[str, str]]:
+    """A survivors file's (mutant, text) blocks, each from its ``# <mutant>`` line."""
+    if not path.is_file():
+        return []
+    blocks: list[tuple[str, str]] = []
+    for line in path.read_text().splitlines(keepends=True):
+        header = line.removeprefix("# ").strip()
+        if line.startswith("# ") and " " not in header and ":" not in header:
+            blocks.append((header, line))
+        elif blocks:
+            blocks[-1] = (blocks[-1][0], blocks[-1][1] + line)
+    return blocks
 
 
 def run_area(
