@@ -58,7 +58,7 @@ class World(WorldCalls):
         self.actors: dict[str, object] = {}
         self.negotiations: list[tuple[str, str, str]] = []
         self.requests: list[str] = []
-        self.reconsidered: list[str] = []
+        self.reconsidered: list[tuple[str, float]] = []
 
     def stream(self, name):
         return self.script
@@ -66,33 +66,39 @@ class World(WorldCalls):
     def actor(self, name):
         return self.actors[name]
 
+    def about(self, client, answer):
+        """The answer, for a question about the client regime (the one client here)."""
+        if client != "client":
+            raise AssertionError(f"asked about {client!r}, not the client regime")
+        return answer
+
     def protest_strength_against(self, name):
-        return self.answers["strength"]
+        return self.about(name, self.answers["strength"])
 
     def alliance_posture(self, name):
-        return self.answers.get("posture", 0.0)
+        return self.about(name, self.answers.get("posture", 0.0))
 
     def presence_share_last_month(self, name):
-        return self.answers["presence"]
+        return self.about(name, self.answers["presence"])
 
     def patron_control_gains_last_month(self, name):
-        return self.answers["alarms"]
+        return self.about(name, self.answers["alarms"])
 
     def concessions_held(self, name):
-        return self.answers.get("held", 0.0)
+        return self.about(name, self.answers.get("held", 0.0))
 
     def pressable(self, patron, client):
-        return self.answers.get("options", [("presence", 1.0, 0.2)])
+        return self.about(client, self.answers.get("options", [("presence", 1.0, 0.2)]))
 
     def reconsider(self, patron, client, leverage):
-        self.reconsidered.append(patron)
+        self.reconsidered.append(self.about(client, (patron, leverage)))
 
     def negotiate(self, patron, client, track):
-        self.negotiations.append((patron, client, track))
+        self.negotiations.append((patron, self.about(client, client), track))
         return False
 
     def request(self, client):
-        self.requests.append(client)
+        self.requests.append(self.about(client, client))
 
 
 def client(world: World, vulnerability=0.45, repression=0.4, dependence=0.5, **params):
@@ -339,7 +345,8 @@ def test_leverage_and_demand_propensity_by_hand():
     assert p.leverage == pytest.approx(0.56)  # 0.2 + 0.8 x 0.45
     assert p.demand_propensity() == pytest.approx(0.3136)  # 0.7 x 0.56 x (1 - 0.5 x 0.4)
     assert world.negotiations == [("kremlin", "client", "presence")]  # drew 0.3 < 0.3136
-    assert world.reconsidered == ["kremlin"]  # held rungs are reconsidered every month
+    # held rungs are reconsidered every month, at the patron's leverage
+    assert world.reconsidered == [("kremlin", pytest.approx(0.56))]
 
 
 def test_a_draw_above_the_propensity_demands_nothing():
@@ -464,3 +471,68 @@ def test_a_replicates_params_hold_every_declared_field_with_defaults_filled_in()
     assert made.declared is PatronParams
     again = type(made).from_values({**vars(made), "support": 0.1})
     assert (again.ambition, again.support) == (0.3, 0.1)
+
+
+# ----------------------------------------------------------------------- at the edges
+
+
+def test_the_track_pressed_among_three_and_at_the_edges_of_its_share():
+    """Three tracks of equal pull (no leverage cost): thirds of the unit interval; a draw
+    on a boundary goes to the next track; a draw of 1 (all the weight) to the last."""
+    options = [("a", 1.0, 0.0), ("b", 1.0, 0.0), ("c", 1.0, 0.0)]
+    assert [choose_track(options, 0.5, u) for u in (0.1, 0.5, 0.9)] == ["a", "b", "c"]
+    assert choose_track(options, 0.5, 0.25 * 4 / 3) == "b", "a draw on a boundary moves on"
+    assert choose_track(options, 0.5, 1.0) == "c"
+
+
+def test_an_alliance_closes_at_most_the_whole_gap_in_a_month():
+    p = AllianceParams(decay=0.1, response_rate=0.5, rung_response=0.5)
+    assert next_posture(0.2, 1.0, 10, p) == pytest.approx(1.0)
+    assert next_posture(0.2, 0.4, 0, p) == pytest.approx(0.18 + 0.82 * 0.2)
+
+
+def test_a_draw_equal_to_the_chance_of_asking_asks_nothing():
+    """Vulnerability 0.25 and propensity 0.5: the chance is 0.125; a draw of exactly 0.125
+    is not below it."""
+    world = World(uniforms=[0.125], strength=0.5)
+    c = client(world, request_propensity=0.5, vulnerability_base=0.0, protest_sensitivity=0.5)
+    c.step()
+    assert c.vulnerability == pytest.approx(0.25) and world.requests == []
+
+
+def test_a_draw_equal_to_the_demand_propensity_presses_nothing():
+    world = World(posture=0.4)
+    client(world, dependence=0.45)
+    p = patron(world, ambition=0.7, leverage_base=0.2, leverage_from_dependence=0.8,
+               alliance_deterrence=0.5)  # fmt: skip
+    exact = demand_propensity(leverage_of(0.45, p.params), 0.4, p.params)  # 0.3136
+    world.script.uniforms = [exact, 0.0]
+    p.step()
+    assert p.demand_propensity() == exact and world.negotiations == []
+
+
+def test_a_surge_draw_equal_to_its_probability_brings_no_resurgence():
+    p = ProtestMovementParams(fatigue=0.0, repression_effect=0.0, resurgence_probability=0.2,
+                              resurgence_size=0.5)  # fmt: skip
+    assert next_strength(0.4, 0.0, 0.2, 1.0, p) == pytest.approx(0.4)
+    assert next_strength(0.4, 0.0, 0.1999, 1.0, p) == pytest.approx(0.4 + 0.5 * 0.6)
+
+
+def test_an_actor_aimed_at_something_other_than_a_client_regime_is_refused():
+    from agents.client_regime import regime_of
+
+    world = World()
+    p = patron(world)
+    world.actors["client"] = p  # the target names another patron
+    with pytest.raises(TypeError, match="kremlin's target client is not a client regime"):
+        regime_of(p)
+
+
+def test_a_released_world_is_forgotten_by_mesa():
+    import mesa
+
+    world = World()
+    client(world)
+    assert world in mesa.Agent._ids
+    world.release()
+    assert world not in mesa.Agent._ids
