@@ -162,3 +162,8 @@ def test_a_run_of_some_modules_keeps_the_other_modules_survivors(tool, tmp_path:
     assert [name for name, _ in tool.survivor_blocks(path)] == [
         "sim.a.x_f__mutmut_1", "sim.b.x_h__mutmut_3"]  # fmt: skip
     assert "-old\n+new\n" in path.read_text()
+
+
+def test_mutants_are_named_by_their_module_as_mutmut_names_them(tool):
+    assert tool.module_name("sim/runs/branching.py") == "sim.runs.branching"
+    assert tool.module_name("agents/__init__.py") == "agents"

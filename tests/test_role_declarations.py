@@ -64,6 +64,15 @@ def test_a_declaration_reads_back_its_default_bounds_units_and_meaning():
         params(patience=0.5)
 
 
+def test_a_parameter_declared_without_units_or_meaning_reads_back_empty_ones():
+    from pydantic import Field
+
+    class Plain(RoleParams):
+        bare: float = Field(0.5, ge=0.0, le=2.0)
+
+    assert Plain.declarations() == {"bare": Declaration("bare", 0.5, 0.0, 2.0, "", "")}
+
+
 def test_a_replicates_values_fill_in_the_defaults_and_are_plain_attributes():
     params = made_up_params()
     values = params.from_values({"zeal": 0.9})

@@ -363,8 +363,9 @@ def write_survivors(
 
 
 def module_name(path: str) -> str:
-    """``sim/runs/branching.py`` as mutmut names its mutants' module: ``sim.runs.branching``."""
-    return path.removesuffix(".py").replace("/", ".")
+    """``sim/runs/branching.py`` as mutmut names its mutants' module: ``sim.runs.branching``
+    (a package's ``__init__.py`` by the package's name)."""
+    return path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
 
 
 def survivor_blocks(path: Path) -> list[tuple[str, str]]:
