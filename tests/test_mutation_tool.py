@@ -167,3 +167,10 @@ def test_a_run_of_some_modules_keeps_the_other_modules_survivors(tool, tmp_path:
 def test_mutants_are_named_by_their_module_as_mutmut_names_them(tool):
     assert tool.module_name("sim/runs/branching.py") == "sim.runs.branching"
     assert tool.module_name("agents/__init__.py") == "agents"
+
+
+def test_the_verdicts_a_run_ended_with_are_kept_for_the_next_rerun(tool, tmp_path: Path):
+    assert tool.saved_verdicts(tmp_path) == {}
+    verdicts = {"a.py": {"k": "killed", "s": "survived"}}
+    tool.save_verdicts(tmp_path, verdicts)
+    assert tool.saved_verdicts(tmp_path) == verdicts

@@ -220,6 +220,20 @@ def merged(last: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
     return {**new, "modules": dict(sorted(rows.items())), "score": score}
 
 
+VERDICTS = "verdicts.json"  # in an area's copy: every mutant's verdict after the last run
+
+
+def save_verdicts(work: Path, verdicts: dict[str, dict[str, str]]) -> None:
+    """Keep the verdicts a run ended with (mutmut's own files may have forgotten some)."""
+    (work / VERDICTS).write_text(json.dumps(verdicts, indent=1, sort_keys=True))
+
+
+def saved_verdicts(work: Path) -> dict[str, dict[str, str]]:
+    """The verdicts the last run of this copy ended with ({} if none were kept)."""
+    file = work / VERDICTS
+    return json.loads(file.read_text()) if file.is_file() else {}
+
+
 def carried_over(
     before: dict[str, dict[str, str]], after: dict[str, dict[str, str]], rerun: set[str]
 ) -> dict[str, dict[str, str]]:
@@ -395,7 +409,7 @@ def run_area(
         if changed:
             print(f"the code changed since the last run ({', '.join(changed)}): run it afresh")
             return None
-        before = mine(area, read_verdicts(work))
+        before = mine(area, saved_verdicts(work) or read_verdicts(work))
         rerun = not_killed(before)
         wall = run_mutmut(work, children, rerun)
         verdicts = carried_over(before, mine(area, read_verdicts(work)), set(rerun))
@@ -403,6 +417,7 @@ def run_area(
         prepare(area, ROOT, work)
         wall = run_mutmut(work, children)
         verdicts = mine(area, read_verdicts(work))
+    save_verdicts(work, verdicts)
     equivalent, warnings = confirmed_equivalents(work, verdicts, equivalents)
     tallies = tally(verdicts, equivalent)
     print(table(tallies))
