@@ -20,7 +20,7 @@ import pytest
 import sim.runs.branching as br
 from sim.engine.plan import Plan
 from sim.engine.replicate import draw_values
-from sim.runs.branching import Branching, eve_effective_n, stages, with_eve_intervals
+from sim.runs.branching import Branching, Particle, eve_effective_n, stages, with_eve_intervals
 from sim.scenario.errors import NoForecast
 from sim.scenario.loader import load
 from tests.test_branching import OBSERVED, toy
@@ -199,15 +199,62 @@ def test_a_resumed_branching_run_goes_on_from_its_last_saved_stage(tmp_path, mon
 
 
 def test_the_context_draws_each_replicates_parameters_as_a_plain_run_does(tmp_path):
+    """On Belarus, whose parameters are drawn (the toy's are fixed)."""
+    from sim.runs.branching import BranchContext
+    from tests.conftest import BELARUS
+
     b = branching(tmp_path, 5, TWO_STAGES)
     assert (b.ctx.root, b.ctx.events) == (4, False)
     assert Branching(tmp_path, b.plan, root=4, n=1, events=True).ctx.events is True
-    expected, _ = draw_values(b.plan, 4, 0, 8)
-    assert np.array_equal(b.ctx.values, expected[:5])
-    b.ctx.cover(8)
-    assert np.array_equal(b.ctx.values, expected)
-    b.ctx.cover(3)
-    assert len(b.ctx.values) == 8
+    plan = Plan(load(BELARUS))
+    ctx = BranchContext.of(plan, 4, 5, events=False)
+    expected, _ = draw_values(plan, 4, 0, 8)
+    assert np.array_equal(ctx.values, expected[:5])
+    assert not np.array_equal(expected[0], expected[1]), "the parameters are drawn"
+    ctx.cover(8)
+    assert np.array_equal(ctx.values, expected)
+    ctx.cover(3)
+    assert len(ctx.values) == 8
+
+
+def test_a_fresh_particle_starts_its_original_replicate_as_a_plain_run_would(context):
+    """A particle still at the start runs its replicate's own dynamics: the same each
+    time, whatever the stage or copy number."""
+    import pickle
+
+    from sim.engine.state import capture
+    from sim.runs.branching import _model
+
+    ctx, _ = context
+
+    def on_day_200(stage: int, pid: int) -> bytes:
+        model = _model(ctx, Particle(2), stage, pid)
+        model.run_until(200)
+        return pickle.dumps(capture(model))
+
+    assert on_day_200(0, 0) == on_day_200(3, 7)
+
+
+def test_the_same_root_resamples_the_same_population(tmp_path, monkeypatch):
+    """Four of ten survive: which copies are made depends on the resampling draw, so two
+    runs from one root must agree copy by copy."""
+    monkeypatch.setattr(br, "advance", Fake(lambda k, pid, p: k == 1 or pid in (1, 4, 6, 9)))
+    one = branching(tmp_path / "a", 10, TWO_STAGES).population(1)
+    two = branching(tmp_path / "b", 10, TWO_STAGES).population(1)
+    assert [p.origin for p in one] == [p.origin for p in two]
+
+
+def test_a_run_resumed_after_its_last_stage_covers_its_particles(tmp_path, monkeypatch):
+    """Every stage saved, the survivors new replicates of the third round: nothing is
+    run again, and the context still holds their parameters for the finish."""
+    b = branching(tmp_path, 10, TWO_STAGES)
+    monkeypatch.setattr(br, "advance", Fake(lambda k, pid, p: pid >= 20 or k == 1))
+    done = b.population(1)
+    again = Branching(tmp_path, b.plan, root=4, n=10, events=False)
+    fake = Fake(lambda k, pid, p: True)
+    monkeypatch.setattr(br, "advance", fake)
+    assert again.population(1) == done and fake.batches == []
+    assert len(again.ctx.values) == max(p.origin for p in done) + 1
 
 
 def test_a_context_sent_to_a_worker_leaves_its_compiled_checks_behind(tmp_path):
