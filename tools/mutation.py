@@ -444,6 +444,25 @@ def run_area(
     }
 
 
+SCORES = OUT / "scores.json"
+
+
+def read_scores() -> dict[str, Any]:
+    return json.loads(SCORES.read_text()) if SCORES.exists() else {}
+
+
+def record_scores(name: str, result: dict[str, Any], partial: bool) -> dict[str, Any]:
+    """Put one area's scores into the JSON file (read just before writing, so runs of
+    other areas at the same time keep theirs); every area's scores after."""
+    scores = read_scores()
+    scores[name] = merged(scores.get(name), result) if partial else result
+    OUT.mkdir(parents=True, exist_ok=True)
+    tmp = SCORES.with_suffix(".tmp")
+    tmp.write_text(json.dumps(scores, indent=2) + "\n")
+    tmp.replace(SCORES)
+    return scores
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("areas", nargs="*", help="areas to mutate (default: all)")
@@ -471,8 +490,7 @@ def main(argv: list[str] | None = None) -> int:
         for area in areas.values():
             print(f"{area.name:12} {area.title}: {', '.join(area.modules)}")
         return 0
-    scores_file = OUT / "scores.json"
-    scores = json.loads(scores_file.read_text()) if scores_file.exists() else {}
+    scores: dict[str, Any] = {}
     for name in args.areas or list(areas):
         area = restricted(areas[name], args.only) if args.only else areas[name]
         if not area.modules:
@@ -480,10 +498,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         result = run_area(area, equivalents, args.children, args.again)
         if result is not None:
-            scores[name] = merged(scores.get(name), result) if args.only else result
-            scores_file.write_text(json.dumps(scores, indent=2) + "\n")
+            scores = record_scores(name, result, partial=bool(args.only))
     print("\n| area | score | mutmut wall time |\n| --- | --- | --- |")
-    for s in scores.values():
+    for s in (scores or read_scores()).values():
         rerun = " (rerun of the survivors)" if s.get("rerun") else ""
         print(f"| {s['title']} | {percent(s['score'])} | {s['wall_s']:.0f} s{rerun} |")
     return 0
