@@ -411,8 +411,11 @@ def run_area(
             return None
         before = mine(area, saved_verdicts(work) or read_verdicts(work))
         rerun = not_killed(before)
-        wall = run_mutmut(work, children, rerun)
-        verdicts = carried_over(before, mine(area, read_verdicts(work)), set(rerun))
+        if rerun:  # (mutmut given no mutant names runs them all)
+            wall = run_mutmut(work, children, rerun)
+            verdicts = carried_over(before, mine(area, read_verdicts(work)), set(rerun))
+        else:
+            wall, verdicts = 0.0, before
     else:
         prepare(area, ROOT, work)
         wall = run_mutmut(work, children)
