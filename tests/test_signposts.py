@@ -17,6 +17,7 @@ import datetime as dt
 import math
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -262,6 +263,16 @@ def test_the_candidates_lay_each_event_over_its_grid_of_dates(tmp_path):
     rungs = [r.name for t in plan.track_specs for r in t.rungs[1:]]
     for rung in rungs:
         assert [c.date for c in by_family[f"rung_by.{rung}"]] == [d(2020, 9, 30), d(2020, 12, 31)]
+    labels = {f: {c.label for c in cs} for f, cs in by_family.items()}
+    assert labels["present_on"] == {"forces present on the day"}
+    assert labels["exercise_in"] == {"an exercise starts in the month"}
+    assert labels["presence_share"] == {"forces present on half the quarter's days"}
+    assert labels["delivered_by"] == {"a system delivered"}
+    assert [c.date for c in by_family["delivered_by"]] == [d(2020, 9, 30), d(2020, 12, 31)]
+    assert [c.question.start for c in by_family["exercise_in"]] == months
+    track, rung = plan.track_specs[0].name, plan.track_specs[0].rungs[1].name
+    assert labels[f"rung_by.{rung}"] == {f"{track}: {rung} granted"}
+    assert cands[-1].label == "The drill starts by 27 September?"
     assert [c.question.id for c in cands[-2:]] == ["not_at_first", "early_drill"]
     assert cands[-1].family == "listed.early_drill" and cands[-1].date == d(2020, 9, 27)
     ids = [c.question.id for c in cands]
@@ -310,3 +321,90 @@ def test_the_watchlist_lists_the_top_signposts_as_observations_to_fill_in(ranked
     many = yaml.safe_load(sp.watchlist({**ranked, "signposts": [
         {**ranked["signposts"][0], "id": f"signpost.x{k}"} for k in range(3)]}))  # fmt: skip
     assert [o["id"] for o in many["observations"]] == ["x0", "x1", "x2"]
+
+
+def candidate(qid: str, question: str = "?", label: str = "x") -> sp.Candidate:
+    """An indicator 'forces present on 1 October' under its own id."""
+    day = dt.date(2020, 10, 1)
+    event = sp._question(qid, question, metric="present_on", end=day)
+    return sp.Candidate(event, "present_on", day, label)
+
+
+def bare_plan() -> SimpleNamespace:
+    """As much of a plan as sp.signposts reads: the start date and the horizon."""
+    start = SimpleNamespace(start_date=dt.date(2020, 9, 16))
+    scenario = SimpleNamespace(metadata=start, questions=[], judgments=[])
+    return SimpleNamespace(scenario=scenario, n_days=365)
+
+
+def test_signposts_of_copied_histories_weigh_whole_clades_in_memory():
+    """Each of 300 rows copied four times (what branching leaves): with origins, the
+    forecast's standard error is the Eve estimator's (the copies carry 300 rows'
+    information, not 1,200) and the intervals come from the clade bootstrap; the same
+    table without origins is read as 1,200 independent rows."""
+    import pandas as pd
+
+    from sim.runs.branching import eve_effective_n
+
+    rng = np.random.default_rng(3)
+    o = rng.random(300) < 0.4
+    i = np.where(rng.random(300) < 0.8, o, ~o)
+    frame = pd.DataFrame({"question.q": np.repeat(o, 4), "question.ind": np.repeat(i, 4)})
+    origins = np.repeat(np.arange(300), 4)
+    cands = [candidate("ind", "Indicator?", "forces present on the day")]
+    plan = bare_plan()
+    settings = sp.SignpostSettings("question.q", until=dt.date(2020, 12, 1))
+    clade = sp.signposts(frame, plan, cands, settings, 5, origins)
+    rows = sp.signposts(frame, plan, cands, settings, 5)
+    y = frame["question.q"].to_numpy()
+    n_eff = eve_effective_n(y.astype(float), origins)
+    assert n_eff == pytest.approx(300, rel=0.05)
+    p = y.mean()
+    assert clade["effective_replicates"] == n_eff and rows["effective_replicates"] == 1200
+    assert clade["forecast"]["se"] == pytest.approx(math.sqrt(p * (1 - p) / n_eff))
+    assert rows["forecast"]["se"] == pytest.approx(math.sqrt(p * (1 - p) / 1200))
+    assert clade["intervals"] == "clade bootstrap (branching)"
+    assert rows["intervals"] == "row bootstrap"
+    assert (clade["until"], clade["by"], clade["label"]) == ("2020-12-01", None, "question q")
+    (c,) = clade["signposts"]
+    (r,) = rows["signposts"]
+    width = c["p_given"]["high"] - c["p_given"]["low"]
+    assert width > 1.5 * (r["p_given"]["high"] - r["p_given"]["low"])
+    assert sp.signposts(frame, plan, cands, settings, 5, origins) == clade, "repeatable"
+    assert (c["question"], c["label"]) == ("Indicator?", "forces present on the day")
+    assert c["event"] == {"metric": "present_on", "end": "2020-10-01"}
+
+
+def test_signposts_of_an_outcome_by_a_date_read_its_day_column():
+    import pandas as pd
+
+    frame = pd.DataFrame({"persistent": [True, True, False, True],
+                          "persistent_day": [10.0, 300.0, np.nan, 40.0],
+                          "question.ind": [True, False, False, True]})  # fmt: skip
+    by = dt.date(2020, 11, 16)  # day 61
+    settings = sp.SignpostSettings("persistent", by=by, until=dt.date(2020, 10, 1))
+    r = sp.signposts(frame, bare_plan(), [candidate("ind")], settings, 1)
+    assert r["forecast"]["p"] == 0.5 and r["by"] == "2020-11-16"
+    assert r["label"] == "persistent presence by 2020-11-16"
+    assert r["signposts"][0]["counts"] == [2, 0, 0, 2]
+
+
+def test_an_indicator_that_always_or_never_holds_is_left_out_and_yes_no_read_as_such():
+    import pandas as pd
+
+    y = np.array([True, False, True, False, True, False])
+    frame = pd.DataFrame({"question.always": [1] * 6, "question.never": [0] * 6,
+                          "question.some": [1, 0, 1, 0, 0, 1]})  # fmt: skip
+    cands = [candidate(k) for k in ("always", "never", "some")]
+    ranked = sp.rank(cands, frame, y, seed=0)
+    assert [r["id"] for r in ranked] == ["some"]
+    assert ranked[0]["counts"] == [2, 1, 1, 2]
+    assert cands[0].question.source == "signpost candidate"
+
+
+def test_phi_of_two_columns_by_hand():
+    a = np.array([1, 1, 0, 0, 1], dtype=bool)
+    b = np.array([1, 0, 0, 0, 1], dtype=bool)
+    # means 0.6, 0.4; covariance mean((a-.6)(b-.4)) = 0.16; sds 0.4899, 0.4899
+    assert phi(a, b) == pytest.approx(0.16 / (math.sqrt(0.24) * math.sqrt(0.24)))
+    assert phi(a, np.ones(5, dtype=bool)) == 0.0
