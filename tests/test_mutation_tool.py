@@ -146,7 +146,17 @@ def test_a_mutants_tests_are_widened_to_their_files():
     from tools.mutation_plugin import whole_files
 
     ids = ["tests/a.py::t1", "tests/b.py::t[x-1]", "tests/a.py::t2", "tests/c.py"]
-    assert whole_files(ids) == ["tests/a.py", "tests/b.py", "tests/c.py"]
+    assert whole_files(ids, lambda f: True) == ["tests/a.py", "tests/b.py", "tests/c.py"]
+    only_a = whole_files(ids, lambda f: f == "tests/a.py")
+    assert only_a == ["tests/a.py", "tests/b.py::t[x-1]", "tests/c.py"]
+
+
+def test_a_file_shares_fixtures_when_it_defines_one_for_the_module():
+    from tools.mutation_plugin import shares_a_fixture
+
+    assert shares_a_fixture("tests/test_summary.py") is True
+    assert shares_a_fixture("tests/test_corp.py") is False
+    assert shares_a_fixture("tests/no_such_file.py") is False
 
 
 def test_a_run_of_some_modules_keeps_the_other_modules_survivors(tool, tmp_path: Path, monkeypatch):

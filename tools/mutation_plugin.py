@@ -10,24 +10,38 @@ start their own fork server, as they do in a normal run.
 mutmut also credits a function to the one test during which it ran, and a module-scoped
 fixture runs during the first test that asks for it: the other tests of that fixture
 never run against mutants of the functions it calls (a summary checked by ten tests was
-judged by the first). So a mutant's tests are widened to the whole files they are in.
+judged by the first). So a mutant's tests are widened to the whole files they are in,
+where those files share such a fixture.
 """
 
 from __future__ import annotations
 
 import multiprocessing.forkserver as forkserver
+from pathlib import Path
 from typing import Any
 
 
-def whole_files(args: list[str]) -> list[str]:
-    """Test ids widened to their files (``tests/a.py::t[1]`` -> ``tests/a.py``), each file
-    once, in order; other arguments as they are."""
+def whole_files(args: list[str], shares_fixtures=None) -> list[str]:
+    """Test ids of a file whose tests share fixtures widened to the file
+    (``tests/a.py::t[1]`` -> ``tests/a.py``), each once, in order; other ids as they are
+    (a file of independent tests keeps its precision: some tests take half a minute)."""
+    shares = shares_fixtures or shares_a_fixture
     out: list[str] = []
     for arg in args:
         file = arg.split("::", 1)[0]
-        if file not in out:
-            out.append(file)
+        item = file if shares(file) else arg
+        if item not in out:
+            out.append(item)
     return out
+
+
+def shares_a_fixture(file: str) -> bool:
+    """Whether a test file defines a fixture its tests share (module or session scope)."""
+    try:
+        text = Path(file).read_text()
+    except OSError:
+        return False
+    return 'scope="module"' in text or 'scope="session"' in text
 
 
 def pytest_configure(config: Any) -> None:
