@@ -46,10 +46,12 @@ def plan_of(tmp_path: Path, observed: list[dict]) -> Plan:
     return Plan(load(scenario, obs if observed else None))
 
 
-def store_of(tmp_path: Path, plan: Plan, n: int, name: str = "run") -> RunStore:
+def store_of(
+    tmp_path: Path, plan: Plan, n: int, name: str = "run", detail: bool = False
+) -> RunStore:
     return RunStore.create_run(
         tmp_path / name, scenario_file=tmp_path / "toy_branching.yaml", scenario=plan.scenario,
-        seed=3, replicates=n, chunk_size=20, detail=False,
+        seed=3, replicates=n, chunk_size=20, detail=detail,
     )  # fmt: skip
 
 
@@ -215,3 +217,21 @@ def test_a_branching_stage_that_stops_says_why_in_the_manifest(
         run_store(store, plan, 1, Bars(), "branch")
     m = json.loads((store.path / "manifest.json").read_text())
     assert (m["status"], m["reason"], m["wall_seconds"]) == (status, reason, 0.0)
+
+
+def test_a_branching_run_repeats_from_its_seed_and_keeps_the_detail_asked_for(tmp_path):
+    """Two runs from one seed write the same outcomes; a run that keeps detail records
+    every particle's events from day 0, before the first stage."""
+    import pandas as pd
+
+    plan = plan_of(tmp_path, OBSERVED)
+    one, two = store_of(tmp_path, plan, 20, "one", True), store_of(tmp_path, plan, 20, "two")
+    run_store(one, plan, 1, Bars(), "branch")
+    run_store(two, plan, 1, Bars(), "branch")
+    a = pd.read_parquet(one.path / "outcomes.parquet")
+    b = pd.read_parquet(two.path / "outcomes.parquet")
+    assert a.equals(b), "the same seed must give the same branching run"
+    events = pd.read_parquet(one.path / "events.parquet")
+    first_stage = (pd.Timestamp("2020-12-01") - pd.Timestamp("2020-09-16")).days
+    assert (events["day"] < first_stage).any()
+    assert not (two.path / "events.parquet").exists()
