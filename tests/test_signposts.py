@@ -408,3 +408,33 @@ def test_phi_of_two_columns_by_hand():
     # means 0.6, 0.4; covariance mean((a-.6)(b-.4)) = 0.16; sds 0.4899, 0.4899
     assert phi(a, b) == pytest.approx(0.16 / (math.sqrt(0.24) * math.sqrt(0.24)))
     assert phi(a, np.ones(5, dtype=bool)) == 0.0
+
+
+def test_a_date_for_a_question_is_refused_naming_the_option(tmp_path):
+    from sim.scenario.errors import UsageError
+
+    plan = Plan(load(toy(tmp_path)))
+    asked = sp.SignpostSettings("granted", by=dt.date(2020, 10, 10))
+    with pytest.raises(UsageError) as caught:
+        sp.outcome_column_check(plan, asked)
+    assert str(caught.value) == (
+        "--by: applies to outcomes; a question or judgment has its own date"
+    )
+
+
+def test_the_ranking_repeats_from_its_seed_and_counts_its_table():
+    import pandas as pd
+
+    rng = np.random.default_rng(4)
+    y = rng.random(400) < 0.5
+    frame = pd.DataFrame({"question.a": np.where(rng.random(400) < 0.8, y, ~y),
+                          "question.b": rng.random(400) < 0.3})  # fmt: skip
+    cands = [candidate("a"), candidate("b")]
+    first = sp.rank(cands, frame, y, seed=9)
+    assert sp.rank(cands, frame, y, seed=9) == first
+    a = first[0]
+    x = frame["question.a"].to_numpy()
+    expected = [int((x & y).sum()), int((x & ~y).sum()), int((~x & y).sum()), int((~x & ~y).sum())]
+    assert a["n"] == 400 and a["counts"] == expected
+    voi = a["voi"]
+    assert voi["low"] <= voi["estimate"] <= voi["high"]
