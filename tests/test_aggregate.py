@@ -14,7 +14,7 @@ from sim.runs.aggregate import BINS, QUANTILES, BandTally, OutcomeTally, kept_ro
 from sim.runs.summary import summary_of
 from sim.scenario.loader import load as load_scenario
 from tests.conftest import BELARUS
-from tests.helpers import outcomes_of
+from tests.helpers import NEW_YEAR, belarus_observing, outcomes_of
 
 PLAN = Plan(load_scenario(BELARUS))
 
@@ -110,15 +110,7 @@ def test_values_outside_the_declared_range_fall_in_the_end_bins():
 def observed_rows(tmp_path_factory):
     """Belarus with one observation (about two thirds of the histories agree), its rows
     and a made-up daily presence array for them."""
-    import yaml
-
-    tmp = tmp_path_factory.mktemp("tally")
-    log = tmp / "observed.yaml"
-    log.write_text(yaml.safe_dump({"observations": [
-        {"id": "new_year", "metric": "present_on", "end": "2021-01-01", "value": True,
-         "as_of": "2021-01-02", "source": "made up"},
-    ]}))  # fmt: skip
-    plan = Plan(load_scenario(BELARUS, log))
+    plan = belarus_observing(tmp_path_factory.mktemp("tally"), NEW_YEAR)
     rows = outcomes_of(plan, 120, 2)
     kept = int(rows["consistent"].sum())
     daily = np.random.default_rng(0).integers(0, 2, (kept, 2, plan.n_days)).astype(bool)

@@ -97,6 +97,19 @@ def test_the_conditioning_is_the_resumed_runs_else_the_one_asked_for(
     )
 
 
+def spy_on_run_to_store(mp: pytest.MonkeyPatch) -> list[dict]:
+    """Let run_to_store run as usual, keeping the keyword arguments of each call."""
+    calls: list[dict] = []
+    real = conditioned.run_to_store
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    mp.setattr(conditioned, "run_to_store", spy)
+    return calls
+
+
 # ------------------------------------------------------------------ a plain run
 
 
@@ -105,14 +118,7 @@ def test_a_plain_run_announces_its_replicates_and_uses_the_executor_given(tmp_pa
     given is the one that runs them; a complete run is not run again."""
     plan = plan_of(tmp_path, [])
     store = store_of(tmp_path, plan, 50)
-    calls = []
-    real = conditioned.run_to_store
-
-    def spy(*args, **kwargs):
-        calls.append(kwargs)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(conditioned, "run_to_store", spy)
+    calls = spy_on_run_to_store(monkeypatch)
     bars = Bars()
     run_store(store, plan, 1, bars, "auto")
     assert bars.phases == [(50,)] and bars.moved == [50]
@@ -141,16 +147,9 @@ def branched(tmp_path_factory) -> tuple[RunStore, Bars, list]:
     tmp = tmp_path_factory.mktemp("branched")
     plan = plan_of(tmp, OBSERVED)
     store = store_of(tmp, plan, 40)
-    calls: list = []
-    real = conditioned.run_to_store
-
-    def spy(*args, **kwargs):
-        calls.append(kwargs)
-        return real(*args, **kwargs)
-
     bars = Bars()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(conditioned, "run_to_store", spy)
+        calls = spy_on_run_to_store(mp)
         run_store(store, plan, 1, bars, "branch")
     return store, bars, calls
 

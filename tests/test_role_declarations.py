@@ -96,20 +96,21 @@ def test_state_declarations_keep_their_order_and_give_their_bounds():
 
 
 def made_up_actor() -> type[Actor]:
-    """A role of the test's own, and a subclass that declares nothing of its own."""
+    """A role of the test's own."""
 
     class Grumpy(Actor):
         spec = RoleSpec("grumpy", made_up_params(), declare_state(StateVar("g", "g", 2.0, 3.0)))
 
-    class Quiet(Grumpy):  # keeps its parent's bounds
-        pass
-
-    assert Grumpy._bounds == {"g": (2.0, 3.0)} and Quiet._bounds == Grumpy._bounds
     return Grumpy
 
 
 def test_a_role_class_takes_its_bounds_from_its_own_spec():
-    made_up_actor()
+    grumpy = made_up_actor()
+
+    class Quiet(grumpy):  # declares nothing of its own: keeps its parent's bounds
+        pass
+
+    assert grumpy._bounds == {"g": (2.0, 3.0)} and Quiet._bounds == grumpy._bounds
 
 
 def actor() -> Actor:

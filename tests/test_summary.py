@@ -11,7 +11,6 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 
 from sim.engine.plan import Plan
 from sim.maths.stats import km_quantile, wilson
@@ -21,7 +20,7 @@ from sim.scenario.loader import load
 from sim.scenario.outcomes import OUTCOMES
 from sim.scenario.params import word_for
 from tests.conftest import BELARUS
-from tests.helpers import outcomes_of
+from tests.helpers import NEW_YEAR, belarus_observing, outcomes_of
 
 N = 300
 
@@ -151,12 +150,7 @@ def test_a_run_without_readings_or_observations_says_nothing_of_them(belarus):
 
 
 def test_observations_keep_the_rows_that_agree_and_say_how_many(tmp_path):
-    observed = tmp_path / "observed.yaml"
-    observed.write_text(yaml.safe_dump({"observations": [
-        {"id": "new_year", "metric": "present_on", "end": "2021-01-01", "value": True,
-         "as_of": "2021-01-02", "source": "made up"},
-    ]}))  # fmt: skip
-    plan = Plan(load(BELARUS, observed))
+    plan = belarus_observing(tmp_path, NEW_YEAR)
     rows = outcomes_of(plan, 200, 4)
     tally = OutcomeTally(plan)
     tally.add(rows)
