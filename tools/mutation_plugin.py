@@ -17,22 +17,9 @@ where those files share such a fixture.
 from __future__ import annotations
 
 import multiprocessing.forkserver as forkserver
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-
-def whole_files(args: list[str], shares_fixtures=None) -> list[str]:
-    """Test ids of a file whose tests share fixtures widened to the file
-    (``tests/a.py::t[1]`` -> ``tests/a.py``), each once, in order; other ids as they are
-    (a file of independent tests keeps its precision: some tests take half a minute)."""
-    shares = shares_fixtures or shares_a_fixture
-    out: list[str] = []
-    for arg in args:
-        file = arg.split("::", 1)[0]
-        item = file if shares(file) else arg
-        if item not in out:
-            out.append(item)
-    return out
 
 
 def shares_a_fixture(file: str) -> bool:
@@ -42,6 +29,23 @@ def shares_a_fixture(file: str) -> bool:
     except OSError:
         return False
     return 'scope="module"' in text or 'scope="session"' in text
+
+
+def whole_files(args: list[str], shares: Callable[[str], bool] = shares_a_fixture) -> list[str]:
+    """Test ids of a file whose tests share fixtures widened to the file
+    (``tests/a.py::t[1]`` -> ``tests/a.py``), each once, in order; other ids as they are
+    (a file of independent tests keeps its precision: some tests take half a minute).
+    Each file is looked at once."""
+    sharing: dict[str, bool] = {}
+    out: list[str] = []
+    for arg in args:
+        file = arg.split("::", 1)[0]
+        if file not in sharing:
+            sharing[file] = shares(file)
+        item = file if sharing[file] else arg
+        if item not in out:
+            out.append(item)
+    return out
 
 
 def pytest_configure(config: Any) -> None:
