@@ -11,9 +11,11 @@ memory does not grow with the task count.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import itertools
 import multiprocessing
+import multiprocessing.connection
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -127,7 +129,7 @@ class Executor:
                 lambda args: pool.submit(_call, fn, args),
                 tasks,
                 2 * self.workers,
-                wait_any=_wait_futures,
+                wait_any=functools.partial(_wait_watching, pool),
             )
 
     # ------------------------------------------------------------------ dask
@@ -204,9 +206,37 @@ def _frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _wait_futures(running: dict) -> set:
-    done, _ = wait(running, return_when=FIRST_COMPLETED)
-    return done
+#: How often a wait on a local pool looks at its workers (seconds).
+WATCH_S = 1.0
+
+
+def _wait_watching(pool: ProcessPoolExecutor, running: dict) -> set:
+    """Wait for any of `running` (futures of `pool`) to finish, looking at the pool's
+    workers every :data:`WATCH_S` seconds meanwhile, and break the pool if one has died
+    without the pool noticing (see :func:`_break`)."""
+    while True:
+        done, _ = wait(running, timeout=WATCH_S, return_when=FIRST_COMPLETED)
+        if done:
+            return done
+        workers = list((pool._processes or {}).values())
+        if multiprocessing.connection.wait([w.sentinel for w in workers], timeout=0):
+            _break(pool)
+
+
+def _break(pool: ProcessPoolExecutor) -> None:
+    """Make a pool whose worker died see that it is broken.
+
+    A worker killed while it is sending a result leaves half a message in the pool's
+    result pipe, and the pool's manager thread waits for the rest of it forever (as
+    CPython 3.11 does), so the run would hang instead of stopping. Killing the other
+    workers and closing this process's writing end of that pipe leaves it no writer: the
+    manager thread reads an end of file, marks the pool broken and fails every future,
+    and :func:`_windowed` reports which tasks were lost. The pool is not used again.
+    """
+    for worker in list((pool._processes or {}).values()):
+        worker.kill()
+    results: Any = pool._result_queue  # typeshed leaves out the queue's pipe ends
+    results._writer.close()
 
 
 def _windowed(
@@ -231,8 +261,8 @@ def _windowed(
                 yield current, result
                 current = None
     except BrokenProcessPool:
-        lost = {*running.values(), *([] if current is None else [current])}
-        raise WorkerDied(sorted(lost)) from None  # type: ignore[type-var]
+        lost: set[Any] = {*running.values(), *([] if current is None else [current])}
+        raise WorkerDied(sorted(lost)) from None
     except BaseException:
         for fut in running:
             fut.cancel()
