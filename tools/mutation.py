@@ -490,8 +490,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown area(s) {', '.join(unknown)}; known: {', '.join(areas)}", file=sys.stderr)
         return 2
     if args.list:
+        width = max(len(name) for name in areas)
         for area in areas.values():
-            print(f"{area.name:12} {area.title}: {', '.join(area.modules)}")
+            print(f"{area.name:{width}}  {area.title}: {', '.join(area.modules)}")
         return 0
     scores: dict[str, Any] = {}
     for name in args.areas or list(areas):
