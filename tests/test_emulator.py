@@ -158,3 +158,183 @@ def test_the_downhill_search_finds_the_grids_best_prior_variance():
         assert Emulator._fit(x, y).prior_variance == best, (scale, evidence)
         chosen.add(best)
     assert chosen == set(PRIOR_VARIANCES), "each end and the middle of the grid were tried"
+
+
+def test_log_odds_are_clipped_off_zero_and_one_and_expit_inverts_them():
+    from sim.analysis.emulator import CLIP, expit, logit
+
+    assert logit(0.5) == 0.0
+    assert logit(0.2) == pytest.approx(math.log(0.25), abs=1e-15)
+    assert logit(0.0) == pytest.approx(math.log(CLIP / (1 - CLIP)), abs=1e-12)
+    assert logit(1.0) == pytest.approx(-logit(0.0), abs=1e-12)
+    assert logit([0.2, 0.8]).tolist() == pytest.approx([math.log(0.25), math.log(4.0)])
+    assert expit(np.array(0.0)) == 0.5
+    assert expit(np.log(0.25)) == pytest.approx(0.2, abs=1e-15)
+    assert expit([-30.0, 30.0]).tolist() == pytest.approx([math.exp(-30.0), 1.0], rel=1e-12)
+
+
+def logistic_toy(n: int = 400):
+    """An intercept and one feature z ~ U(0, 1), with P(y | z) = expit(-1 + 2z)."""
+    from sim.analysis.emulator import expit
+
+    rng = np.random.default_rng(1)
+    z = rng.random(n)
+    x = np.column_stack([np.ones(n), z])
+    y = (rng.random(n) < expit(-1 + 2 * z)).astype(float)
+    return x, y
+
+
+def with_pseudo_counts(x, y):
+    """The rows Newton's method fits: half a success and half a failure at the mean."""
+    centre = x.mean(axis=0)
+    return (
+        np.vstack([x, centre, centre]),
+        np.concatenate([y, [1.0, 0.0]]),
+        np.concatenate([np.ones(len(y)), [0.5, 0.5]]),
+    )
+
+
+def test_newtons_coefficients_and_covariance_are_the_penalised_optimum_and_its_curvature():
+    """Against a general optimiser on the same objective (the likelihood with its
+    pseudo-counts and a N(0, v) prior on the slope), and the covariance against the
+    inverse of that objective's Hessian worked out in double precision; a start far away
+    ends at the same coefficients."""
+    from scipy.optimize import minimize
+
+    from sim.analysis.emulator import _newton, expit
+
+    x, y = logistic_toy()
+    v = 0.25
+    X, Y, W = with_pseudo_counts(x, y)
+
+    def loss(b):
+        eta = X @ b
+        return -(W @ (Y * eta - np.logaddexp(0.0, eta))) + 0.5 * b[1] ** 2 / v
+
+    best = minimize(loss, np.zeros(2), method="BFGS", options={"gtol": 1e-10}).x
+    beta, covariance, _ = _newton(x, y, v)
+    assert np.allclose(beta, best, atol=1e-5), (beta, best)
+    p = expit(X @ beta)
+    hessian = (X * (W * p * (1 - p))[:, None]).T @ X + np.diag([0.0, 1 / v])
+    assert np.allclose(covariance, np.linalg.inv(hessian), rtol=1e-5)
+    far, _, _ = _newton(x, y, v, start=np.array([1.5, -1.0]))
+    assert np.allclose(far, beta, atol=1e-6)
+
+
+def test_the_evidence_is_the_laplace_approximation_of_the_integral_over_the_coefficients():
+    """The log evidence against a grid integral of likelihood x prior over both
+    coefficients (the intercept's flat prior taken as 1), less the ½ log 2π the flat
+    prior's constant leaves out. Laplace's error on 400 rows is O(1/n): it came out 0.003
+    here; 0.02 is allowed. A prior variance away from 1 makes the prior's own constant
+    count."""
+    from sim.analysis.emulator import _newton
+
+    x, y = logistic_toy()
+    X, Y, W = with_pseudo_counts(x, y)
+    for v in (0.25, 4.0):
+        beta, covariance, evidence = _newton(x, y, v)
+        sd = np.sqrt(np.diag(covariance))
+        g0 = np.linspace(beta[0] - 8 * sd[0], beta[0] + 8 * sd[0], 201)
+        g1 = np.linspace(beta[1] - 8 * sd[1], beta[1] + 8 * sd[1], 201)
+        b0, b1 = np.meshgrid(g0, g1, indexing="ij")
+        eta = b0[..., None] * X[:, 0] + b1[..., None] * X[:, 1]
+        f = (W * (Y * eta - np.logaddexp(0.0, eta))).sum(-1)
+        f += -0.5 * b1**2 / v - 0.5 * math.log(2 * math.pi * v)
+        top = f.max()
+        log_e = top + math.log(np.exp(f - top).sum() * (g0[1] - g0[0]) * (g1[1] - g1[0]))
+        assert evidence == pytest.approx(log_e - 0.5 * math.log(2 * math.pi), abs=0.02), v
+
+
+def test_a_fit_learns_on_four_rows_in_five_and_measures_its_misfit_on_the_fifth():
+    """Rows 4, 9, 14, ... are held out: here every held-out row is an event and no other
+    row is, so the fit's base rate is 0 and the held-out Brier score is near 1."""
+    from sim.analysis.emulator import PRIOR_VARIANCES, features
+
+    u = np.random.default_rng(4).random((500, 2))
+    y = np.arange(500) % 5 == 4
+    emu = Emulator.fit(u, y)
+    assert emu.n == 400 and emu.base_rate == 0.0
+    assert emu.holdout_brier > 0.95 and emu.holdout_p_value < 1e-6
+    assert emu.prior_variance in PRIOR_VARIANCES and emu.levels == 0
+    assert emu.beta.shape == (features(u).shape[1],)
+    assert emu.covariance.shape == (len(emu.beta), len(emu.beta))
+
+
+def test_the_screens_bound_leaves_the_exact_answer_unchanged_with_a_tail_and_a_band():
+    """With more coefficients than the leading eigen-directions (so the bound's tail
+    term counts) and a soft band's width added: the screen equals brute force over
+    :meth:`log_odds_of`, with and without levels."""
+    from dataclasses import replace
+
+    from sim.analysis.emulator import LEADING, features
+
+    rng = np.random.default_rng(12)
+    u = rng.random((4000, 5))
+    x = features(u)
+    k = x.shape[1] + 3
+    assert x.shape[1] > LEADING + 1
+    a = rng.normal(size=(k, k)) * 0.02
+    emu = Emulator(rng.normal(size=k) * 0.7, a @ a.T, 0.15, 0.0, 0.0, 0.5, 100, levels=3)
+    strata = rng.integers(0, 3, size=len(u))
+    flat = replace(emu, beta=emu.beta[: x.shape[1]], covariance=emu.covariance[:-3, :-3])
+    flat.levels = 0
+    for model, s in ((emu, strata), (flat, None)):
+        mean, sd = model.log_odds_of(x, s)
+        for extra in (0.0, 0.4):
+            lo, hi = -0.3, 0.6
+            gap = np.maximum(0, np.maximum(lo - mean, mean - hi))
+            expected = gap <= 2.0 * np.sqrt(sd**2 + extra**2)
+            got = model.within(x, lo, hi, 2.0, extra, s)
+            assert 0 < expected.sum() < len(x) and (expected & (gap > 0)).any()
+            assert (got == expected).all(), (model.levels, extra, int((got != expected).sum()))
+
+
+def test_the_spectrum_keeps_the_leading_directions_and_bounds_the_rest_by_the_largest():
+    from sim.analysis.emulator import LEADING
+
+    values = np.arange(1.0, 31.0)  # 30 eigenvalues: 24 lead, the largest left out is 6
+    emu = known(np.zeros(30), np.diag(values[::-1]), 0.0)
+    vectors, lead, tail = emu._spectrum
+    assert lead.tolist() == list(range(30, 30 - LEADING, -1)) and tail == 6.0
+    assert np.allclose(np.abs(vectors), np.eye(30)[:, :LEADING])
+    small = known(np.zeros(3), np.diag([3.0, 1.0, 2.0]), 0.0)
+    _, lead, tail = small._spectrum
+    assert lead.tolist() == [3.0, 2.0] and tail == 1.0
+
+
+def test_levels_are_indicator_columns_and_one_level_adds_none():
+    from sim.analysis.emulator import with_levels
+
+    x = np.arange(6.0).reshape(3, 2)
+    assert with_levels(x, np.array([0, 0, 0]), 1) is x
+    built = with_levels(x, np.array([2, 0, 1]), 3)
+    assert built.tolist() == [[0, 1, 0, 0, 1], [2, 3, 1, 0, 0], [4, 5, 0, 1, 0]]
+
+
+def test_a_pooled_emulator_has_an_offset_per_level_only_with_several():
+    from sim.analysis.emulator import Pooled, expit, features, with_levels
+
+    rng = np.random.default_rng(6)
+    u = rng.random((1500, 2))
+    strata = rng.integers(0, 3, size=len(u))
+    y = rng.random(len(u)) < np.array([0.1, 0.5, 0.9])[strata]
+    pooled = Pooled.fit(u, y, strata, levels=3)
+    assert pooled.emulator.levels == 3 and pooled.levels == 3
+    x = features(u[:50])
+    built = with_levels(x, strata[:50], 3)
+    mean = built @ pooled.emulator.beta
+    assert np.allclose(pooled.probability(u[:50], strata[:50]), expit(mean))
+    by_level = [pooled.probability(u[:1], np.array([s]))[0] for s in range(3)]
+    assert by_level[0] < by_level[1] < by_level[2], by_level
+    kept = pooled.within(x, strata[:50], -0.2, 0.2, 1.0)
+    assert kept.tolist() == pooled.emulator.within(x, -0.2, 0.2, 1.0, 0.0, strata[:50]).tolist()
+    single = Pooled.fit(u, y, np.zeros(len(u), dtype=np.int64))
+    assert single.emulator.levels == 0 and single._strata(strata) is None
+    assert single.emulator.beta.shape == (features(u).shape[1],)
+    assert np.allclose(single.probability(u[:5], strata[:5]), single.emulator.probability(u[:5]))
+
+
+def test_features_without_parameters_are_the_intercept_alone():
+    from sim.analysis.emulator import features
+
+    assert features(np.zeros((3, 0))).tolist() == [[1.0], [1.0], [1.0]]
