@@ -95,3 +95,226 @@ def test_points_are_grouped_into_tasks_of_about_the_same_work(replicates):
     assert [p for g in groups for p in g] == list(range(23))
     size = max(1, TASK_REPLICATES // replicates)
     assert all(len(g) == size for g in groups[:-1]) and 1 <= len(groups[-1]) <= size
+
+
+# ----------------------------------------------------------------------- designs
+
+
+def two_factors(low=0.0, high=1.0):
+    from sim.analysis.sweep import Factor
+
+    return [Factor("a", low, high), Factor("b", 10.0, 20.0)]
+
+
+def test_an_oat_design_is_the_baseline_then_each_factor_alone_at_its_levels():
+    from sim.analysis.sweep import Sweep
+
+    X = Sweep(two_factors(), "oat", levels=3).X
+    nan = math.nan
+    expected = [[nan, nan], [0, nan], [0.5, nan], [1, nan], [nan, 10], [nan, 15], [nan, 20]]
+    assert X.shape == (7, 2)
+    assert np.array_equal(X, np.array(expected), equal_nan=True)
+
+
+def test_an_oat_analysis_reads_each_factors_block_and_its_swing():
+    """y = baseline 9, then a's three levels (1, 5, 2) and b's (4, 4, 7)."""
+    from sim.analysis.sweep import Sweep
+
+    result = Sweep(two_factors(), "oat", levels=3).analyze(np.array([9, 1, 5, 2, 4, 4, 7]))
+    table = result["indices"].set_index("factor")
+    assert result["baseline"] == 9.0 and result["score"] == "swing" and result["design"] == "oat"
+    assert table.loc["a", ["at_low", "at_high", "min", "max", "swing"]].tolist() == [1, 2, 1, 5, 4]
+    assert table.loc["b", ["at_low", "at_high", "min", "max", "swing"]].tolist() == [4, 7, 4, 7, 3]
+    assert table.loc["b", ["low", "high"]].tolist() == [10.0, 20.0]
+
+
+def test_a_grid_is_every_combination_and_its_swing_is_of_the_factors_mean_effect():
+    """y = 2a + b/10 on a 3 x 3 grid: a's means move by 2 over [0, 1], b's by 1."""
+    from sim.analysis.sweep import Sweep
+
+    sweep = Sweep(two_factors(), "grid", levels=3)
+    X = sweep.X
+    assert X.shape == (9, 2) and {tuple(r) for r in X} == {
+        (a, b) for a in (0.0, 0.5, 1.0) for b in (10.0, 15.0, 20.0)
+    }
+    result = sweep.analyze(2 * X[:, 0] + X[:, 1] / 10)
+    swing = result["indices"].set_index("factor")["swing"]
+    assert swing["a"] == pytest.approx(2.0) and swing["b"] == pytest.approx(1.0)
+
+
+def test_a_latin_hypercube_ranks_factors_by_their_rank_correlation():
+    """y rises with a and falls with b (more weakly): |Spearman| puts a first; a constant
+    outcome correlates with nothing."""
+    from sim.analysis.sweep import Sweep
+
+    sweep = Sweep(two_factors(), "lhs", samples=200, seed=3)
+    X = sweep.X
+    assert X.shape == (200, 2)
+    assert X[:, 0].min() >= 0 and X[:, 0].max() <= 1 and X[:, 1].min() >= 10
+    table = sweep.analyze(X[:, 0] ** 3 - X[:, 1] / 100)["indices"].set_index("factor")
+    assert table.loc["a", "spearman"] > 0.9 and table.loc["b", "spearman"] < 0
+    assert table.loc["b", "abs_spearman"] == -table.loc["b", "spearman"]
+    flat = sweep.analyze(np.ones(200))["indices"]
+    assert flat["spearman"].tolist() == [0.0, 0.0]
+
+
+def test_morris_elementary_effects_of_a_linear_function_have_no_spread():
+    from sim.analysis.sweep import Sweep
+
+    sweep = Sweep(two_factors(), "morris", samples=10, levels=4, seed=2)
+    X = sweep.X
+    result = sweep.analyze(3 * X[:, 0] + 0.05 * X[:, 1])
+    table = result["indices"].set_index("factor")
+    assert result["score"] == "mu_star"
+    assert table.loc["a", "mu_star"] > table.loc["b", "mu_star"] > 0
+    assert np.allclose(table["sigma"], 0.0, atol=1e-9)
+    assert np.allclose(table["mu"], table["mu_star"])
+
+
+def test_sobol_has_second_order_indices_only_when_asked_and_only_for_sobol():
+    from sim.analysis.sweep import Sweep
+
+    assert Sweep(two_factors(), "sobol", samples=8).second_order
+    assert not Sweep(two_factors(), "sobol", samples=8, second_order=False).second_order
+    assert not Sweep(two_factors(), "lhs", samples=8).second_order
+    with_pairs = Sweep(two_factors(), "sobol", samples=8)
+    assert len(with_pairs.X) == 8 * (2 * 2 + 2)
+    assert len(Sweep(two_factors(), "sobol", samples=8, second_order=False).X) == 8 * (2 + 2)
+    X = with_pairs.X
+    result = with_pairs.analyze(X[:, 0] + X[:, 1] / 10)
+    assert result["second_order"][["factor", "other"]].values.tolist() == [["a", "b"]]
+    flags = result["indices"]
+    assert (flags["S1_crosses_zero"] == (flags["S1"] - flags["S1_conf"] <= 0)).all()
+
+
+@pytest.mark.parametrize(
+    ("design", "kwargs", "factors", "message"),
+    [
+        ("tornado", {}, 2, "unknown design 'tornado' (expected one of"),
+        ("sobol", {"samples": 12}, 2, "Sobol sampling needs a power of two; found 12"),
+        ("sobol", {"samples": 1}, 2, "Sobol sampling needs a power of two; found 1"),
+        ("sobol", {"samples": 8}, 1, "a sobol design needs at least two factors"),
+        ("morris", {}, 1, "a morris design needs at least two factors"),
+        ("grid", {"levels": 300}, 2, "the design has 90,000 points (more than 50,000)"),
+    ],
+)
+def test_designs_that_cannot_be_run_are_refused_with_what_to_change(
+    design, kwargs, factors, message
+):
+    from sim.analysis.sweep import Sweep
+    from sim.scenario.errors import ScenarioError
+
+    with pytest.raises(ScenarioError) as caught:
+        Sweep(two_factors()[:factors], design, **kwargs)
+    assert message in str(caught.value)
+
+
+def test_designs_within_the_limits_are_accepted():
+    from sim.analysis.sweep import MAX_POINTS, Sweep
+
+    assert len(Sweep(two_factors(), "sobol", samples=2).X) == 12
+    assert len(Sweep(two_factors()[:1], "oat", levels=3).X) == 4
+    side = math.isqrt(MAX_POINTS)
+    assert len(Sweep(two_factors(), "grid", levels=side).X) == side * side
+
+
+def test_the_digest_names_the_design_matrix():
+    from sim.analysis.sweep import Sweep
+
+    a = Sweep(two_factors(), "lhs", samples=16, seed=1)
+    assert a.digest == Sweep(two_factors(), "lhs", samples=16, seed=1).digest
+    assert a.digest != Sweep(two_factors(), "lhs", samples=16, seed=2).digest
+    assert len(a.digest) == 64
+
+
+def test_the_salib_problem_names_each_factor_with_its_bounds():
+    from sim.analysis.sweep import Sweep
+
+    problem = Sweep(two_factors(), "oat").problem
+    assert problem == {"num_vars": 2, "names": ["a", "b"], "bounds": [[0.0, 1.0], [10.0, 20.0]]}
+
+
+# ----------------------------------------------------------------------- factors
+
+
+@pytest.fixture(scope="module")
+def belarus_plan():
+    from sim.engine.plan import Plan
+    from sim.scenario.loader import load
+    from tests.conftest import BELARUS
+
+    return Plan(load(BELARUS))
+
+
+def test_a_factor_without_a_range_spans_the_parameters_support_or_a_readings_options(
+    belarus_plan,
+):
+    from sim.analysis.sweep import Factor, resolve_factors
+
+    factors = resolve_factors(
+        belarus_plan,
+        {
+            "actors.kremlin.ambition": None,  # uniform(0.2, 0.9)
+            "readings.starting_state": None,  # two options
+            "actors.kremlin.support": (0.1, 0.3),
+        },
+    )
+    assert factors == [
+        Factor("actors.kremlin.ambition", 0.2, 0.9),
+        Factor("readings.starting_state", 0.0, 2.0),
+        Factor("actors.kremlin.support", 0.1, 0.3),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("ranges", "message"),
+    [
+        ({}, "name at least one parameter to vary"),
+        ({"actors.kremlin.ambition": (0.5, 0.5)}, "must have low < high; found 0.5 to 0.5"),
+        ({"actors.kremlin.ambition": (0.5, 1.5)}, "must lie in [0, 1]"),
+        ({"actors.kremlin.ambitio": None}, "did you mean 'actors.kremlin.ambition'"),
+    ],
+)
+def test_factors_that_cannot_be_swept_are_refused(belarus_plan, ranges, message):
+    from sim.analysis.sweep import resolve_factors
+    from sim.scenario.errors import ScenarioError
+
+    with pytest.raises(ScenarioError) as caught:
+        resolve_factors(belarus_plan, ranges)
+    assert message in str(caught.value)
+    assert "fixed in the scenario" not in str(caught.value)
+
+
+def test_a_reading_swept_takes_the_option_its_share_of_the_range_falls_in(belarus_plan):
+    from sim.analysis.sweep import category
+
+    path = "readings.starting_state"
+    got = [category(belarus_plan, path, x) for x in (-0.5, 0.0, 0.99, 1.0, 1.99, 2.0, 7.0)]
+    assert got == [0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]
+    assert category(belarus_plan, "actors.kremlin.ambition", 0.537) == 0.537
+
+
+def test_a_model_evaluator_fixes_the_swept_values_and_leaves_nan_at_its_distribution(
+    belarus_plan,
+):
+    from sim.analysis.sweep import ModelEvaluator
+
+    paths = ["actors.kremlin.ambition", "readings.starting_state", "actors.kremlin.support"]
+    evaluator = ModelEvaluator(belarus_plan.scenario, paths, seed=1)
+    plan = evaluator.plan_at(np.array([0.4, 1.5, math.nan]))
+    specs = {p: plan.table[plan.index[p]].spec for p in paths}
+    assert specs["actors.kremlin.ambition"].value == 0.4
+    assert specs["readings.starting_state"].value == 1.0
+    base = belarus_plan.table[belarus_plan.index["actors.kremlin.support"]].spec
+    assert specs["actors.kremlin.support"] == base
+    hits, n = evaluator(np.array([0.4, 1.5, math.nan]), 0, 3)
+    assert n == 3 and 0 <= hits <= 3 and hits == int(hits)
+
+
+def test_a_fixed_parameter_swept_without_a_range_is_told_to_give_one(belarus_plan):
+    from sim.analysis.sweep import resolve_factors
+    from sim.scenario.errors import ScenarioError
+
+    with pytest.raises(ScenarioError) as caught:
+        resolve_factors(belarus_plan, {"tracks.presence.status_quo.cost": None})
+    assert "(the parameter is fixed in the scenario: give a range)" in str(caught.value)
