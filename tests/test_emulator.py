@@ -307,6 +307,7 @@ def test_levels_are_indicator_columns_and_one_level_adds_none():
 
     x = np.arange(6.0).reshape(3, 2)
     assert with_levels(x, np.array([0, 0, 0]), 1) is x
+    assert with_levels(x, np.array([1, 0, 1]), 2)[:, 2:].tolist() == [[0, 1], [1, 0], [0, 1]]
     built = with_levels(x, np.array([2, 0, 1]), 3)
     assert built.tolist() == [[0, 1, 0, 0, 1], [2, 3, 1, 0, 0], [4, 5, 0, 1, 0]]
 
@@ -326,8 +327,11 @@ def test_a_pooled_emulator_has_an_offset_per_level_only_with_several():
     assert np.allclose(pooled.probability(u[:50], strata[:50]), expit(mean))
     by_level = [pooled.probability(u[:1], np.array([s]))[0] for s in range(3)]
     assert by_level[0] < by_level[1] < by_level[2], by_level
-    kept = pooled.within(x, strata[:50], -0.2, 0.2, 1.0)
+    kept = pooled.within(x, strata[:50], -0.2, 0.2, 1.0, 0.0)
     assert kept.tolist() == pooled.emulator.within(x, -0.2, 0.2, 1.0, 0.0, strata[:50]).tolist()
+    assert 0 < kept.sum() < 50, "the screen keeps some rows and not others"
+    two = Pooled.fit(u, y, np.minimum(strata, 1), levels=2)
+    assert two.emulator.levels == 2 and len(two.emulator.beta) == features(u).shape[1] + 2
     single = Pooled.fit(u, y, np.zeros(len(u), dtype=np.int64))
     assert single.emulator.levels == 0 and single._strata(strata) is None
     assert single.emulator.beta.shape == (features(u).shape[1],)
@@ -338,3 +342,118 @@ def test_features_without_parameters_are_the_intercept_alone():
     from sim.analysis.emulator import features
 
     assert features(np.zeros((3, 0))).tolist() == [[1.0], [1.0], [1.0]]
+
+
+def test_the_bound_on_a_rows_sd_is_exact_in_the_leading_directions_and_loose_in_the_rest():
+    """Covariance diag(30, 29, ..., 1): the 24 leading directions are the first 24
+    coordinates, the largest eigenvalue left out is 6. A unit row along a leading
+    coordinate i gets λ_i + 6 (its length counted once more in the tail), one along a
+    tail coordinate gets 6 (not its own, smaller λ); the discrepancy and the band's
+    width add in quadrature."""
+    emu = known(np.zeros(30), np.diag(np.arange(30.0, 0.0, -1.0)), 3.0)
+    rows = np.eye(30)[[0, 23, 24, 29]]
+    bound = emu.sd_bound(rows, None, 2.5)
+    wide = 9.0 + 6.25 + 6.0
+    assert bound.tolist() == pytest.approx(np.sqrt([30 + wide, 7 + wide, wide, wide]).tolist())
+    _, sd = emu.log_odds_of(rows)
+    assert np.all(np.sqrt(sd**2 + 2.5**2) <= bound), "the bound is an upper bound"
+
+
+def test_a_levels_indicator_is_one_more_unit_coordinate_in_the_bound():
+    """Two feature columns and two levels, covariance diag(5, 4, 3, 2): the row (0, 0) at
+    level 1 has variance 2 (its level's own), bounded by the leading directions (5, 4, 3:
+    none is level 1's) plus the tail's largest eigenvalue 2 times its squared length 1."""
+    emu = known(np.zeros(4), np.diag([5.0, 4.0, 3.0, 2.0]), 0.0)
+    emu.levels = 2
+    bound = emu.sd_bound(np.zeros((1, 2)), np.array([1]), 0.0)
+    assert bound.tolist() == pytest.approx([math.sqrt(2.0)])
+    bound = emu.sd_bound(np.array([[1.0, 0.0]]), np.array([0]), 0.0)
+    assert bound.tolist() == pytest.approx([math.sqrt(5.0 + 3.0 + 2.0 * 2.0)])
+
+
+def test_a_row_exactly_at_the_cut_off_is_kept():
+    """No coefficient uncertainty and discrepancy 0.5: a mean of 1.5 is 1.0 above the
+    range's top 0.5, exactly two standard deviations, which a cut-off of 2 keeps."""
+    emu = known([1.5], np.zeros((1, 1)), 0.5)
+    x = np.ones((1, 1))
+    assert emu.within(x, -0.5, 0.5, 2.0).tolist() == [True]
+    assert emu.within(x, -0.5, 0.5, 1.999).tolist() == [False]
+    wide = known([2.0], np.zeros((1, 1)), 2.0)  # 1.5 above the range, within one s.d. of 2
+    assert wide.within(x, -0.5, 0.5, 1.0).tolist() == [True]
+
+
+def hosmer_lemeshow(p, y, bins):
+    """The statistic by its definition: rows sorted by prediction, cut into `bins` groups of
+    (nearly) equal size, each contributing (observed - expected)^2 / (n q (1 - q))."""
+    rows = sorted(zip(p, y, strict=True), key=lambda r: r[0])
+    size, extra = divmod(len(rows), bins)
+    total, start, groups = 0.0, 0, []
+    for b in range(bins):
+        group = rows[start : start + size + (b < extra)]
+        start += len(group)
+        n, k = len(group), sum(g[1] for g in group)
+        q = sum(g[0] for g in group) / n
+        total += (k - n * q) ** 2 / (n * q * (1 - q))
+        groups.append((n, k, q))
+    return total, groups
+
+
+def test_the_misfit_on_held_out_rows_is_hosmer_lemeshow_and_the_excess_over_noise():
+    """Held-out rows in a shuffled order with predictions expit(z) for z across [-2, 2];
+    their outcomes follow the predictions in one half and defy them in the other, so the
+    test rejects and the discrepancy is the root mean positive excess of each bin's
+    squared log-odds gap over its binomial noise."""
+    from scipy import stats
+
+    from sim.analysis.emulator import BINS, _misfit, expit, logit
+
+    rng = np.random.default_rng(8)
+    z = rng.permutation(np.linspace(-2.0, 2.0, 200))
+    x = np.column_stack([np.ones(200), z])
+    emu = known([0.0, 1.0], np.zeros((2, 2)), 0.0)
+    p = expit(z)
+    y = np.where(z < 0, rng.random(200) < p, rng.random(200) < 0.2)
+    discrepancy, brier, p_value = _misfit(emu, x, y)
+    chi2, groups = hosmer_lemeshow(p, y, BINS)
+    assert brier == pytest.approx(np.mean((p - y) ** 2))
+    assert p_value == pytest.approx(stats.chi2.sf(chi2, BINS - 2)) and p_value < 0.05
+    excess = [
+        (logit((k + 0.5) / (n + 1)) - logit(q)) ** 2 - 1 / (n * q * (1 - q)) for n, k, q in groups
+    ]
+    assert discrepancy == pytest.approx(math.sqrt(np.mean(np.maximum(excess, 0.0))))
+    assert discrepancy > 0
+
+
+def test_held_out_rows_that_fit_leave_no_discrepancy():
+    from scipy import stats
+
+    from sim.analysis.emulator import BINS, _misfit, expit
+
+    rng = np.random.default_rng(10)
+    z = rng.permutation(np.linspace(-2.0, 2.0, 400))
+    x = np.column_stack([np.ones(400), z])
+    p = expit(z)
+    y = rng.random(400) < p
+    discrepancy, brier, p_value = _misfit(known([0.0, 1.0], np.zeros((2, 2)), 0.0), x, y)
+    chi2, _ = hosmer_lemeshow(p, y, BINS)
+    assert p_value == pytest.approx(stats.chi2.sf(chi2, BINS - 2)) and p_value >= 0.05
+    assert discrepancy == 0.0 and brier == pytest.approx(np.mean((p - y) ** 2))
+
+
+def test_few_held_out_rows_make_fewer_bins_and_none_no_measure():
+    from scipy import stats
+
+    from sim.analysis.emulator import _misfit, expit
+
+    emu = known([0.0, 1.0], np.zeros((2, 2)), 0.0)
+    assert _misfit(emu, np.zeros((0, 2)), np.zeros(0, dtype=bool))[0] == 0.0
+    assert all(math.isnan(v) for v in _misfit(emu, np.zeros((0, 2)), np.zeros(0, dtype=bool))[1:])
+    x = np.array([[1.0, -1.0], [1.0, 0.5], [1.0, 2.0]])
+    y = np.array([True, False, True])
+    p = expit(x[:, 1])
+    _, brier, p_value = _misfit(emu, x, y)
+    chi2, _ = hosmer_lemeshow(p, y, 3)
+    assert brier == pytest.approx(np.mean((p - y) ** 2))
+    assert p_value == pytest.approx(stats.chi2.sf(chi2, 1)), "3 bins, at least 1 degree"
+    _, brier, _ = _misfit(emu, x[:1], y[:1])
+    assert brier == pytest.approx((p[0] - 1.0) ** 2), "a single held-out row is measured"

@@ -130,20 +130,27 @@ class Emulator:
         rest = np.flatnonzero(~ok)
         if rest.size == 0:
             return ok
-        vectors, values, tail = self._spectrum
-        xr, d = x[rest], x.shape[1]
-        projected = xr @ vectors[:d]
-        norm2 = np.sum(xr**2, axis=1)
-        if self.levels:  # a row's level indicator: one more unit coordinate
-            projected += vectors[d + strata[rest]]
-            norm2 += 1.0
-        lead = np.sum(projected**2 * values, axis=1)
-        bound = np.sqrt(lead + tail * norm2 + self.discrepancy**2 + extra**2)
+        bound = self.sd_bound(x[rest], None if strata is None else strata[rest], extra)
         maybe = rest[gap[rest] <= cutoff * bound]
         if maybe.size:
             _, sd = self.log_odds_of(x[maybe], None if strata is None else strata[maybe])
             ok[maybe] = gap[maybe] <= cutoff * np.sqrt(sd**2 + extra**2)
         return ok
+
+    def sd_bound(self, x: np.ndarray, strata: np.ndarray | None, extra: float) -> np.ndarray:
+        """An upper bound on each row's standard deviation (with `extra` in quadrature),
+        cheap to compute: the covariance's leading eigen-directions exactly, the rest
+        bounded by the largest eigenvalue left out times the row's squared length (a
+        row's level indicator counts as one more unit coordinate)."""
+        vectors, values, tail = self._spectrum
+        d = x.shape[1]
+        projected = x @ vectors[:d]
+        norm2 = np.sum(x**2, axis=1)
+        if self.levels:
+            projected += vectors[d + strata]
+            norm2 += 1.0
+        lead = np.sum(projected**2 * values, axis=1)
+        return np.sqrt(lead + tail * norm2 + self.discrepancy**2 + extra**2)
 
     @cached_property
     def _spectrum(self) -> tuple[np.ndarray, np.ndarray, float]:
@@ -339,8 +346,9 @@ class Pooled:
         low: float,
         high: float,
         cutoff: float,
-        extra: float = 0.0,
+        extra: float,
     ) -> np.ndarray:
+        """:meth:`Emulator.within` at each row's level (`extra`: the band's width)."""
         return self.emulator.within(x, low, high, cutoff, extra, self._strata(strata))
 
     def log_odds_of(self, x: np.ndarray, strata: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
