@@ -16,6 +16,8 @@ Tolerances come from the errors the calibration reports, not guesses:
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
 import shutil
 from pathlib import Path
@@ -197,6 +199,9 @@ def test_an_interrupted_calibration_resumes_to_the_same_result(tmp_path, likely)
         calibrate(TOY, out, FAST, progress=progress)
     assert (out / "waves" / "1" / "outcomes.parquet").exists()
     assert not (out / "posterior.parquet").exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "incomplete"
+    assert manifest["reason"].startswith("KeyboardInterrupt"), manifest["reason"]
     with pytest.raises(ScenarioError, match="differs"):
         calibrate(TOY, out, CalibrationSettings(waves=2, replicates=4000), resume=True)
     calibrate(TOY, out, FAST, resume=True)
@@ -250,3 +255,22 @@ def test_a_judgment_no_prior_row_can_meet_is_dropped_and_named(tmp_path):
     report = calibrate(toy_with(tmp_path, judgments=judgments), tmp_path / "cal", FAST)
     assert report["dropped"] == ["early"] and report["conflicts"] == []
     assert report["targets"][0]["after"]["p"] == 0.0
+
+
+def test_the_diagnostics_written_are_those_returned_and_timed_from_the_start(likely):
+    """calibration.json holds the report calibrate returned; its wall time is the
+    calibration's own (seconds since it started, not a clock reading)."""
+    report, out = likely
+    assert json.loads((out / "calibration.json").read_text()) == json.loads(json.dumps(report))
+    assert 0 < report["wall_seconds"] < 600
+    assert report["replicates"]["check"] == FAST.check_replicates
+
+
+def test_the_check_run_takes_the_scenarios_replicates_when_none_are_set(tmp_path):
+    data = yaml.safe_load(TOY.read_text())
+    data["monte_carlo"] = {**data.get("monte_carlo", {}), "replicates": 300}
+    path = tmp_path / "toy.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    fewer = dataclasses.replace(FAST, check_replicates=0, waves=1)
+    report = calibrate(path, tmp_path / "cal", fewer)
+    assert report["replicates"]["check"] == 300

@@ -6,6 +6,7 @@ against their definitions."""
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pytest
@@ -146,3 +147,123 @@ def test_describe_gives_the_weighted_mean_sd_and_90_percent_interval():
     assert (d["q05"], d["q95"]) == (1.0, 19.0)
     heavy = describe(np.array([0.0, 10.0]), np.array([3.0, 1.0]))
     assert heavy["mean"] == pytest.approx(2.5) and heavy["sd"] == pytest.approx(np.sqrt(18.75))
+
+
+def test_a_free_parameter_mistake_is_blamed_on_the_free_option():
+    for path in ("patron.ambitio", "patron.cost"):
+        with pytest.raises(UsageError) as caught:
+            free_entries(TABLE, (path,))
+        assert caught.value.option == "--free"
+
+
+# ------------------------------------------------------------------ the screens
+
+
+def test_a_screen_reads_each_rows_level_and_each_targets_band_width():
+    """A pooled emulator whose two levels sit at log-odds -2 and +2 (no other effect):
+    a target of 40-60 % keeps only the rows whose level's s.d. reaches the band; a soft
+    band's width reaches further. A wave without an emulator for a target does not
+    screen for it, and the screens with every target together keep what each keeps."""
+    from sim.analysis.calibration.settings import Wave
+    from sim.analysis.calibration.steps import plausible, plausible_for_all
+    from sim.analysis.emulator import Emulator, Pooled, features
+
+    u = np.linspace(0.0, 1.0, 6)[:, None]
+    k = features(u).shape[1]
+    beta = np.zeros(k + 2)
+    beta[k:] = (-2.0, 2.0)
+    covariance = np.eye(k + 2) * 1e-8
+    emu = Emulator(beta, covariance, 0.5, 0.0, 1.0, 0.5, 100, levels=2)
+    strata = np.array([0, 1, 0, 1, 0, 1])
+    near_low = Target("low", 0.05, 0.2, "unlikely", "c", None)  # log-odds -2.9 to -1.4
+    soft_high = Target("high", 0.5, 0.6, "even", "c", None, softness=3.0)
+    other = Target("other", 0.0001, 0.0002, "remote", "c", None)  # no emulator: no screen
+    wave = Wave(1, 6, {"low": Pooled(emu, 2), "high": Pooled(emu, 2)})
+    got = plausible([wave], [near_low, soft_high, other], u, strata, 1.0)
+    assert got[:, 0].tolist() == [True, False] * 3, "only the level at -2 is near 5-20 %"
+    assert got[:, 1].tolist() == [True] * 6, "a band 3 wide reaches both levels"
+    assert got[:, 2].tolist() == [True] * 6
+    hard_high = Target("high", 0.75, 0.9, "likely", "c", None)  # log-odds 1.1 to 2.2
+    assert plausible([wave], [hard_high], u, strata, 1.0)[:, 0].tolist() == [False, True] * 3
+    together = plausible_for_all([wave], [near_low, soft_high, other], u, strata, 1.0)
+    assert together.tolist() == got.all(axis=1).tolist()
+    assert plausible_for_all([wave], [near_low, hard_high], u, strata, 1.0).tolist() == [False] * 6
+
+
+def known(beta, covariance, discrepancy: float):
+    """An emulator with coefficients and covariance set by hand."""
+    from sim.analysis.emulator import Emulator
+
+    return Emulator(
+        np.asarray(beta, float), np.asarray(covariance, float), discrepancy, 0.0, 1.0, 0.5, 100
+    )
+
+
+def test_screening_applies_every_wave_not_only_the_last():
+    """Two waves whose emulators rule out different rows: a row is plausible only if no
+    wave rules it out, so the screen is the intersection of the waves' own screens."""
+    from sim.analysis.calibration.settings import Target, Wave
+    from sim.analysis.calibration.steps import plausible, plausible_for_all
+    from sim.analysis.emulator import Pooled, features
+
+    u = np.linspace(0.0, 1.0, 101)[:, None]
+    x = features(u)
+    falling = known([0.0, 3, 2, 1, 0, -1, -2, -3], np.eye(8) * 1e-6, 0.1)
+    rising = known([1.0, -3, -2, -1, 0, 1, 2, 3], np.eye(8) * 1e-6, 0.1)
+    target = Target("t", 0.3, 0.7, "likely", "claim", None)
+    waves = [
+        Wave(1, 100, {"t": Pooled(falling)}),
+        Wave(2, 100, {"t": Pooled(rising)}),
+    ]
+    one = np.zeros(len(u), dtype=np.int64)  # a single stratum: no readings
+    lo, hi = math.log(0.3 / 0.7), math.log(0.7 / 0.3)
+    first, second = falling.within(x, lo, hi, 3.0), rising.within(x, lo, hi, 3.0)
+    both = first & second
+    assert both.any() and (second & ~first).any(), "the waves disagree on some rows"
+    assert plausible_for_all(waves, [target], u, one, 3.0).tolist() == both.tolist()
+    assert plausible(waves, [target], u, one, 3.0)[:, 0].tolist() == both.tolist()
+
+
+def test_the_discrepancy_probabilities_are_bayes_rule_over_every_case():
+    """Enumerate the 2^m cases of which targets are the model's discrepancy (prior ε each,
+    independently; a discrepant target's likelihood is 1): the posterior probability of
+    each target being one, summed over the cases, is what the closed form gives."""
+    import itertools
+
+    from sim.analysis.calibration.steps import discrepancy_probabilities
+
+    rng = np.random.default_rng(3)
+    n, m, eps = 400, 3, 0.05
+    likelihood = rng.uniform(size=(n, m)) ** rng.uniform(0.5, 8, size=m)
+    likelihood[:, 2] *= likelihood[:, 0] < 0.2  # the third holds only where the first fails
+    base = rng.uniform(size=n)
+    joint = np.zeros(m)
+    total = 0.0
+    for case in itertools.product([0, 1], repeat=m):
+        prior = np.prod([eps if c else 1 - eps for c in case])
+        rows = base * np.prod(
+            [np.ones(n) if c else likelihood[:, k] for k, c in enumerate(case)], 0
+        )
+        mass = prior * rows.mean()
+        total += mass
+        joint += mass * np.array(case)
+    got = discrepancy_probabilities(likelihood, base, eps)
+    assert np.allclose(got, joint / total, rtol=1e-12, atol=1e-12), (got, joint / total)
+    # The first target holds on 80 % of the prior, the second only where the first does
+    # not: the second is the one the evidence names (P = 0.99), the first is not (0.23).
+    held = np.arange(100) < 80
+    two = np.column_stack([np.where(held, 1.0, 0.01), np.where(held, 0.0, 1.0)])
+    first, second = discrepancy_probabilities(two, np.ones(100), eps)
+    assert second > 0.5 > first
+    assert first == pytest.approx(
+        eps / (eps + (1 - eps) * (0.8 * eps + 0.2 * 0.01) / (0.8 * eps + 0.2))
+    )
+
+
+def test_the_method_is_said_in_words_with_its_band_and_discrepancy():
+    from sim.analysis.calibration.settings import CalibrationSettings
+
+    hard = CalibrationSettings(band="hard", discrepancy=0.05)
+    assert hard.method_words() == "history matching, hard bands, discrepancy 0.05"
+    soft = CalibrationSettings(band="soft", softness=0.25, discrepancy=0.1)
+    assert soft.method_words() == "history matching, soft bands (0.25 log-odds), discrepancy 0.1"

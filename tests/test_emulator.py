@@ -43,67 +43,6 @@ def test_the_screen_keeps_the_rows_within_the_cut_off(cutoff):
     assert not expected.all(), "some rows are screened out"
 
 
-def test_screening_applies_every_wave_not_only_the_last():
-    """Two waves whose emulators rule out different rows: a row is plausible only if no
-    wave rules it out, so the screen is the intersection of the waves' own screens."""
-    from sim.analysis.calibration.settings import Target, Wave
-    from sim.analysis.calibration.steps import plausible, plausible_for_all
-    from sim.analysis.emulator import Pooled, features
-
-    u = np.linspace(0.0, 1.0, 101)[:, None]
-    x = features(u)
-    falling = known([0.0, 3, 2, 1, 0, -1, -2, -3], np.eye(8) * 1e-6, 0.1)
-    rising = known([1.0, -3, -2, -1, 0, 1, 2, 3], np.eye(8) * 1e-6, 0.1)
-    target = Target("t", 0.3, 0.7, "likely", "claim", None)
-    waves = [
-        Wave(1, 100, {"t": Pooled(falling)}),
-        Wave(2, 100, {"t": Pooled(rising)}),
-    ]
-    one = np.zeros(len(u), dtype=np.int64)  # a single stratum: no readings
-    lo, hi = math.log(0.3 / 0.7), math.log(0.7 / 0.3)
-    first, second = falling.within(x, lo, hi, 3.0), rising.within(x, lo, hi, 3.0)
-    both = first & second
-    assert both.any() and (second & ~first).any(), "the waves disagree on some rows"
-    assert plausible_for_all(waves, [target], u, one, 3.0).tolist() == both.tolist()
-    assert plausible(waves, [target], u, one, 3.0)[:, 0].tolist() == both.tolist()
-
-
-def test_the_discrepancy_probabilities_are_bayes_rule_over_every_case():
-    """Enumerate the 2^m cases of which targets are the model's discrepancy (prior ε each,
-    independently; a discrepant target's likelihood is 1): the posterior probability of
-    each target being one, summed over the cases, is what the closed form gives."""
-    import itertools
-
-    from sim.analysis.calibration.steps import discrepancy_probabilities
-
-    rng = np.random.default_rng(3)
-    n, m, eps = 400, 3, 0.05
-    likelihood = rng.uniform(size=(n, m)) ** rng.uniform(0.5, 8, size=m)
-    likelihood[:, 2] *= likelihood[:, 0] < 0.2  # the third holds only where the first fails
-    base = rng.uniform(size=n)
-    joint = np.zeros(m)
-    total = 0.0
-    for case in itertools.product([0, 1], repeat=m):
-        prior = np.prod([eps if c else 1 - eps for c in case])
-        rows = base * np.prod(
-            [np.ones(n) if c else likelihood[:, k] for k, c in enumerate(case)], 0
-        )
-        mass = prior * rows.mean()
-        total += mass
-        joint += mass * np.array(case)
-    got = discrepancy_probabilities(likelihood, base, eps)
-    assert np.allclose(got, joint / total, rtol=1e-12, atol=1e-12), (got, joint / total)
-    # The first target holds on 80 % of the prior, the second only where the first does
-    # not: the second is the one the evidence names (P = 0.99), the first is not (0.23).
-    held = np.arange(100) < 80
-    two = np.column_stack([np.where(held, 1.0, 0.01), np.where(held, 0.0, 1.0)])
-    first, second = discrepancy_probabilities(two, np.ones(100), eps)
-    assert second > 0.5 > first
-    assert first == pytest.approx(
-        eps / (eps + (1 - eps) * (0.8 * eps + 0.2 * 0.01) / (0.8 * eps + 0.2))
-    )
-
-
 def test_the_closed_form_spline_features_are_scikit_learns():
     from sklearn.preprocessing import SplineTransformer
 
