@@ -267,3 +267,75 @@ def test_the_method_is_said_in_words_with_its_band_and_discrepancy():
     assert hard.method_words() == "history matching, hard bands, discrepancy 0.05"
     soft = CalibrationSettings(band="soft", softness=0.25, discrepancy=0.1)
     assert soft.method_words() == "history matching, soft bands (0.25 log-odds), discrepancy 0.1"
+
+
+# ------------------------------------------------------------------ the calibrated scenario
+
+
+def calibrated_doc(tmp_path, observations, **settings):
+    """Write a calibrated toy (one posterior row) and read back its header and document."""
+    import pandas as pd
+    import yaml
+
+    from sim.analysis.calibration.calibrated import write_calibrated
+    from sim.analysis.calibration.settings import CalibrationSettings
+    from sim.scenario.loader import file_sha256, load
+    from tests.conftest import ROOT
+
+    toy = ROOT / "tests" / "fixtures" / "toy_calibration.yaml"
+    data = yaml.safe_load(toy.read_text())
+    data["observations"] = observations
+    source = tmp_path / "analyst" / "toy.yaml"
+    source.parent.mkdir(parents=True)
+    source.write_text(yaml.safe_dump(data, sort_keys=False))
+    out = tmp_path / "cal"
+    out.mkdir()
+    frame = pd.DataFrame({"x": [0.5], "weight": [1.0], "draw_weight": [1.0]})
+    path = write_calibrated(out, source, load(source), CalibrationSettings(**settings), frame)
+    text = path.read_text()
+    head = [line for line in text.splitlines() if line.startswith("#")]
+    assert file_sha256(out / "posterior.parquet") in text
+    return head, yaml.safe_load(text)
+
+
+GRANTED_OBSERVATION = {
+    "id": "granted",
+    "value": True,
+    "as_of": "2020-10-02",
+    "source": "toy",
+    "metric": "rung_by",
+    "rung": "more_exercises",
+    "end": "2020-10-02",
+}
+
+
+def test_the_calibrated_scenario_extends_its_source_and_draws_from_the_posterior(tmp_path):
+    head, doc = calibrated_doc(tmp_path, [])
+    assert list(doc) == ["format", "extends", "metadata", "posterior"], "in the order written"
+    assert doc["extends"] == "../analyst/toy.yaml"
+    assert doc["metadata"]["name"].endswith(" (calibrated)")
+    assert doc["posterior"]["file"] == "posterior.parquet"
+    assert doc["posterior"]["weight"] == "draw_weight"
+    assert head[0].startswith("# Calibrated by `wargame calibrate` on ")
+    assert head[0].endswith(" from toy.yaml.")
+    assert head[1:] == [
+        "# Its freed parameters are drawn jointly from posterior.parquet (by draw_weight);",
+        "# see calibration.json for the diagnostics. Do not edit the posterior file: its",
+        "# SHA-256 below is checked on every load.",
+    ]
+
+
+def test_the_observations_calibrated_on_are_written_as_given(tmp_path):
+    """Each observation as its author wrote it (no defaults or empty fields added), with
+    its value and metric always; without any, and no as-of date, none are written."""
+    _, doc = calibrated_doc(tmp_path, [GRANTED_OBSERVATION])
+    (written,) = doc["observations"]
+    assert written == GRANTED_OBSERVATION
+    assert "observations" not in calibrated_doc(tmp_path / "b", [])[1]
+
+
+def test_a_calibration_as_of_a_date_writes_the_observations_it_kept_even_none(tmp_path):
+    """As of a date, the calibrated scenario lists exactly the observations known then,
+    so it does not take up its source's later ones."""
+    _, doc = calibrated_doc(tmp_path, [], as_of="2020-10-01")
+    assert doc["observations"] == []
