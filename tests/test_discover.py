@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from sim.analysis.discover import DiscoverySettings, discover_rows
+from sim.scenario.errors import UsageError
 
 TOLERANCE = 0.05  # PRIM peels 5 % of the rows at a time, so a limit lands within a peel
 
@@ -99,3 +102,128 @@ def test_discovery_reports_every_step_of_its_progress():
     settings = DiscoverySettings()
     discover_rows(x, y, {}, settings, heard.append)
     assert sum(heard) == steps(settings) == settings.boxes + 2
+
+
+# ----------------------------------------------------------------------- parts by hand
+
+
+def test_a_categorical_limit_keeps_the_options_in_their_declared_order():
+    from sim.analysis.discover import _options_limit
+
+    every = ["strict", "loose", "middle"]
+    got = _options_limit("r", {"middle", "strict"}, every, 0.01, DiscoverySettings())
+    assert got == {"parameter": "r", "options": ["strict", "middle"], "prior_options": every,
+                   "qp": 0.01}  # fmt: skip
+    assert _options_limit("r", set(every), every, 0.01, DiscoverySettings()) is None
+    assert _options_limit("r", {"loose"}, every, 0.05, DiscoverySettings()) is None, "noise"
+    assert _options_limit("r", {"loose"}, every, 0.049, DiscoverySettings()) is not None
+
+
+def test_a_side_left_at_the_datas_bound_has_quasi_p_one():
+    from types import SimpleNamespace
+
+    from sim.analysis.discover import _quasi_p
+
+    box = SimpleNamespace(qp=[{}, {"a": (None, 0.01), "b": (-1.0, np.nan), 3: (0.2, 0.0)}])
+    assert _quasi_p(box, 1) == {"a": (1.0, 0.01), "b": (1.0, 1.0), "3": (0.2, 0.0)}
+
+
+def test_a_row_is_inside_a_box_on_or_within_every_limit():
+    from sim.analysis.discover import _inside
+
+    x = pd.DataFrame(
+        {
+            "a": [0.1, 0.2, 0.5, 0.6],
+            "r": pd.Categorical(["strict", "loose", "strict", "strict"]),
+        }
+    )
+    limits = [
+        {"parameter": "a", "low": 0.2, "high": 0.5},
+        {"parameter": "r", "options": ["strict"]},
+    ]
+    assert _inside(x, limits).tolist() == [False, False, True, False]
+    assert _inside(x, limits[:1]).tolist() == [False, True, True, False]
+    assert _inside(x, []).tolist() == [True] * 4
+
+
+def test_categorical_columns_are_coded_and_numbers_left_alone():
+    from sim.analysis.discover import _coded
+
+    x = pd.DataFrame({"a": [0.5, 0.25], "r": pd.Categorical.from_codes([1, 0], ["p", "q"])})
+    coded = _coded(x)
+    assert coded["a"].tolist() == [0.5, 0.25] and coded["r"].tolist() == [1, 0]
+
+
+def test_a_sweeps_points_stand_for_their_replicates():
+    """A point with k of n replicates showing the outcome stands for k rows that did and
+    n - k that did not; the one-at-a-time baseline (a factor left at its distribution)
+    is left out."""
+    from types import SimpleNamespace
+
+    from sim.analysis.discover import sweep_rows
+
+    points = pd.DataFrame(
+        {"a": [np.nan, 0.1, 0.9], "b": [np.nan, 2.0, 3.0], "n": [4, 4, 3],
+         "estimate": [0.5, 0.25, 2 / 3]}
+    )  # fmt: skip
+    sweep = SimpleNamespace(manifest={"outcome": "ever_continuous"}, points=points,
+                            factors=["a", "b"])  # fmt: skip
+    x, y = sweep_rows(sweep, DiscoverySettings(outcome="ever_continuous"))
+    assert x["a"].tolist() == [0.1] * 4 + [0.9] * 3 and x["b"].tolist() == [2.0] * 4 + [3.0] * 3
+    assert y.tolist() == [True, False, False, False, True, True, False]
+    by = dt.date(2021, 1, 1)
+    wrongs = (DiscoverySettings(outcome="persistent"), DiscoverySettings("ever_continuous", by))
+    for wrong in wrongs:
+        with pytest.raises(UsageError) as caught:
+            sweep_rows(sweep, wrong)
+        assert "this sweep measured 'ever_continuous' by the horizon" in str(caught.value)
+        assert caught.value.option == "--outcome"
+
+
+def test_only_the_kept_replicates_varying_parameters_are_explored():
+    from types import SimpleNamespace
+
+    from sim.analysis.discover import parameters_of
+
+    params = pd.DataFrame({"replicate": [0, 1, 2, 3], "a": [0.1, 0.2, 0.3, 0.4],
+                           "fixed": [1.0] * 4, "b": [5.0, 5.0, 5.0, 6.0]})  # fmt: skip
+    run = SimpleNamespace(parameters=params, outcomes=pd.DataFrame({"replicate": [2, 0, 1]}))
+    got = parameters_of(run)
+    assert list(got.columns) == ["a"] and got["a"].tolist() == [0.3, 0.1, 0.2]
+
+
+def test_a_readings_column_becomes_its_options_names():
+    from sim.analysis.discover import _named_readings
+    from sim.scenario.loader import load
+    from tests.conftest import BELARUS
+
+    manifest = {"scenario": load(BELARUS).model_dump(mode="json")}
+    x = pd.DataFrame({"readings.nearly_continuous": [0.0, 1.7, 5.0, -1.0], "a": [1, 2, 3, 4]})
+    named = _named_readings(manifest, x)
+    options = list(named["readings.nearly_continuous"].cat.categories)
+    assert len(options) == 2
+    assert named["readings.nearly_continuous"].tolist() == [options[0], options[1], options[1],
+                                                            options[0]]  # fmt: skip
+    assert named["a"].tolist() == [1, 2, 3, 4]
+    assert x["readings.nearly_continuous"].tolist() == [0.0, 1.7, 5.0, -1.0], "not changed"
+
+
+def test_an_outcome_that_always_happens_or_rows_without_parameters_have_nothing_to_discover():
+    x = pd.DataFrame({"a": np.linspace(0, 1, 50)})
+    result = discover_rows(x, np.ones(50, dtype=bool), {}, DiscoverySettings())
+    assert result["boxes"] == [] and result["note"].endswith("it always happens in these rows")
+    assert result["base_rate"] == 1.0 and result["replicates"] == 50
+    y = np.arange(50) % 2 == 0
+    empty = discover_rows(pd.DataFrame(index=range(50)), y, {}, DiscoverySettings())
+    assert empty["note"] == "nothing to discover: no parameter varies in these rows"
+
+
+def test_a_tree_names_the_options_of_a_categorical_split():
+    from sim.analysis.discover import _tree
+
+    rng = np.random.default_rng(0)
+    codes = rng.integers(0, 2, 400)
+    x = pd.DataFrame({"r": pd.Categorical.from_codes(codes, ["strict", "loose"]),
+                      "noise": rng.random(400)})  # fmt: skip
+    text = _tree(x, codes == 1, 0)
+    assert "r <=" in text and text.splitlines()[-1] == "(r: 0 = strict, 1 = loose)"
