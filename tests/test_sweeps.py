@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import pytest
 from SALib.test_functions import Ishigami
 
@@ -105,3 +107,109 @@ def test_target_halfwidth_adds_replicate_rounds(tmp_path):
     a = result.summary["adequacy"]
     assert a["target_met"] == (a["max_halfwidth"] <= 0.09)
     assert a["target_met"] or rounds[-1][1] == 64
+
+
+@dataclass
+class Linear:
+    """y = 2a + b at every replicate (a factor left at its distribution counts as 0), or
+    raises `fails` once `calls` reaches `fail_at`."""
+
+    is_probability: bool = False
+    calls: int = 0
+    fail_at: int | None = None
+    fails: type[BaseException] = ZeroDivisionError
+
+    def __call__(self, x, start, stop):
+        self.calls += 1
+        if self.fail_at is not None and self.calls >= self.fail_at:
+            raise self.fails("a bug in the evaluator")
+        a, b = np.nan_to_num(x)
+        return float(2 * a + b) * (stop - start), stop - start
+
+
+LINEAR = [Factor("a", 0.0, 1.0), Factor("b", 0.0, 0.5)]
+
+
+def test_a_finished_sweep_folder_holds_its_design_points_analysis_and_record(tmp_path):
+    """An OAT sweep of y = 2a + b at 3 levels: the baseline 0, a's swing 2, b's 0.5."""
+    sweep = Sweep(LINEAR, "oat", levels=3, seed=4)
+    out = run_sweep(sweep, Linear(), tmp_path / "s", replicates=3, info={"outcome": "y"})
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["kind"] == "sweep" and m["status"] == "complete" and m["outcome"] == "y"
+    assert (m["design"], m["samples"], m["levels"], m["seed"]) == ("oat", 64, 3, 4)
+    assert m["factors"] == [{"path": "a", "low": 0.0, "high": 1.0},
+                            {"path": "b", "low": 0.0, "high": 0.5}]  # fmt: skip
+    assert m["second_order"] is False and m["design_sha256"] == sweep.digest
+    assert m["points"] == 7 and m["rounds"] == [[0, 3]] and m["replicates_done"] == 3
+    assert (m["replicates"], m["target_halfwidth"], m["max_replicates"]) == (3, None, 1024)
+    assert 0 <= m["wall_seconds"] < 60 and "finished" in m and "reason" not in m
+    design = pd.read_parquet(out / "design.parquet")
+    assert design["point"].tolist() == list(range(7))
+    assert np.array_equal(design[["a", "b"]].to_numpy(), sweep.X, equal_nan=True)
+    points = pd.read_parquet(out / "points.parquet")
+    assert points["estimate"].tolist() == pytest.approx([0, 0, 1, 2, 0, 0.25, 0.5])
+    assert points["n"].tolist() == [3] * 7 and list(points.columns[-2:]) == ["a", "b"]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["design"] == "oat" and summary["score"] == "swing"
+    assert summary["baseline"] == 0.0
+    assert [(r["factor"], r["swing"]) for r in summary["ranking"]] == [("a", 2.0), ("b", 0.5)]
+    assert summary["adequacy"]["replicates_per_point"] == 3
+    indices = pd.read_parquet(out / "indices.parquet")
+    assert indices["factor"].tolist() == ["a", "b"]
+    assert not (out / "chunks").exists() and not (out / "second_order.parquet").exists()
+
+
+def test_a_sobol_sweep_writes_its_second_order_indices(tmp_path):
+    sweep = Sweep(LINEAR, "sobol", samples=8, seed=1)
+    out = run_sweep(sweep, Linear(), tmp_path / "s", replicates=1)
+    pairs = pd.read_parquet(out / "second_order.parquet")
+    assert pairs[["factor", "other"]].values.tolist() == [["a", "b"]]
+
+
+@pytest.mark.parametrize(
+    ("fails", "reason"),
+    [(KeyboardInterrupt, "interrupted"),
+     (ZeroDivisionError, "failed: ZeroDivisionError: a bug in the evaluator")],
+)  # fmt: skip
+def test_a_stopped_sweep_says_why_and_a_changed_design_cannot_resume_it(tmp_path, fails, reason):
+    sweep = Sweep(LINEAR, "oat", levels=3)
+    out = tmp_path / "s"
+    with pytest.raises(fails):
+        run_sweep(sweep, Linear(fail_at=2, fails=fails), out, replicates=300)
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["status"] == "incomplete" and m["reason"] == reason
+    other = Sweep(LINEAR, "oat", levels=4)
+    with pytest.raises(ScenarioError, match="the sweep's design differs from the one being"):
+        run_sweep(other, Linear(), out, replicates=300, resume=True)
+    run_sweep(sweep, Linear(), out, replicates=300, resume=True)
+    assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
+
+
+def test_rounds_double_the_replicates_until_the_target_or_the_cap(tmp_path):
+    """A probability that is always 1/2 has Wilson half-width about 0.98/sqrt(n): 0.1 needs
+    n near 96, so rounds run [0, 16), [16, 32), [32, 64), [64, 128)."""
+
+    @dataclass
+    class Half:
+        is_probability: bool = True
+
+        def __call__(self, x, start, stop):
+            return float((stop - start) // 2), stop - start
+
+    sweep = Sweep(LINEAR, "oat", levels=2)
+    out = run_sweep(sweep, Half(), tmp_path / "s", replicates=16, target=0.1)
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["rounds"] == [[0, 16], [16, 32], [32, 64], [64, 128]]
+    assert m["replicates_done"] == 128
+    capped = run_sweep(sweep, Half(), tmp_path / "c", replicates=16, target=0.1, max_replicates=40)
+    m = json.loads((capped / "manifest.json").read_text())
+    assert m["rounds"] == [[0, 16], [16, 32], [32, 40]] and m["replicates_done"] == 40
+    points = pd.read_parquet(capped / "points.parquet")
+    assert points["n"].tolist() == [40] * 5 and points["estimate"].tolist() == [0.5] * 5
+
+
+def test_progress_counts_every_replicate_of_every_point(tmp_path):
+    told = []
+    sweep = Sweep(LINEAR, "oat", levels=3)
+    run_sweep(sweep, Linear(), tmp_path / "s", replicates=5, progress=told.append)
+    assert sum(told) == 7 * 5
