@@ -318,3 +318,38 @@ def test_a_fixed_parameter_swept_without_a_range_is_told_to_give_one(belarus_pla
     with pytest.raises(ScenarioError) as caught:
         resolve_factors(belarus_plan, {"tracks.presence.status_quo.cost": None})
     assert "(the parameter is fixed in the scenario: give a range)" in str(caught.value)
+
+
+# ----------------------------------------------------------------------- sweep files
+
+
+def test_a_sweep_file_names_its_scenario_relative_to_itself(tmp_path):
+    from sim.analysis.sweep_spec import load_sweep
+
+    folder = tmp_path / "sweeps"
+    folder.mkdir()
+    spec_file = folder / "s.yaml"
+    spec_file.write_text(
+        "sweep:\n  scenario: ../scenarios/x.yaml\n  design: morris\n"
+        "  vary:\n    actors.kremlin.ambition: [0.1, 0.5]\n    actors.kremlin.support:\n"
+    )
+    spec = load_sweep(spec_file)
+    assert spec.scenario == str(folder / "../scenarios/x.yaml")
+    assert spec.vary == {"actors.kremlin.ambition": (0.1, 0.5), "actors.kremlin.support": None}
+    assert (spec.design, spec.samples, spec.replicates, spec.outcome) == (
+        "morris", 64, 32, "persistent"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("design", "levels", "expected"), [("morris", None, 4), ("oat", None, 5), ("oat", 3, 3)]
+)
+def test_a_design_without_levels_takes_its_own_default(design, levels, expected):
+    from sim.analysis.sweep_spec import SweepSpec
+
+    spec = SweepSpec(scenario="x.yaml", design=design, vary={"a": None}, levels=levels)
+    assert spec.n_levels == expected
+
+
+def test_a_bare_path_on_the_command_line_keeps_its_own_range_and_spaces_are_trimmed():
+    assert parse_vary(["a.b ", " c.d=1:2"]) == {"a.b": None, "c.d": (1.0, 2.0)}
