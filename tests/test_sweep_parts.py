@@ -117,14 +117,14 @@ def test_an_oat_design_is_the_baseline_then_each_factor_alone_at_its_levels():
 
 
 def test_an_oat_analysis_reads_each_factors_block_and_its_swing():
-    """y = baseline 9, then a's three levels (1, 5, 2) and b's (4, 4, 7)."""
+    """y = baseline 9, then a's three levels (1, 5, 2) and b's (3, 4, 7)."""
     from sim.analysis.sweep import Sweep
 
-    result = Sweep(two_factors(), "oat", levels=3).analyze(np.array([9, 1, 5, 2, 4, 4, 7]))
+    result = Sweep(two_factors(), "oat", levels=3).analyze(np.array([9, 1, 5, 2, 3, 4, 7]))
     table = result["indices"].set_index("factor")
     assert result["baseline"] == 9.0 and result["score"] == "swing" and result["design"] == "oat"
     assert table.loc["a", ["at_low", "at_high", "min", "max", "swing"]].tolist() == [1, 2, 1, 5, 4]
-    assert table.loc["b", ["at_low", "at_high", "min", "max", "swing"]].tolist() == [4, 7, 4, 7, 3]
+    assert table.loc["b", ["at_low", "at_high", "min", "max", "swing"]].tolist() == [3, 7, 3, 7, 4]
     assert table.loc["b", ["low", "high"]].tolist() == [10.0, 20.0]
 
 
@@ -138,6 +138,7 @@ def test_a_grid_is_every_combination_and_its_swing_is_of_the_factors_mean_effect
         (a, b) for a in (0.0, 0.5, 1.0) for b in (10.0, 15.0, 20.0)
     }
     result = sweep.analyze(2 * X[:, 0] + X[:, 1] / 10)
+    assert result["score"] == "swing"
     swing = result["indices"].set_index("factor")["swing"]
     assert swing["a"] == pytest.approx(2.0) and swing["b"] == pytest.approx(1.0)
 
@@ -151,7 +152,9 @@ def test_a_latin_hypercube_ranks_factors_by_their_rank_correlation():
     X = sweep.X
     assert X.shape == (200, 2)
     assert X[:, 0].min() >= 0 and X[:, 0].max() <= 1 and X[:, 1].min() >= 10
-    table = sweep.analyze(X[:, 0] ** 3 - X[:, 1] / 100)["indices"].set_index("factor")
+    result = sweep.analyze((X[:, 0] ** 3 - X[:, 1] / 100) / 10)  # a range under 1
+    assert result["score"] == "abs_spearman"
+    table = result["indices"].set_index("factor")
     assert table.loc["a", "spearman"] > 0.9 and table.loc["b", "spearman"] < 0
     assert table.loc["b", "abs_spearman"] == -table.loc["b", "spearman"]
     flat = sweep.analyze(np.ones(200))["indices"]
@@ -161,12 +164,19 @@ def test_a_latin_hypercube_ranks_factors_by_their_rank_correlation():
 def test_morris_elementary_effects_of_a_linear_function_have_no_spread():
     from sim.analysis.sweep import Sweep
 
-    sweep = Sweep(two_factors(), "morris", samples=10, levels=4, seed=2)
+    sweep = Sweep(two_factors(), "morris", samples=10, levels=6, seed=2)
     X = sweep.X
-    result = sweep.analyze(3 * X[:, 0] + 0.05 * X[:, 1])
-    table = result["indices"].set_index("factor")
-    assert result["score"] == "mu_star"
+    y = 3 * X[:, 0] + 0.05 * X[:, 1] + 0.3 * X[:, 0] ** 2
+    result = sweep.analyze(y)
+    assert list(result["indices"].columns) == ["factor", "mu", "mu_star", "mu_star_conf", "sigma"]
+    again = sweep.analyze(y)["indices"]
+    assert again.equals(result["indices"]), "the bootstrap intervals repeat from the seed"
+    linear = sweep.analyze(3 * X[:, 0] + 0.05 * X[:, 1])
+    table = linear["indices"].set_index("factor")
+    assert linear["score"] == "mu_star"
     assert table.loc["a", "mu_star"] > table.loc["b", "mu_star"] > 0
+    # levels=6: steps of 6 / (2 x 5) = 0.6 of the range; a's effect is exactly 3 per unit
+    assert table.loc["a", "mu_star"] == pytest.approx(3.0)
     assert np.allclose(table["sigma"], 0.0, atol=1e-9)
     assert np.allclose(table["mu"], table["mu_star"])
 
@@ -183,19 +193,25 @@ def test_sobol_has_second_order_indices_only_when_asked_and_only_for_sobol():
     X = with_pairs.X
     result = with_pairs.analyze(X[:, 0] + X[:, 1] / 10)
     assert result["second_order"][["factor", "other"]].values.tolist() == [["a", "b"]]
+    assert list(result["second_order"].columns) == ["factor", "other", "S2", "S2_conf"]
     flags = result["indices"]
     assert (flags["S1_crosses_zero"] == (flags["S1"] - flags["S1_conf"] <= 0)).all()
+    assert (flags["ST_crosses_zero"] == (flags["ST"] - flags["ST_conf"] <= 0)).all()
+    assert with_pairs.analyze(X[:, 0] + X[:, 1] / 10)["indices"].equals(flags), "seeded"
+    first_only = Sweep(two_factors(), "sobol", samples=8, second_order=False)
+    alone = first_only.analyze(first_only.X[:, 0] + first_only.X[:, 1] / 10)
+    assert "second_order" not in alone and len(alone["indices"]) == 2
 
 
 @pytest.mark.parametrize(
     ("design", "kwargs", "factors", "message"),
     [
-        ("tornado", {}, 2, "unknown design 'tornado' (expected one of"),
-        ("sobol", {"samples": 12}, 2, "Sobol sampling needs a power of two; found 12"),
-        ("sobol", {"samples": 1}, 2, "Sobol sampling needs a power of two; found 1"),
-        ("sobol", {"samples": 8}, 1, "a sobol design needs at least two factors"),
-        ("morris", {}, 1, "a morris design needs at least two factors"),
-        ("grid", {"levels": 300}, 2, "the design has 90,000 points (more than 50,000)"),
+        ("tornado", {}, 2, "design: unknown design 'tornado' (expected one of oat, grid, lhs,"),
+        ("sobol", {"samples": 12}, 2, "samples: Sobol sampling needs a power of two; found 12"),
+        ("sobol", {"samples": 1}, 2, "samples: Sobol sampling needs a power of two; found 1"),
+        ("sobol", {"samples": 8}, 1, "factors: a sobol design needs at least two factors"),
+        ("morris", {}, 1, "factors: a morris design needs at least two factors"),
+        ("grid", {"levels": 300}, 2, "design: the design has 90,000 points (more than 50,000)"),
     ],
 )
 def test_designs_that_cannot_be_run_are_refused_with_what_to_change(
@@ -206,7 +222,7 @@ def test_designs_that_cannot_be_run_are_refused_with_what_to_change(
 
     with pytest.raises(ScenarioError) as caught:
         Sweep(two_factors()[:factors], design, **kwargs)
-    assert message in str(caught.value)
+    assert str(caught.value).startswith(message), str(caught.value)
 
 
 def test_designs_within_the_limits_are_accepted():

@@ -224,8 +224,12 @@ class Sweep:
     def _analyze_sobol(self, y: np.ndarray) -> dict[str, Any]:
         from SALib.analyze import sobol
 
+        # SALib seeds its bootstrap only when `seed` is truthy, so seed 0 drew fresh
+        # intervals on every call; a generator seeded with it is the same stream for every
+        # other seed and a fixed one for 0
+        rng = np.random.default_rng(self.seed)
         si = sobol.analyze(
-            self.problem, y, calc_second_order=self.second_order, conf_level=0.95, seed=self.seed
+            self.problem, y, calc_second_order=self.second_order, conf_level=0.95, seed=rng
         )
         table = pd.DataFrame(
             {
