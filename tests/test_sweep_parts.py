@@ -64,6 +64,11 @@ def test_adequacy_warns_when_noise_is_over_a_tenth_and_meets_a_target_at_its_edg
     one = adequacy(points([0.5], 10, [0.1]), {"indices": pd.DataFrame()}, None)
     assert one["noise_share_of_variance"] == math.inf and one["target_met"] is None
     assert one["noise_warning"] is True
+    # points 0.3 and 0.5 from 20 replicates: noise (0.21 + 0.25) / 2 / 20 = 0.0115 of a
+    # spread variance 0.02, a share of 0.575: over a tenth, under one
+    half = adequacy(points([0.3, 0.5], 20, [0.1, 0.1]), {"indices": pd.DataFrame()}, None)
+    assert half["noise_share_of_variance"] == pytest.approx(0.575)
+    assert half["noise_warning"] is True
 
 
 def test_adequacy_clips_estimates_outside_0_1_before_the_binomial_noise():
@@ -323,8 +328,26 @@ def test_a_model_evaluator_fixes_the_swept_values_and_leaves_nan_at_its_distribu
     assert specs["readings.starting_state"].value == 1.0
     base = belarus_plan.table[belarus_plan.index["actors.kremlin.support"]].spec
     assert specs["actors.kremlin.support"] == base
-    hits, n = evaluator(np.array([0.4, 1.5, math.nan]), 0, 3)
+    hits, n = evaluator(np.array([0.4, 1.5, math.nan]), 2, 5)
     assert n == 3 and 0 <= hits <= 3 and hits == int(hits)
+
+
+def test_a_model_evaluator_counts_its_outcome_in_the_replicates_of_its_seed(belarus_plan):
+    """Against the replicates run directly: replicates 10-40 of seed 7, for a question
+    (which reads its dates off the plan) and for persistence."""
+    from sim.analysis.sweep import ModelEvaluator
+    from sim.engine.replicate import outcome_holds, run_replicates
+
+    paths = ["actors.kremlin.ambition"]
+    question = "question.forces_in_belarus_new_year"
+    x = np.array([0.7])
+    for outcome in (question, "persistent"):
+        evaluator = ModelEvaluator(belarus_plan.scenario, paths, seed=7, outcome=outcome)
+        plan = evaluator.plan_at(x)
+        runs = run_replicates(plan, 7, 10, 40, events=False)
+        expected = sum(outcome_holds(plan, run, outcome) for run in runs)
+        assert evaluator(x, 10, 40) == (float(expected), 30)
+        assert 0 < expected < 30, "an outcome that varies, so the seed matters"
 
 
 def test_a_fixed_parameter_swept_without_a_range_is_told_to_give_one(belarus_plan):
