@@ -66,3 +66,27 @@ def test_dropping_what_is_pending_forgets_its_waiters():
     ev = env.at(3, "month")
     env.drop_pending()
     assert env._queue == [] and ev.callbacks is None
+
+
+def test_same_kind_events_of_one_day_run_by_their_key_then_unranked_ones_after():
+    env, fired = DayClock(), []
+    for key in ("zeta", "abe", "mid"):
+        env.process(_wait_keyed(env, key, fired))
+    env.process(_wait_plain(env, fired))
+    env.run(until=5)
+    assert fired == ["abe", "mid", "zeta", "plain"]
+
+
+def _wait_keyed(env: DayClock, key: str, fired: list[str]):
+    yield env.at(4, "summit", key)
+    fired.append(key)
+
+
+def _wait_plain(env: DayClock, fired: list[str]):
+    yield env.timeout(4)  # SimPy's own timeout: no rank, after the ranked events
+    fired.append("plain")
+
+
+def test_a_clock_starts_on_day_zero_in_month_zero():
+    env = DayClock()
+    assert (env.now, env.today, env.month) == (0, 0, 0)

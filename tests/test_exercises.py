@@ -275,3 +275,85 @@ def test_a_restored_programme_is_the_one_snapshotted():
     fresh.restore(snap)
     assert fresh.programmes["moscow"] == prog
     assert isinstance(fresh.programmes["moscow"].dated[0].units, tuple)
+
+
+def test_a_recurring_exercise_beginning_is_logged_under_its_patrons_name():
+    prog = programme()
+    prog.booked = Booking("", 20, 29, ("brigade",), False)
+    ex = exercises([], prog)
+    ex.begin("moscow", 20)
+    assert ex.ledger.events == [LogEntry(20, "exercise", "moscow", "moscow exercise (day 20)", 29)]
+
+
+def test_standing_presence_kept_or_never_held_moves_no_forces():
+    ex = exercises([0.5] * 4, effects=Effects(interval=30.0, standing=True))
+    ex.book_first()
+    ex.after_change(REL, Effects(interval=60.0, standing=True), 12)  # standing before and after
+    ex.book.effects_now = Effects(interval=60.0)
+    ex.after_change(REL, Effects(interval=60.0), 14)  # never standing
+    assert [t for t in ex.presence.told if t[0] in ("arrive", "home")] == []
+
+
+def two_patrons(first: str, second: str, days: dict[str, tuple[int, int]]) -> Exercises:
+    """Programmes for `first` and `second` (listed in that order), each with one dated
+    exercise on the days given; every gap decision sends the forces home."""
+
+    class AnyBook:
+        def effects(self, rel):
+            return Effects(interval=math.inf)
+
+    programmes = {
+        p: Programme.of(p, "minsk", [DatedExercise(p.upper(), *days[p], ("unit",))], None)
+        for p in (first, second)
+    }
+    return Exercises(
+        DayClock(),
+        Ledger(n_days=400),
+        AnyBook(),
+        Presence(),
+        Streams({f"exercises:{p}": [0.5] * 9 for p in (first, second)}),
+        {p: patron() for p in (first, second)},
+        programmes,
+    )
+
+
+def test_two_patrons_exercises_of_one_day_run_by_name_whatever_their_listing():
+    for order in (("zeta", "abe"), ("abe", "zeta")):
+        ex = two_patrons(*order, {"abe": (5, 9), "zeta": (5, 9)})
+        ex.book_first()
+        ex.start_processes()
+        ex.env.run(until=20)
+        assert [p for p, _, _ in ex.ledger.exercises] == ["abe", "zeta"], order
+        homes = [e.actor for e in ex.ledger.events if e.kind == "forces_home"]
+        assert homes == ["abe", "zeta"], order
+
+
+def test_an_exercise_ends_before_another_starts_on_the_same_day():
+    """zeta's exercise ends on day 9 (its gap decision is on day 10) and abe's starts on
+    day 10: the end comes first, whatever the names' order."""
+    ex = two_patrons("abe", "zeta", {"abe": (10, 12), "zeta": (3, 9)})
+    ex.book_first()
+    ex.start_processes()
+    ex.env.run(until=11)
+    day10 = [(e.kind, e.actor) for e in ex.ledger.events if e.day == 10]
+    assert day10 == [("forces_home", "zeta"), ("exercise", "abe")]
+
+
+def test_only_the_first_recurring_exercise_is_on_the_cadences_start_date():
+    """Cadence from day 0, 10-day exercises every 30 days, no jitter: day 0, then a
+    gap of 20 after each one ends."""
+    prog = programme(start=0)
+    prog.book_next(0, 30.0, 0.5)
+    assert prog.booked == Booking("", 0, 9, ("brigade",), True)
+    prog.running, prog.booked, prog.last_end = prog.booked, None, 10
+    prog.book_next(10, 30.0, 0.5)
+    assert prog.booked == Booking("", 30, 39, ("brigade",), False)
+    assert prog.recurring_started is True
+
+
+def test_a_gap_drawn_as_no_days_starts_the_next_exercise_the_day_the_last_ended():
+    """Jitter 1 and the lowest draw: a gap of (30 - 10) x (1 - 1) = 0 days."""
+    cadence = Cadence(start=None, duration=10, jitter=1.0, units=("b",))
+    prog = Programme("moscow", "minsk", [], cadence, last_end=50, recurring_started=True)
+    prog.book_next(50, 30.0, 0.0)
+    assert prog.booked.start == 50

@@ -47,8 +47,9 @@ class DayClock(simpy.Environment):
         return int(self._now)
 
     def schedule(self, event: Any, priority: Any = NORMAL, delay: Any = 0) -> None:
-        rank = getattr(event, "rank", _UNRANKED)
-        heappush(self._queue, (self._now + delay, (priority, rank), next(self._eid), event))
+        """SimPy's own scheduling: its events (a process starting or ending, an event
+        succeeding) are unranked; ranked ones are queued by :meth:`at_rank`."""
+        heappush(self._queue, (self._now + delay, (priority, _UNRANKED), next(self._eid), event))
 
     def drop_pending(self) -> None:
         """Forget every event still queued, and what waits on it (a replicate taken apart
