@@ -252,12 +252,15 @@ def test_a_restored_agenda_starts_only_what_has_not_fired():
 
 
 def test_summits_and_injects_of_one_day_run_injects_first_then_by_name_not_listing():
-    """Listed as summit 'zeta', summit 'abe', inject 'shock' on one day: the inject
-    comes first (it changes the day's state), then the summits by name."""
+    """Listed as summit 'zeta', summit 'abe', inject 'shock', inject 'calm' on one day:
+    the injects come first (they change the day's state), each kind by name."""
     day = dt.date(2020, 10, 6)
     summits = [summit("zeta", track="air", date=day), summit("abe", track="air", date=day)]
-    draws = {"summit:zeta": [0.5, 0.5], "summit:abe": [0.5, 0.5], "inject:shock": [0.0]}
-    a = agenda(draws, dict(INJECT_VALUES), summits=summits, injects=[inject(date=day)])
+    injects = [inject("shock", params=(), date=day), inject("calm", params=(), date=day)]
+    draws = {"summit:zeta": [0.5, 0.5], "summit:abe": [0.5, 0.5], "inject:shock": [0.0],
+             "inject:calm": [0.0]}  # fmt: skip
+    values = {"injects.shock.probability": 1.0, "injects.calm.probability": 1.0}
+    a = agenda(draws, values, summits=summits, injects=injects)
     a.start_processes()
     run_to(a, 30)
-    assert [e.detail for e in a.ledger.events] == ["shock", "abe", "zeta"]
+    assert [e.detail for e in a.ledger.events] == ["calm", "shock", "abe", "zeta"]

@@ -357,3 +357,12 @@ def test_a_gap_drawn_as_no_days_starts_the_next_exercise_the_day_the_last_ended(
     prog = Programme("moscow", "minsk", [], cadence, last_end=50, recurring_started=True)
     prog.book_next(50, 30.0, 0.0)
     assert prog.booked.start == 50
+
+
+def test_gap_decisions_of_one_day_run_by_patron_name_not_by_when_they_were_booked():
+    """zeta's exercise starts first (day 3) but both end on day 9: abe decides first."""
+    ex = two_patrons("abe", "zeta", {"abe": (5, 9), "zeta": (3, 9)})
+    ex.book_first()
+    ex.start_processes()
+    ex.env.run(until=20)
+    assert [e.actor for e in ex.ledger.events if e.kind == "forces_home"] == ["abe", "zeta"]
