@@ -90,6 +90,7 @@ def test_ranges_from_the_command_line():
         with pytest.raises(UsageError) as caught:
             parse_vary([bad])
         assert f"found {bad!r}" in str(caught.value) and "PATH=LOW:HIGH" in str(caught.value)
+        assert caught.value.option == "--vary"
 
 
 @pytest.mark.parametrize("replicates", [1, 7, TASK_REPLICATES, 3 * TASK_REPLICATES])
@@ -290,8 +291,11 @@ def test_a_factor_without_a_range_spans_the_parameters_support_or_a_readings_opt
 @pytest.mark.parametrize(
     ("ranges", "message"),
     [
-        ({}, "name at least one parameter to vary"),
-        ({"actors.kremlin.ambition": (0.5, 0.5)}, "must have low < high; found 0.5 to 0.5"),
+        ({}, "factors: name at least one parameter to vary"),
+        (
+            {"actors.kremlin.ambition": (0.5, 0.5)},
+            "actors.kremlin.ambition: the range must have low < high; found 0.5 to 0.5",
+        ),
         ({"actors.kremlin.ambition": (0.5, 1.5)}, "must lie in [0, 1]"),
         ({"actors.kremlin.ambitio": None}, "did you mean 'actors.kremlin.ambition'"),
     ],

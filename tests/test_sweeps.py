@@ -130,6 +130,16 @@ class Linear:
 LINEAR = [Factor("a", 0.0, 1.0), Factor("b", 0.0, 0.5)]
 
 
+@dataclass
+class Half:
+    """A probability of exactly one half at every point (half of each window's replicates)."""
+
+    is_probability: bool = True
+
+    def __call__(self, x, start, stop):
+        return float((stop - start) // 2), stop - start
+
+
 def test_a_finished_sweep_folder_holds_its_design_points_analysis_and_record(tmp_path):
     """An OAT sweep of y = 2a + b at 3 levels: the baseline 0, a's swing 2, b's 0.5."""
     sweep = Sweep(LINEAR, "oat", levels=3, seed=4)
@@ -149,6 +159,7 @@ def test_a_finished_sweep_folder_holds_its_design_points_analysis_and_record(tmp
     points = pd.read_parquet(out / "points.parquet")
     assert points["estimate"].tolist() == pytest.approx([0, 0, 1, 2, 0, 0.25, 0.5])
     assert points["n"].tolist() == [3] * 7 and list(points.columns[-2:]) == ["a", "b"]
+    assert np.array_equal(points[["a", "b"]].to_numpy(), sweep.X, equal_nan=True)
     summary = json.loads((out / "summary.json").read_text())
     assert summary["design"] == "oat" and summary["score"] == "swing"
     assert summary["baseline"] == 0.0
@@ -178,9 +189,16 @@ def test_a_stopped_sweep_says_why_and_a_changed_design_cannot_resume_it(tmp_path
         run_sweep(sweep, Linear(fail_at=2, fails=fails), out, replicates=300)
     m = json.loads((out / "manifest.json").read_text())
     assert m["status"] == "incomplete" and m["reason"] == reason
+    assert sorted(p.name[:4] for p in (out / "chunks").glob("*.parquet")) in ([], ["r00-"])
     other = Sweep(LINEAR, "oat", levels=4)
-    with pytest.raises(ScenarioError, match="the sweep's design differs from the one being"):
+    with pytest.raises(ScenarioError) as caught:
         run_sweep(other, Linear(), out, replicates=300, resume=True)
+    assert str(caught.value) == (
+        f"{out}: the sweep's design differs from the one being resumed "
+        "(factors, ranges, design, samples or seed changed)"
+    )
+    with pytest.raises(ScenarioError, match="replicates"):
+        run_sweep(sweep, Linear(), out, replicates=200, resume=True)  # other settings
     run_sweep(sweep, Linear(), out, replicates=300, resume=True)
     assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
 
@@ -188,13 +206,6 @@ def test_a_stopped_sweep_says_why_and_a_changed_design_cannot_resume_it(tmp_path
 def test_rounds_double_the_replicates_until_the_target_or_the_cap(tmp_path):
     """A probability that is always 1/2 has Wilson half-width about 0.98/sqrt(n): 0.1 needs
     n near 96, so rounds run [0, 16), [16, 32), [32, 64), [64, 128)."""
-
-    @dataclass
-    class Half:
-        is_probability: bool = True
-
-        def __call__(self, x, start, stop):
-            return float((stop - start) // 2), stop - start
 
     sweep = Sweep(LINEAR, "oat", levels=2)
     out = run_sweep(sweep, Half(), tmp_path / "s", replicates=16, target=0.1)
@@ -213,3 +224,7 @@ def test_progress_counts_every_replicate_of_every_point(tmp_path):
     sweep = Sweep(LINEAR, "oat", levels=3)
     run_sweep(sweep, Linear(), tmp_path / "s", replicates=5, progress=told.append)
     assert sum(told) == 7 * 5
+    told.clear()  # rounds of 5, then 5 more, then 10: 20 replicates at each point
+    run_sweep(sweep, Half(), tmp_path / "r", replicates=5, target=1e-9, max_replicates=20,
+              progress=told.append)  # fmt: skip
+    assert sum(told) == 7 * 20
