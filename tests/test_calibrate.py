@@ -274,3 +274,42 @@ def test_the_check_run_takes_the_scenarios_replicates_when_none_are_set(tmp_path
     fewer = dataclasses.replace(FAST, check_replicates=0, waves=1)
     report = calibrate(path, tmp_path / "cal", fewer)
     assert report["replicates"]["check"] == 300
+
+
+def test_a_posterior_no_row_reaches_is_refused_with_the_rows_screened(tmp_path, monkeypatch):
+    """When every prior row is ruled out, calibration stops with an error naming the
+    scenario file and how many rows were screened, and the folder says why it is
+    unfinished."""
+    from sim.analysis.calibration.driver import Calibration
+
+    monkeypatch.setattr(Calibration, "run_wave", lambda self, k: None)
+    monkeypatch.setattr(Calibration, "posterior", lambda self: (pd.DataFrame(), {"n": 12345}))
+    out = tmp_path / "cal"
+    with pytest.raises(ScenarioError) as caught:
+        calibrate(TOY, out, FAST)
+    (problem,) = caught.value.problems
+    assert problem.message == (
+        "no prior row meets the targets kept; nothing to calibrate to (screened 12,345 rows)"
+    )
+    assert problem.file == str(TOY)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "incomplete" and manifest["reason"].startswith("ScenarioError")
+
+
+def test_the_check_run_is_seeded_by_the_scenarios_seed(likely):
+    """The check run is reproducible: its seed is the scenario's own (the toy's 7)."""
+    _, out = likely
+    assert json.loads((out / "check" / "manifest.json").read_text())["seed"] == 7
+
+
+def test_the_prior_share_consistent_counts_the_rows_screened(likely):
+    """The share of the prior no wave rules out is the rows found over the rows drawn: at
+    least the judged range's own width (0.25 of θ's U(0, 1); every θ inside it is
+    plausible), with its Wilson interval around it."""
+    report, out = likely
+    share = report["prior_share_consistent"]
+    rows = len(pd.read_parquet(out / "posterior.parquet"))
+    assert share["n"] >= share["k"] >= rows > 0
+    assert share["p"] == share["k"] / share["n"]
+    assert share["p"] >= 0.25 - 3 * math.sqrt(0.25 * 0.75 / share["n"])
+    assert share["low"] <= share["p"] <= share["high"]

@@ -339,3 +339,33 @@ def test_a_calibration_as_of_a_date_writes_the_observations_it_kept_even_none(tm
     so it does not take up its source's later ones."""
     _, doc = calibrated_doc(tmp_path, [], as_of="2020-10-01")
     assert doc["observations"] == []
+
+
+def test_a_certain_emulator_exactly_on_an_edge_is_half_inside_by_the_limit():
+    """sd 0 with the mean on an edge reads as the limit sd → 0 does (half of the belief
+    inside; the soft band's tail adds the other half), not as 0 / 0, and warns of
+    nothing."""
+    import warnings
+
+    edges = np.array([1.0, -1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        hard = band_likelihood(edges, np.zeros(2), -1.0, 1.0, 0.0)
+        soft = band_likelihood(edges, np.zeros(2), -1.0, 1.0, 0.5)
+    assert hard.tolist() == [0.5, 0.5] and soft.tolist() == [1.0, 1.0]
+    near = band_likelihood(edges, np.full(2, 1e-12), -1.0, 1.0, 0.5)
+    assert near == pytest.approx(soft)
+    assert band_likelihood(edges, np.full(2, 1e-12), -1.0, 1.0, 0.0) == pytest.approx(hard)
+
+
+def test_with_no_row_weighted_every_target_reads_as_a_discrepancy():
+    """No prior row carries weight (every row's other evidence 0): nothing in the model
+    meets any target, so each is named (probability 1), not 0 / 0. The weights' scale
+    does not matter otherwise, a total below one included."""
+    from sim.analysis.calibration.steps import discrepancy_probabilities
+
+    likelihood = np.array([[0.2, 1.0], [0.6, 0.0]])
+    assert discrepancy_probabilities(likelihood, np.zeros(2), 0.1).tolist() == [1.0, 1.0]
+    small = discrepancy_probabilities(likelihood, np.full(2, 1e-3), 0.1)
+    assert small == pytest.approx(discrepancy_probabilities(likelihood, np.ones(2), 0.1))
+    assert small[0] < 0.5

@@ -195,6 +195,13 @@ def discover_rows(
         return _discover_rows(x, y, status, settings, base, empty, step or (lambda k: None))
 
 
+def default_threshold(base: float) -> float:
+    """The density a box must reach when none is asked for: 0.8, or halfway from a base
+    rate above 0.6 to certainty, at most 0.95 (a box must be clearly denser than the
+    cases as a whole, and reachable)."""
+    return min(0.95, max(0.8, base + (1 - base) / 2))
+
+
 def _discover_rows(
     x: pd.DataFrame,
     y: np.ndarray,
@@ -204,7 +211,7 @@ def _discover_rows(
     empty: dict[str, Any],
     step: Step,
 ) -> dict[str, Any]:
-    threshold = settings.threshold or min(0.95, max(0.8, base + (1 - base) / 2))
+    threshold = settings.threshold or default_threshold(base)
     prim, feature_scoring = _workbench()
     np.random.seed(settings.seed)  # the Workbench resamples with NumPy's global generator
     boxes, covered = [], np.zeros(len(y), dtype=bool)
@@ -259,23 +266,10 @@ def _one_box(prim, x: pd.DataFrame, y: np.ndarray, threshold: float, settings: D
         if isinstance(x[d].dtype, pd.CategoricalDtype):
             every = [str(c) for c in x[d].cat.categories]
             limit = _options_limit(d, lims[d][0], every, min(qp_low, qp_high), settings)
-            if limit is not None:
-                limits.append(limit)
-            continue
-        low = float(lims[d][0]) if qp_low < settings.alpha else float(full[d][0])
-        high = float(lims[d][1]) if qp_high < settings.alpha else float(full[d][1])
-        if np.isclose(low, full[d][0]) and np.isclose(high, full[d][1]):
-            continue
-        limits.append(
-            {
-                "parameter": d,
-                "low": low,
-                "high": high,
-                "prior_low": float(full[d][0]),
-                "prior_high": float(full[d][1]),
-                "qp": float(np.nanmin([qp_low, qp_high])),
-            }
-        )
+        else:
+            limit = _interval_limit(d, lims[d], full[d], (qp_low, qp_high), settings.alpha)
+        if limit is not None:
+            limits.append(limit)
     if not limits:
         return None
     stability = box.resample(i, iterations=10, p=0.5)
@@ -287,6 +281,25 @@ def _one_box(prim, x: pd.DataFrame, y: np.ndarray, threshold: float, settings: D
         )
     trajectory = trajectory[["coverage", "density", "mass", "res_dim"]]
     return {"trajectory": trajectory.to_dict("list"), "chosen": i, "limits": limits}
+
+
+def _interval_limit(
+    d: str, kept: tuple, full: tuple, qp: tuple[float, float], alpha: float
+) -> dict[str, Any] | None:
+    """A numeric factor's limit: each side the box moved, if its quasi-p-value is below
+    `alpha`, else back at the data's own bound (None when neither side stays)."""
+    low = float(kept[0]) if qp[0] < alpha else float(full[0])
+    high = float(kept[1]) if qp[1] < alpha else float(full[1])
+    if np.isclose(low, full[0]) and np.isclose(high, full[1]):
+        return None
+    return {
+        "parameter": d,
+        "low": low,
+        "high": high,
+        "prior_low": float(full[0]),
+        "prior_high": float(full[1]),
+        "qp": float(np.nanmin(qp)),
+    }
 
 
 def _options_limit(

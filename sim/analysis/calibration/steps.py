@@ -101,10 +101,15 @@ def band_likelihood(
     nearer edge; softness 0 is the hard band, P(low <= η <= high). In closed form: the
     in-band mass plus, on each side, a Gaussian product's integral,
     softness / sqrt(sd² + softness²) · exp(-(mean - edge)² / 2(sd² + softness²)) ·
-    Φ(±(μ* - edge) / σ*), with μ*, σ* the product's mean and s.d."""
+    Φ(±(μ* - edge) / σ*), with μ*, σ* the product's mean and s.d.
+
+    A certain emulator (sd 0) reads the band at its mean, by the limit sd → 0: exactly on
+    an edge it is half inside (and the soft band's tail adds the other half)."""
     mean, sd = np.asarray(mean, float), np.asarray(sd, float)
     with np.errstate(invalid="ignore", divide="ignore"):
         inside = special.ndtr((high - mean) / sd) - special.ndtr((low - mean) / sd)
+        at_mean = np.heaviside(high - mean, 0.5) - np.heaviside(low - mean, 0.5)
+        inside = np.where(sd > 0, inside, at_mean)
         inside = np.where(np.isfinite(sd), inside, 0.0)
         if softness <= 0:
             return inside
