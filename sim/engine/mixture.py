@@ -12,8 +12,9 @@ changes a distribution changes the draw; entries a variant lacks are NaN.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, Protocol, Self, TypeVar
 
 import numpy as np
 
@@ -24,8 +25,22 @@ from sim.scenario.params import ParamSpec
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
-    from sim.engine.plan import Plan
     from sim.engine.rows import Rows
+
+
+class VariantPlan(Protocol):
+    """What a mixture needs of one variant's plan (:class:`sim.engine.plan.Plan` is one):
+    its table, where each path sits in it, and itself with some distributions replaced."""
+
+    table: list[Entry]
+
+    @property
+    def index(self) -> dict[str, int]: ...
+
+    def overridden(self, changes: dict) -> Self: ...
+
+
+P = TypeVar("P", bound=VariantPlan)
 
 
 def reading_entries(s: Scenario) -> list[Entry]:
@@ -46,23 +61,27 @@ def reading_entries(s: Scenario) -> list[Entry]:
 
 
 @dataclass
-class Mixture:
-    """The variants of a scenario with readings, and where their entries sit in the union."""
+class Mixture(Generic[P]):
+    """The variants of a scenario with readings, and where their entries sit in the union.
+
+    Generic over the variants' plan type, which the plan module passes in (:meth:`of`):
+    a plan holds its mixture and a mixture its variants' plans, and this way the two
+    modules do not import each other."""
 
     combos: list[tuple[int, ...]]
-    plans: list[Plan]
+    plans: list[P]
     table: list[Entry]  # the union: reading entries, then every variant's in first-seen order
     columns: list[np.ndarray]  # per variant: the union index of each of its entries
     radix: np.ndarray  # option counts, to turn option indices into a variant number
 
     @classmethod
-    def of(cls, scenario: Scenario, overrides: dict) -> Mixture:
-        from sim.engine.plan import Plan
-
+    def of(cls, scenario: Scenario, overrides: dict, make: Callable[[Scenario], P]) -> Mixture[P]:
+        """The mixture of `scenario`'s variants, each compiled by `make` (without the
+        scenario's posterior: joint rows are applied to the union)."""
         combos, plans = [], []
         for combo, v in reading_rules.variants(scenario):
             combos.append(combo)
-            plan = Plan(v.model_copy(update={"posterior": None}))
+            plan = make(v.model_copy(update={"posterior": None}))
             plans.append(plan.overridden(_known(plan, overrides)) if overrides else plan)
         table = override(reading_entries(scenario), _readings_only(overrides))
         seen = {e.path for e in table}
@@ -83,7 +102,7 @@ class Mixture:
     def n_readings(self) -> int:
         return len(self.radix)
 
-    def overridden(self, changes: dict) -> Mixture:
+    def overridden(self, changes: dict) -> Mixture[P]:
         """The mixture with some distributions replaced in the union and in every variant
         that has the parameter."""
         plans = [p.overridden(_known(p, changes)) for p in self.plans]
@@ -118,7 +137,7 @@ class Mixture:
             rows.apply(values, index, pick, at)
         return values, which
 
-    def resolve(self, values: np.ndarray) -> tuple[Plan, np.ndarray]:
+    def resolve(self, values: np.ndarray) -> tuple[P, np.ndarray]:
         """The variant plan one replicate's union values name, and its values in that
         plan's table order."""
         v = 0  # variant_of for one replicate, without building arrays
@@ -127,7 +146,7 @@ class Mixture:
         return self.plans[v], values[self.columns[v]]
 
 
-def _known(plan: Plan, changes: dict) -> dict:
+def _known(plan: VariantPlan, changes: dict) -> dict:
     return {p: x for p, x in changes.items() if p in plan.index}
 
 

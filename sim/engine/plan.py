@@ -65,11 +65,11 @@ class Plan:
     overrides: dict[str, ParamSpec | float] = field(default_factory=dict)
     rows: Rows | None = None  # joint rows: a design, else the scenario's posterior if any
     #: With readings: the variants, one plan per combination (sim.engine.mixture).
-    mixture: Mixture | None = field(init=False, default=None)
+    mixture: Mixture[Plan] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         if self.scenario.readings:
-            self.mixture = Mixture.of(self.scenario, self.overrides)
+            self.mixture = Mixture.of(self.scenario, self.overrides, Plan)
             self.table = self.mixture.table
         else:
             self.mixture = None
