@@ -19,7 +19,7 @@ def synthetic():
     """Outcome 1 when x1 > 0.7 and x2 < 0.3, with 5 % of outcomes flipped, over six
     parameters of which four are irrelevant."""
     rng = np.random.default_rng(7)
-    x = pd.DataFrame(rng.random((4000, 6)), columns=[f"x{i}" for i in range(6)])
+    x = pd.DataFrame(rng.random((2000, 6)), columns=[f"x{i}" for i in range(6)])
     y = ((x.x1 > 0.7) & (x.x2 < 0.3)).to_numpy()
     y = np.where(rng.random(len(y)) < 0.05, ~y, y)
     return x, y, discover_rows(x, y, {c: "assumption" for c in x.columns}, DiscoverySettings())
@@ -262,7 +262,7 @@ def test_every_figure_of_a_box_is_what_its_rows_say(synthetic):
 
     x, y, result = synthetic
     assert result["threshold"] == 0.8 and result["note"] == ""
-    assert result["replicates"] == 4000 and result["base_rate"] == y.mean()
+    assert result["replicates"] == 2000 and result["base_rate"] == y.mean()
     (box,) = result["boxes"]
     inside = _inside(x, box["limits"])
     assert box["coverage"] == (y & inside).sum() / y.sum()
@@ -305,7 +305,7 @@ def two_boxes() -> tuple[pd.DataFrame, np.ndarray]:
     """Outcome 1 in two separate corners: a and b both high (about 9 % of rows), or c and
     d both low (about 9 %), 2 % flipped."""
     rng = np.random.default_rng(5)
-    x = pd.DataFrame(rng.random((3000, 5)), columns=list("abcde"))
+    x = pd.DataFrame(rng.random((1500, 5)), columns=list("abcde"))
     first = (x.a > 0.7) & (x.b > 0.7)
     second = (x.c < 0.3) & (x.d < 0.3) & ~first
     y = (first | second).to_numpy()
@@ -352,7 +352,7 @@ def test_a_box_of_three_percent_of_the_rows_can_be_peeled_to():
     """PRIM peels down to 2 % of the rows (its own default stops at 5 %): a corner holding
     3 % of the rows is found whole."""
     rng = np.random.default_rng(4)
-    x = pd.DataFrame(rng.random((5000, 3)), columns=["a", "b", "c"])
+    x = pd.DataFrame(rng.random((2500, 3)), columns=["a", "b", "c"])
     y = (x.a > 0.97).to_numpy()
     (box,) = discover_rows(x, y, {}, DiscoverySettings(boxes=1))["boxes"]
     assert min(box["trajectory"]["mass"]) < 0.05
