@@ -17,6 +17,7 @@ from sim.engine.concessions import Track
 from sim.engine.plan import Plan
 from sim.runs.runner import execute
 from sim.runs.store import chunk_bounds
+from sim.scenario.tracks import HELD_EFFECTS
 
 
 def simulate(plan: Plan, replicates: int, seed: int, workers=1, detail=False, chunk=250) -> dict:
@@ -103,16 +104,17 @@ def frozen(proc: subprocess.Popen) -> Iterator[None]:
 
 def make_track(name: str, rungs: tuple[str, ...], **fields) -> Track:
     """A concession track for hand-set tests: rungs costing 0.1 apiece, setting no
-    cadence, delivering nothing and settling nothing, unless `fields` say otherwise."""
+    cadence, delivering nothing and settling nothing, unless `fields` say otherwise (a
+    held effect by its engine name: ``interval=(None, 30.0)``, ``standing=(False, True)``)."""
     n = len(rungs)
+    held = {e.name: (None,) * n for e in HELD_EFFECTS.values() if e.drawn}
+    held |= {e.name: (e.none,) * n for e in HELD_EFFECTS.values() if not e.drawn}
+    held |= {k: fields.pop(k) for k in list(fields) if k in held}
     base = {
         "name": name,
         "rungs": rungs,
         "cost": tuple(0.1 * i for i in range(n)),
-        "interval": (None,) * n,
-        "stay": (None,) * n,
-        "tolerance": (None,) * n,
-        "standing": (False,) * n,
+        "held": held,
         "delivery": (None,) * n,
         "basing_lead": (None,) * n,
         "settles_control": (False,) * n,

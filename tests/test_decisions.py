@@ -195,7 +195,8 @@ def test_the_chance_to_stay_by_hand():
     assert stay_probability(fx, 0.5, 0.25, math.inf, 0.2, 0.4) == 0.0  # nothing ahead
     standing = Effects(interval=30.0, stay=0.0, tolerance=1.0, standing=True)
     assert stay_probability(standing, 0.0, 0.0, math.inf, 0.0, 0.0) == 1.0
-    capped = stay_probability(Effects(30.0, 0.9, 20.0), 1.0, 1.0, 0, 0.5, 0.5)
+    keen = Effects(interval=30.0, stay=0.9, tolerance=20.0)
+    capped = stay_probability(keen, 1.0, 1.0, 0, 0.5, 0.5)
     assert capped == 1.0  # the base chance is clipped at one before the gap's discount
 
 

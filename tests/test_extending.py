@@ -1,6 +1,6 @@
 """docs/extending.md is a working change: its edits, applied to a fresh copy of the code,
-give a new outcome, a new role and a new command that run, and each touches the files the
-page says."""
+give a new outcome, a new role, a new command and a new rung effect that run, and each
+touches the files the page says."""
 
 from __future__ import annotations
 
@@ -77,6 +77,7 @@ def test_each_example_touches_two_files(tree):
         "An outcome": 2,
         "An actor role": 2,
         "A command": 2,
+        "A rung effect": 2,
     }
 
 
@@ -122,3 +123,40 @@ def test_the_new_command_lists_the_new_role(tree):
     assert done.returncode == 0, done.stderr
     assert "sanctions_coalition" in done.stdout and "patron" in done.stdout
     assert "roles" in wargame(tree, "--help").stdout
+
+
+def test_the_new_rung_effect_is_drawn_inherited_and_acts(tree, tmp_path):
+    """The agreement is a parameter of its rung (and inherited by the rungs above), the
+    combined effects carry it, and it keeps forces in the host longer: with the same
+    seed, more presence days than the baseline."""
+    explained = wargame(tree, "explain", "scenarios/belarus_2020_sofa.yaml")
+    assert explained.returncode == 0, explained.stderr
+    assert "tracks.presence.bridging_rotations.status_of_forces" in explained.stdout
+    script = (
+        "from sim.engine.concessions import Effects\n"
+        "from sim.engine.plan import Plan\n"
+        "from sim.engine.track_reader import TrackReader\n"
+        "from sim.scenario.loader import load\n"
+        "plan = Plan(load('scenarios/belarus_2020_sofa.yaml'))\n"
+        "(reader,) = [r for r in TrackReader.all_of(plan) if r.name == 'presence']\n"
+        "row = [0.5] * plan.n_params + [None, float('inf'), 0.0]\n"
+        "i = plan.index['tracks.presence.bridging_rotations.status_of_forces']\n"
+        "row[i] = 0.7\n"
+        "print(reader.read(row).held['status_of_forces'], Effects().status_of_forces)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tree, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["(None,", "None,", "0.7,", "0.7,", "0.7)", "0.0"]
+    import pandas as pd
+
+    days = {}
+    for name in ("belarus_2020", "belarus_2020_sofa"):
+        out = tmp_path / name
+        args = ["-n", "200", "--workers", "1", "--seed", "3", "--out", str(out)]
+        done = wargame(tree, "run", f"scenarios/{name}.yaml", *args)
+        assert done.returncode == 0, done.stderr
+        days[name] = pd.read_parquet(out / "outcomes.parquet")["presence_days"].mean()
+    assert days["belarus_2020_sofa"] > days["belarus_2020"], days

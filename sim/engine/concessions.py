@@ -7,19 +7,27 @@ holds, for every relation and track, a stack of the levels reached (each with th
 was reached and the control settled on the track by then), so a rung can be granted one
 step up and lost one step down, and a loss restores exactly what held before.
 
-**How held rungs combine** (:meth:`ConcessionBook.effects`): each exercise effect is the
-strongest any held rung gives: the shortest exercise interval among the tracks that set
-one (none, if every track that sets one says ``recurring: false``), the highest chance
-to stay, the longest bridge tolerance, and standing presence if any held rung grants it.
+**How held rungs combine** (:meth:`ConcessionBook.effects`): each effect a held rung
+has (a rung field marked :class:`~sim.scenario.tracks.HeldEffect`) is combined over the
+held rungs of every track that set it, as its declaration says: for the exercise effects
+the strongest any held rung gives: the shortest exercise interval among the tracks that
+set one (none, if every track that sets one says ``recurring: false``), the highest
+chance to stay, the longest bridge tolerance, and standing presence if any held rung
+grants it.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import ClassVar
+from types import SimpleNamespace
+from typing import Any, ClassVar
 
 from sim.scenario.nodes import Controller
+from sim.scenario.tracks import HELD_EFFECTS
+
+#: Each held effect's value when no held rung sets it, by the engine's name for it.
+NOTHING_HELD: dict[str, Any] = {e.name: e.none for e in HELD_EFFECTS.values()}
 
 
 @dataclass(frozen=True)
@@ -38,10 +46,9 @@ class Track:
     name: str
     rungs: tuple[str, ...]
     cost: tuple[float, ...]
-    interval: tuple[float | None, ...]  # None: sets no cadence; inf: no recurring exercises
-    stay: tuple[float | None, ...]
-    tolerance: tuple[float | None, ...]
-    standing: tuple[bool, ...]
+    #: Per held effect (by the engine's name), its value at each rung: None where the rung
+    #: sets none (the interval: inf where exercises do not recur).
+    held: dict[str, tuple[Any, ...]]
     delivery: tuple[Delivery | None, ...]
     basing_lead: tuple[float | None, ...]  # None: no basing at this rung
     settles_control: tuple[bool, ...]
@@ -58,14 +65,23 @@ class Track:
         return self.hazard > 0.0
 
 
-@dataclass(frozen=True)
-class Effects:
-    """What the held rungs of one relation do together (module docstring)."""
+class Effects(SimpleNamespace):
+    """What the held rungs of one relation do together (module docstring): one attribute
+    per held effect, ``interval`` (days between recurring exercises; inf: none),
+    ``stay``, ``tolerance``, ``standing`` and any other declared; an effect not given is
+    at its value when nothing is held."""
 
-    interval: float = math.inf  # days between recurring exercises; inf: none
-    stay: float = 0.0
-    tolerance: float = 1.0
-    standing: bool = False
+    def __init__(self, **values: Any) -> None:
+        unknown = values.keys() - NOTHING_HELD.keys()
+        if unknown:
+            raise TypeError(f"no held effect named {', '.join(sorted(unknown))}")
+        super().__init__(**(NOTHING_HELD | values))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("combined effects are read-only (a cache shares them)")
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.__dict__.items()))
 
 
 @dataclass
@@ -147,21 +163,17 @@ class ConcessionBook:
         return cached
 
     def _combine(self, relation: Relation) -> Effects:
-        intervals, stays, tolerances, standing = [], [], [], False
+        given: dict[str, list[Any]] = {name: [] for name in NOTHING_HELD}
         for name, track in self.tracks.items():
             k = self.stacks[relation][name][-1].level
-            if track.interval[k] is not None:
-                intervals.append(track.interval[k])
-            if track.stay[k] is not None:
-                stays.append(track.stay[k])
-            if track.tolerance[k] is not None:
-                tolerances.append(track.tolerance[k])
-            standing = standing or track.standing[k]
+            for effect, values in track.held.items():
+                if values[k] is not None:
+                    given[effect].append(values[k])
         return Effects(
-            interval=min(intervals, default=math.inf),
-            stay=max(stays, default=0.0),
-            tolerance=max(tolerances, default=1.0),
-            standing=standing,
+            **{
+                e.name: e.combine(given[e.name]) if given[e.name] else e.none
+                for e in HELD_EFFECTS.values()
+            }
         )
 
     def held_share(self, relations: list[Relation]) -> float:

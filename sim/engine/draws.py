@@ -19,9 +19,11 @@ from sim.scenario.calendar import day_of
 from sim.scenario.params import PROBABILITY, ParamSpec, Provenance
 from sim.scenario.schema import Scenario, StartRung
 from sim.scenario.track_checks import RUNG_BOUNDS
-from sim.scenario.tracks import Rung
+from sim.scenario.tracks import HELD_EFFECTS, Rung
 
-RUNG_FIELDS = ("cost", "exercise_interval_days", "stay_probability", "bridge_tolerance_days")
+#: A rung's drawn numbers: its cost, then its drawn held effects (in declaration order).
+RUNG_FIELDS = ("cost", *(f for f, e in HELD_EFFECTS.items() if e.drawn))
+_RUNG_UNITS = {"cost": "pressure", **{f: e.units for f, e in HELD_EFFECTS.items() if e.drawn}}
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,7 @@ def _track_entries(s: Scenario) -> list[Entry]:
 
 def _rung_entries(at: str, r: Rung) -> list[Entry]:
     rows = [
-        Entry(f"{at}.{field}", _cite(ps, r), _RUNG_UNITS[field], bounds=RUNG_BOUNDS[field])
+        Entry(f"{at}.{field}", _cite(ps, r), _RUNG_UNITS[field], bounds=RUNG_BOUNDS.get(field))
         for field in RUNG_FIELDS
         if (ps := getattr(r, field)) is not None
     ]
@@ -209,14 +211,6 @@ def _inject_entries(s: Scenario) -> list[Entry]:
                 )
             )
     return rows
-
-
-_RUNG_UNITS = {
-    "cost": "pressure",
-    "exercise_interval_days": "days",
-    "stay_probability": "probability",
-    "bridge_tolerance_days": "days",
-}
 
 
 def _cite(ps: ParamSpec, owner: object) -> ParamSpec:

@@ -1,10 +1,10 @@
 """How a plan reads each concession track's rungs out of a replicate's values.
 
-Which parameter each rung reads each effect from is resolved once per plan (an exercise
-effect a rung does not set is inherited from the nearest lower rung that does); a
-replicate then picks its rung values out of its value list with one ``itemgetter`` per
-effect. Missing values point at sentinels appended to the list (:data:`SENTINELS`):
-None (not set), infinity (no recurring exercise), zero (no lead time).
+Which parameter each rung reads each drawn effect from is resolved once per plan (an
+effect declared inherited that a rung does not set is taken from the nearest lower rung
+that does); a replicate then picks its rung values out of its value list with one
+``itemgetter`` per effect. Missing values point at sentinels appended to the list
+(:data:`SENTINELS`): None (not set), infinity (no recurring exercise), zero (no lead time).
 """
 
 from __future__ import annotations
@@ -18,6 +18,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sim.engine.concessions import Delivery, Track
 from sim.engine.draws import RUNG_FIELDS
 from sim.scenario.nodes import Controller
+from sim.scenario.tracks import HELD_EFFECTS
+
+#: The held effect whose value a rung with ``recurring: false`` makes infinite.
+CADENCE = "exercise_interval_days"
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Scenario
@@ -52,10 +56,8 @@ class TrackReader:
     name: str
     rungs: tuple[str, ...]
     cost: Pick
-    interval: Pick
-    stay: Pick
-    tolerance: Pick
-    standing: tuple[bool, ...]
+    drawn: dict[str, Pick]  # per drawn held effect, by the engine's name
+    fixed: dict[str, tuple[Any, ...]]  # per held effect a rung fixes, its value at each rung
     deliveries: tuple[tuple[int, str, int, Controller | None], ...]  # rung, system, key, ctl
     basing: Pick
     settles_control: tuple[bool, ...]
@@ -79,10 +81,21 @@ class TrackReader:
         def pos(key: str | None, missing: int = none) -> int:
             return plan.index[key] if key is not None else missing
 
-        interval = [
-            (pos(key) if rec else (inf if key is not None else none))
-            for key, rec in zip(effect["exercise_interval_days"], recurring, strict=True)
-        ]
+        drawn = {}
+        for f, e in HELD_EFFECTS.items():
+            if e.drawn:
+                keys = [pos(key) for key in effect[f]]
+                if f == CADENCE:  # no recurring exercises: no cadence, whatever is drawn
+                    keys = [
+                        k if rec else (inf if k != none else none)
+                        for k, rec in zip(keys, recurring, strict=True)
+                    ]
+                drawn[e.name] = _picker(keys)
+        fixed = {
+            e.name: tuple(getattr(r, f) for r in spec.rungs)
+            for f, e in HELD_EFFECTS.items()
+            if not e.drawn
+        }
         basing = [
             pos(_basing_key(at, r.name) if r.basing_lead_time_days else None, zero)
             if r.basing
@@ -99,10 +112,8 @@ class TrackReader:
             name=spec.name,
             rungs=tuple(r.name for r in spec.rungs),
             cost=_picker([pos(key) for key in effect["cost"]]),
-            interval=_picker(interval),
-            stay=_picker([pos(key) for key in effect["stay_probability"]]),
-            tolerance=_picker([pos(key) for key in effect["bridge_tolerance_days"]]),
-            standing=tuple(r.standing for r in spec.rungs),
+            drawn=drawn,
+            fixed=fixed,
             deliveries=deliveries,
             basing=_picker(basing),
             settles_control=tuple(r.settles_control for r in spec.rungs),
@@ -121,10 +132,7 @@ class TrackReader:
             name=self.name,
             rungs=self.rungs,
             cost=self.cost(row),
-            interval=self.interval(row),
-            stay=self.stay(row),
-            tolerance=self.tolerance(row),
-            standing=self.standing,
+            held={name: pick(row) for name, pick in self.drawn.items()} | self.fixed,
             delivery=tuple(delivery),
             basing_lead=self.basing(row),
             settles_control=self.settles_control,
@@ -135,14 +143,17 @@ class TrackReader:
 
 
 def _effect_keys(plan: Plan, spec: TrackSpec, at: str) -> dict[str, tuple[str | None, ...]]:
-    """Per inheritable effect, the parameter path each rung reads (the nearest lower
-    rung's when it sets none; None when no rung below sets it either)."""
+    """Per drawn number of a rung, the parameter path each rung reads: its own, else (the
+    cost and any inherited effect) the nearest lower rung's; None when no rung below sets
+    it either."""
     effect: dict[str, tuple[str | None, ...]] = {}
     for f in RUNG_FIELDS:
+        inherits = f not in HELD_EFFECTS or HELD_EFFECTS[f].inherited
         col: list[str | None] = []
         for r in spec.rungs:
             key = f"{at}.{r.name}.{f}"
-            col.append(key if key in plan.index else (col[-1] if col else None))
+            below = col[-1] if col and inherits else None
+            col.append(key if key in plan.index else below)
         effect[f] = tuple(col)
     return effect
 

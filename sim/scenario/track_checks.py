@@ -7,16 +7,14 @@ from collections.abc import Iterator
 
 from sim.scenario.checking import Found, check_probability, unique
 from sim.scenario.nodes import Path
-from sim.scenario.params import PROBABILITY
 from sim.scenario.schema import Scenario
-from sim.scenario.tracks import Track
+from sim.scenario.tracks import HELD_EFFECTS, Track
 
 #: What each rung effect must lie in (checked here, reused by parameter overrides).
-RUNG_BOUNDS = {
+#: The closed range of each drawn number of a rung: its cost and its drawn held effects.
+RUNG_BOUNDS: dict[str, tuple[float, float]] = {
     "cost": (0.0, 1.0),
-    "stay_probability": PROBABILITY,
-    "exercise_interval_days": (1.0, 3650.0),
-    "bridge_tolerance_days": (0.1, 3650.0),
+    **{f: e.bounds for f, e in HELD_EFFECTS.items() if e.drawn and e.bounds is not None},
 }
 _EXERCISE_EFFECTS = ("exercise_interval_days", "stay_probability", "bridge_tolerance_days")
 

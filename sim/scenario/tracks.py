@@ -1,16 +1,47 @@
 """The concessions a patron presses for: tracks of rungs, each with its cost, what it
-brings (a delivery, a base, exercise effects) and how it may be reversed."""
+brings (a delivery, a base, effects while it is held) and how it may be reversed.
+
+A rung field that acts while the rung is held is marked with a :class:`HeldEffect`: that
+one declaration says how the engine names it, its units and bounds, whether a rung that
+leaves it out inherits it from the rung below, and how the held rungs of every track
+combine into one value. The parameter table, the checks, each replicate's tracks and the
+combined effects (:class:`sim.engine.concessions.Effects`) are all read from it, so a
+new effect is its field here plus the code that acts on it.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from pydantic import (
     Field,
 )
 
 from sim.scenario.nodes import Cited, Controller, Name
-from sim.scenario.params import ParamSpec
+from sim.scenario.params import PROBABILITY, ParamSpec
+
+
+@dataclass(frozen=True)
+class HeldEffect:
+    """Marks a rung field as an effect the rung has while it is held (module docstring)."""
+
+    name: str
+    """what the engine calls it (an attribute of the combined effects)"""
+    units: str
+    """its units, as ``wargame explain`` prints them (a drawn effect)"""
+    bounds: tuple[float, float] | None
+    """the closed range a drawn value must stay in"""
+    combine: Callable[[Iterable[Any]], Any]
+    """the held rungs' values (those that set one, over every track) into one"""
+    none: Any
+    """the combined value when no held rung sets it"""
+    drawn: bool = True
+    """a number with a distribution (a parameter); else a fixed value of the rung"""
+    inherited: bool = True
+    """a rung that leaves it out takes the nearest lower rung's value on its track"""
 
 
 class Delivery(Cited):
@@ -36,18 +67,27 @@ class Rung(Cited):
     """what the concession is"""
     cost: ParamSpec
     """the sovereignty it costs the client (pressure units, 0-1); higher is refused more"""
-    exercise_interval_days: ParamSpec | None = None
-    """mean days between recurring exercises while this rung holds"""
-    stay_probability: ParamSpec | None = None
-    """base chance the forces stay between two exercises while this rung holds"""
-    bridge_tolerance_days: ParamSpec | None = None
-    """the gap, in days, over which the chance to stay falls by e"""
+    exercise_interval_days: Annotated[
+        ParamSpec | None, HeldEffect("interval", "days", (1.0, 3650.0), min, math.inf)
+    ] = None
+    """mean days between recurring exercises while this rung holds (held rungs: the
+    shortest)"""
+    stay_probability: Annotated[
+        ParamSpec | None, HeldEffect("stay", "probability", PROBABILITY, max, 0.0)
+    ] = None
+    """base chance the forces stay between two exercises while this rung holds (held
+    rungs: the highest)"""
+    bridge_tolerance_days: Annotated[
+        ParamSpec | None, HeldEffect("tolerance", "days", (0.1, 3650.0), max, 1.0)
+    ] = None
+    """the gap, in days, over which the chance to stay falls by e (held rungs: the
+    longest)"""
     recurring: bool | None = Field(
         None, description="false: no recurring exercises while this rung holds (inherited)"
     )
-    standing: bool = Field(
-        False, description="the patron's forces stay in the host while this rung holds"
-    )
+    standing: Annotated[
+        bool, HeldEffect("standing", "", None, any, False, drawn=False, inherited=False)
+    ] = Field(False, description="the patron's forces stay in the host while this rung holds")
     delivers: Delivery | None = None
     """a system delivered when the rung is granted"""
     settles_control: bool = Field(
@@ -87,3 +127,12 @@ class Track(Cited):
     )
     rungs: Annotated[list[Rung], Field(min_length=1)]
     """the rungs in order; the first is where the track stands unless conceded"""
+
+
+#: The rung fields marked as effects while held, by field name, in declaration order.
+HELD_EFFECTS: dict[str, HeldEffect] = {
+    name: mark
+    for name, info in Rung.model_fields.items()
+    for mark in info.metadata
+    if isinstance(mark, HeldEffect)
+}
