@@ -15,6 +15,17 @@ import pandas as pd
 
 from sim.engine.concessions import Track
 from sim.engine.plan import Plan
+from sim.runs.run_summary import (
+    BranchingRecord,
+    Horizon,
+    JudgmentCheck,
+    OutcomeEstimate,
+    Proportion,
+    QuestionEstimate,
+    RunSummary,
+    TimeTo,
+    When,
+)
 from sim.runs.runner import execute
 from sim.runs.store import chunk_bounds
 from sim.scenario.tracks import HELD_EFFECTS
@@ -120,3 +131,44 @@ def make_track(name: str, rungs: tuple[str, ...], **fields) -> Track:
         "settles_control": (False,) * n,
     }
     return Track(**{**base, **fields})
+
+
+def run_summary(
+    questions=(), outcomes=None, kept: int | None = None, branching=False, judgments=()
+) -> RunSummary:
+    """A run's summary with only what a track reads set: its questions and outcomes,
+    the replicates it kept, whether it branched."""
+    never = TimeTo(When(None, None), When(None, None), When(None, None))
+    return RunSummary(
+        scenario="s",
+        replicates=100,
+        horizon=Horizon("2020-09-16", "2021-09-16", 365),
+        outcomes=outcomes or {},
+        time_to_persistent=never,
+        time_to_ever_continuous=never,
+        rungs={},
+        mean_presence_days=0.0,
+        judgments=list(judgments),
+        posterior=None,
+        questions=list(questions),
+        kept=Proportion.of(kept, 200) if kept is not None else None,
+        branching=BranchingRecord([], "asked for", 0.0, 0, "Eve") if branching else None,
+    )
+
+
+def question(id: str, p: float, low: float, high: float, n: int = 100) -> QuestionEstimate:
+    """A forecast question's entry in a summary, its share set by hand."""
+    share = Proportion(p, low, high, round(p * n), n)
+    return QuestionEstimate(id, f"{id}?", None, "2021-06-01", "rung_by", False, share)
+
+
+def outcome(p: float, low: float, high: float, n: int = 100) -> OutcomeEstimate:
+    """An outcome's entry in a summary, its share set by hand."""
+    return OutcomeEstimate(Proportion(p, low, high, round(p * n), n), "label", "definition")
+
+
+def judgment(id: str, p: float, low: float, high: float, n: int = 100) -> JudgmentCheck:
+    """A judgment's entry in a summary, its share set by hand (the word "likely")."""
+    share = Proportion(p, low, high, round(p * n), n)
+    return JudgmentCheck(id, "claim", None, False, "", "likely", (0.55, 0.8), share,
+                         "in range", "likely")  # fmt: skip

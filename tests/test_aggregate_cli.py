@@ -60,7 +60,7 @@ def test_tiny_runs_work(tmp_path, n):
         main(["run", str(BELARUS), "-n", str(n), "--workers", "2", "--out", str(tmp_path / "r")])
         == 0
     )
-    assert load(tmp_path / "r").summary["replicates"] == n
+    assert load(tmp_path / "r").summary.replicates == n
 
 
 def test_in_memory_summary_equals_the_streamed_one(tmp_path):
@@ -90,4 +90,4 @@ def test_in_memory_summary_equals_the_streamed_one(tmp_path):
     tally = OutcomeTally(PLAN)
     tally.add(outcomes_of(PLAN, 120, 8))
     in_memory = summary_of(tally)
-    assert json.loads(json.dumps(in_memory)) == streamed
+    assert json.loads(json.dumps(in_memory.json())) == streamed

@@ -23,6 +23,7 @@ from sim.engine.replicate import draw_values
 from sim.runs.branching import Branching, Particle, eve_effective_n, stages, with_eve_intervals
 from sim.scenario.errors import NoForecast
 from sim.scenario.loader import load
+from tests.helpers import question, run_summary
 from tests.test_branching import OBSERVED, toy
 
 
@@ -82,12 +83,12 @@ def test_a_stage_is_run_again_with_new_replicates_until_enough_survive(tmp_path,
     moved = []
     particles = b.population(1, moved.append)
     first, second = b.summary()
-    assert (first["rounds"], first["tried"], first["survivors"], first["population"]) == (
+    assert (first.rounds, first.tried, first.survivors, first.population) == (
         3, 30, 4, 10)  # fmt: skip
-    assert first["distinct_origins"] == 4 and first["observations"] == ["o0"]
-    assert (second["rounds"], second["tried"], second["survivors"]) == (1, 10, 10)
+    assert first.distinct_origins == 4 and first.observations == ["o0"]
+    assert (second.rounds, second.tried, second.survivors) == (1, 10, 10)
     day = b.stages[0].day
-    assert (first["day"], first["date"]) == (day, br.date_of(b.plan.scenario.metadata.start_date,
+    assert (first.day, first.date) == (day, br.date_of(b.plan.scenario.metadata.start_date,
                                                              day).isoformat())  # fmt: skip
     round_origins = [[p.origin for _, p in batch] for k, _, _, batch in fake.batches if k == 0]
     assert round_origins == [list(range(10)), list(range(10, 20)), list(range(20, 30))]
@@ -106,7 +107,7 @@ def test_a_stage_stops_drawing_as_soon_as_a_tenth_survive(tmp_path, monkeypatch)
     b = branching(tmp_path, 10, TWO_STAGES)
     monkeypatch.setattr(br, "advance", Fake(lambda k, pid, p: k == 1 or pid == 3))
     b.population(1)
-    assert b.summary()[0]["rounds"] == 1
+    assert b.summary()[0].rounds == 1
 
 
 def test_a_stage_nothing_survives_gives_up_after_the_last_round_saying_so(tmp_path, monkeypatch):
@@ -131,7 +132,7 @@ def test_the_survivors_of_every_round_of_a_stage_are_pooled(tmp_path, monkeypatc
     monkeypatch.setattr(br, "advance", Fake(lambda k, pid, p: k == 1 or pid in (3, 25)))
     b.population(1)
     first = b.summary()[0]
-    assert (first["rounds"], first["survivors"], first["distinct_origins"]) == (2, 2, 2)
+    assert (first.rounds, first.survivors, first.distinct_origins) == (2, 2, 2)
 
 
 def test_a_stage_sends_its_particles_to_the_executor_given(tmp_path, monkeypatch):
@@ -292,14 +293,14 @@ def test_eve_intervals_go_on_questions_and_shares_and_leave_a_summary_without_ou
     y = [True, True, True, False, False, True, False]
     outcomes = pd.DataFrame({"question.q": y})
     origins = np.array([0, 0, 0, 1, 1, 2, 3])
-    summary = {"questions": [{"id": "q", "p": 0.1, "low": 0.0, "high": 1.0, "n": 7}]}
+    summary = run_summary([question("q", 0.1, 0.0, 1.0, n=7)])
     out = with_eve_intervals(summary, outcomes, origins)
-    (q,) = out["questions"]
+    (q,) = out.questions
     n_eff = eve_effective_n(np.array(y), origins)  # 3.4588...
-    assert q["n_effective"] == 3.5, "the effective size is shown to one decimal"
-    assert q["p"] == pytest.approx(4 / 7)
-    assert (q["low"], q["high"]) == pytest.approx(wilson(4 / 7 * n_eff, n_eff))
-    assert "outcomes" not in out
+    assert q.estimate.n_effective == 3.5, "the effective size is shown to one decimal"
+    assert q.estimate.p == pytest.approx(4 / 7) and q.estimate.n == 7
+    assert (q.estimate.low, q.estimate.high) == pytest.approx(wilson(4 / 7 * n_eff, n_eff))
+    assert out.outcomes == {} and out.judgments == []
 
 
 # ----------------------------------------------------------------- one particle by hand

@@ -68,12 +68,13 @@ def test_judgment_lines_say_whose_word_it_is_and_how_the_parameters_were_set(
     assert "read: analyst reads likely" in text and "said: report says almost certain" in text
     assert '"Forces will be in." - [A5] the appeal' in text and "[[" not in text
     from sim.present.text.run import format_summary
+    from sim.runs.run_summary import RunSummary
 
     summary = json.loads((tmp_path / "r" / "summary.json").read_text())
     summary["judgments"][0]["verdict"] = "below range"
-    assert "not tuned by hand" in format_summary(summary)
+    assert "not tuned by hand" in format_summary(RunSummary.from_json(summary))
     summary["posterior"] = "posterior.parquet"
-    calibrated = format_summary(summary)
+    calibrated = format_summary(RunSummary.from_json(summary))
     assert "drawn from the calibration posterior posterior.parquet" in calibrated
     assert "not tuned" not in calibrated
 

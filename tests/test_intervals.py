@@ -18,6 +18,7 @@ from sim.maths.stats import wilson
 from sim.present.cli import main
 from sim.runs.branching import eve_effective_n, meets_all, with_eve_intervals
 from tests.conftest import BELARUS
+from tests.helpers import judgment, outcome, run_summary
 
 OBSERVED = """observations:
   - {id: oct, metric: exercise_in, start: 2020-10-01, end: 2020-10-31, value: true,
@@ -77,15 +78,14 @@ def test_eve_intervals_hold_their_share_conditional_judgments_included(rows):
     judgment's over the rows where its condition held) inside its interval."""
     hit, cond, origin = (np.array(c) for c in zip(*rows, strict=True))
     outcomes = pd.DataFrame({"judgment.j": hit & cond, "judgment.j.given": cond, "persistent": hit})
-    summary = {
-        "outcomes": {"persistent": {"p": 0.5, "low": 0.0, "high": 1.0}},
-        "judgments": [{"id": "j", "p": 0.9, "low": 0.0, "high": 0.1}],
-    }
+    summary = run_summary(
+        outcomes={"persistent": outcome(0.5, 0.0, 1.0)}, judgments=[judgment("j", 0.9, 0.0, 0.1)]
+    )
     redone = with_eve_intervals(summary, outcomes, origin)
-    assert not outside(redone)
-    j = redone["judgments"][0]
-    assert j["p"] == pytest.approx(hit[cond].mean() if cond.any() else 0.0)
-    assert redone["outcomes"]["persistent"]["p"] == pytest.approx(hit.mean())
+    assert not outside(redone.json())
+    j = redone.judgments[0].estimate
+    assert j.p == pytest.approx(hit[cond].mean() if cond.any() else 0.0)
+    assert redone.outcomes["persistent"].estimate.p == pytest.approx(hit.mean())
 
 
 @pytest.mark.parametrize(
@@ -110,11 +110,12 @@ def test_a_branching_interval_is_wilsons_at_the_effective_sample_size():
     one success in two trials, not for two in four (counting copies as independent
     would draw it too narrow)."""
     outcomes = pd.DataFrame({"persistent": [True, True, False, False]})
-    summary = {"outcomes": {"persistent": {"p": 0.5, "low": 0.0, "high": 1.0}}}
-    entry = with_eve_intervals(summary, outcomes, np.array([0, 0, 1, 1]))["outcomes"]["persistent"]
-    assert entry["n_effective"] == 2.0
-    assert (entry["low"], entry["high"]) == pytest.approx(wilson(1, 2)), (
-        f"the interval {entry['low']:.3f}-{entry['high']:.3f} is not Wilson's at the "
+    summary = run_summary(outcomes={"persistent": outcome(0.5, 0.0, 1.0)})
+    redone = with_eve_intervals(summary, outcomes, np.array([0, 0, 1, 1]))
+    entry = redone.outcomes["persistent"].estimate
+    assert entry.n_effective == 2.0
+    assert (entry.low, entry.high) == pytest.approx(wilson(1, 2)), (
+        f"the interval {entry.low:.3f}-{entry.high:.3f} is not Wilson's at the "
         f"effective sample size 2 ({wilson(1, 2)[0]:.3f}-{wilson(1, 2)[1]:.3f}); "
         f"Wilson's at the 4 particles is {wilson(2, 4)[0]:.3f}-{wilson(2, 4)[1]:.3f}"
     )
@@ -136,7 +137,7 @@ def test_the_effective_sample_size_is_reported_to_one_decimal():
     """p = 0.4 over origins {0: 1, 1}, {1: 0, 0}, {2: 0}: sums of y - p are 1.2, -0.8 and
     -0.4, var = 2.24 / 25, n_eff = 0.24 / 0.0896 = 2.68, reported as 2.7."""
     outcomes = pd.DataFrame({"persistent": [True, True, False, False, False]})
-    summary = {"outcomes": {"persistent": {"p": 0.4, "low": 0.0, "high": 1.0}}}
-    entry = with_eve_intervals(summary, outcomes, np.array([0, 0, 1, 1, 2]))["outcomes"]
-    assert entry["persistent"]["n_effective"] == 2.7
-    assert with_eve_intervals({"questions": []}, outcomes, np.zeros(5, int)) == {"questions": []}
+    summary = run_summary(outcomes={"persistent": outcome(0.4, 0.0, 1.0)})
+    redone = with_eve_intervals(summary, outcomes, np.array([0, 0, 1, 1, 2]))
+    assert redone.outcomes["persistent"].estimate.n_effective == 2.7
+    assert with_eve_intervals(run_summary(), outcomes, np.zeros(5, int)) == run_summary()

@@ -114,30 +114,37 @@ def test_a_broken_link_names_the_entry_its_line_and_its_date(tmp_path):
 
 MANIFEST = {"scenario": {"metadata": {"name": "toy"}}, "scenario_sha256": "ab" * 32,
             "seed": 5, "replicates": 300}  # fmt: skip
-SUMMARY = {
-    "replicates": 300,
-    "questions": [{"id": "q1", "p": 0.4, "low": 0.3, "high": 0.5, "question": "?"}],
-    "outcomes": {"persistent": {"p": 0.2, "low": 0.1, "high": 0.3},
-                 "first_day": {"mean": 40.0}, "note": "not a share"},
-}  # fmt: skip
+
+
+def ledger_summary(kept: int | None = None):
+    """A run's summary with one question and one outcome."""
+    from sim.runs.run_summary import OutcomeEstimate, Proportion, QuestionEstimate
+    from tests.helpers import run_summary
+
+    q = QuestionEstimate("q1", "?", None, "2021-06-01", "rung_by", False,
+                         Proportion(0.4, 0.3, 0.5, 120, 300))  # fmt: skip
+    o = OutcomeEstimate(Proportion(0.2, 0.1, 0.3, 60, 300), "persistent", "d")
+    return run_summary([q], {"persistent": o}, kept=kept)
 
 
 def test_a_record_lists_every_question_and_every_share_outcome():
     from sim import __version__
 
-    r = ledger.record_of(SUMMARY, MANIFEST, D(2021, 1, 1), "run")
+    r = ledger.record_of(ledger_summary(), MANIFEST, D(2021, 1, 1), "run")
     assert r == {
         "command": "run", "as_of": "2021-01-01", "scenario": "toy",
         "scenario_sha256": "ab" * 32, "code_version": __version__, "seed": 5,
-        "replicates": 300, "kept": 300,
+        "replicates": 300, "kept": 100,
         "forecasts": [
             {"kind": "question", "id": "q1", "p": 0.4, "low": 0.3, "high": 0.5},
             {"kind": "outcome", "id": "persistent", "p": 0.2, "low": 0.1, "high": 0.3},
         ],
     }  # fmt: skip
-    kept = ledger.record_of({**SUMMARY, "kept": {"k": 41}}, MANIFEST, D(2021, 1, 1), "track")
+    kept = ledger.record_of(ledger_summary(kept=41), MANIFEST, D(2021, 1, 1), "track")
     assert kept["kept"] == 41 and kept["command"] == "track"
-    bare = ledger.record_of({"replicates": 10}, MANIFEST, D(2021, 1, 1), "run")
+    from tests.helpers import run_summary
+
+    bare = ledger.record_of(run_summary(), MANIFEST, D(2021, 1, 1), "run")
     assert bare["forecasts"] == [], "a run without questions or outcomes forecasts nothing"
 
 

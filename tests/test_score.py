@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import math
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -26,6 +27,7 @@ from sim.analysis.score import (
     score,
     scores,
 )
+from sim.runs.run_summary import QuestionEstimate
 from sim.scenario.errors import ScenarioError
 
 QUESTIONS = [
@@ -110,7 +112,7 @@ class StubRun:
 
     def __init__(self, name: str, questions: list[dict], folder: str = "run"):
         self.name, self.start_date, self.path = name, "2020-09-16", Path("/results") / folder
-        self.summary = {"questions": questions}
+        self.summary = SimpleNamespace(questions=[QuestionEstimate.from_json(q) for q in questions])
 
     def require_kept(self) -> None:
         pass
@@ -118,7 +120,7 @@ class StubRun:
 
 def question(qid: str, p: float, **extra) -> dict:
     base = {"id": qid, "question": f"Will {qid}?", "p": p, "low": p / 2, "high": (1 + p) / 2}
-    return {**base, "n": 400, **extra}
+    return {**base, "k": round(400 * p), "n": 400, **extra}
 
 
 def resolved(tmp_path: Path, *rows: tuple[str, bool, str]) -> Path:

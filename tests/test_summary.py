@@ -15,6 +15,7 @@ import pytest
 from sim.engine.plan import Plan
 from sim.maths.stats import km_quantile, wilson
 from sim.runs.aggregate import OutcomeTally, kept_rows
+from sim.runs.run_summary import RunSummary
 from sim.runs.summary import pct, proportion, summary_of, verdict
 from sim.scenario.loader import load
 from sim.scenario.outcomes import OUTCOMES
@@ -49,11 +50,29 @@ def test_percentages_as_printed():
 
 @pytest.fixture(scope="module")
 def belarus() -> tuple[Plan, pd.DataFrame, dict]:
+    """Belarus's summary as ``summary.json`` holds it (the typed summary's JSON)."""
     plan = Plan(load(BELARUS))
     outcomes = outcomes_of(plan, N, 3)
     tally = OutcomeTally(plan)
     tally.add(outcomes)
-    return plan, outcomes, summary_of(tally)
+    return plan, outcomes, summary_of(tally).json()
+
+
+def test_the_summary_reads_back_from_its_json_as_it_was(belarus, tmp_path):
+    """Written and read back, a summary (readings, judgments and questions included) is
+    the same object; its attributes are the JSON's values."""
+    import json
+
+    from sim.runs.run_summary import RunSummary
+
+    _, _, s = belarus
+    back = RunSummary.from_json(json.loads(json.dumps(s)))
+    assert back.json() == s
+    assert back.outcomes["persistent"].estimate.p == s["outcomes"]["persistent"]["p"]
+    assert back.judgments[0].range == tuple(s["judgments"][0]["range"])
+    assert back.readings[0].options[0].drawn.k == s["readings"][0]["options"][0]["drawn"]["k"]
+    assert back.time_to_persistent.q50.day == s["time_to_persistent"]["q50"]["day"]
+    assert back.kept is None and back.branching is None and back.observations == []
 
 
 def test_each_outcome_is_the_share_of_replicates_with_it(belarus):
@@ -154,7 +173,9 @@ def test_observations_keep_the_rows_that_agree_and_say_how_many(tmp_path):
     rows = outcomes_of(plan, 200, 4)
     tally = OutcomeTally(plan)
     tally.add(rows)
-    s = summary_of(tally)
+    typed = summary_of(tally)
+    s = typed.json()
+    assert RunSummary.from_json(s) == typed
     kept = kept_rows(rows)
     agree = int(rows["observation.new_year"].sum())
     assert 0 < len(kept) < 200 and s["replicates"] == len(kept)
@@ -163,4 +184,5 @@ def test_observations_keep_the_rows_that_agree_and_say_how_many(tmp_path):
                                   "source": "made up", **proportion(agree, 200)}]  # fmt: skip
     persistent = int(kept["persistent"].sum())
     assert s["outcomes"]["persistent"]["k"] == persistent
+    assert typed.kept is not None and typed.kept.k == len(kept) and typed.drawn == 200
     assert np.isclose(s["outcomes"]["persistent"]["p"], persistent / len(kept))

@@ -38,16 +38,21 @@ def test_monthly_dates_run_to_the_last_as_of_date_and_include_it():
 
 
 def test_the_series_lines_up_each_runs_forecasts_by_date():
-    q = {"id": "q1", "question": "Q?", "end": "2021-04-01", "p": 0.3, "low": 0.2, "high": 0.4,
-         "n": 100}  # fmt: skip
-    share = {"p": 0.5, "low": 0.4, "high": 0.6, "n": 90, "n_effective": 30.5}
+    from dataclasses import replace
+
+    from sim.runs.run_summary import OutcomeEstimate, Proportion, QuestionEstimate
+    from tests.helpers import run_summary
+
+    q = QuestionEstimate("q1", "Q?", None, "2021-04-01", "rung_by", False,
+                         Proportion(0.3, 0.2, 0.4, 30, 100))  # fmt: skip
+    share = OutcomeEstimate(Proportion(0.5, 0.4, 0.6, 45, 90, n_effective=30.5), "l", "d")
+    later = replace(q, estimate=replace(q.estimate, p=0.6))
     runs = [
-        (dt.date(2020, 9, 16), {"questions": [q], "outcomes": {"persistent": share,
-                                                               "first_day": share}}, 0),
-        (dt.date(2020, 12, 1), {"questions": [{**q, "p": 0.6}], "kept": {"k": 12}}, 1),
-        (dt.date(2021, 2, 1), {"questions": [], "kept": {"k": 9}, "branching": {}}, 2),
-    ]  # fmt: skip
-    runs.append((dt.date(2021, 3, 1), {"outcomes": {}}, 3))
+        (dt.date(2020, 9, 16), run_summary([q], {"persistent": share, "first_day": share}), 0),
+        (dt.date(2020, 12, 1), run_summary([later], kept=12), 1),
+        (dt.date(2021, 2, 1), run_summary(kept=9, branching=True), 2),
+        (dt.date(2021, 3, 1), run_summary(), 3),
+    ]
     r = series(runs)
     assert r["dates"].pop()["conditioning"] == "none"
     assert r["dates"] == [

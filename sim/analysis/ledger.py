@@ -22,6 +22,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sim.runs.run_summary import Proportion, RunSummary
 from sim.scenario.errors import ScenarioError
 
 GENESIS = "0" * 64
@@ -83,19 +84,17 @@ def append(path: Path, record: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def record_of(summary: dict[str, Any], manifest: dict[str, Any], as_of: dt.date,
-              command: str) -> dict[str, Any]:  # fmt: skip
-    """A ledger record of one run's forecasts (its ``summary.json`` and manifest)."""
+def record_of(
+    summary: RunSummary, manifest: dict[str, Any], as_of: dt.date, command: str
+) -> dict[str, Any]:
+    """A ledger record of one run's forecasts (its summary and manifest)."""
     from sim import __version__
 
-    forecasts = [
-        {"kind": "question", "id": q["id"], "p": q["p"], "low": q["low"], "high": q["high"]}
-        for q in summary.get("questions", [])
-    ]
-    for name, o in summary.get("outcomes", {}).items():
-        if isinstance(o, dict) and "p" in o:
-            forecasts.append({"kind": "outcome", "id": name, "p": o["p"], "low": o["low"],
-                              "high": o["high"]})  # fmt: skip
+    def forecast(kind: str, id: str, e: Proportion) -> dict[str, Any]:
+        return {"kind": kind, "id": id, "p": e.p, "low": e.low, "high": e.high}
+
+    forecasts = [forecast("question", q.id, q.estimate) for q in summary.questions]
+    forecasts += [forecast("outcome", name, o.estimate) for name, o in summary.outcomes.items()]
     return {
         "command": command,
         "as_of": as_of.isoformat(),
@@ -104,7 +103,7 @@ def record_of(summary: dict[str, Any], manifest: dict[str, Any], as_of: dt.date,
         "code_version": __version__,
         "seed": manifest["seed"],
         "replicates": manifest["replicates"],
-        "kept": summary["kept"]["k"] if "kept" in summary else summary["replicates"],
+        "kept": summary.kept.k if summary.kept is not None else summary.replicates,
         "forecasts": forecasts,
     }
 

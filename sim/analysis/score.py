@@ -78,21 +78,21 @@ def forecasts_of(runs: list[Run]) -> list[Forecast]:
         run.require_kept()
         start = dt.date.fromisoformat(run.start_date)
         label = run.name if counts[run.name] == 1 else f"{run.name} [{run.path.name}]"
-        for q in run.summary.get("questions", []):
-            end = q.get("end")
+        for q in run.summary.questions:
+            e = q.estimate
             out.append(
                 Forecast(
                     label,
-                    q["id"],
-                    q["question"],
-                    q["p"],
-                    q["low"],
-                    q["high"],
-                    q["n"],
+                    q.id,
+                    q.question,
+                    e.p,
+                    e.low,
+                    e.high,
+                    e.n,
                     start,
-                    dt.date.fromisoformat(end) if end else None,
-                    q.get("metric", ""),
-                    bool(q.get("negate", False)),
+                    dt.date.fromisoformat(q.end) if q.end else None,
+                    q.metric,
+                    q.negate,
                 )
             )
     return out

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from sim.analysis.ledger import time_averaged
+from sim.runs.run_summary import Proportion, RunSummary
 from sim.scenario.calendar import month_starts
 from sim.scenario.schema import Scenario
 
@@ -33,33 +34,47 @@ def as_of_dates(scenario: Scenario, every: str | None) -> list[dt.date]:
     return out
 
 
-def _point(as_of: dt.date, d: dict[str, Any]) -> dict[str, Any]:
-    return {"as_of": as_of.isoformat(), "p": d["p"], "low": d["low"], "high": d["high"],
-            "n": d["n"], "n_effective": d.get("n_effective", d["n"])}  # fmt: skip
+def _point(as_of: dt.date, e: Proportion) -> dict[str, Any]:
+    n_effective = e.n_effective if e.n_effective is not None else e.n
+    return {
+        "as_of": as_of.isoformat(),
+        "p": e.p,
+        "low": e.low,
+        "high": e.high,
+        "n": e.n,
+        "n_effective": n_effective,
+    }
 
 
-def series(runs: list[tuple[dt.date, dict[str, Any], int]]) -> dict[str, Any]:
+def _conditioning(summary: RunSummary) -> str:
+    if summary.branching is not None:
+        return "branching"
+    return "rejection" if summary.kept is not None else "none"
+
+
+def series(runs: list[tuple[dt.date, RunSummary, list[str]]]) -> dict[str, Any]:
     """Each question's and outcome's forecast at each as-of date, from the runs'
     summaries, with the observations each date's run was conditioned on."""
     questions: dict[str, dict[str, Any]] = {}
     outcomes: dict[str, list[dict[str, Any]]] = {}
     dates = []
     for as_of, summary, observations in runs:
-        dates.append({
-            "as_of": as_of.isoformat(),
-            "observations": observations,
-            "conditioning": "branching" if "branching" in summary else
-                            ("rejection" if "kept" in summary else "none"),
-            "kept": summary.get("kept", {}).get("k"),
-        })  # fmt: skip
-        for q in summary.get("questions", []):
-            entry = questions.setdefault(q["id"], {"question": q["question"], "end": q.get("end"),
-                                                   "points": []})  # fmt: skip
-            entry["points"].append(_point(as_of, q))
+        dates.append(
+            {
+                "as_of": as_of.isoformat(),
+                "observations": observations,
+                "conditioning": _conditioning(summary),
+                "kept": summary.kept.k if summary.kept is not None else None,
+            }
+        )
+        for q in summary.questions:
+            new = {"question": q.question, "end": q.end, "points": []}
+            entry = questions.setdefault(q.id, new)
+            entry["points"].append(_point(as_of, q.estimate))
         for name in OUTCOMES_TRACKED:
-            o = summary.get("outcomes", {}).get(name)
-            if o:
-                outcomes.setdefault(name, []).append(_point(as_of, o))
+            o = summary.outcomes.get(name)
+            if o is not None:
+                outcomes.setdefault(name, []).append(_point(as_of, o.estimate))
     return {"dates": dates, "questions": questions, "outcomes": outcomes}
 
 

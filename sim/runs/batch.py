@@ -141,7 +141,7 @@ def compare(
     rows = []
     for name, run in runs.items():
         o = run.outcomes
-        est = run.summary["outcomes"][outcome]
+        est = run.summary.outcomes[outcome].estimate
         unlike = _unlike(question_frame(run), frame)
         paired = _paired(seed_policy, o, base) and not unlike
         if unlike:
@@ -154,9 +154,9 @@ def compare(
                 "member": name,
                 "scenario": run.name,
                 "replicates": len(o),
-                "p": est["p"],
-                "low": est["low"],
-                "high": est["high"],
+                "p": est.p,
+                "low": est.low,
+                "high": est.high,
                 "diff": diff,
                 "diff_low": lo,
                 "diff_high": hi,
@@ -179,17 +179,17 @@ def compare_questions(runs: dict[str, Run], baseline: str, seed_policy: str) -> 
     side-by-side of, say, a scenario and its calibrated version, question by question."""
     base = runs[baseline]
     frame = question_frame(base)
-    asked = {q["id"]: q for q in base.summary.get("questions", [])}
+    asked = {q.id for q in base.summary.questions}
     rows = []
     for name, run in runs.items():
         unlike = _unlike(question_frame(run), frame)
-        for q in run.summary.get("questions", []):
-            column = paths.question(q["id"])
-            row = {"member": name, "scenario": run.name, "question": q["id"],
-                   "text": q["question"], "p": q["p"], "low": q["low"], "high": q["high"],
-                   "diff": math.nan, "diff_low": math.nan, "diff_high": math.nan,
-                   "compared": False}  # fmt: skip
-            if name != baseline and not unlike and q["id"] in asked:
+        for q in run.summary.questions:
+            column = paths.question(q.id)
+            e = q.estimate
+            row = {"member": name, "scenario": run.name, "question": q.id, "text": q.question,
+                   "p": e.p, "low": e.low, "high": e.high, "diff": math.nan,
+                   "diff_low": math.nan, "diff_high": math.nan, "compared": False}  # fmt: skip
+            if name != baseline and not unlike and q.id in asked:
                 mine, theirs = run.outcomes[column], base.outcomes[column]
                 d = _difference(mine, theirs, _paired(seed_policy, mine, theirs))
                 row.update(diff=d[0], diff_low=d[1], diff_high=d[2], compared=True)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import gzip
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ from sim.engine.state import State, capture, restore
 from sim.engine.streams import Streams
 from sim.runs.chunkfile import EncodedChunk, encode
 from sim.runs.executor import Executor, map_unordered
+from sim.runs.run_summary import Proportion, RunSummary, StageRecord
 from sim.runs.tables import chunk_tables
 from sim.scenario import paths
 from sim.scenario.calendar import date_of
@@ -99,21 +100,6 @@ class Particle:
 
     origin: int
     state: State | None = None
-
-
-@dataclass
-class StageRecord:
-    """What one stage did: its day, observations, survivors out of the population, and
-    the distinct original replicates left among them."""
-
-    day: int
-    date: str
-    observations: list[str]
-    survivors: int
-    population: int
-    distinct_origins: int
-    rounds: int = 1  # times the entering population was run through the stage
-    tried: int = 0  # particles run through it (rounds x population)
 
 
 @dataclass
@@ -299,8 +285,9 @@ class Branching:
         return [Particle(entering[i].origin, states[base + i])
                 for i in range(n) if states[base + i] is not None]  # fmt: skip
 
-    def summary(self) -> list[dict[str, Any]]:
-        return [r.__dict__ for r in self.records]
+    def summary(self) -> list[StageRecord]:
+        """What each stage did, in order."""
+        return list(self.records)
 
 
 def eve_effective_n(y: np.ndarray, origins: np.ndarray) -> float:
@@ -322,28 +309,33 @@ def eve_effective_n(y: np.ndarray, origins: np.ndarray) -> float:
     return float(min(n, p * (1 - p) / var)) if var > 0 else float(n)
 
 
-def with_eve_intervals(summary: dict[str, Any], outcomes, origins: np.ndarray) -> dict[str, Any]:
+def with_eve_intervals(summary: RunSummary, outcomes, origins: np.ndarray) -> RunSummary:
     """The summary's shares (outcomes, questions, judgments) with their intervals from the
     Eve effective sample size (``n_effective`` beside ``n``). A conditional judgment's
     share is over the particles where its ``given`` held, and so is its interval."""
     from sim.maths.stats import wilson
 
-    def redo(entry: dict[str, Any], column: str) -> None:
+    def redo(e: Proportion, column: str) -> Proportion:
         if column not in outcomes:
-            return
+            return e
         given = f"{column}.given"
         rows = outcomes[given].to_numpy(dtype=bool) if given in outcomes else slice(None)
         y = outcomes[column].to_numpy(dtype=bool)[rows]
         n_eff = eve_effective_n(y, origins[rows])
-        p = float(y.mean()) if y.size else 0.0
-        entry["p"] = p  # the same share the interval is about, whatever the entry held
-        entry["low"], entry["high"] = wilson(p * n_eff, n_eff)
-        entry["n_effective"] = round(n_eff, 1)
+        p = float(y.mean()) if y.size else 0.0  # the share the interval is about
+        low, high = wilson(p * n_eff, n_eff)
+        return e.widened(p, low, high, round(n_eff, 1))
 
-    for name, entry in summary.get("outcomes", {}).items():
-        redo(entry, name)
-    for q in summary.get("questions", []):
-        redo(q, paths.question(q["id"]))
-    for j in summary.get("judgments", []):
-        redo(j, paths.judgment(j["id"]))
-    return summary
+    return replace(
+        summary,
+        outcomes={
+            name: replace(o, estimate=redo(o.estimate, name))
+            for name, o in summary.outcomes.items()
+        },
+        questions=[
+            replace(q, estimate=redo(q.estimate, paths.question(q.id))) for q in summary.questions
+        ],
+        judgments=[
+            replace(j, estimate=redo(j.estimate, paths.judgment(j.id))) for j in summary.judgments
+        ],
+    )

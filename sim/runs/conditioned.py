@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ import pandas as pd
 from sim.engine.plan import Plan
 from sim.runs.branching import Branching, finish_chunk, wants_branching, with_eve_intervals
 from sim.runs.folder import write_bytes_atomic, write_json_atomic
+from sim.runs.run_summary import BranchingRecord, read_summary
 from sim.runs.runner import run_to_store
 from sim.scenario.errors import NoForecast
 
@@ -86,20 +88,19 @@ def _run_branched(store: RunStore, plan: Plan, executor, bar: Bars, conditioning
     todo = sum(b - a for _, a, b in store.pending())
     run_to_store(store, plan, workers=executor, progress=bar(todo), task=finish_chunk,
                  context=br.ctx, extra=lambda a, b: (last, particles[a:b]))  # fmt: skip
-    summary_file = store.path / "summary.json"
-    summary = json.loads(summary_file.read_text())
+    summary = read_summary(store.path)
     outcomes = pd.read_parquet(store.path / "outcomes.parquet").sort_values("replicate")
     origins = np.array([p.origin for p in particles])
     write_bytes_atomic(store.path / ORIGINS, json.dumps(origins.tolist()).encode())
     summary = with_eve_intervals(summary, outcomes, origins)
     stages = br.summary()
-    share = float(np.prod([st["survivors"] / st["tried"] for st in stages]))
+    share = float(np.prod([st.survivors / st.tried for st in stages]))
     why = "asked for" if conditioning == "branch" else "auto: observations on two or more dates"
-    summary["branching"] = {
-        "stages": stages,
-        "why": why,
-        "rejection_estimate": share * n,
-        "distinct_origins": len(set(origins.tolist())),
-        "intervals": "Eve estimator (particles sharing an original replicate are correlated)",
-    }
-    write_json_atomic(summary_file, summary)
+    record = BranchingRecord(
+        stages=stages,
+        why=why,
+        rejection_estimate=share * n,
+        distinct_origins=len(set(origins.tolist())),
+        intervals="Eve estimator (particles sharing an original replicate are correlated)",
+    )
+    write_json_atomic(store.path / "summary.json", replace(summary, branching=record).json())

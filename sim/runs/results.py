@@ -23,6 +23,7 @@ import pandas as pd
 from sim.maths.stats import km_band, wilson
 from sim.runs import folder
 from sim.runs.aggregate import kept_rows
+from sim.runs.run_summary import RunSummary
 from sim.scenario.errors import ScenarioError
 from sim.scenario.outcomes import OUTCOME_NAMES
 
@@ -49,8 +50,8 @@ class Run:
         return pd.read_parquet(file) if file.is_file() else None
 
     @cached_property
-    def summary(self) -> dict[str, Any]:
-        return json.loads((self.path / "summary.json").read_text())
+    def summary(self) -> RunSummary:
+        return RunSummary.from_json(json.loads((self.path / "summary.json").read_text()))
 
     @cached_property
     def all_outcomes(self) -> pd.DataFrame:
@@ -111,7 +112,7 @@ class Run:
 
     @property
     def horizon_days(self) -> int:
-        return self.summary["horizon"]["days"]
+        return self.summary.horizon.days
 
     @cached_property
     def month_starts(self) -> list[int]:
@@ -123,7 +124,7 @@ class Run:
     @property
     def kept(self) -> int:
         """Replicates the run keeps (all of them unless observations rejected some)."""
-        return int(self.summary["replicates"])
+        return self.summary.replicates
 
     def require_kept(self) -> None:
         """Refuse to describe a run in which no history agreed with the observations."""

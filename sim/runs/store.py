@@ -40,6 +40,7 @@ from sim.engine.plan import Plan
 from sim.runs.aggregate import BandTally, OutcomeTally
 from sim.runs.chunkfile import SUFFIX, EncodedChunk, read_table
 from sim.runs.folder import Folder, write_bytes_atomic, write_json_atomic
+from sim.runs.run_summary import RunSummary
 from sim.runs.summary import summary_of
 from sim.runs.tables import TABLES
 from sim.scenario.errors import NO_FORECAST_HINT, NoForecast, ScenarioError
@@ -210,7 +211,7 @@ class RunStore(Folder):
         return Assembly(self, plan, done)
 
     def finish_run(
-        self, summary: dict[str, Any], rows: dict[str, int], wall_seconds: float, ran: int = -1
+        self, summary: RunSummary, rows: dict[str, int], wall_seconds: float, ran: int = -1
     ) -> None:
         """Write the summary, mark the manifest complete, and drop the chunk files.
 
@@ -221,18 +222,17 @@ class RunStore(Folder):
         given): the speed recorded is theirs, so a resumed run does not count the
         replicates an interrupted one left behind as made in no time."""
         m = self.manifest
-        write_json_atomic(self.path / "summary.json", summary)
+        write_json_atomic(self.path / "summary.json", summary.json())
         ran = m["replicates"] if ran < 0 else ran
         m["wall_seconds"] = round(m["wall_seconds"] + wall_seconds, 3)
         m["session"] = {"replicates": ran, "seconds": round(wall_seconds, 3)}
         m["reused_replicates"] = m["replicates"] - ran
         m["replicates_per_second"] = round(ran / max(wall_seconds, 1e-9), 1) if ran else None
-        kept = summary.get("kept")
-        if kept is not None and kept["k"] == 0:
+        if summary.kept is not None and summary.kept.k == 0:
             agreed = ", ".join(
-                f"{o['id']} = {'yes' if o['value'] else 'no'}: agreed by {o['k']:,} of "
-                f"{o['n']:,} draws"
-                for o in summary["observations"]
+                f"{o.id} = {'yes' if o.value else 'no'}: agreed by {o.agreed.k:,} of "
+                f"{o.agreed.n:,} draws"
+                for o in summary.observations
             )
             reason = f"no replicate's history agrees with every observation ({agreed})"
             self.mark("no_forecast", reason)
@@ -295,7 +295,7 @@ class Assembly:
         self.sinks[name] = sink
         self.writers[name] = pq.ParquetWriter(sink, schema)
 
-    def close(self) -> tuple[dict[str, Any], dict[str, int]]:
+    def close(self) -> tuple[RunSummary, dict[str, int]]:
         """Finish the tables and put them in place; the summary and each table's rows."""
         if self.next != self.n_chunks:
             raise RuntimeError(f"chunks {self.next}.. are not all on disk yet")

@@ -1,8 +1,7 @@
 """The numbers an analyst reads off a run, computed once from its outcome tally.
 
-:func:`summary_of` turns a run's :class:`~sim.runs.aggregate.OutcomeTally` into plain data
-(JSON-ready); :func:`format_summary` lays it out as the text ``wargame run`` prints, each
-outcome with its definition on the line where its number stands.
+:func:`summary_of` turns a run's :class:`~sim.runs.aggregate.OutcomeTally` into a
+:class:`~sim.runs.run_summary.RunSummary` (typed; ``summary.json`` is its JSON).
 """
 
 from __future__ import annotations
@@ -12,8 +11,21 @@ from pathlib import Path
 from typing import Any
 
 from sim.engine.plan import Plan
-from sim.maths.stats import wilson
 from sim.runs.aggregate import OutcomeTally
+from sim.runs.run_summary import (
+    Horizon,
+    JudgmentCheck,
+    ObservationCheck,
+    OutcomeEstimate,
+    Proportion,
+    QuestionEstimate,
+    ReadingOption,
+    ReadingSummary,
+    RungShares,
+    RunSummary,
+    TimeTo,
+    When,
+)
 from sim.scenario import paths
 from sim.scenario.calendar import date_of
 from sim.scenario.outcomes import OUTCOMES
@@ -21,9 +33,8 @@ from sim.scenario.params import word_for
 
 
 def proportion(k: int, n: int) -> dict[str, float]:
-    """A share of replicates with its 95 % Wilson interval."""
-    lo, hi = wilson(k, n)
-    return {"p": k / n if n else float("nan"), "low": lo, "high": hi, "k": k, "n": n}
+    """A share of replicates with its 95 % Wilson interval, as plain data."""
+    return Proportion.of(k, n).json()
 
 
 def verdict(p: float, low: float, high: float) -> str:
@@ -37,70 +48,63 @@ def pct(x: float, width: int = 0, digits: int = 1) -> str:
     return f"{100 * x:{width}.{digits}f} %"
 
 
-def _day_and_date(plan: Plan, day: int | None) -> dict[str, Any]:
-    start = plan.scenario.metadata.start_date
+def _when(plan: Plan, day: int | None) -> When:
     if day is None:
-        return {"day": None, "date": None}
-    return {"day": int(day), "date": date_of(start, int(day)).isoformat()}
+        return When(None, None)
+    return When(int(day), date_of(plan.scenario.metadata.start_date, int(day)).isoformat())
 
 
-def _quartiles(tally: OutcomeTally, outcome: str) -> dict[str, Any]:
-    plan = tally.plan
-    return {
-        f"q{int(q * 100)}": _day_and_date(plan, tally.day_quantile(outcome, q))
-        for q in (0.25, 0.5, 0.75)
-    }
+def _quartiles(tally: OutcomeTally, outcome: str) -> TimeTo:
+    return TimeTo(*(_when(tally.plan, tally.day_quantile(outcome, q)) for q in (0.25, 0.5, 0.75)))
 
 
-def summary_of(tally: OutcomeTally) -> dict[str, Any]:
+def summary_of(tally: OutcomeTally) -> RunSummary:
     """Probabilities with intervals, when outcomes held, rungs reached, judgments."""
     plan, n = tally.plan, tally.n
     s = plan.scenario
-    return {
-        "scenario": s.metadata.name,
-        "replicates": n,
-        "horizon": {
-            "start": s.metadata.start_date.isoformat(),
-            "end": s.end_date.isoformat(),
-            "days": plan.n_days,
-        },
-        "outcomes": {
-            name: {
-                **proportion(tally.hits[name], n),
-                "label": o.label,
-                "definition": o.define(s.outcomes) + _varies(plan, o),
-            }
+    kept, drawn, observations = _observations(tally)
+    return RunSummary(
+        scenario=s.metadata.name,
+        replicates=n,
+        horizon=Horizon(s.metadata.start_date.isoformat(), s.end_date.isoformat(), plan.n_days),
+        outcomes={
+            name: OutcomeEstimate(
+                Proportion.of(tally.hits[name], n),
+                o.label,
+                o.define(s.outcomes) + _varies(plan, o),
+            )
             for name, o in OUTCOMES.items()
         },
-        "time_to_persistent": _quartiles(tally, "persistent"),
-        "time_to_ever_continuous": _quartiles(tally, "ever_continuous"),
-        "rungs": {
-            t.name: {
-                "at_horizon": _shares(t, tally.held[t.name], n),
-                "highest": _shares(t, tally.highest[t.name], n),
-            }
+        time_to_persistent=_quartiles(tally, "persistent"),
+        time_to_ever_continuous=_quartiles(tally, "ever_continuous"),
+        rungs={
+            t.name: RungShares(
+                _shares(t, tally.held[t.name], n), _shares(t, tally.highest[t.name], n)
+            )
             for t in plan.track_specs
         },
-        "mean_presence_days": tally.presence_days / n if n else math.nan,
-        "judgments": [
+        mean_presence_days=tally.presence_days / n if n else math.nan,
+        judgments=[
             _judgment(j, tally.judgments[j.id], tally.conditions.get(j.id, n)) for j in s.judgments
         ],
-        "posterior": Path(s.posterior.file).name if s.posterior is not None else None,
-        "questions": [
-            {
-                "id": q.id,
-                "question": q.question,
-                "source": q.source,
-                "end": q.end.isoformat(),
-                "metric": q.metric,
-                "negate": q.negate,
-                **proportion(tally.questions[q.id], n),
-            }
+        posterior=Path(s.posterior.file).name if s.posterior is not None else None,
+        questions=[
+            QuestionEstimate(
+                q.id,
+                q.question,
+                q.source,
+                q.end.isoformat(),
+                q.metric,
+                q.negate,
+                Proportion.of(tally.questions[q.id], n),
+            )
             for q in s.questions
         ],
-        **_observations(tally),
-        **_readings(tally),
-    }
+        drawn=drawn,
+        kept=kept,
+        observations=observations,
+        readings=_readings(tally),
+    )
 
 
 def _varies(plan: Plan, outcome: Any) -> str:
@@ -117,29 +121,27 @@ def _shares(track: Any, counts: Any, n: int) -> dict[str, float]:
     return {r.name: int(counts[i]) / n if n else math.nan for i, r in enumerate(track.rungs)}
 
 
-def _judgment(j: Any, k: int, n: int) -> dict[str, Any]:
-    est = proportion(k, n)
+def _judgment(j: Any, k: int, n: int) -> JudgmentCheck:
+    est = Proportion.of(k, n)
     low, high = j.range
-    return {
-        "id": j.id,
-        "claim": j.claim,
-        "source": j.source,
-        "reading": j.assumption,  # the analyst's reading of the report, not its own word
-        "checked_as": j.describe(),
-        "word": j.word,
-        "range": [low, high],
-        **est,
-        "verdict": verdict(est["p"], low, high) if n else "no replicates kept",
-        "model_word": word_for(est["p"]),
-    }
+    return JudgmentCheck(
+        id=j.id,
+        claim=j.claim,
+        source=j.source,
+        reading=j.assumption,
+        checked_as=j.describe(),
+        word=j.word,
+        range=(low, high),
+        estimate=est,
+        verdict=verdict(est.p, low, high) if n else "no replicates kept",
+        model_word=word_for(est.p),
+    )
 
 
-def _readings(tally: OutcomeTally) -> dict[str, Any]:
+def _readings(tally: OutcomeTally) -> list[ReadingSummary]:
     """Per reading and option: its prior weight, the replicates that drew it, and the
     headline outcomes, judgments and questions among them (only with readings)."""
     s = tally.plan.scenario
-    if not s.readings:
-        return {}
     out = []
     columns = tally.reading_columns
     for r in s.readings:
@@ -150,40 +152,40 @@ def _readings(tally: OutcomeTally) -> dict[str, Any]:
             judgments = {}
             for j in s.judgments:
                 denominator = hits[paths.judgment_given(j.id)] if j.given is not None else n
-                judgments[j.id] = proportion(hits[paths.judgment(j.id)], denominator)
+                judgments[j.id] = Proportion.of(hits[paths.judgment(j.id)], denominator)
             options.append(
-                {
-                    "name": o.name,
-                    "weight": w,
-                    "rationale": o.rationale,
-                    "drawn": proportion(n, tally.n),
-                    "outcomes": {name: proportion(hits[name], n) for name in OUTCOMES},
-                    "judgments": judgments,
-                    "questions": {
-                        q.id: proportion(hits[paths.question(q.id)], n) for q in s.questions
+                ReadingOption(
+                    name=o.name,
+                    weight=w,
+                    rationale=o.rationale,
+                    drawn=Proportion.of(n, tally.n),
+                    outcomes={name: Proportion.of(hits[name], n) for name in OUTCOMES},
+                    judgments=judgments,
+                    questions={
+                        q.id: Proportion.of(hits[paths.question(q.id)], n) for q in s.questions
                     },
-                }
+                )
             )
-        out.append({"name": r.name, "source": r.source, "options": options})
-    return {"readings": out}
+        out.append(ReadingSummary(r.name, r.source, options))
+    return out
 
 
-def _observations(tally: OutcomeTally) -> dict[str, Any]:
-    """How many replicates each observation kept (only when the scenario has some)."""
+def _observations(
+    tally: OutcomeTally,
+) -> tuple[Proportion | None, int | None, list[ObservationCheck]]:
+    """The share of draws kept, the draws, and each observation's agreement (None, None
+    and none when the scenario has no observations)."""
     s = tally.plan.scenario
     if not s.observations:
-        return {}
-    return {
-        "drawn": tally.drawn,
-        "kept": proportion(tally.n, tally.drawn),
-        "observations": [
-            {
-                "id": o.id,
-                "value": o.value,
-                "as_of": o.as_of.isoformat(),
-                "source": o.source,
-                **proportion(tally.observations[o.id], tally.drawn),
-            }
-            for o in s.observations
-        ],
-    }
+        return None, None, []
+    checks = [
+        ObservationCheck(
+            o.id,
+            o.value,
+            o.as_of.isoformat(),
+            o.source,
+            Proportion.of(tally.observations[o.id], tally.drawn),
+        )
+        for o in s.observations
+    ]
+    return Proportion.of(tally.n, tally.drawn), tally.drawn, checks

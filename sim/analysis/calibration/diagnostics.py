@@ -10,7 +10,6 @@ each emulator's held-out fit.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import pandas as pd
 
 from sim.analysis.calibration.record import CalibrationRecord
 from sim.runs.aggregate import kept_rows
+from sim.runs.run_summary import RunSummary, read_summary
 from sim.runs.summary import proportion, verdict
 from sim.scenario import paths
 from sim.scenario.outcomes import OUTCOME_LABELS
@@ -74,7 +74,7 @@ def parameters(rec: CalibrationRecord, frame: pd.DataFrame) -> list[dict[str, An
 
 
 def reading_weights(
-    rec: CalibrationRecord, frame: pd.DataFrame, before: pd.DataFrame, after: dict[str, Any]
+    rec: CalibrationRecord, frame: pd.DataFrame, before: pd.DataFrame, after: RunSummary
 ) -> list[dict[str, Any]]:
     """Per reading: each option's prior weight, its posterior weight with its Monte Carlo
     standard error (from the posterior's effective sample size), and the headline
@@ -83,14 +83,14 @@ def reading_weights(
     out = []
     w = frame["weight"].to_numpy(dtype=float)
     n_eff = ess(w)
-    after_by = {r["name"]: r for r in after.get("readings", [])}
+    after_by = {r.name: r for r in after.readings}
     for r in rec.scenario.readings:
         column = frame[r.path].to_numpy() if r.path in frame else np.full(len(frame), np.nan)
         options = []
         for j, (o, prior) in enumerate(zip(r.options, r.weights, strict=True)):
             post = float(np.sum(w[column == j]) / w.sum()) if w.sum() > 0 else math.nan
             mine = before[paths.reading(r.name)] == o.name if len(before) else []
-            after_o = after_by[r.name]["options"][j] if r.name in after_by else None
+            after_o = after_by[r.name].options[j] if r.name in after_by else None
             options.append(
                 {
                     "name": o.name,
@@ -103,7 +103,7 @@ def reading_weights(
                     "outcomes": {
                         name: {
                             "before": proportion(int(before[mine][name].sum()), int(np.sum(mine))),
-                            "after": after_o["outcomes"][name] if after_o else None,
+                            "after": after_o.outcomes[name].json() if after_o else None,
                         }
                         for name in OUTCOME_LABELS
                     },
@@ -126,9 +126,10 @@ def diagnostics(
     `share` of the prior was consistent) and its check run's folder `check`, read for
     the analyst (the module docstring lists what)."""
     before = kept_rows(rec.wave_outcomes[0]) if rec.wave_outcomes else pd.DataFrame()
-    after_summary = json.loads((check / "summary.json").read_text())
+    after_summary = read_summary(check)
     targets = _targets(rec, before, after_summary)
-    checked = after_summary.get("drawn", after_summary["replicates"])
+    drawn = after_summary.drawn
+    checked = drawn if drawn is not None else after_summary.replicates
     replicates = [int(w.rows) for w in rec.waves]
     return {
         "scenario": rec.scenario.metadata.name,
@@ -151,11 +152,11 @@ def diagnostics(
         "unmet": [t["id"] for t in targets if t["kept"] and t["after"]["verdict"] != "in range"],
         "conflicts": [list(c) for c in rec.conflicts],
         "observations": _observations(rec),
-        "kept_after": after_summary.get("kept"),
+        "kept_after": after_summary.kept.json() if after_summary.kept is not None else None,
         "outcomes": {
             name: {
                 "before": proportion(int(before[name].sum()), len(before)),
-                "after": after_summary["outcomes"][name],
+                "after": after_summary.outcomes[name].json(),
             }
             for name in OUTCOME_LABELS
         },
@@ -167,17 +168,18 @@ def diagnostics(
 
 
 def _targets(
-    rec: CalibrationRecord, before: pd.DataFrame, after_summary: dict[str, Any]
+    rec: CalibrationRecord, before: pd.DataFrame, after_summary: RunSummary
 ) -> list[dict[str, Any]]:
     """Each target before (the first wave, drawn from the prior) and after (the check
     run), with its verdict and word, whether it still weighs the posterior, its
     probability of being the model's discrepancy and its emulator's fit."""
-    after_j = {j["id"]: j for j in after_summary["judgments"]}
+    after_j = {j.id: j for j in after_summary.judgments}
     out = []
     for t in rec.targets:
         among = int(before[paths.judgment_given(t.id)].sum()) if t.conditional else len(before)
         b = proportion(int(before[t.column].sum()), among)
-        a = {k: after_j[t.id][k] for k in ("p", "low", "high", "k", "n")}
+        e = after_j[t.id].estimate
+        a = {"p": e.p, "low": e.low, "high": e.high, "k": e.k, "n": e.n}
         out.append(
             {
                 "id": t.id,

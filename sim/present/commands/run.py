@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -89,8 +88,9 @@ def as_of_of(scenario: Scenario, as_of=None):
 def append_to_ledger(path: Path, store: RunStore, as_of, command: str) -> None:
     """Append a finished run's forecasts to the ledger and say where."""
     from sim.analysis import ledger
+    from sim.runs.run_summary import read_summary
 
-    summary = json.loads((store.path / "summary.json").read_text())
+    summary = read_summary(store.path)
     entry = ledger.append(path, ledger.record_of(summary, store.manifest, as_of, command))
     print(f"ledger: entry {entry['index']} (as of {entry['as_of']}) appended to {path}")
 
@@ -138,8 +138,9 @@ def speed_line(m: dict, workers: int) -> str:
 def print_run(store: RunStore, workers: int) -> None:
     """The summary table, the run's speed and where its folder is."""
     from sim.present.text.run import format_summary
+    from sim.runs.run_summary import read_summary
 
     m = store.manifest
-    print(format_summary(json.loads((store.path / "summary.json").read_text())))
+    print(format_summary(read_summary(store.path)))
     print("\n" + speed_line(m, workers))
     print(f"results: {store.path}")

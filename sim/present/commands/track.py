@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from sim.present.commands.options import (
@@ -53,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         from sim.present.plots.track import track_figure
         from sim.runs.conditioned import run_store
         from sim.runs.folder import write_json_atomic
+        from sim.runs.run_summary import read_summary
         from sim.runs.runner import default_chunk
         from sim.runs.store import RunStore, default_out
         from sim.scenario.loader import known_by, load
@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
                 replicates=n, chunk_size=default_chunk(n), detail=False,
             )  # fmt: skip
             run_store(store, Plan(scenario), s.executor, s.bar, args.conditioning)
-            summary = json.loads((store.path / "summary.json").read_text())
+            summary = read_summary(store.path)
             runs.append((d, summary, [o.id for o in scenario.observations]))
         result = tr.series(runs)
         result["scores"] = tr.scores(result, resolutions)

@@ -59,14 +59,14 @@ def _share_per_char(ax, char_inches: float) -> float:
 
 def _rungs_at_horizon(ax, run: Run) -> None:
     """One stacked bar per track: the share of replicates holding each rung at the horizon."""
-    rungs = run.summary["rungs"]
+    rungs = run.summary.rungs
     pct_per_char = 100 * _share_per_char(ax, 0.06)
     for i, shares in enumerate(rungs.values()):
         left = 0.0
-        names = list(shares["at_horizon"])
+        names = list(shares.at_horizon)
         colours = matplotlib.colormaps["Blues"](np.linspace(0.25, 0.9, len(names)))
         for k, (name, colour) in enumerate(zip(names, colours, strict=True)):
-            width = 100 * shares["at_horizon"][name]
+            width = 100 * shares.at_horizon[name]
             ax.barh(i, width, left=left, color=colour, edgecolor="white", lw=0.5)
             label = name.replace("_", " ")
             if width < (len(label) + 2) * pct_per_char:  # too narrow: its rung number

@@ -10,6 +10,7 @@ from sim.engine.plan import Plan
 from sim.present import plots
 from sim.present.report.common import svg, words
 from sim.runs.results import Run
+from sim.runs.run_summary import RunSummary
 from sim.scenario.outcomes import OUTCOME_LABELS
 from sim.scenario.params import word_for
 from sim.scenario.schema import Scenario
@@ -104,55 +105,55 @@ def _run_figures(run: Run) -> list[dict[str, str]]:
 def run_context(run: Run) -> dict[str, Any]:
     run.require_kept()
     s = run.summary
-    o = s["outcomes"]["persistent"]
+    o = s.outcomes["persistent"].estimate
     start = run.manifest["start_date"]
-    median = s["time_to_persistent"]["q50"]["date"] or "not reached by the horizon"
+    t = s.time_to_persistent
+    median = t.q50.date or "not reached by the horizon"
     quartiles = {
-        q: v["date"] if v["date"] else "not by the horizon"
-        for q, v in s["time_to_persistent"].items()
+        q: v.date if v.date else "not by the horizon"
+        for q, v in (("q25", t.q25), ("q50", t.q50), ("q75", t.q75))
     }
     return {
         **_scenario_context(run.manifest),
         "title": run.name,
-        "posterior": s.get("posterior"),
+        "posterior": s.posterior,
         "headline": {
-            "p": o["p"],
-            "low": o["low"],
-            "high": o["high"],
-            "n": o["n"],
-            "words": words(o["p"], o["low"], o["high"]),
+            "p": o.p,
+            "low": o.low,
+            "high": o.high,
+            "n": o.n,
+            "words": words(o.p, o.low, o.high),
             "median": median,
-            "end": s["horizon"]["end"],
+            "end": s.horizon.end,
         },
         "outcomes": [
             {
                 "label": label,
-                **s["outcomes"][name],
-                "word": word_for(s["outcomes"][name]["p"]).replace("_", " "),
+                **s.outcomes[name].json(),
+                "word": word_for(s.outcomes[name].estimate.p).replace("_", " "),
             }
             for name, label in OUTCOME_LABELS.items()
         ],
         "quartiles": quartiles,
         "readings": readings_context(s),
-        "judgments": [{**j, "word": j["word"].replace("_", " ")} for j in s["judgments"]],
-        "questions": s.get("questions", []),
+        "judgments": [{**j.json(), "word": j.word.replace("_", " ")} for j in s.judgments],
+        "questions": [q.json() for q in s.questions],
         "figures": _run_figures(run),
         "provenance": [("start date", start), *_provenance(run.manifest)],
     }
 
 
-def readings_context(summary: dict[str, Any]) -> list[dict[str, Any]]:
+def readings_context(summary: RunSummary) -> list[dict[str, Any]]:
     """Per reading of the report: each option (its prior weight, its rationale, the
     replicates that drew it) and, row by row, the outcomes, judgments and questions
     under each option (the headline mixes them)."""
     out = []
-    for r in summary.get("readings", []):
-        options = r["options"]
+    for r in summary.readings:
+        options = [o.json() for o in r.options]
         first = options[0]
         keys = [("outcomes", k, OUTCOME_LABELS.get(k, k)) for k in first["outcomes"]]
         keys += [("judgments", k, f"judgment {k}") for k in first["judgments"]]
         keys += [("questions", k, f"question {k}") for k in first["questions"]]
         rows = [(label, [o[group][k] for o in options]) for group, k, label in keys]
-        out.append({"name": r["name"], "source": r.get("source"), "options": options,
-                    "rows": rows})  # fmt: skip
+        out.append({"name": r.name, "source": r.source, "options": options, "rows": rows})
     return out
