@@ -387,6 +387,7 @@ def test_the_workbench_logs_only_its_errors():
 
     from sim.analysis.discover import _workbench
 
+    logging.getLogger("EMA").setLevel(logging.NOTSET)
     _workbench()
     assert logging.getLogger("EMA").level == logging.ERROR
 
