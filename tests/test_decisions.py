@@ -379,3 +379,20 @@ def test_a_reversible_track_not_held_does_not_stop_the_others_being_reconsidered
     n.revoke = lambda rel, name: revoked.append(name)
     n.reconsider(*REL, 0.0)
     assert revoked == ["second"], "a track at level 0 ended the month's reconsideration"
+
+
+def test_effects_not_given_are_what_nothing_held_gives_and_other_names_are_refused():
+    """Combined effects hold one value per declared held effect: those not given are at
+    their declared value when no held rung sets them; a name no rung field declares is an
+    error, and the values, shared through a cache, cannot be changed."""
+    from sim.scenario.tracks import HELD_EFFECTS
+
+    fx = Effects(stay=0.4)
+    assert vars(fx) == {"interval": math.inf, "stay": 0.4, "tolerance": 1.0, "standing": False}
+    assert set(vars(fx)) == {e.name for e in HELD_EFFECTS.values()}
+    assert fx == Effects(stay=0.4) and hash(fx) == hash(Effects(stay=0.4))
+    assert fx != Effects(stay=0.5)
+    with pytest.raises(TypeError, match="no held effect named colour, size"):
+        Effects(size=1.0, colour=2.0)
+    with pytest.raises(AttributeError, match="read-only"):
+        fx.stay = 0.9

@@ -5,7 +5,9 @@ tally must agree with)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import math
 
 import numpy as np
@@ -15,7 +17,7 @@ import pytest
 from sim.engine.plan import Plan
 from sim.maths.stats import km_quantile, wilson
 from sim.runs.aggregate import OutcomeTally, kept_rows
-from sim.runs.run_summary import RunSummary
+from sim.runs.run_summary import Proportion, RunSummary
 from sim.runs.summary import pct, proportion, summary_of, verdict
 from sim.scenario.loader import load
 from sim.scenario.outcomes import OUTCOMES
@@ -186,3 +188,42 @@ def test_observations_keep_the_rows_that_agree_and_say_how_many(tmp_path):
     assert s["outcomes"]["persistent"]["k"] == persistent
     assert typed.kept is not None and typed.kept.k == len(kept) and typed.drawn == 200
     assert np.isclose(s["outcomes"]["persistent"]["p"], persistent / len(kept))
+
+
+def test_a_summary_written_before_its_newer_fields_reads_with_their_defaults(belarus):
+    """A run folder written before questions carried end, metric and negate, and before
+    the time to continuous presence was kept, still reads: those fields take the values
+    that say "not recorded"."""
+    _, _, s = belarus
+    old = {k: v for k, v in s.items() if k != "time_to_ever_continuous"}
+    old["questions"] = [{"id": "q", "question": "Q?", "p": 0.5, "low": 0.4, "high": 0.6,
+                         "k": 50, "n": 100}]  # fmt: skip
+    back = RunSummary.from_json(old)
+    (q,) = back.questions
+    assert (q.end, q.metric, q.negate, q.source) == (None, "", False, None)
+    assert q.estimate == Proportion(0.5, 0.4, 0.6, 50, 100)
+    t = back.time_to_ever_continuous
+    assert (t.q25.day, t.q50.date, t.q75.day) == (None, None, None)
+
+
+def test_a_branching_runs_stages_and_widened_shares_read_back_as_written():
+    from sim.runs.run_summary import BranchingRecord, StageRecord
+    from tests.helpers import outcome, run_summary
+
+    stage = StageRecord(30, "2020-10-16", ["oct"], 400, 1000, 250, rounds=2, tried=2000)
+    widened = outcome(0.4, 0.3, 0.5).estimate.widened(0.41, 0.2, 0.6, 37.5)
+    summary = run_summary(outcomes={"persistent": outcome(0.4, 0.3, 0.5)}, kept=150)
+    summary = dataclasses.replace(
+        summary,
+        outcomes={"persistent": dataclasses.replace(summary.outcomes["persistent"],
+                                                    estimate=widened)},
+        branching=BranchingRecord([stage], "asked for", 160.0, 250, "Eve estimator"),
+    )  # fmt: skip
+    written = summary.json()
+    assert written["outcomes"]["persistent"]["n_effective"] == 37.5
+    assert written["branching"]["stages"][0] == {
+        "day": 30, "date": "2020-10-16", "observations": ["oct"], "survivors": 400,
+        "population": 1000, "distinct_origins": 250, "rounds": 2, "tried": 2000,
+    }  # fmt: skip
+    assert RunSummary.from_json(json.loads(json.dumps(written))) == summary
+    assert widened == Proportion(0.41, 0.2, 0.6, 40, 100, n_effective=37.5)
