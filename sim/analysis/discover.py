@@ -243,8 +243,14 @@ def _discover_rows(
     step(1)
     tree = _tree(x, y, settings.seed)
     step(1)
-    return {**empty, "threshold": threshold, "boxes": boxes, "scores": scores, "tree": tree,
-            "note": ""}  # fmt: skip
+    return {
+        **empty,
+        "threshold": threshold,
+        "boxes": boxes,
+        "scores": scores,
+        "tree": tree,
+        "note": "",
+    }
 
 
 def _one_box(prim, x: pd.DataFrame, y: np.ndarray, threshold: float, settings: DiscoverySettings):

@@ -47,21 +47,24 @@ def read(path: Path) -> list[dict[str, Any]]:
         try:
             entry = json.loads(line)
         except json.JSONDecodeError as e:
-            raise ScenarioError.single(f"entry on line {k} is not JSON: {e.msg}", file=str(path),
-                                       line=k) from None  # fmt: skip
+            raise ScenarioError.single(
+                f"entry on line {k} is not JSON: {e.msg}", file=str(path), line=k
+            ) from None
         where = f"entry {len(entries) + 1} (line {k}, as of {entry.get('as_of', '?')})"
         if entry.get("hash") != entry_hash(entry):
             raise ScenarioError.single(
                 f"{where} was changed after it was written (its hash does not match its "
                 "contents); the ledger cannot be trusted from there on",
-                file=str(path), line=k,
-            )  # fmt: skip
+                file=str(path),
+                line=k,
+            )
         if entry.get("previous") != previous:
             raise ScenarioError.single(
                 f"{where} does not follow the entry before it (an entry was inserted, "
                 "removed or rewritten before it)",
-                file=str(path), line=k,
-            )  # fmt: skip
+                file=str(path),
+                line=k,
+            )
         entries.append(entry)
         previous = entry["hash"]
     return entries
@@ -154,11 +157,25 @@ def score_ledger(entries: list[dict[str, Any]], resolutions: list) -> dict[str, 
                     else:
                         late += 1
         if not points:
-            out.append({"id": r.id, "value": r.value, "resolved": r.resolved.isoformat(),
-                        "forecasts": 0, "late": late})  # fmt: skip
+            out.append(
+                {
+                    "id": r.id,
+                    "value": r.value,
+                    "resolved": r.resolved.isoformat(),
+                    "forecasts": 0,
+                    "late": late,
+                }
+            )
             continue
-        out.append({"id": r.id, "value": r.value, "resolved": r.resolved.isoformat(),
-                    "late": late, **time_averaged(points, r.value, r.resolved)})  # fmt: skip
+        out.append(
+            {
+                "id": r.id,
+                "value": r.value,
+                "resolved": r.resolved.isoformat(),
+                "late": late,
+                **time_averaged(points, r.value, r.resolved),
+            }
+        )
     return {"entries": len(entries), "questions": out}
 
 

@@ -58,8 +58,9 @@ def read_resolutions(
     known = sorted(set(known))
     items = data.get("resolutions") if isinstance(data, dict) else None
     try:
-        return _checked(Resolutions.model_validate(data).resolutions, locs, name, known,
-                        asked_by, check)  # fmt: skip
+        return _checked(
+            Resolutions.model_validate(data).resolutions, locs, name, known, asked_by, check
+        )
     except ValidationError as e:
         problems = [problem_of(err, locs, name, Resolutions) for err in e.errors()]
     if isinstance(items, list):  # the entries that are well formed are checked too
@@ -73,8 +74,14 @@ def read_resolutions(
     raise ScenarioError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
 
 
-def _checked(resolutions: list[Resolution], locs: Locations, name: str, known: list[str],
-             asked_by: str, check: Check | None) -> list[Resolution]:  # fmt: skip
+def _checked(
+    resolutions: list[Resolution],
+    locs: Locations,
+    name: str,
+    known: list[str],
+    asked_by: str,
+    check: Check | None,
+) -> list[Resolution]:
     problems = _problems(list(enumerate(resolutions)), locs, name, known, asked_by, check)
     if problems:
         raise ScenarioError(problems)

@@ -110,8 +110,13 @@ def resolutions_for(path: Path, forecasts: list[Forecast]) -> list[Resolution]:
             return [("resolved", before)]
         if f.too_early(r.value, r.resolved):
             answer = "yes" if r.value else "no"
-            return [("resolved", f"'{answer}' on {r.resolved} is before the question's end "
-                                 f"({f.end}), when that answer is first known")]  # fmt: skip
+            return [
+                (
+                    "resolved",
+                    f"'{answer}' on {r.resolved} is before the question's end "
+                    f"({f.end}), when that answer is first known",
+                )
+            ]
         return []
 
     return read_resolutions(path, asked, "the runs", check)

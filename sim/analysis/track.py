@@ -90,6 +90,12 @@ def scores(result: dict[str, Any], resolutions: list) -> list[dict[str, Any]]:
         points = [pt for pt in points if pt[0] <= r.resolved]
         if not points:
             continue
-        out.append({"id": r.id, "value": r.value, "resolved": r.resolved.isoformat(),
-                    **time_averaged(points, r.value, r.resolved)})  # fmt: skip
+        out.append(
+            {
+                "id": r.id,
+                "value": r.value,
+                "resolved": r.resolved.isoformat(),
+                **time_averaged(points, r.value, r.resolved),
+            }
+        )
     return out

@@ -186,9 +186,19 @@ def compare_questions(runs: dict[str, Run], baseline: str, seed_policy: str) -> 
         for q in run.summary.questions:
             column = paths.question(q.id)
             e = q.estimate
-            row = {"member": name, "scenario": run.name, "question": q.id, "text": q.question,
-                   "p": e.p, "low": e.low, "high": e.high, "diff": math.nan,
-                   "diff_low": math.nan, "diff_high": math.nan, "compared": False}  # fmt: skip
+            row = {
+                "member": name,
+                "scenario": run.name,
+                "question": q.id,
+                "text": q.question,
+                "p": e.p,
+                "low": e.low,
+                "high": e.high,
+                "diff": math.nan,
+                "diff_low": math.nan,
+                "diff_high": math.nan,
+                "compared": False,
+            }
             if name != baseline and not unlike and q.id in asked:
                 mine, theirs = run.outcomes[column], base.outcomes[column]
                 d = _difference(mine, theirs, _paired(seed_policy, mine, theirs))
@@ -197,8 +207,19 @@ def compare_questions(runs: dict[str, Run], baseline: str, seed_policy: str) -> 
     return pd.DataFrame(rows, columns=[*_QUESTION_COLUMNS])
 
 
-_QUESTION_COLUMNS = ("member", "scenario", "question", "text", "p", "low", "high", "diff",
-                     "diff_low", "diff_high", "compared")  # fmt: skip
+_QUESTION_COLUMNS = (
+    "member",
+    "scenario",
+    "question",
+    "text",
+    "p",
+    "low",
+    "high",
+    "diff",
+    "diff_low",
+    "diff_high",
+    "compared",
+)
 
 
 #: The most characters a member's name takes in a printed table (longer ones end in "…").

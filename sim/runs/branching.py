@@ -163,8 +163,13 @@ def meets_all(facts: Facts, checks: dict[str, tuple[Any, bool]], ids: tuple[str,
     return all(checks[i][0](facts) == checks[i][1] for i in ids)
 
 
-def advance(ctx: BranchContext, stage: int, day: int, ids: tuple[str, ...],
-            batch: list[tuple[int, Particle]]) -> list[tuple[int, State | None]]:  # fmt: skip
+def advance(
+    ctx: BranchContext,
+    stage: int,
+    day: int,
+    ids: tuple[str, ...],
+    batch: list[tuple[int, Particle]],
+) -> list[tuple[int, State | None]]:
     """Run each (pid, particle) of `batch` to `day`; the state of those whose history
     agrees with observations `ids`, None for the others."""
     out = []
@@ -181,8 +186,15 @@ def advance(ctx: BranchContext, stage: int, day: int, ids: tuple[str, ...],
     return out
 
 
-def finish_chunk(ctx: BranchContext, seed: int, start: int, stop: int, detail: bool,
-                 stage: int, batch: list[Particle]) -> EncodedChunk:  # fmt: skip
+def finish_chunk(
+    ctx: BranchContext,
+    seed: int,
+    start: int,
+    stop: int,
+    detail: bool,
+    stage: int,
+    batch: list[Particle],
+) -> EncodedChunk:
     """Particles [start, stop) run on to the horizon and tabulated as a run's chunk."""
     runs = []
     for pid, p in zip(range(start, stop), batch, strict=True):
@@ -248,15 +260,25 @@ class Branching:
             survivors: list[Particle] = []
             rounds = 0
             while rounds < MAX_ROUNDS and (rounds == 0 or len(survivors) < MIN_SHARE * n):
-                entering = [p if p.state is not None else Particle(p.origin + rounds * n)
-                            for p in particles]  # fmt: skip
+                entering = [
+                    p if p.state is not None else Particle(p.origin + rounds * n) for p in particles
+                ]
                 self.ctx.cover(max(p.origin for p in entering) + 1)
                 survivors += self._through(k, stage, rounds, entering, workers, progress)
                 rounds += 1
             date = date_of(self.plan.scenario.metadata.start_date, stage.day)
-            self.records.append(StageRecord(
-                stage.day, date.isoformat(), list(stage.ids), len(survivors), n,
-                len({p.origin for p in survivors}), rounds, rounds * n))  # fmt: skip
+            self.records.append(
+                StageRecord(
+                    stage.day,
+                    date.isoformat(),
+                    list(stage.ids),
+                    len(survivors),
+                    n,
+                    len({p.origin for p in survivors}),
+                    rounds,
+                    rounds * n,
+                )
+            )
             if not survivors:
                 raise NoForecast(
                     f"no history agrees with the observations up to {date_of(date, -1)} "
@@ -267,23 +289,34 @@ class Branching:
             self._save(k, particles)
         return particles
 
-    def _through(self, k: int, stage: Stage, rounds: int, entering: list[Particle],
-                 workers, progress) -> list[Particle]:  # fmt: skip
+    def _through(
+        self, k: int, stage: Stage, rounds: int, entering: list[Particle], workers, progress
+    ) -> list[Particle]:
         """One round of a stage: the survivors, in order (each particle runs as pid
         i + rounds x population, so each round's branches have streams of their own)."""
         n, base = self.n, rounds * self.n
         jobs = [
-            (a, (k, stage.day, stage.ids,
-                 [(base + i, entering[i]) for i in range(a, min(a + TASK, n))]))
+            (
+                a,
+                (
+                    k,
+                    stage.day,
+                    stage.ids,
+                    [(base + i, entering[i]) for i in range(a, min(a + TASK, n))],
+                ),
+            )
             for a in range(0, n, TASK)
-        ]  # fmt: skip
+        ]
         states: dict[int, State | None] = {}
         for _, batch in map_unordered(advance, self.ctx, jobs, workers):
             states.update(batch)
             if progress:
                 progress(len(batch))
-        return [Particle(entering[i].origin, states[base + i])
-                for i in range(n) if states[base + i] is not None]  # fmt: skip
+        return [
+            Particle(entering[i].origin, states[base + i])
+            for i in range(n)
+            if states[base + i] is not None
+        ]
 
     def summary(self) -> list[StageRecord]:
         """What each stage did, in order."""

@@ -86,8 +86,15 @@ def _run_branched(store: RunStore, plan: Plan, executor, bar: Bars, conditioning
         raise
     last = len(br.stages)
     todo = sum(b - a for _, a, b in store.pending())
-    run_to_store(store, plan, workers=executor, progress=bar(todo), task=finish_chunk,
-                 context=br.ctx, extra=lambda a, b: (last, particles[a:b]))  # fmt: skip
+    run_to_store(
+        store,
+        plan,
+        workers=executor,
+        progress=bar(todo),
+        task=finish_chunk,
+        context=br.ctx,
+        extra=lambda a, b: (last, particles[a:b]),
+    )
     summary = read_summary(store.path)
     outcomes = pd.read_parquet(store.path / "outcomes.parquet").sort_values("replicate")
     origins = np.array([p.origin for p in particles])

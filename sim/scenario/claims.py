@@ -57,8 +57,10 @@ Metric = Literal[
 def _known_outcome(name: str) -> str:
     if name not in OUTCOME_NAMES:
         listed = ", ".join(OUTCOME_NAMES)
-        raise ValueError(f"unknown outcome '{name}' (expected one of: {listed})"
-                         f"{did_you_mean(name, OUTCOME_NAMES)}")  # fmt: skip
+        raise ValueError(
+            f"unknown outcome '{name}' (expected one of: {listed})"
+            f"{did_you_mean(name, OUTCOME_NAMES)}"
+        )
     return name
 
 

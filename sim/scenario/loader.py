@@ -102,13 +102,15 @@ def load_questions(path: Path, scenario: Scenario) -> list:
     extra, extra_locs = read_with_extends(path, chain=())
     unknown = sorted(set(extra or {}) - {"questions"})
     if unknown or not isinstance((extra or {}).get("questions"), list):
-        raise ScenarioError.single("expected a file holding only 'questions:' with a list",
-                                   file=str(path))  # fmt: skip
+        raise ScenarioError.single(
+            "expected a file holding only 'questions:' with a list", file=str(path)
+        )
     data = scenario.model_dump(mode="json", exclude_defaults=True)
     have = data.get("questions") or []
     locs: Locations = {("questions",): extra_locs[("questions",)]}
-    renumber(extra_locs, "questions", {i: len(have) + i for i in range(len(extra["questions"]))},
-              locs)  # fmt: skip
+    renumber(
+        extra_locs, "questions", {i: len(have) + i for i in range(len(extra["questions"]))}, locs
+    )
     data["questions"] = [*have, *extra["questions"]]
     return list(_validate(data, locs, str(path)).questions[len(have) :])
 

@@ -106,8 +106,9 @@ def _check_depth(text: str, name: str) -> None:
             if isinstance(event, _OPEN):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise _error_at(f"nested more than {MAX_DEPTH} levels deep", name,
-                                    event.start_mark)  # fmt: skip
+                    raise _error_at(
+                        f"nested more than {MAX_DEPTH} levels deep", name, event.start_mark
+                    )
             elif isinstance(event, _CLOSE):
                 depth -= 1
     finally:

@@ -227,9 +227,11 @@ class Calibration:
         outcomes = pd.read_parquet(folder / "outcomes.parquet").sort_values("replicate")
         wave, strata = Wave(k, len(u)), self.space.strata(u)
         fits = len(self.active) + ("consistent" in outcomes)
-        update = self.progress(f"waves/{k}: fitting emulators", fits, unit="emulators") if (
-            self.progress
-        ) else None  # fmt: skip
+        update = (
+            self.progress(f"waves/{k}: fitting emulators", fits, unit="emulators")
+            if (self.progress)
+            else None
+        )
         for j in self.active:
             t = self.targets[j]
             rows = (

@@ -44,14 +44,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="more indicators to rank: a YAML file of 'questions:' in the event format",
     )
     p.add_argument("--top", type=positive("top", 1000), default=10, help="signposts listed (10)")
-    p.add_argument("-n", "--replicates", type=positive("replicates", 10_000_000),
-                   help="replicates (default: the scenario's, or the run folder's)")  # fmt: skip
+    p.add_argument(
+        "-n",
+        "--replicates",
+        type=positive("replicates", 10_000_000),
+        help="replicates (default: the scenario's, or the run folder's)",
+    )
     p.add_argument("--seed", type=seed, help="root seed (default: the scenario's, or the run's)")
     add_executor_options(p)
     add_observation_options(p)
     add_conditioning_option(p)
-    p.add_argument("--out", help="output folder (default: results/<scenario>-signposts-<time>, "
-                   "or <run>/signposts)")  # fmt: skip
+    p.add_argument(
+        "--out",
+        help="output folder (default: results/<scenario>-signposts-<time>, or <run>/signposts)",
+    )
     p.add_argument("--resume", metavar="DIR", help="finish interrupted signposts in DIR")
     p.set_defaults(func=run)
 
@@ -74,24 +80,36 @@ def run(args: argparse.Namespace) -> int:
         start = scenario.metadata.start_date
         horizon = start + dt.timedelta(days=plan.n_days - 1)
         if not start < until <= horizon:
-            raise UsageError(f"must fall after the start date ({start}) and by the horizon "
-                             f"({horizon}); got {until}", "--until")  # fmt: skip
+            raise UsageError(
+                f"must fall after the start date ({start}) and by the horizon "
+                f"({horizon}); got {until}",
+                "--until",
+            )
         settings = replace(settings, until=until)
         cands = sp.candidates(plan, until, _listed(args.indicators, plan))
         derived = sp.with_indicators(scenario, cands)
         out = output_folder(args, default_out)
         s.out = out
-        fields = {"source": str(args.source), "seed": root, "replicates": n,
-                  "settings": _recorded(settings, args)}  # fmt: skip
+        fields = {
+            "source": str(args.source),
+            "seed": root,
+            "replicates": n,
+            "settings": _recorded(settings, args),
+        }
         if args.resume:
             folder = SignpostsFolder.resume(out, expected=fields)
         else:
             folder = SignpostsFolder.create(out, fields)
         file = _scenario_file(file, scenario, out)
         store = RunStore.reuse_or_create(
-            out / "run", scenario_file=file, scenario=derived, seed=root, replicates=n,
-            chunk_size=default_chunk(n), detail=False,
-        )  # fmt: skip
+            out / "run",
+            scenario_file=file,
+            scenario=derived,
+            seed=root,
+            replicates=n,
+            chunk_size=default_chunk(n),
+            detail=False,
+        )
         run_store(store, Plan(derived), s.executor, s.bar, args.conditioning)
         kept = load_run(out / "run")
         kept.require_kept()

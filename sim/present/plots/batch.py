@@ -55,8 +55,15 @@ def forest(batch: Batch) -> Figure:
     )
     kind = "paired" if t.loc[others | t["baseline"], "paired"].all() else "unpaired"
     for i in np.flatnonzero(~(others | t["baseline"]).to_numpy()):
-        ax2.annotate("not comparable with the baseline (another question)", (0.5, y[i]),
-                     xycoords=("axes fraction", "data"), ha="center", va="center", fontsize=7,
-                     color=MUTED, bbox={"fc": "white", "ec": "none"})  # fmt: skip
+        ax2.annotate(
+            "not comparable with the baseline (another question)",
+            (0.5, y[i]),
+            xycoords=("axes fraction", "data"),
+            ha="center",
+            va="center",
+            fontsize=7,
+            color=MUTED,
+            bbox={"fc": "white", "ec": "none"},
+        )
     ax2.set_xlabel(f"difference from baseline (points), 95 % {kind} interval")
     return fig

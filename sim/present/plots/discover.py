@@ -34,8 +34,14 @@ def tradeoff(result: dict[str, Any], caption: str) -> Figure:
         label="PRIM box chosen on the trajectory",
     )
     if "peeled" in box:  # the box reported: only the limits noise could not draw
-        ax.scatter([100 * box["coverage"]], [100 * box["density"]], marker="x", s=80,
-                   color=ACCENT, label="box reported (significant limits only)")  # fmt: skip
+        ax.scatter(
+            [100 * box["coverage"]],
+            [100 * box["density"]],
+            marker="x",
+            s=80,
+            color=ACCENT,
+            label="box reported (significant limits only)",
+        )
     ax.axhline(100 * result["threshold"], color=MUTED, ls="--", lw=1, label="density threshold")
     ax.set_xlabel("coverage (% of all cases inside the box)")
     ax.set_ylabel("density (% of the box's replicates with the outcome)")
@@ -56,8 +62,13 @@ def limits(result: dict[str, Any], caption: str) -> Figure:
             every = lim["prior_options"]
             for i, name in enumerate(every):
                 kept = name in lim["options"]
-                ax.plot([i / len(every), (i + 0.9) / len(every)], [y, y], lw=6,
-                        color=colour if kept else MUTED, solid_capstyle="butt")  # fmt: skip
+                ax.plot(
+                    [i / len(every), (i + 0.9) / len(every)],
+                    [y, y],
+                    lw=6,
+                    color=colour if kept else MUTED,
+                    solid_capstyle="butt",
+                )
             ax.text(1.02, y, ", ".join(lim["options"]), va="center", fontsize=7)
             continue
         span = (lim["prior_high"] - lim["prior_low"]) or 1.0

@@ -71,8 +71,15 @@ def _rungs_at_horizon(ax, run: Run) -> None:
             label = name.replace("_", " ")
             if width < (len(label) + 2) * pct_per_char:  # too narrow: its rung number
                 label = str(k) if width >= 3 * pct_per_char else ""
-            ax.text(left + width / 2, i, label, ha="center", va="center", fontsize=6.5,
-                    color="black" if k < len(names) / 2 else "white")  # fmt: skip
+            ax.text(
+                left + width / 2,
+                i,
+                label,
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                color="black" if k < len(names) / 2 else "white",
+            )
             left += width
     ax.set_yticks(range(len(rungs)), [t.replace("_", " ") for t in rungs])
     ax.invert_yaxis()
@@ -88,16 +95,25 @@ def persistence_curve(run: Run) -> Figure:
     fig = figure(8.5, 4.8, run.caption)
     ax = fig.subplots()
     ever = run.persistence_curve("ever_continuous")
-    ax.step(ever["date"], 100 * ever["p"], where="post", color=MUTED, lw=1.4, ls="--",
-            label="continuous presence at some point so far (Kaplan–Meier)", zorder=2)  # fmt: skip
+    ax.step(
+        ever["date"],
+        100 * ever["p"],
+        where="post",
+        color=MUTED,
+        lw=1.4,
+        ls="--",
+        label="continuous presence at some point so far (Kaplan–Meier)",
+        zorder=2,
+    )
     for what, colour, label, width in (
         ("present", "#55a868", "forces present that day", 1.0),
         ("persistent", BAND, "persistent presence as of that day", 2.2),
     ):
         c = run.daily_curve(what)
         ax.fill_between(c["date"], 100 * c["low"], 100 * c["high"], color=colour, alpha=0.2, lw=0)
-        ax.plot(c["date"], 100 * c["p"], color=colour, lw=width, label=f"{label} (95 % band)",
-                zorder=3)  # fmt: skip
+        ax.plot(
+            c["date"], 100 * c["p"], color=colour, lw=width, label=f"{label} (95 % band)", zorder=3
+        )
     _first_full_window(ax, run)
     ax.set_ylim(0, 100)
     ax.set_ylabel("probability (%)")
@@ -116,8 +132,15 @@ def _first_full_window(ax, run: Run) -> None:
         return
     day = np.datetime64(run.start_date) + np.timedelta64(window - 1, "D")
     ax.axvline(day, color=MUTED, lw=0.8, ls=":", zorder=1)
-    ax.annotate(f"first full {window}-day window", (day, 97), xytext=(4, 0),
-                textcoords="offset points", fontsize=7, color=MUTED, va="top")  # fmt: skip
+    ax.annotate(
+        f"first full {window}-day window",
+        (day, 97),
+        xytext=(4, 0),
+        textcoords="offset points",
+        fontsize=7,
+        color=MUTED,
+        va="top",
+    )
 
 
 def _panel_title(run: Run, actor: str, var: str) -> tuple[str, str]:

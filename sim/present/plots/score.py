@@ -32,9 +32,13 @@ def reliability(result: dict[str, Any], caption: str) -> Figure:
             label=f"{100 * c['level']:.0f} % consistency band (calibrated forecasts)",
         )
         ax.step(
-            x, 100 * np.array(curve["recalibrated"]), where="post", color=BAND, lw=2,
+            x,
+            100 * np.array(curve["recalibrated"]),
+            where="post",
+            color=BAND,
+            lw=2,
             label="recalibrated (isotonic, CORP)",
-        )  # fmt: skip
+        )
         ax.plot(x, np.full_like(x, 1.5), "|", color="black", ms=9, label="forecasts")
         low, high = c["miscalibration_band"]
         ax.text(

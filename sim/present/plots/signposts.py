@@ -17,8 +17,10 @@ def signposts_figure(r: dict[str, Any], caption: str, top: int = 10) -> Figure:
     value of information, filled red where watching it and seeing yes raises the forecast
     and blue where yes lowers it; the top `top` are numbered as the table ranks them."""
     rows = r["signposts"]
-    families = sorted({s["family"] for s in rows}, key=lambda f: min(
-        i for i, s in enumerate(rows) if s["family"] == f))  # fmt: skip
+    families = sorted(
+        {s["family"] for s in rows},
+        key=lambda f: min(i for i, s in enumerate(rows) if s["family"] == f),
+    )
     fig = figure(9.5, 1.6 + 0.42 * max(len(families), 1), caption)
     ax = fig.subplots()
     biggest = max((s["voi"]["estimate"] for s in rows), default=0.0) or 1.0

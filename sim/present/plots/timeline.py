@@ -67,13 +67,25 @@ def timeline(run: Run, replicate: int | None = None) -> Figure:
     for r in spans.itertuples():
         colour, _ = _SPANS[r.kind]
         width = (r.end_date - r.date) / np.timedelta64(1, "D") + 1
-        ax.barh(rows.index(_row_of(r.kind, r.detail)), width, left=r.date, height=0.6,
-                color=colour, alpha=0.9)  # fmt: skip
+        ax.barh(
+            rows.index(_row_of(r.kind, r.detail)),
+            width,
+            left=r.date,
+            height=0.6,
+            color=colour,
+            alpha=0.9,
+        )
     for kind, (marker, colour) in _MARKS.items():
         m = ev[ev["kind"] == kind]
         if len(m):
-            ax.scatter(m["date"], [-0.9] * len(m), marker=marker, color=colour, zorder=3,
-                       label=kind.replace("_", " "))  # fmt: skip
+            ax.scatter(
+                m["date"],
+                [-0.9] * len(m),
+                marker=marker,
+                color=colour,
+                zorder=3,
+                label=kind.replace("_", " "),
+            )
     held = run.outcomes.loc[run.outcomes["replicate"] == k, "persistent_date"].iloc[0]
     if not pd.isna(held):  # NaT, or NaN when no replicate of the run reached it
         ax.axvline(held, color="black", lw=1.5)
@@ -84,8 +96,9 @@ def timeline(run: Run, replicate: int | None = None) -> Figure:
     handles.append(Line2D([], [], color=ACCENT, ls=":", marker="|", label="concession granted"))
     handles.append(Line2D([], [], color=MUTED, ls=":", marker="|", label="concession lost"))
     handles += ax.get_legend_handles_labels()[0]
-    ax.legend(handles=handles, fontsize=8, frameon=False, loc="upper left",
-              bbox_to_anchor=(1.0, 1.0))  # fmt: skip
+    ax.legend(
+        handles=handles, fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0)
+    )
     start = np.datetime64(run.start_date)
     ax.set_xlim(start - np.timedelta64(3, "D"), start + np.timedelta64(run.horizon_days + 3, "D"))
     date_axis(ax, run.horizon_days)
@@ -115,8 +128,9 @@ def _changes(ax, ev: pd.DataFrame) -> float:
     for r in changes.itertuples():
         colour = ACCENT if r.kind == "concession" else MUTED
         ax.axvline(r.date, color=colour, lw=1, ls=":")
-        text = ax.text(r.date, 0, f" {r.detail.replace('_', ' ')} ", fontsize=6.5,
-                       color=colour, va="center")  # fmt: skip
+        text = ax.text(
+            r.date, 0, f" {r.detail.replace('_', ' ')} ", fontsize=6.5, color=colour, va="center"
+        )
         x = mdates.date2num(r.date)
         width = text.get_window_extent(renderer).width * data_per_pixel
         if x + width > hi:

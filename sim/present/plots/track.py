@@ -53,7 +53,9 @@ def track_figure(r: dict[str, Any], scenario, caption: str, resolutions: list = 
         ax.set_ylabel("forecast (%)", fontsize=7)
     for ax in axes[len(rows) :]:
         ax.set_axis_off()
-    fig.suptitle("Forecasts as the log grew (dotted: an observation became known; "
-                 "red dot: how it resolved)", fontsize=10)  # fmt: skip
+    fig.suptitle(
+        "Forecasts as the log grew (dotted: an observation became known; red dot: how it resolved)",
+        fontsize=10,
+    )
     fig.autofmt_xdate()
     return fig

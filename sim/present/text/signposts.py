@@ -21,8 +21,11 @@ def format_signposts(r: dict[str, Any], top: int = TOP) -> str:
     ]
     if f["p"] in (0.0, 1.0):
         never = "never" if f["p"] == 0.0 else "always"
-        out += [f"the outcome {never} happens in these replicates: no indicator can move the "
-                "forecast (likelihood ratios are undefined, every value is zero)", ""]  # fmt: skip
+        out += [
+            f"the outcome {never} happens in these replicates: no indicator can move the "
+            "forecast (likelihood ratios are undefined, every value is zero)",
+            "",
+        ]
     for k, s in enumerate(r["signposts"][:top], 1):
         also = f"  (same signal on {', '.join(s['also'])})" if s.get("also") else ""
         out += [

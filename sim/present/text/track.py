@@ -22,7 +22,9 @@ def format_track(result: dict[str, Any]) -> str:
         out.append(f"  {name}: {path}")
     if result.get("scores"):
         out.append("")
-        out.append("time-averaged Brier (daily, carried forward; lower is better) beside the "
-                   "start-date forecast held throughout and a 0.5 forecaster (0.250):")  # fmt: skip
+        out.append(
+            "time-averaged Brier (daily, carried forward; lower is better) beside the "
+            "start-date forecast held throughout and a 0.5 forecaster (0.250):"
+        )
         out.extend(score_line(s) for s in result["scores"])
     return "\n".join(out)
