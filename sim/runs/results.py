@@ -23,7 +23,7 @@ import pandas as pd
 from sim.maths.stats import km_band, wilson
 from sim.runs import folder
 from sim.runs.aggregate import kept_rows
-from sim.runs.run_summary import RunSummary
+from sim.runs.run_summary import RunSummary, read_summary
 from sim.scenario.errors import ScenarioError
 from sim.scenario.outcomes import OUTCOME_NAMES
 
@@ -51,7 +51,7 @@ class Run:
 
     @cached_property
     def summary(self) -> RunSummary:
-        return RunSummary.from_json(json.loads((self.path / "summary.json").read_text()))
+        return read_summary(self.path)
 
     @cached_property
     def all_outcomes(self) -> pd.DataFrame:

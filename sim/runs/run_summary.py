@@ -10,7 +10,7 @@ from a run's outcome tally.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,7 @@ class When:
     date: str | None
 
     def json(self) -> dict[str, Any]:
-        return {"day": self.day, "date": self.date}
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class Horizon:
     days: int
 
     def json(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "days": self.days}
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class RungShares:
     highest: dict[str, float]
 
     def json(self) -> dict[str, Any]:
-        return {"at_horizon": self.at_horizon, "highest": self.highest}
+        return asdict(self)
 
 
 def _shares(d: dict[str, Any]) -> dict[str, Proportion]:
@@ -172,7 +172,7 @@ class StageRecord:
     tried: int = 0  # particles run through it (rounds x population)
 
     def json(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return asdict(self)
 
 
 @dataclass(frozen=True)
