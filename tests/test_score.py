@@ -88,17 +88,17 @@ def test_fewer_than_ten_forecasts_get_no_interval():
 
 
 def test_a_run_with_nothing_resolved_has_no_scores():
-    assert _run_scores("quiet", []) == {"run": "quiet", "n": 0}
+    assert _run_scores("quiet", []).json() == {"run": "quiet", "n": 0}
 
 
 def test_a_paired_difference_by_hand():
     """Differences 0.1 and 0.3: mean 0.2, standard deviation 0.1414, and Student's t with
     one degree of freedom (12.706) gives a half-width of 12.706 x 0.1414 / sqrt(2) = 1.2706."""
     d = paired_t(np.array([0.1, 0.3]))
-    assert d["diff"] == pytest.approx(0.2)
-    assert (d["low"], d["high"]) == pytest.approx((0.2 - 1.2706, 0.2 + 1.2706), abs=1e-4)
-    assert paired_t(np.array([0.4])) == {"diff": 0.4, "low": None, "high": None}
-    assert paired_t(np.array([])) == {"diff": None, "low": None, "high": None}
+    assert d.diff == pytest.approx(0.2)
+    assert (d.low, d.high) == pytest.approx((0.2 - 1.2706, 0.2 + 1.2706), abs=1e-4)
+    assert paired_t(np.array([0.4])).json() == {"diff": 0.4, "low": None, "high": None}
+    assert paired_t(np.array([])).json() == {"diff": None, "low": None, "high": None}
 
 
 def resolutions(tmp_path: Path, items: list[dict]) -> Path:
@@ -196,7 +196,7 @@ def test_a_resolution_dated_before_its_answer_is_known_is_refused(tmp_path):
     assert problem.field.endswith(".resolved")
     assert problem.message == "resolved 2020-09-15 is before the scenario starts (2020-09-16)"
     # the start date itself is allowed
-    assert score(runs, resolved(tmp_path, ("q", True, "2020-09-16")))["forecasts"]
+    assert score(runs, resolved(tmp_path, ("q", True, "2020-09-16"))).forecasts
 
 
 def test_runs_without_questions_are_a_clear_error(tmp_path):
@@ -212,26 +212,29 @@ def test_each_row_scores_its_forecast_and_says_when_the_log_score_was_capped(tmp
     out = score(
         runs, resolved(tmp_path, ("sure", True, "2021-01-01"), ("edge", True, "2021-01-01"))
     )
-    rows = {r["question"]: r for r in out["forecasts"]}
+    rows = {r.question: r for r in out.forecasts}
     sure, edge = rows["sure"], rows["edge"]
-    assert (sure["n"], sure["outcome"], sure["brier"]) == (400, 1, 1.0)
-    assert sure["log"] == pytest.approx(-math.log(CLIP)) and sure["clipped"] is True
-    assert edge["log"] == pytest.approx(-math.log(CLIP)) and edge["clipped"] is False
-    assert out["unresolved"] == [{"run": "r", "question": "open", "p": 0.6}]
-    assert out["by_run"][0]["n"] == 2 and out["overall"] == out["by_run"][0]
-    assert out["interval"] is None  # two forecasts: too few for an interval
-    assert out["corp"]["brier"] == pytest.approx((1.0 + (1 - CLIP) ** 2) / 2)
+    assert (sure.n, sure.outcome, sure.brier) == (400, 1, 1.0)
+    assert sure.log == pytest.approx(-math.log(CLIP)) and sure.clipped is True
+    assert edge.log == pytest.approx(-math.log(CLIP)) and edge.clipped is False
+    assert [u.json() for u in out.unresolved] == [{"run": "r", "question": "open", "p": 0.6}]
+    assert out.by_run[0].n == 2 and out.overall == out.by_run[0]
+    assert out.json()["interval"] is None  # two forecasts: too few for an interval
+    assert out.corp is not None
+    assert out.corp.brier == pytest.approx((1.0 + (1 - CLIP) ** 2) / 2)
 
 
 def test_two_runs_are_scored_apart_and_differenced_on_shared_questions(tmp_path):
     a = StubRun("a", [question("x", 0.2), question("y", 0.9)], "a")
     b = StubRun("b", [question("x", 0.6)], "b")
     out = score([a, b], resolved(tmp_path, ("x", True, "2021-01-01"), ("y", True, "2021-01-01")))
-    assert [(r["run"], r["n"]) for r in out["by_run"]] == [("a", 2), ("b", 1)]
-    (d,) = out["differences"]
-    assert (d["run"], d["baseline"], d["questions"]) == ("b", "a", ["x"])
-    assert d["brier"]["diff"] == pytest.approx(0.4**2 - 0.8**2)
-    assert "overall" not in out and "corp" not in out  # nothing pooled across runs
+    assert [(r.run, r.n) for r in out.by_run] == [("a", 2), ("b", 1)]
+    (d,) = out.differences
+    assert (d.run, d.baseline, d.questions) == ("b", "a", ["x"])
+    assert d.brier.diff == pytest.approx(0.4**2 - 0.8**2)
+    assert d.log.diff == pytest.approx(-math.log(0.6) + math.log(0.2))
+    assert out.overall is None and out.corp is None  # nothing pooled across runs
+    assert "overall" not in out.json() and "corp" not in out.json()
 
 
 def test_the_log_score_is_capped_on_both_sides():
@@ -246,8 +249,9 @@ def test_ten_resolved_forecasts_get_an_interval_at_the_top(tmp_path):
         [StubRun("r", qs)],
         resolved(tmp_path, *((f"q{i}", i % 2 == 0, "2021-01-01") for i in range(10))),
     )
-    assert out["interval"] is not None and out["interval"] == out["overall"]["interval"]
-    assert out["interval"] == bootstrap(
+    assert out.overall is not None and out.overall.interval is not None
+    assert out.json()["interval"] == out.overall.interval
+    assert out.overall.interval == bootstrap(
         np.array([0.1 * i for i in range(10)]), np.array([1, 0] * 5)
     )
 
@@ -263,3 +267,40 @@ def test_scoring_a_folder_of_another_kind_says_what_it_takes(tmp_path):
     assert str(caught.value.problems[0].message) == (
         "score works on a run or a batch folder; this is a sweep folder"
     )
+
+
+def test_a_scorecard_reads_back_what_it_writes_in_the_keys_score_json_always_had(tmp_path):
+    """The typed scorecard's JSON is score.json: the same keys in the same order as the
+    dictionaries it replaced, and read back it is the same scorecard."""
+    from sim.analysis.scorecard import Scorecard
+
+    qs = [question(f"q{i}", 0.1 * i) for i in range(10)] + [question("open", 0.5)]
+    one = score(
+        [StubRun("r", qs)],
+        resolved(tmp_path, *((f"q{i}", i % 2 == 0, "2021-01-01") for i in range(10))),
+    ).of_files(["/results/r"], "res.yaml")
+    data = json.loads(json.dumps(one.json()))
+    assert list(data) == [
+        "forecasts", "unresolved", "by_run", "differences", "overall", "interval", "corp",
+        "resolutions_file", "runs",
+    ]  # fmt: skip
+    assert list(data["forecasts"][0]) == [
+        "run", "question", "text", "p", "low", "high", "n", "outcome", "resolved", "source",
+        "brier", "log", "clipped",
+    ]  # fmt: skip
+    assert list(data["by_run"][0]) == [
+        "run", "brier", "log", "skill_vs_half", "skill_vs_base_rate", "n", "base_rate",
+        "interval",
+    ]  # fmt: skip
+    assert list(data["corp"]) == [
+        "brier", "miscalibration", "discrimination", "uncertainty", "miscalibration_band",
+        "level", "resamples", "curve",
+    ]  # fmt: skip
+    assert Scorecard.from_json(data) == one
+    a = StubRun("a", [question("x", 0.2)], "a")
+    b = StubRun("b", [question("x", 0.6)], "b")
+    two = score([a, b], resolved(tmp_path, ("x", True, "2021-01-01")))
+    data = json.loads(json.dumps(two.json()))
+    assert list(data) == ["forecasts", "unresolved", "by_run", "differences"]
+    assert list(data["differences"][0]) == ["run", "baseline", "questions", "brier", "log"]
+    assert Scorecard.from_json(data) == two

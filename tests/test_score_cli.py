@@ -18,6 +18,7 @@ import pytest
 from sim.analysis.score import (
     CLIP,
 )
+from sim.analysis.scorecard import Scorecard
 from sim.present.cli import main
 from sim.present.text.score import format_score
 from tests.conftest import MINIMAL, write_yaml
@@ -80,7 +81,7 @@ def test_each_forecast_is_scored_against_its_own_outcome(run_folder, tmp_path, c
     assert yes["brier"] == pytest.approx((yes["p"] - 1) ** 2)
     assert no["brier"] == pytest.approx(no["p"] ** 2)
     assert no["clipped"] is (1 - no["p"] < CLIP) and yes["clipped"] is False
-    text = format_score(json.loads((out / "score.json").read_text()))
+    text = format_score(Scorecard.from_json(json.loads((out / "score.json").read_text())))
     assert ("capped at -ln(0.0001) = 9.21" in text) is no["clipped"], text
 
 

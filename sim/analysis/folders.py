@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from sim.analysis.scorecard import Scorecard
 from sim.runs import folder
 
 
@@ -84,10 +85,15 @@ class ScoreResult(_WrittenResult):
 
     file = "score.json"
 
+    @cached_property
+    def scorecard(self) -> Scorecard:
+        """The scores, typed."""
+        return Scorecard.from_json(self.result)
+
     @property
     def caption(self) -> str:
-        r = self.result
-        return f"{len(r['runs'])} run(s) scored against {Path(r['resolutions_file']).name}"
+        r = self.scorecard
+        return f"{len(r.runs)} run(s) scored against {Path(r.resolutions_file or '').name}"
 
 
 @dataclass

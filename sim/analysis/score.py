@@ -22,11 +22,20 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 from sklearn.metrics import brier_score_loss, log_loss
 
 from sim.analysis.resolutions import Resolution, read_resolutions
+from sim.analysis.scorecard import (
+    CorpCurve,
+    CorpSummary,
+    Difference,
+    PairedMean,
+    RunScores,
+    Scorecard,
+    ScoredForecast,
+    Unresolved,
+)
 from sim.maths.corp import corp
 from sim.runs import folder
 from sim.runs.results import Batch, Run
@@ -122,24 +131,24 @@ def resolutions_for(path: Path, forecasts: list[Forecast]) -> list[Resolution]:
     return read_resolutions(path, asked, "the runs", check)
 
 
-def corp_summary(p: np.ndarray, o: np.ndarray) -> dict[str, Any]:
-    """The CORP decomposition of the Brier score and its reliability curve, as data."""
+def corp_summary(p: np.ndarray, o: np.ndarray) -> CorpSummary:
+    """The CORP decomposition of the Brier score and its reliability curve."""
     c = corp(p, o)
-    return {
-        "brier": c.score,
-        "miscalibration": c.mcb,
-        "discrimination": c.dsc,
-        "uncertainty": c.unc,
-        "miscalibration_band": list(c.mcb_band),
-        "level": c.level,
-        "resamples": c.resamples,
-        "curve": {
-            "forecast": c.forecasts.tolist(),
-            "recalibrated": c.recalibrated.tolist(),
-            "band_low": c.band_low.tolist(),
-            "band_high": c.band_high.tolist(),
-        },
-    }
+    return CorpSummary(
+        brier=c.score,
+        miscalibration=c.mcb,
+        discrimination=c.dsc,
+        uncertainty=c.unc,
+        miscalibration_band=list(c.mcb_band),
+        level=c.level,
+        resamples=c.resamples,
+        curve=CorpCurve(
+            forecast=c.forecasts.tolist(),
+            recalibrated=c.recalibrated.tolist(),
+            band_low=c.band_low.tolist(),
+            band_high=c.band_high.tolist(),
+        ),
+    )
 
 
 def skill(brier: float, reference: float) -> float | None:
@@ -175,7 +184,7 @@ def bootstrap(p: np.ndarray, o: np.ndarray, seed: int = 0) -> dict[str, list[flo
     }
 
 
-def score(runs: list[Run], resolutions_file: Path) -> dict[str, Any]:
+def score(runs: list[Run], resolutions_file: Path) -> Scorecard:
     """Score every run's questions that have resolved; list those that have not."""
     forecasts = forecasts_of(runs)
     if not forecasts:
@@ -187,74 +196,73 @@ def score(runs: list[Run], resolutions_file: Path) -> dict[str, Any]:
     for f in forecasts:
         r = resolved.get(f.question)
         if r is None:
-            unresolved.append({"run": f.run, "question": f.question, "p": f.p})
-            continue
-        o = float(r.value)
-        rows.append(
-            {
-                "run": f.run,
-                "question": f.question,
-                "text": f.text,
-                "p": f.p,
-                "low": f.low,
-                "high": f.high,
-                "n": f.n,
-                "outcome": int(r.value),
-                "resolved": r.resolved.isoformat(),
-                "source": r.source,
-                "brier": (f.p - o) ** 2,
-                "log": float(-np.log(np.clip(f.p if r.value else 1 - f.p, CLIP, 1))),
-                "clipped": bool((f.p if r.value else 1 - f.p) < CLIP),
-            }
-        )
-    out: dict[str, Any] = {"forecasts": rows, "unresolved": unresolved}
+            unresolved.append(Unresolved(f.run, f.question, f.p))
+        else:
+            rows.append(_scored(f, r))
     names = list(dict.fromkeys(f.run for f in forecasts))
-    out["by_run"] = [_run_scores(name, [r for r in rows if r["run"] == name]) for name in names]
-    out["differences"] = [_paired(rows, names[0], name) for name in names[1:]]
+    by_run = [_run_scores(name, [r for r in rows if r.run == name]) for name in names]
+    differences = [_paired(rows, names[0], name) for name in names[1:]]
+    pooled = None
     if rows and len(names) == 1:  # pooled figures only where nothing is pooled across runs
-        table = pd.DataFrame(rows)
-        p, o = table["p"].to_numpy(dtype=float), table["outcome"].to_numpy(dtype=int)
-        out["overall"] = out["by_run"][0]
-        out["interval"] = out["overall"]["interval"]
-        out["corp"] = corp_summary(p, o)
-    return out
+        p = np.array([r.p for r in rows], dtype=float)
+        pooled = corp_summary(p, np.array([r.outcome for r in rows], dtype=int))
+    return Scorecard(rows, unresolved, by_run, differences, pooled)
 
 
-def _run_scores(name: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _scored(f: Forecast, r: Resolution) -> ScoredForecast:
+    """A forecast and its resolution, with its Brier and (capped) log score terms."""
+    o = float(r.value)
+    p_of_outcome = f.p if r.value else 1 - f.p
+    return ScoredForecast(
+        run=f.run,
+        question=f.question,
+        text=f.text,
+        p=f.p,
+        low=f.low,
+        high=f.high,
+        n=f.n,
+        outcome=int(r.value),
+        resolved=r.resolved.isoformat(),
+        source=r.source,
+        brier=(f.p - o) ** 2,
+        log=float(-np.log(np.clip(p_of_outcome, CLIP, 1))),
+        clipped=bool(p_of_outcome < CLIP),
+    )
+
+
+def _run_scores(name: str, rows: list[ScoredForecast]) -> RunScores:
     """One run's scores over its own resolved questions (never pooled with another's)."""
     if not rows:
-        return {"run": name, "n": 0}
-    p = np.array([r["p"] for r in rows], dtype=float)
-    o = np.array([r["outcome"] for r in rows], dtype=int)
-    return {
-        "run": name,
+        return RunScores(name, 0)
+    p = np.array([r.p for r in rows], dtype=float)
+    o = np.array([r.outcome for r in rows], dtype=int)
+    return RunScores(
+        run=name,
+        n=len(rows),
         **scores(p, o),
-        "n": len(rows),
-        "base_rate": float(o.mean()),
-        "interval": bootstrap(p, o),
-    }
+        base_rate=float(o.mean()),
+        interval=bootstrap(p, o),
+    )
 
 
-def _paired(rows: list[dict[str, Any]], base: str, other: str) -> dict[str, Any]:
+def _paired(rows: list[ScoredForecast], base: str, other: str) -> Difference:
     """`other` minus `base`, question by question over the questions both resolved: the
     mean difference of Brier and log scores with a 95 % paired t interval (questions are
     few, so Student's t with k - 1 degrees of freedom rather than a bootstrap)."""
-    a = {r["question"]: r for r in rows if r["run"] == base}
-    b = {r["question"]: r for r in rows if r["run"] == other}
+    a = {r.question: r for r in rows if r.run == base}
+    b = {r.question: r for r in rows if r.run == other}
     shared = [q for q in a if q in b]
-    out: dict[str, Any] = {"run": other, "baseline": base, "questions": shared}
-    for key in ("brier", "log"):
-        d = np.array([b[q][key] - a[q][key] for q in shared], dtype=float)
-        out[key] = paired_t(d)
-    return out
+    brier = np.array([b[q].brier - a[q].brier for q in shared], dtype=float)
+    log = np.array([b[q].log - a[q].log for q in shared], dtype=float)
+    return Difference(other, base, shared, paired_t(brier), paired_t(log))
 
 
-def paired_t(d: np.ndarray, confidence: float = 0.95) -> dict[str, float | None]:
+def paired_t(d: np.ndarray, confidence: float = 0.95) -> PairedMean:
     """Mean of paired differences `d` with its Student-t interval (None below 2 pairs)."""
     if d.size == 0:
-        return {"diff": None, "low": None, "high": None}
+        return PairedMean(None, None, None)
     mean = float(d.mean())
     if d.size < 2:
-        return {"diff": mean, "low": None, "high": None}
+        return PairedMean(mean, None, None)
     half = float(stats.t.ppf(0.5 + confidence / 2, d.size - 1) * d.std(ddof=1) / np.sqrt(d.size))
-    return {"diff": mean, "low": mean - half, "high": mean + half}
+    return PairedMean(mean, mean - half, mean + half)

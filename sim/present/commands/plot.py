@@ -80,7 +80,7 @@ def figures_of(loaded: Any, replicate: int | None = None) -> list[tuple[Draw, Pa
     if isinstance(loaded, ScoreResult):
         from sim.present.plots.score import score_figures
 
-        return [(lambda: score_figures(loaded.result, loaded.caption), where)]
+        return [(lambda: score_figures(loaded.scorecard, loaded.caption), where)]
     if isinstance(loaded, DiscoveryResult):
         return [(lambda: _discovery_figures(loaded), where)]
     return [(lambda: plots.run_figures(loaded, replicate), where)]

@@ -40,15 +40,13 @@ def run(args: argparse.Namespace) -> int:
 
     runs = runs_of(args.folders)
     resolutions = Path(args.resolutions)
-    result = score(runs, resolutions)
-    result["resolutions_file"] = str(resolutions)
-    result["runs"] = [str(r.path) for r in runs]
+    result = score(runs, resolutions).of_files([str(r.path) for r in runs], str(resolutions))
     single = len(args.folders) == 1
     out = output_folder(
         args, lambda: Path(args.folders[0]) / "score" if single else default_out(Path("score"))
     )
-    folder = ScoreFolder.create(out, {"runs": result["runs"], "resolutions_file": str(resolutions)})
-    write_json_atomic(out / "score.json", result)
+    folder = ScoreFolder.create(out, {"runs": result.runs, "resolutions_file": str(resolutions)})
+    write_json_atomic(out / "score.json", result.json())
     print(format_score(result))
     print(f"\nscore: {out / 'score.json'}")
     caption = f"{len(runs)} run(s) scored against {resolutions.name}"

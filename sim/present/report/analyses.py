@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.analysis.folders import load_calibration
+from sim.analysis.scorecard import Scorecard
 from sim.present import plots
 from sim.present.plots.calibration import calibration_figures
 from sim.present.plots.score import score_figures
@@ -158,9 +159,9 @@ def score_context(run: Run) -> dict[str, Any]:
     file = run.path / "score" / "score.json"
     if not file.is_file():
         return {}
-    result = json.loads(file.read_text())
+    result = Scorecard.from_json(json.loads(file.read_text()))
     figs = score_figures(
-        result, f"{run.name} scored against {Path(result['resolutions_file']).name}"
+        result, f"{run.name} scored against {Path(result.resolutions_file or '').name}"
     )
     return {
         "score": result,
