@@ -85,8 +85,8 @@ def test_a_likely_judgment_gives_the_uniform_posterior_on_its_range(likely):
     report, out = likely
     post = pd.read_parquet(out / "posterior.parquet")
     theta, w = post[THETA].to_numpy(), post["draw_weight"].to_numpy()
-    s = report["targets"][0]["emulator_sd_log_odds"]
-    ess = report["ess"]
+    s = report.targets[0].emulator_sd_log_odds
+    ess = report.ess
     assert ess >= 1000
     for q in (0.05, 0.25, 0.5, 0.75, 0.95):
         expected = 0.55 + q * 0.25
@@ -96,19 +96,19 @@ def test_a_likely_judgment_gives_the_uniform_posterior_on_its_range(likely):
 
 def test_the_check_run_puts_the_judgment_in_its_range(likely):
     report, _ = likely
-    target = report["targets"][0]
-    assert target["before"]["verdict"] == "below range"  # prior mean 0.5 < 0.55
-    assert target["after"]["verdict"] == "in range"
-    assert target["kept"] and report["conflicts"] == [] and report["dropped"] == []
+    target = report.targets[0]
+    assert target.before.verdict == "below range"  # prior mean 0.5 < 0.55
+    assert target.after.verdict == "in range"
+    assert target.kept and report.conflicts == [] and report.dropped == []
 
 
 def test_the_diagnostics_show_the_parameter_moving_up(likely):
     report, _ = likely
-    (p,) = report["parameters"]
-    assert p["path"] == THETA and p["status"] == "assumption"
+    (p,) = report.parameters
+    assert p.path == THETA and p.status == "assumption"
     # U(0,1) → about U(0.55, 0.80): mean 0.5 → 0.675, a shift of 0.175 / 0.2887 = 0.61 s.d.
-    assert p["shift_sd"] == pytest.approx(0.175 / math.sqrt(1 / 12), abs=0.1)
-    assert report["replicates"]["total"] == 3 * 4000 + 2000
+    assert p.shift_sd == pytest.approx(0.175 / math.sqrt(1 / 12), abs=0.1)
+    assert report.replicates.total == 3 * 4000 + 2000
 
 
 def test_the_calibrated_scenario_runs_unchanged_and_covers_the_posterior(likely, tmp_path):
@@ -133,10 +133,10 @@ def test_two_judgments_that_cannot_both_hold_are_a_conflict(tmp_path):
         {"id": "unlikely_yes", "claim": "unlikely", "word": "unlikely", **GRANTED},
     ]
     report = calibrate(toy_with(tmp_path, judgments=judgments), tmp_path / "cal", FAST)
-    assert report["conflicts"] == [["likely_yes", "unlikely_yes"]]
-    assert len(report["dropped"]) == 1
-    kept = next(t for t in report["targets"] if t["kept"])
-    assert kept["after"]["verdict"] == "in range"  # the closest set is still met
+    assert report.conflicts == [["likely_yes", "unlikely_yes"]]
+    assert len(report.dropped) == 1
+    kept = next(t for t in report.targets if t.kept)
+    assert kept.after.verdict == "in range"  # the closest set is still met
 
 
 def test_an_observation_shifts_the_posterior_as_bayes_rule_says(tmp_path):
@@ -156,9 +156,9 @@ def test_an_observation_shifts_the_posterior_as_bayes_rule_says(tmp_path):
     w = post["weight"].to_numpy()
     mean = float(np.average(post[THETA], weights=w))
     # emulator error: the weight's relative error is about s; Monte Carlo: sd 0.236 / sqrt(ESS)
-    assert abs(mean - 2 / 3) <= 3 * (0.236 / math.sqrt(report["ess"])) + 0.02
-    kept = report["kept_after"]
-    assert kept["low"] <= 0.5 <= kept["high"]
+    assert abs(mean - 2 / 3) <= 3 * (0.236 / math.sqrt(report.ess)) + 0.02
+    kept = report.kept_after
+    assert kept is not None and kept.low <= 0.5 <= kept.high
 
     check = pd.read_parquet(tmp_path / "cal" / "check" / "outcomes.parquet")
     params = pd.read_parquet(tmp_path / "cal" / "check" / "parameters.parquet")
@@ -253,17 +253,17 @@ def test_a_judgment_no_prior_row_can_meet_is_dropped_and_named(tmp_path):
     never = {**GRANTED, "end": "2020-09-20"}
     judgments = [{"id": "early", "claim": "early", "word": "likely", **never}]
     report = calibrate(toy_with(tmp_path, judgments=judgments), tmp_path / "cal", FAST)
-    assert report["dropped"] == ["early"] and report["conflicts"] == []
-    assert report["targets"][0]["after"]["p"] == 0.0
+    assert report.dropped == ["early"] and report.conflicts == []
+    assert report.targets[0].after.p == 0.0
 
 
 def test_the_diagnostics_written_are_those_returned_and_timed_from_the_start(likely):
     """calibration.json holds the report calibrate returned; its wall time is the
     calibration's own (seconds since it started, not a clock reading)."""
     report, out = likely
-    assert json.loads((out / "calibration.json").read_text()) == json.loads(json.dumps(report))
-    assert 0 < report["wall_seconds"] < 600
-    assert report["replicates"]["check"] == FAST.check_replicates
+    assert json.loads((out / "calibration.json").read_text()) == json.loads(json.dumps(report.json()))
+    assert 0 < report.wall_seconds < 600
+    assert report.replicates.check == FAST.check_replicates
 
 
 def test_the_check_run_takes_the_scenarios_replicates_when_none_are_set(tmp_path):
@@ -273,7 +273,7 @@ def test_the_check_run_takes_the_scenarios_replicates_when_none_are_set(tmp_path
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     fewer = dataclasses.replace(FAST, check_replicates=0, waves=1)
     report = calibrate(path, tmp_path / "cal", fewer)
-    assert report["replicates"]["check"] == 300
+    assert report.replicates.check == 300
 
 
 def test_a_posterior_no_row_reaches_is_refused_with_the_rows_screened(tmp_path, monkeypatch):
@@ -283,7 +283,10 @@ def test_a_posterior_no_row_reaches_is_refused_with_the_rows_screened(tmp_path, 
     from sim.analysis.calibration.driver import Calibration
 
     monkeypatch.setattr(Calibration, "run_wave", lambda self, k: None)
-    monkeypatch.setattr(Calibration, "posterior", lambda self: (pd.DataFrame(), {"n": 12345}))
+    from sim.runs.estimates import Proportion
+
+    none = Proportion.of(0, 12345)
+    monkeypatch.setattr(Calibration, "posterior", lambda self: (pd.DataFrame(), none))
     out = tmp_path / "cal"
     with pytest.raises(ScenarioError) as caught:
         calibrate(TOY, out, FAST)
@@ -307,9 +310,9 @@ def test_the_prior_share_consistent_counts_the_rows_screened(likely):
     least the judged range's own width (0.25 of θ's U(0, 1); every θ inside it is
     plausible), with its Wilson interval around it."""
     report, out = likely
-    share = report["prior_share_consistent"]
+    share = report.prior_share_consistent
     rows = len(pd.read_parquet(out / "posterior.parquet"))
-    assert share["n"] >= share["k"] >= rows > 0
-    assert share["p"] == share["k"] / share["n"]
-    assert share["p"] >= 0.25 - 3 * math.sqrt(0.25 * 0.75 / share["n"])
-    assert share["low"] <= share["p"] <= share["high"]
+    assert share.n >= share.k >= rows > 0
+    assert share.p == share.k / share.n
+    assert share.p >= 0.25 - 3 * math.sqrt(0.25 * 0.75 / share.n)
+    assert share.low <= share.p <= share.high

@@ -93,7 +93,7 @@ def test_a_calibration_folder_loads_as_one_and_is_refused_where_a_run_is_needed(
 
     _, out = likely
     loaded = sim.results.load(out)
-    assert isinstance(loaded, sim.results.CalibrationResult) and loaded.report["ess"] > 0
+    assert isinstance(loaded, sim.results.CalibrationResult) and loaded.report.ess > 0
     assert main(["discover", str(out)]) == 2
     err = capsys.readouterr().err
     assert "discover works on a run or a sweep folder; this is a calibration folder" in err

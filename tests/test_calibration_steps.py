@@ -142,11 +142,11 @@ def test_describe_gives_the_weighted_mean_sd_and_90_percent_interval():
     x = np.arange(1.0, 21.0)
     w = np.ones(20)
     d = describe(x, w)
-    assert d["mean"] == pytest.approx(10.5)
-    assert d["sd"] == pytest.approx(np.std(x))
-    assert (d["q05"], d["q95"]) == (1.0, 19.0)
+    assert d.mean == pytest.approx(10.5)
+    assert d.sd == pytest.approx(np.std(x))
+    assert (d.q05, d.q95) == (1.0, 19.0)
     heavy = describe(np.array([0.0, 10.0]), np.array([3.0, 1.0]))
-    assert heavy["mean"] == pytest.approx(2.5) and heavy["sd"] == pytest.approx(np.sqrt(18.75))
+    assert heavy.mean == pytest.approx(2.5) and heavy.sd == pytest.approx(np.sqrt(18.75))
 
 
 def test_a_free_parameter_mistake_is_blamed_on_the_free_option():

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from sim.analysis.calibration.findings import CalibrationDiagnostics
 from sim.analysis.scorecard import Scorecard
 from sim.runs import folder
 
@@ -26,7 +27,7 @@ class CalibrationResult:
     """A finished calibration folder: diagnostics, posterior and prior rows."""
 
     path: Path
-    report: dict[str, Any]
+    report: CalibrationDiagnostics
     posterior: pd.DataFrame
     prior: pd.DataFrame  # the first wave's rows: draws from the prior
 
@@ -34,15 +35,15 @@ class CalibrationResult:
     def caption(self) -> str:
         r = self.report
         return (
-            f"{r['scenario']} · calibration: {r['replicates']['total']:,} replicates in "
-            f"{len(r['replicates']['waves'])} waves · posterior ESS {r['ess']:,.0f} · "
-            f"seed {r['settings']['seed']}"
+            f"{r.scenario} · calibration: {r.replicates.total:,} replicates in "
+            f"{len(r.replicates.waves)} waves · posterior ESS {r.ess:,.0f} · "
+            f"seed {r.settings['seed']}"
         )
 
 
 @folder.register("calibration")
 def _calibration(path: Path, manifest: dict[str, Any]) -> CalibrationResult:
-    report = json.loads((path / "calibration.json").read_text())
+    report = CalibrationDiagnostics.from_json(json.loads((path / "calibration.json").read_text()))
     posterior = pd.read_parquet(path / "posterior.parquet")
     prior = pd.read_parquet(path / "waves" / "1" / "parameters.parquet")
     return CalibrationResult(path, report, posterior, prior)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
 from sim.analysis.calibration.calibrated import write_calibrated
 from sim.analysis.calibration.diagnostics import diagnostics
 from sim.analysis.calibration.driver import Calibration
+from sim.analysis.calibration.findings import CalibrationDiagnostics
 from sim.analysis.calibration.settings import CalibrationSettings, PhaseProgress
 from sim.engine.plan import Plan
 from sim.runs.executor import Executor
@@ -25,7 +25,7 @@ def calibrate(
     workers: int | Executor = 1,
     progress: PhaseProgress | None = None,
     resume: bool = False,
-) -> dict[str, Any]:
+) -> CalibrationDiagnostics:
     """Calibrate a scenario into folder `out`; returns the diagnostics (calibration.json).
 
     Interrupted, it leaves every finished wave in place; calling again with
@@ -41,7 +41,7 @@ def calibrate(
         if frame.empty:
             raise ScenarioError.single(
                 "no prior row meets the targets kept; nothing to calibrate to "
-                f"(screened {share['n']:,} rows)",
+                f"(screened {share.n:,} rows)",
                 file=str(scenario_file),
             )
         calibrated = write_calibrated(cal.out, cal.file, cal.scenario, settings, frame)
@@ -52,6 +52,6 @@ def calibrate(
         cal.folder.mark("incomplete", f"{type(e).__name__}: {e}")
         raise
     report = diagnostics(cal.record(), frame, share, check, time.perf_counter() - t0)
-    write_json_atomic(cal.out / "calibration.json", report)
+    write_json_atomic(cal.out / "calibration.json", report.json())
     cal.folder.finish()
     return report

@@ -12,15 +12,30 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sim.analysis.calibration.findings import (
+    CalibrationDiagnostics,
+    Checked,
+    EmulatorFit,
+    HeadlineShift,
+    Misfit,
+    ObservationReport,
+    OptionWeight,
+    OutcomeShift,
+    ParameterReport,
+    ReadingWeights,
+    Replicates,
+    Spread,
+    TargetReport,
+)
 from sim.analysis.calibration.record import CalibrationRecord
 from sim.runs.aggregate import kept_rows
+from sim.runs.estimates import Proportion
 from sim.runs.run_summary import RunSummary, read_summary
-from sim.runs.summary import proportion, verdict
+from sim.runs.summary import verdict
 from sim.scenario import paths
 from sim.scenario.outcomes import OUTCOME_LABELS
 from sim.scenario.params import word_for
@@ -38,19 +53,14 @@ def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
     return float(x[order][min(np.searchsorted(cum, q), len(x) - 1)])
 
 
-def describe(x: np.ndarray, w: np.ndarray) -> dict[str, float]:
+def describe(x: np.ndarray, w: np.ndarray) -> Spread:
     """Mean, standard deviation and 90 % interval of weighted values."""
     mean = float(np.average(x, weights=w))
     sd = math.sqrt(float(np.average((x - mean) ** 2, weights=w)))
-    return {
-        "mean": mean,
-        "sd": sd,
-        "q05": weighted_quantile(x, w, 0.05),
-        "q95": weighted_quantile(x, w, 0.95),
-    }
+    return Spread(mean, sd, weighted_quantile(x, w, 0.05), weighted_quantile(x, w, 0.95))
 
 
-def parameters(rec: CalibrationRecord, frame: pd.DataFrame) -> list[dict[str, Any]]:
+def parameters(rec: CalibrationRecord, frame: pd.DataFrame) -> list[ParameterReport]:
     """Prior and posterior of every freed parameter, sorted by how far it moved."""
     prior_values = rec.prior_values
     w = frame["weight"].to_numpy(dtype=float)
@@ -60,22 +70,14 @@ def parameters(rec: CalibrationRecord, frame: pd.DataFrame) -> list[dict[str, An
         prior = describe(x[np.isfinite(x)], np.ones(int(np.isfinite(x).sum())))
         y = frame[e.path].to_numpy(dtype=float)
         post = describe(y[np.isfinite(y)], w[np.isfinite(y)])
-        shift = (post["mean"] - prior["mean"]) / prior["sd"] if prior["sd"] > 0 else 0.0
-        out.append(
-            {
-                "path": e.path,
-                "status": e.status,
-                "prior": prior,
-                "posterior": post,
-                "shift_sd": shift,
-            }
-        )
-    return sorted(out, key=lambda r: -abs(r["shift_sd"]))
+        shift = (post.mean - prior.mean) / prior.sd if prior.sd > 0 else 0.0
+        out.append(ParameterReport(e.path, e.status, prior, post, shift))
+    return sorted(out, key=lambda r: -abs(r.shift_sd))
 
 
 def reading_weights(
     rec: CalibrationRecord, frame: pd.DataFrame, before: pd.DataFrame, after: RunSummary
-) -> list[dict[str, Any]]:
+) -> list[ReadingWeights]:
     """Per reading: each option's prior weight, its posterior weight with its Monte Carlo
     standard error (from the posterior's effective sample size), and the headline
     outcomes under it before (the first wave, drawn from the prior) and after (the check
@@ -89,39 +91,29 @@ def reading_weights(
         options = []
         for j, (o, prior) in enumerate(zip(r.options, r.weights, strict=True)):
             post = float(np.sum(w[column == j]) / w.sum()) if w.sum() > 0 else math.nan
-            mine = before[paths.reading(r.name)] == o.name if len(before) else []
+            mine = before[paths.reading(r.name)] == o.name
             after_o = after_by[r.name].options[j] if r.name in after_by else None
-            options.append(
-                {
-                    "name": o.name,
-                    "word": o._word,  # the estimative word its prior weight cites, if any
-                    "prior": prior,
-                    "posterior": post,
-                    "posterior_se": math.sqrt(max(post * (1 - post), 0.0) / n_eff)
-                    if n_eff > 0
-                    else math.nan,
-                    "outcomes": {
-                        name: {
-                            "before": proportion(int(before[mine][name].sum()), int(np.sum(mine))),
-                            "after": after_o.outcomes[name].json() if after_o else None,
-                        }
-                        for name in OUTCOME_LABELS
-                    },
-                }
-            )
-        out.append(
-            {"name": r.name, "source": r.source, "freed": r.path in frame, "options": options}
-        )
+            se = math.sqrt(max(post * (1 - post), 0.0) / n_eff) if n_eff > 0 else math.nan
+            outcomes = {
+                name: OutcomeShift(
+                    Proportion.of(int(before[mine][name].sum()), int(np.sum(mine))),
+                    after_o.outcomes[name] if after_o else None,
+                )
+                for name in OUTCOME_LABELS
+            }
+            # o._word: the estimative word its prior weight cites, if any
+            options.append(OptionWeight(o.name, o._word, prior, post, se, outcomes))
+        out.append(ReadingWeights(r.name, r.source, r.path in frame, options))
     return out
 
 
 def diagnostics(
     rec: CalibrationRecord,
     frame: pd.DataFrame,
-    share: dict[str, float],
+    share: Proportion,
     check: Path,
     seconds: float,
-) -> dict[str, Any]:
+) -> CalibrationDiagnostics:
     """``calibration.json``: the calibration's record, its posterior `frame` (of which
     `share` of the prior was consistent) and its check run's folder `check`, read for
     the analyst (the module docstring lists what)."""
@@ -131,45 +123,44 @@ def diagnostics(
     drawn = after_summary.drawn
     checked = drawn if drawn is not None else after_summary.replicates
     replicates = [int(w.rows) for w in rec.waves]
-    return {
-        "scenario": rec.scenario.metadata.name,
-        "scenario_file": str(rec.file),
-        "method": _method(rec),
-        "band": rec.settings.band,
-        "softness": rec.settings.softness,
-        "settings": rec.manifest_settings,
-        "freed": len(rec.paths),
-        "replicates": {"waves": replicates, "check": checked, "total": sum(replicates) + checked},
-        "prior_share_consistent": share,
-        "posterior_rows": len(frame),
-        "ess": ess(frame["weight"].to_numpy()),
-        "ess_draw": ess(frame["draw_weight"].to_numpy()),
-        "targets": targets,
-        "dropped": [
+    return CalibrationDiagnostics(
+        scenario=rec.scenario.metadata.name,
+        scenario_file=str(rec.file),
+        method=_method(rec),
+        band=rec.settings.band,
+        softness=rec.settings.softness,
+        settings=rec.manifest_settings,
+        freed=len(rec.paths),
+        replicates=Replicates(replicates, checked, sum(replicates) + checked),
+        prior_share_consistent=share,
+        posterior_rows=len(frame),
+        ess=ess(frame["weight"].to_numpy()),
+        ess_draw=ess(frame["draw_weight"].to_numpy()),
+        targets=targets,
+        dropped=[
             t.id for t in rec.targets if t.id not in rec.active and t.id not in rec.discrepant
         ],
-        "discrepant": list(rec.discrepant),
-        "unmet": [t["id"] for t in targets if t["kept"] and t["after"]["verdict"] != "in range"],
-        "conflicts": [list(c) for c in rec.conflicts],
-        "observations": _observations(rec),
-        "kept_after": after_summary.kept.json() if after_summary.kept is not None else None,
-        "outcomes": {
-            name: {
-                "before": proportion(int(before[name].sum()), len(before)),
-                "after": after_summary.outcomes[name].json(),
-            }
+        discrepant=list(rec.discrepant),
+        unmet=[t.id for t in targets if t.kept and t.after.verdict != "in range"],
+        conflicts=[list(c) for c in rec.conflicts],
+        observations=_observations(rec),
+        kept_after=after_summary.kept,
+        outcomes={
+            name: HeadlineShift(
+                Proportion.of(int(before[name].sum()), len(before)), after_summary.outcomes[name]
+            )
             for name in OUTCOME_LABELS
         },
-        "parameters": parameters(rec, frame),
-        "readings": reading_weights(rec, frame, before, after_summary),
-        "emulators": _emulators(rec),
-        "wall_seconds": round(seconds, 2),
-    }
+        parameters=parameters(rec, frame),
+        readings=reading_weights(rec, frame, before, after_summary),
+        emulators=_emulators(rec),
+        wall_seconds=round(seconds, 2),
+    )
 
 
 def _targets(
     rec: CalibrationRecord, before: pd.DataFrame, after_summary: RunSummary
-) -> list[dict[str, Any]]:
+) -> list[TargetReport]:
     """Each target before (the first wave, drawn from the prior) and after (the check
     run), with its verdict and word, whether it still weighs the posterior, its
     probability of being the model's discrepancy and its emulator's fit."""
@@ -177,29 +168,29 @@ def _targets(
     out = []
     for t in rec.targets:
         among = int(before[paths.judgment_given(t.id)].sum()) if t.conditional else len(before)
-        b = proportion(int(before[t.column].sum()), among)
-        e = after_j[t.id].estimate
-        a = {"p": e.p, "low": e.low, "high": e.high, "k": e.k, "n": e.n}
+        b = Proportion.of(int(before[t.column].sum()), among)
+        a = after_j[t.id].estimate
         out.append(
-            {
-                "id": t.id,
-                "claim": t.claim,
-                "source": t.source,
-                "word": t.word,
-                "range": [t.low, t.high],
-                "kept": t.id in rec.active,
-                "discrepancy_probability": rec.discrepancy_probability.get(t.id),
-                "misfit": _misfit(rec, t.id),
-                "emulator_sd_log_odds": rec.edge_sd.get(t.id),
-                "before": {
-                    **b,
-                    "verdict": verdict(b["p"], t.low, t.high),
-                    "word": word_for(b["p"]),
-                },
-                "after": {**a, "verdict": verdict(a["p"], t.low, t.high), "word": word_for(a["p"])},
-            }
+            TargetReport(
+                id=t.id,
+                claim=t.claim,
+                source=t.source,
+                word=t.word,
+                range=[t.low, t.high],
+                kept=t.id in rec.active,
+                discrepancy_probability=rec.discrepancy_probability.get(t.id),
+                misfit=_misfit(rec, t.id),
+                emulator_sd_log_odds=rec.edge_sd.get(t.id),
+                before=_checked(b, t.low, t.high),
+                after=_checked(a, t.low, t.high),
+            )
         )
     return out
+
+
+def _checked(e: Proportion, low: float, high: float) -> Checked:
+    """A probability against a judgment's range [low, high]."""
+    return Checked(e.p, e.low, e.high, e.k, e.n, verdict(e.p, low, high), word_for(e.p))
 
 
 def _method(rec: CalibrationRecord) -> str:
@@ -220,42 +211,42 @@ def _method(rec: CalibrationRecord) -> str:
     )
 
 
-def _observations(rec: CalibrationRecord) -> list[dict[str, Any]]:
+def _observations(rec: CalibrationRecord) -> list[ObservationReport]:
     """Each observation, with the share of the first wave's replicates that agreed."""
     if not rec.wave_outcomes:
         return []
     first = rec.wave_outcomes[0]
     return [
-        {
-            "id": o.id,
-            "value": o.value,
-            "as_of": o.as_of.isoformat(),
-            "source": o.source,
-            "agreed_before": proportion(int(first[paths.observation(o.id)].sum()), len(first)),
-        }
+        ObservationReport(
+            id=o.id,
+            value=o.value,
+            as_of=o.as_of.isoformat(),
+            source=o.source,
+            agreed_before=Proportion.of(int(first[paths.observation(o.id)].sum()), len(first)),
+        )
         for o in rec.scenario.observations
     ]
 
 
-def _emulators(rec: CalibrationRecord) -> list[dict[str, Any]]:
+def _emulators(rec: CalibrationRecord) -> list[EmulatorFit]:
     """Every wave's emulator of every target, with its held-out fit."""
     return [
-        {
-            "wave": w.index,
-            "target": tid,
-            "rows": pooled.emulator.n,
-            "levels": pooled.levels,
-            "prior_variance": pooled.emulator.prior_variance,
-            "holdout_brier": pooled.emulator.holdout_brier,
-            "holdout_p_value": pooled.emulator.holdout_p_value,
-            "discrepancy": pooled.emulator.discrepancy,
-        }
+        EmulatorFit(
+            wave=w.index,
+            target=tid,
+            rows=pooled.emulator.n,
+            levels=pooled.levels,
+            prior_variance=pooled.emulator.prior_variance,
+            holdout_brier=pooled.emulator.holdout_brier,
+            holdout_p_value=pooled.emulator.holdout_p_value,
+            discrepancy=pooled.emulator.discrepancy,
+        )
         for w in rec.waves
         for tid, pooled in w.emulators.items()
     ]
 
 
-def _misfit(rec: CalibrationRecord, target: str) -> dict[str, Any] | None:
+def _misfit(rec: CalibrationRecord, target: str) -> Misfit | None:
     """The latest wave's emulator fit for a target: its held-out Hosmer-Lemeshow p-value
     and the structural error added where the test failed (the emulator is widened by it,
     never trusted past its fit)."""
@@ -263,10 +254,5 @@ def _misfit(rec: CalibrationRecord, target: str) -> dict[str, Any] | None:
         if target in wave.emulators:
             emu = wave.emulators[target].emulator
             p_value = None if math.isnan(emu.holdout_p_value) else emu.holdout_p_value
-            return {
-                "wave": wave.index,
-                "holdout_p_value": p_value,
-                "failed": bool(emu.discrepancy > 0),
-                "widened_by": emu.discrepancy,
-            }
+            return Misfit(wave.index, p_value, bool(emu.discrepancy > 0), emu.discrepancy)
     return None

@@ -40,10 +40,10 @@ from sim.analysis.emulator import Pooled, features, logit
 from sim.analysis.proposal import Proposal
 from sim.engine.plan import Plan
 from sim.engine.rows import Rows
+from sim.runs.estimates import Proportion
 from sim.runs.executor import Executor
 from sim.runs.runner import default_chunk, run_to_store
 from sim.runs.store import RunStore, write_parquet_atomic
-from sim.runs.summary import proportion
 from sim.scenario.errors import ScenarioError, UsageError
 from sim.scenario.loader import file_sha256, load
 from sim.scenario.schema import Scenario
@@ -269,7 +269,7 @@ class Calibration:
         self.conflicts += [c for c in conflicts if c not in self.conflicts]
         self.active = [self.active[i] for i in keep]
 
-    def posterior(self) -> tuple[pd.DataFrame, dict[str, Any]]:
+    def posterior(self) -> tuple[pd.DataFrame, Proportion]:
         """The prior restricted to the rows no wave rules out, each weighted by how surely
         it meets the targets.
 
@@ -291,7 +291,7 @@ class Calibration:
             if agreement is not None and len(u)
             else 1.0
         )
-        return frame, proportion(found, screened)
+        return frame, Proportion.of(found, screened)
 
     def _name_discrepant(self) -> None:
         """Each target's posterior probability of being the model's discrepancy

@@ -140,14 +140,14 @@ def calibration_context(folder: Path) -> dict[str, Any]:
         )
     return {
         "calibration": {
-            "method": r["method"],
-            "replicates": r["replicates"]["total"],
-            "ess": r["ess"],
-            "share": r["prior_share_consistent"],
-            "targets": r["targets"],
-            "dropped": r["dropped"],
-            "conflicts": r["conflicts"],
-            "parameters": r["parameters"][:8],
+            "method": r.method,
+            "replicates": r.replicates.total,
+            "ess": r.ess,
+            "share": r.prior_share_consistent,
+            "targets": r.targets,
+            "dropped": r.dropped,
+            "conflicts": r.conflicts,
+            "parameters": r.parameters[:8],
             "folder": str(folder),
         },
         "calibration_figures": figures,
