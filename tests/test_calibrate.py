@@ -261,7 +261,9 @@ def test_the_diagnostics_written_are_those_returned_and_timed_from_the_start(lik
     """calibration.json holds the report calibrate returned; its wall time is the
     calibration's own (seconds since it started, not a clock reading)."""
     report, out = likely
-    assert json.loads((out / "calibration.json").read_text()) == json.loads(json.dumps(report.json()))
+    assert json.loads((out / "calibration.json").read_text()) == json.loads(
+        json.dumps(report.json())
+    )
     assert 0 < report.wall_seconds < 600
     assert report.replicates.check == FAST.check_replicates
 
