@@ -13,7 +13,9 @@ carries no information about the outcome.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import math
 from dataclasses import replace
 from pathlib import Path
@@ -63,14 +65,14 @@ def toy(tmp_path: Path) -> Path:
     return path
 
 
-def within_three_se(stat: dict, truth: float) -> bool:
+def within_three_se(stat: sp.Estimate, truth: float) -> bool:
     """`truth` within three bootstrap standard errors (95 % half-width / 1.96)."""
-    se = (stat["high"] - stat["low"]) / (2 * 1.96)
-    return abs(stat["estimate"] - truth) <= 3 * se
+    se = (stat.high - stat.low) / (2 * 1.96)
+    return abs(stat.estimate - truth) <= 3 * se
 
 
 @pytest.fixture(scope="module")
-def ranked(tmp_path_factory) -> dict:
+def ranked(tmp_path_factory) -> sp.SignpostReport:
     """The toy's signposts for 'granted', as ``wargame signposts --indicators`` computes
     them (the command is test_signposts_cli.py's), from N replicates run in memory."""
     tmp = tmp_path_factory.mktemp("signposts")
@@ -86,25 +88,26 @@ def ranked(tmp_path_factory) -> dict:
 
 def test_the_indicator_that_decides_the_outcome_ranks_first_with_the_analytic_ratio(ranked):
     r = ranked
-    first = r["signposts"][0]
-    assert first["id"] == "not_at_first"
+    first = r.signposts[0]
+    assert first.id == "not_at_first"
     for key, truth in (
         ("likelihood_ratio", 2 / 7),
         ("p_given", 0.4),
         ("p_indicator", 0.5),
         ("voi", 0.09),
     ):
-        assert within_three_se(first[key], truth), (key, first[key])
-    assert first["p_given_not"]["estimate"] == pytest.approx(1.0)
+        stat = getattr(first, key)
+        assert within_three_se(stat, truth), (key, stat)
+    assert first.p_given_not.estimate == pytest.approx(1.0)
 
 
 def test_an_independent_indicator_is_worth_nothing_within_monte_carlo_error(ranked):
     """The de-biased value of information of the independent drill is within three of
     its bootstrap standard errors (the 95 % interval's half-width / 1.96) of zero."""
     r = ranked
-    drill = next(s for s in r["signposts"] if s["id"] == "early_drill")
-    assert within_three_se(drill["voi"], 0.0), drill["voi"]
-    assert within_three_se(drill["likelihood_ratio"], 1.0), drill["likelihood_ratio"]
+    drill = next(s for s in r.signposts if s.id == "early_drill")
+    assert within_three_se(drill.voi, 0.0), drill.voi
+    assert within_three_se(drill.likelihood_ratio, 1.0), drill.likelihood_ratio
 
 
 def test_the_statistics_match_a_hand_computed_table():
@@ -115,15 +118,15 @@ def test_the_statistics_match_a_hand_computed_table():
     i = np.repeat([True, True, False, False], [30, 10, 20, 40])
     o = np.repeat([True, False, True, False], [30, 10, 20, 40])
     s = table_statistics(i, o, np.random.default_rng(0))
-    assert s["p_indicator"]["estimate"] == pytest.approx(0.4)
-    assert s["p_given"]["estimate"] == pytest.approx(0.75)
-    assert s["p_given_not"]["estimate"] == pytest.approx(1 / 3)
-    assert s["likelihood_ratio"]["estimate"] == pytest.approx(3.0)
+    assert s.p_indicator.estimate == pytest.approx(0.4)
+    assert s.p_given.estimate == pytest.approx(0.75)
+    assert s.p_given_not.estimate == pytest.approx(1 / 3)
+    assert s.likelihood_ratio.estimate == pytest.approx(3.0)
     shift = 0.4 * abs(0.75 - 0.5) + 0.6 * abs(1 / 3 - 0.5)
-    assert s["shift"]["estimate"] == pytest.approx(shift)
+    assert s.shift.estimate == pytest.approx(shift)
     noise = 0.75 * 0.25 / 39 + (1 / 3) * (2 / 3) / 59
-    assert s["voi"]["estimate"] == pytest.approx(0.24 * ((0.75 - 1 / 3) ** 2 - noise))
-    assert math.isfinite(s["voi"]["low"]) and s["voi"]["low"] < s["voi"]["estimate"]
+    assert s.voi.estimate == pytest.approx(0.24 * ((0.75 - 1 / 3) ** 2 - noise))
+    assert math.isfinite(s.voi.low) and s.voi.low < s.voi.estimate
 
 
 def test_indicators_of_one_family_fold_only_when_they_tell_the_same():
@@ -147,8 +150,8 @@ def test_indicators_of_one_family_fold_only_when_they_tell_the_same():
         for k in range(3)
     ]  # fmt: skip
     ranked = rank(cands, frame, y, seed=0)
-    assert [r["id"] for r in ranked] == ["q0", "q2"]
-    assert ranked[0]["also"] == ["2020-11-01"]
+    assert [r.id for r in ranked] == ["q0", "q2"]
+    assert ranked[0].also == ["2020-11-01"]
 
 
 def test_the_clade_bootstrap_is_as_wide_as_the_distinct_histories():
@@ -166,7 +169,7 @@ def test_the_clade_bootstrap_is_as_wide_as_the_distinct_histories():
     copies, clade = (np.repeat(i, k), np.repeat(o, k)), np.repeat(np.arange(m), k)
 
     def width(stats: dict, key: str = "p_given") -> float:
-        return stats[key]["high"] - stats[key]["low"]
+        return getattr(stats, key).high - getattr(stats, key).low
 
     alone = table_statistics(i, o, np.random.default_rng(1))
     as_rows = table_statistics(*copies, np.random.default_rng(1))
@@ -178,7 +181,7 @@ def test_the_clade_bootstrap_is_as_wide_as_the_distinct_histories():
         assert width(as_rows, key) < 0.6 * width(alone, key)  # 1 / sqrt(5) = 0.45
         assert width(as_clades, key) == pytest.approx(width(alone, key), rel=0.15)
         assert width(one_each, key) == pytest.approx(width(alone, key), rel=0.15)
-    assert as_clades["p_given"]["estimate"] == pytest.approx(alone["p_given"]["estimate"])
+    assert as_clades.p_given.estimate == pytest.approx(alone.p_given.estimate)
     # copies that share the indicator but whose outcomes diverged afterwards (a branch's
     # fresh continuations): the indicator's share is still m histories' worth, the outcome
     # given it is k x m draws' worth, and the clade bootstrap sees both
@@ -298,17 +301,17 @@ def test_signposts_look_halfway_to_the_outcomes_date(tmp_path):
 
 def test_the_result_says_what_was_forecast_and_how(ranked):
     r = ranked
-    assert (r["outcome"], r["by"], r["until"], r["replicates"]) == (
+    assert (r.outcome, r.by, r.until, r.replicates) == (
         "question.granted", None, "2020-10-09", N)  # fmt: skip
-    p = r["forecast"]["p"]
+    p = r.forecast.p
     assert abs(p - 0.7) < 3 * math.sqrt(0.21 / N)
-    assert r["forecast"]["se"] == pytest.approx(math.sqrt(p * (1 - p) / N))
-    assert r["intervals"] == "row bootstrap" and r["effective_replicates"] == N
-    assert r["informative"] <= r["candidates"] and r["informative"] >= 2
-    first = r["signposts"][0]
-    assert first["event"] == {"metric": "rung_by", "rung": "more_exercises",
+    assert r.forecast.se == pytest.approx(math.sqrt(p * (1 - p) / N))
+    assert r.intervals == "row bootstrap" and r.effective_replicates == N
+    assert r.informative <= r.candidates and r.informative >= 2
+    first = r.signposts[0]
+    assert first.event == {"metric": "rung_by", "rung": "more_exercises",
                               "end": "2020-10-02", "negate": True}  # fmt: skip
-    assert (first["family"], first["date"]) == ("listed.not_at_first", "2020-10-02")
+    assert (first.family, first.date) == ("listed.not_at_first", "2020-10-02")
 
 
 def test_the_watchlist_lists_the_top_signposts_as_observations_to_fill_in(ranked):
@@ -318,8 +321,9 @@ def test_the_watchlist_lists_the_top_signposts_as_observations_to_fill_in(ranked
     assert item == {"id": "not_at_first", "metric": "rung_by", "rung": "more_exercises",
                     "end": "2020-10-02", "negate": True, "as_of": "2020-10-02",
                     "value": None, "source": ""}  # fmt: skip
-    many = yaml.safe_load(sp.watchlist({**ranked, "signposts": [
-        {**ranked["signposts"][0], "id": f"signpost.x{k}"} for k in range(3)]}))  # fmt: skip
+    first = ranked.signposts[0]
+    three = [dataclasses.replace(first, id=f"signpost.x{k}") for k in range(3)]
+    many = yaml.safe_load(sp.watchlist(dataclasses.replace(ranked, signposts=three)))
     assert [o["id"] for o in many["observations"]] == ["x0", "x1", "x2"]
 
 
@@ -360,19 +364,19 @@ def test_signposts_of_copied_histories_weigh_whole_clades_in_memory():
     n_eff = eve_effective_n(y.astype(float), origins)
     assert n_eff == pytest.approx(300, rel=0.05)
     p = y.mean()
-    assert clade["effective_replicates"] == n_eff and rows["effective_replicates"] == 1200
-    assert clade["forecast"]["se"] == pytest.approx(math.sqrt(p * (1 - p) / n_eff))
-    assert rows["forecast"]["se"] == pytest.approx(math.sqrt(p * (1 - p) / 1200))
-    assert clade["intervals"] == "clade bootstrap (branching)"
-    assert rows["intervals"] == "row bootstrap"
-    assert (clade["until"], clade["by"], clade["label"]) == ("2020-12-01", None, "question q")
-    (c,) = clade["signposts"]
-    (r,) = rows["signposts"]
-    width = c["p_given"]["high"] - c["p_given"]["low"]
-    assert width > 1.5 * (r["p_given"]["high"] - r["p_given"]["low"])
+    assert clade.effective_replicates == n_eff and rows.effective_replicates == 1200
+    assert clade.forecast.se == pytest.approx(math.sqrt(p * (1 - p) / n_eff))
+    assert rows.forecast.se == pytest.approx(math.sqrt(p * (1 - p) / 1200))
+    assert clade.intervals == "clade bootstrap (branching)"
+    assert rows.intervals == "row bootstrap"
+    assert (clade.until, clade.by, clade.label) == ("2020-12-01", None, "question q")
+    (c,) = clade.signposts
+    (r,) = rows.signposts
+    width = c.p_given.high - c.p_given.low
+    assert width > 1.5 * (r.p_given.high - r.p_given.low)
     assert sp.signposts(frame, plan, cands, settings, 5, origins) == clade, "repeatable"
-    assert (c["question"], c["label"]) == ("Indicator?", "forces present on the day")
-    assert c["event"] == {"metric": "present_on", "end": "2020-10-01"}
+    assert (c.question, c.label) == ("Indicator?", "forces present on the day")
+    assert c.event == {"metric": "present_on", "end": "2020-10-01"}
 
 
 def test_signposts_of_an_outcome_by_a_date_read_its_day_column():
@@ -384,9 +388,9 @@ def test_signposts_of_an_outcome_by_a_date_read_its_day_column():
     by = dt.date(2020, 11, 16)  # day 61
     settings = sp.SignpostSettings("persistent", by=by, until=dt.date(2020, 10, 1))
     r = sp.signposts(frame, bare_plan(), [candidate("ind")], settings, 1)
-    assert r["forecast"]["p"] == 0.5 and r["by"] == "2020-11-16"
-    assert r["label"] == "persistent presence by 2020-11-16"
-    assert r["signposts"][0]["counts"] == [2, 0, 0, 2]
+    assert r.forecast.p == 0.5 and r.by == "2020-11-16"
+    assert r.label == "persistent presence by 2020-11-16"
+    assert r.signposts[0].counts == [2, 0, 0, 2]
 
 
 def test_an_indicator_that_always_or_never_holds_is_left_out_and_yes_no_read_as_such():
@@ -397,8 +401,8 @@ def test_an_indicator_that_always_or_never_holds_is_left_out_and_yes_no_read_as_
                           "question.some": [1, 0, 1, 0, 0, 1]})  # fmt: skip
     cands = [candidate(k) for k in ("always", "never", "some")]
     ranked = sp.rank(cands, frame, y, seed=0)
-    assert [r["id"] for r in ranked] == ["some"]
-    assert ranked[0]["counts"] == [2, 1, 1, 2]
+    assert [r.id for r in ranked] == ["some"]
+    assert ranked[0].counts == [2, 1, 1, 2]
     assert cands[0].question.source == "signpost candidate"
 
 
@@ -435,6 +439,24 @@ def test_the_ranking_repeats_from_its_seed_and_counts_its_table():
     a = first[0]
     x = frame["question.a"].to_numpy()
     expected = [int((x & y).sum()), int((x & ~y).sum()), int((~x & y).sum()), int((~x & ~y).sum())]
-    assert a["n"] == 400 and a["counts"] == expected
-    voi = a["voi"]
-    assert voi["low"] <= voi["estimate"] <= voi["high"]
+    assert a.n == 400 and a.counts == expected
+    voi = a.voi
+    assert voi.low <= voi.estimate <= voi.high
+
+
+def test_signposts_json_keeps_its_keys_and_reads_back_the_same(ranked):
+    data = json.loads(json.dumps(ranked.json()))
+    assert list(data) == [
+        "outcome", "label", "by", "until", "replicates", "forecast", "intervals",
+        "effective_replicates", "candidates", "informative", "signposts",
+    ]  # fmt: skip
+    assert list(data["signposts"][0])[:8] == [
+        "id", "question", "family", "label", "date", "event", "n", "counts",
+    ]  # fmt: skip
+    assert list(data["signposts"][0])[8:14] == [
+        "p_indicator", "p_given", "p_given_not", "likelihood_ratio", "shift", "voi",
+    ]  # fmt: skip
+    assert list(data["signposts"][0]["voi"]) == ["estimate", "low", "high"]
+    assert sp.SignpostReport.from_json(data) == ranked
+    folded = dataclasses.replace(ranked.signposts[0], also=["2021-01-01"])
+    assert list(folded.json())[-1] == "also" and "also" not in data["signposts"][0]

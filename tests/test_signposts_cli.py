@@ -88,6 +88,7 @@ def test_a_signposts_folder_loads_through_the_results_api(ranked):
     r, out = ranked
     loaded = sim.results.load(out)
     assert isinstance(loaded, sim.results.SignpostsResult) and loaded.result == r
+    assert loaded.report.json() == r and loaded.report.signposts[0].voi.estimate > 0
 
 
 def test_an_outcome_that_never_happens_is_said_so(tmp_path, capsys):

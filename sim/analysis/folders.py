@@ -19,6 +19,7 @@ import pandas as pd
 
 from sim.analysis.calibration.findings import CalibrationDiagnostics
 from sim.analysis.scorecard import Scorecard
+from sim.analysis.signpost_report import SignpostReport
 from sim.runs import folder
 
 
@@ -125,6 +126,11 @@ class SignpostsResult(_WrittenResult):
     """A finished signposts folder: the ranked indicators ``wargame signposts`` wrote."""
 
     file = "signposts.json"
+
+    @cached_property
+    def report(self) -> SignpostReport:
+        """The ranked signposts, typed."""
+        return SignpostReport.from_json(self.result)
 
     @property
     def caption(self) -> str:

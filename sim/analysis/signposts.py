@@ -36,6 +36,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.signpost_report import (
+    Estimate,
+    ForecastNow,
+    Signpost,
+    SignpostReport,
+    TableStatistics,
+)
 from sim.engine.plan import Plan
 from sim.runs.branching import eve_effective_n
 from sim.runs.results import outcome_values
@@ -128,7 +135,7 @@ def with_indicators(scenario: Scenario, cands: list[Candidate]) -> Scenario:
 
 def table_statistics(
     i: np.ndarray, o: np.ndarray, rng: np.random.Generator, clades: Clades | None = None
-) -> dict[str, Any]:
+) -> TableStatistics:
     """The indicator's statistics against the outcome, each with its 95 % interval (with
     `clades`, from weights on whole clades: :class:`Clades`)."""
     i, o = np.asarray(i, dtype=bool), np.asarray(o, dtype=bool)
@@ -136,7 +143,7 @@ def table_statistics(
     point = _statistics(counts[None, :] / counts.sum(), counts[None, :])
     cells = rng.dirichlet(counts + 0.5, size=DRAWS) if clades is None else clades.cells(i, o)
     draws = _statistics(cells, None)
-    out: dict[str, Any] = {"n": int(counts.sum()), "counts": counts.tolist()}
+    out = {}
     for key, value in point.items():
         d = draws[key][np.isfinite(draws[key])]
         low, high = np.quantile(d, [0.025, 0.975]) if len(d) else (math.nan, math.nan)
@@ -144,8 +151,8 @@ def table_statistics(
         if key == "voi":  # centre the interval on the de-biased estimate
             shift = est - float(np.mean(d)) if len(d) else 0.0
             low, high = low + shift, high + shift
-        out[key] = {"estimate": est, "low": float(low), "high": float(high)}
-    return out
+        out[key] = Estimate(est, float(low), float(high))
+    return TableStatistics(int(counts.sum()), counts.tolist(), **out)
 
 
 class Clades:
@@ -208,7 +215,7 @@ def rank(
     y: np.ndarray,
     seed: int,
     clades: Clades | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Signpost]:
     """Every informative candidate's statistics, by value of information; one of a family
     whose correlation (phi, over the replicates) with a better-ranked one is at least
     ``SAME`` tells nearly all that one does, and is folded into it (``also``: its dates)
@@ -220,29 +227,34 @@ def rank(
         if x.all() or not x.any():
             continue  # always or never: nothing to learn from watching it
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x5167, k)))
-        rows.append((c, x, table_statistics(x, y, rng, clades)))
-    rows.sort(key=lambda r: (-r[2]["voi"]["estimate"], r[0].date, r[0].question.id))
-    kept: list[tuple[Candidate, np.ndarray, dict[str, Any]]] = []
-    for c, x, stats in rows:
-        twin = next((r for r in kept if r[0].family == c.family and phi(r[1], x) >= SAME), None)
-        if twin is not None:
-            twin[2].setdefault("also", []).append(c.date.isoformat())
-            continue
-        kept.append((c, x, stats))
-    return [
-        {
-            "id": c.question.id,
-            "question": c.question.question,
-            "family": c.family,
-            "label": c.label,
-            "date": c.date.isoformat(),
-            "event": c.question.model_dump(
-                mode="json", exclude={"id", "question", "source"}, exclude_defaults=True
-            ),
-            **stats,
-        }
-        for c, _, stats in kept
-    ]
+        rows.append((c, x, _signpost(c, table_statistics(x, y, rng, clades))))
+    rows.sort(key=lambda r: (-r[2].voi.estimate, r[0].date, r[0].question.id))
+    kept: list[tuple[Candidate, np.ndarray, Signpost]] = []
+    for c, x, signpost in rows:
+        twin = next((k for k, r in enumerate(kept) if _same_signal(r, c, x)), None)
+        if twin is None:
+            kept.append((c, x, signpost))
+        else:
+            first, seen, folded = kept[twin]
+            kept[twin] = (first, seen, folded.with_also(c.date.isoformat()))
+    return [signpost for _, _, signpost in kept]
+
+
+def _same_signal(
+    ranked: tuple[Candidate, np.ndarray, Signpost], c: Candidate, x: np.ndarray
+) -> bool:
+    """Whether candidate `c` (its column `x`) tells nearly all a better-ranked one does:
+    the same family, correlated at least ``SAME``."""
+    return ranked[0].family == c.family and phi(ranked[1], x) >= SAME
+
+
+def _signpost(c: Candidate, stats: TableStatistics) -> Signpost:
+    """A candidate with its statistics, its event as an observation would write it."""
+    event = c.question.model_dump(
+        mode="json", exclude={"id", "question", "source"}, exclude_defaults=True
+    )
+    about = {"id": c.question.id, "question": c.question.question, "family": c.family}
+    return Signpost.of(stats, **about, label=c.label, date=c.date.isoformat(), event=event)
 
 
 def phi(a: np.ndarray, b: np.ndarray) -> float:
@@ -288,7 +300,7 @@ def default_until(plan: Plan, settings: SignpostSettings) -> dt.date:
 
 def signposts(outcomes: pd.DataFrame, plan: Plan, cands: list[Candidate],
               settings: SignpostSettings, seed: int,
-              origins: np.ndarray | None = None) -> dict[str, Any]:  # fmt: skip
+              origins: np.ndarray | None = None) -> SignpostReport:  # fmt: skip
     """The ranked signposts of a run's kept replicates (``signposts.json``); `origins`,
     one per row of `outcomes`, name each row's original replicate in a branching run."""
     start = plan.scenario.metadata.start_date
@@ -301,42 +313,42 @@ def signposts(outcomes: pd.DataFrame, plan: Plan, cands: list[Candidate],
         clades = Clades(origins, rng)
         n_eff = eve_effective_n(y.astype(float), origins) if n else math.nan
     ranked = rank(cands, outcomes, y, seed, clades)
-    return {
-        "outcome": settings.outcome,
-        "label": label,
-        "by": settings.by.isoformat() if settings.by else None,
-        "until": (settings.until or default_until(plan, settings)).isoformat(),
-        "replicates": n,
-        "forecast": {
-            "p": k / n if n else math.nan,
-            "se": math.sqrt(k * (n - k) / n**2 / n_eff) if n and n_eff else math.nan,
-        },
-        "intervals": "row bootstrap" if clades is None else "clade bootstrap (branching)",
-        "effective_replicates": n_eff,
-        "candidates": len(cands),
-        "informative": sum(1 for c in cands if outcomes[c.column].nunique() > 1),
-        "signposts": ranked,
-    }
+    return SignpostReport(
+        outcome=settings.outcome,
+        label=label,
+        by=settings.by.isoformat() if settings.by else None,
+        until=(settings.until or default_until(plan, settings)).isoformat(),
+        replicates=n,
+        forecast=ForecastNow(
+            p=k / n if n else math.nan,
+            se=math.sqrt(k * (n - k) / n**2 / n_eff) if n and n_eff else math.nan,
+        ),
+        intervals="row bootstrap" if clades is None else "clade bootstrap (branching)",
+        effective_replicates=n_eff,
+        candidates=len(cands),
+        informative=sum(1 for c in cands if outcomes[c.column].nunique() > 1),
+        signposts=ranked,
+    )
 
 
-def watchlist(r: dict[str, Any], top: int = TOP) -> str:
+def watchlist(r: SignpostReport, top: int = TOP) -> str:
     """The top signposts as an observations file, each ``value: null`` until the fact is
     known (``wargame run --observations`` leaves those out)."""
     import yaml
 
     items = [
         {
-            "id": s["id"].removeprefix("signpost."),
-            **s["event"],
-            "as_of": s["date"],
+            "id": s.id.removeprefix("signpost."),
+            **s.event,
+            "as_of": s.date,
             "value": None,
             "source": "",
         }
-        for s in r["signposts"][:top]
+        for s in r.signposts[:top]
     ]
     head = (
         f"# Watchlist from wargame signposts: the {len(items)} indicators that would move\n"
-        f"# '{r['label']}' most. As a fact becomes known, set value: yes or no, as_of: the\n"
+        f"# '{r.label}' most. As a fact becomes known, set value: yes or no, as_of: the\n"
         "# day it became known, and source: where from; then\n"
         "#   wargame run SCENARIO --observations THIS_FILE\n"
         "# Entries left at value: null are still being watched and are not used.\n"

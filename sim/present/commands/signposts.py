@@ -21,6 +21,7 @@ from sim.present.commands.running import Session, output_folder, save_figures, s
 from sim.scenario.errors import UsageError
 
 if TYPE_CHECKING:
+    from sim.analysis.signpost_report import SignpostReport
     from sim.scenario.schema import Scenario
 
 
@@ -137,14 +138,14 @@ def _scenario_file(file: Path, scenario: Scenario, out: Path) -> Path:
     return file
 
 
-def _write(s: Session, out: Path, result: dict[str, Any], caption: str, top: int) -> None:
+def _write(s: Session, out: Path, result: SignpostReport, caption: str, top: int) -> None:
     """signposts.json, the watchlist, the table on screen and the figure."""
     from sim.analysis.signposts import watchlist
     from sim.present.plots.signposts import signposts_figure
     from sim.present.text.signposts import format_signposts
     from sim.runs.folder import write_json_atomic
 
-    write_json_atomic(out / "signposts.json", result)
+    write_json_atomic(out / "signposts.json", result.json())
     (out / "watchlist.yaml").write_text(watchlist(result, top))
     s.say(format_signposts(result, top))
     save_figures({"signposts": signposts_figure(result, caption, top)}, out / "figures")

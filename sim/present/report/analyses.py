@@ -4,11 +4,13 @@ beside a run."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sim.analysis.folders import load_calibration
 from sim.analysis.scorecard import Scorecard
+from sim.analysis.signpost_report import SignpostReport
 from sim.present import plots
 from sim.present.plots.calibration import calibration_figures
 from sim.present.plots.score import score_figures
@@ -184,19 +186,24 @@ def score_context(run: Run) -> dict[str, Any]:
     }
 
 
+def _as_written(d: dict[str, Any]) -> dict[str, Any]:
+    return d
+
+
 #: Analyses written into a run's own folder, each shown as a section of its brief:
-#: (subfolder, file, section), e.g. ``wargame discover RUN`` writes ``<run>/discover``.
-RUN_ANALYSES = (
-    ("discover", "discovery.json", "discovery"),
-    ("signposts", "signposts.json", "signposts"),
+#: (subfolder, file, section, how its JSON is read), e.g. ``wargame discover RUN`` writes
+#: ``<run>/discover``.
+RUN_ANALYSES: tuple[tuple[str, str, str, Callable[[dict[str, Any]], Any]], ...] = (
+    ("discover", "discovery.json", "discovery", _as_written),
+    ("signposts", "signposts.json", "signposts", SignpostReport.from_json),
 )
 
 
 def analyses_context(run: Run) -> dict[str, Any]:
     """The sections of the analyses that have written into the run's folder."""
     out = {}
-    for sub, name, section in RUN_ANALYSES:
+    for sub, name, section, read in RUN_ANALYSES:
         file = run.path / sub / name
         if file.is_file():
-            out[section] = json.loads(file.read_text())
+            out[section] = read(json.loads(file.read_text()))
     return out
