@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -9,6 +10,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis.discover import DiscoverySettings, discover_rows
+from sim.analysis.discovery_report import DiscoveryReport, IntervalLimit, OptionsLimit, Peeled
 from sim.scenario.errors import UsageError
 
 TOLERANCE = 0.05  # PRIM peels 5 % of the rows at a time, so a limit lands within a peel
@@ -27,28 +29,28 @@ def synthetic():
 
 def test_the_known_box_is_recovered_and_nothing_else_restricted(synthetic):
     _, _, result = synthetic
-    box = result["boxes"][0]
-    limits = {lim["parameter"]: lim for lim in box["limits"]}
+    box = result.boxes[0]
+    limits = {lim.parameter: lim for lim in box.limits}
     assert set(limits) == {"x1", "x2"}
-    assert abs(limits["x1"]["low"] - 0.7) < TOLERANCE
-    assert abs(limits["x2"]["high"] - 0.3) < TOLERANCE
+    assert abs(limits["x1"].low - 0.7) < TOLERANCE
+    assert abs(limits["x2"].high - 0.3) < TOLERANCE
     # the true box holds 9 % of rows at density 0.95; flips put 0.05 x 0.91 of the rows
     # outside it, so coverage can be at most 0.0855 / (0.0855 + 0.0455) = 0.653
-    assert box["density"] > 0.9
-    assert abs(box["coverage"] - 0.653) < TOLERANCE
-    assert all(lim["qp"] < 0.05 for lim in box["limits"])
+    assert box.density > 0.9
+    assert abs(box.coverage - 0.653) < TOLERANCE
+    assert all(lim.qp < 0.05 for lim in box.limits)
 
 
 def test_feature_scores_rank_the_two_relevant_parameters_first(synthetic):
     _, _, result = synthetic
-    assert {s["parameter"] for s in result["scores"][:2]} == {"x1", "x2"}
-    assert "x1" in result["tree"] and "x2" in result["tree"]
+    assert {s.parameter for s in result.scores[:2]} == {"x1", "x2"}
+    assert "x1" in result.tree and "x2" in result.tree
 
 
 def test_an_outcome_that_never_happens_has_nothing_to_discover():
     x = pd.DataFrame({"a": np.linspace(0, 1, 50)})
     result = discover_rows(x, np.zeros(50, dtype=bool), {}, DiscoverySettings())
-    assert result["boxes"] == [] and "never happens" in result["note"]
+    assert result.boxes == [] and "never happens" in result.note
 
 
 def test_a_box_below_the_threshold_after_dropping_noise_limits_says_so():
@@ -72,16 +74,18 @@ def test_a_box_below_the_threshold_after_dropping_noise_limits_says_so():
         "chosen": 1,
         "peeled": {"coverage": 0.273, "density": 0.803},
     }
-    result = {"outcome": "persistent", "replicates": 100, "base_rate": 0.53, "note": "",
-              "threshold": 0.8, "boxes": [box], "scores": [], "tree": ""}  # fmt: skip
+    result = DiscoveryReport.from_json(
+        {"outcome": "persistent", "replicates": 100, "base_rate": 0.53, "note": "",
+         "threshold": 0.8, "boxes": [box], "scores": [], "tree": ""}
+    )  # fmt: skip
     text = format_discovery(result)
     assert "box 1: coverage 69.6 %, density 59.6 %" in text
     assert "!! below the 80 % threshold: the PRIM box (coverage 27.3 %, density 80.3 %)" in text
     labels = tradeoff(result, "c").axes[0].get_legend_handles_labels()[1]
     assert "PRIM box chosen on the trajectory" in labels
     assert "box reported (significant limits only)" in labels
-    box["density"] = 0.85
-    assert "!!" not in format_discovery(result)
+    denser = dataclasses.replace(result.boxes[0], density=0.85)
+    assert "!!" not in format_discovery(dataclasses.replace(result, boxes=[denser]))
 
 
 def test_discovery_reports_every_step_of_its_progress():
@@ -106,8 +110,7 @@ def test_a_categorical_limit_keeps_the_options_in_their_declared_order():
 
     every = ["strict", "loose", "middle"]
     got = _options_limit("r", {"middle", "strict"}, every, 0.01, DiscoverySettings())
-    assert got == {"parameter": "r", "options": ["strict", "middle"], "prior_options": every,
-                   "qp": 0.01}  # fmt: skip
+    assert got == OptionsLimit("r", ["strict", "middle"], every, 0.01)
     assert _options_limit("r", set(every), every, 0.01, DiscoverySettings()) is None
     assert _options_limit("r", {"loose"}, every, 0.05, DiscoverySettings()) is None, "noise"
     assert _options_limit("r", {"loose"}, every, 0.049, DiscoverySettings()) is not None
@@ -132,8 +135,8 @@ def test_a_row_is_inside_a_box_on_or_within_every_limit():
         }
     )
     limits = [
-        {"parameter": "a", "low": 0.2, "high": 0.5},
-        {"parameter": "r", "options": ["strict"]},
+        IntervalLimit("a", 0.2, 0.5, 0.0, 1.0, 0.01),
+        OptionsLimit("r", ["strict"], ["strict", "loose"], 0.01),
     ]
     assert _inside(x, limits).tolist() == [False, False, True, False]
     assert _inside(x, limits[:1]).tolist() == [False, True, True, False]
@@ -207,11 +210,11 @@ def test_a_readings_column_becomes_its_options_names():
 def test_an_outcome_that_always_happens_or_rows_without_parameters_have_nothing_to_discover():
     x = pd.DataFrame({"a": np.linspace(0, 1, 50)})
     result = discover_rows(x, np.ones(50, dtype=bool), {}, DiscoverySettings())
-    assert result["boxes"] == [] and result["note"].endswith("it always happens in these rows")
-    assert result["base_rate"] == 1.0 and result["replicates"] == 50
+    assert result.boxes == [] and result.note.endswith("it always happens in these rows")
+    assert result.base_rate == 1.0 and result.replicates == 50
     y = np.arange(50) % 2 == 0
     empty = discover_rows(pd.DataFrame(index=range(50)), y, {}, DiscoverySettings())
-    assert empty["note"] == "nothing to discover: no parameter varies in these rows"
+    assert empty.note == "nothing to discover: no parameter varies in these rows"
 
 
 def test_a_tree_names_the_options_of_a_categorical_split():
@@ -243,15 +246,14 @@ def test_a_numeric_limit_keeps_only_the_sides_noise_could_not_draw():
 
     kept, full = (0.2, 0.7), (0.0, 1.0)
     both = _interval_limit("a", kept, full, (0.01, 0.02), 0.05)
-    assert both == {"parameter": "a", "low": 0.2, "high": 0.7, "prior_low": 0.0,
-                    "prior_high": 1.0, "qp": 0.01}  # fmt: skip
+    assert both == IntervalLimit("a", 0.2, 0.7, 0.0, 1.0, 0.01)
     low = _interval_limit("a", kept, full, (0.01, 0.05), 0.05)
-    assert (low["low"], low["high"], low["qp"]) == (0.2, 1.0, 0.01)
+    assert (low.low, low.high, low.qp) == (0.2, 1.0, 0.01)
     high = _interval_limit("a", kept, full, (0.3, 0.04), 0.05)
-    assert (high["low"], high["high"], high["qp"]) == (0.0, 0.7, 0.04)
+    assert (high.low, high.high, high.qp) == (0.0, 0.7, 0.04)
     assert _interval_limit("a", kept, full, (0.06, 0.5), 0.05) is None
     assert _interval_limit("a", (0.0, 1.0), full, (0.01, 0.01), 0.05) is None, "not moved"
-    assert _interval_limit("a", (0.0, 0.9), full, (0.01, 0.01), 0.05)["high"] == 0.9
+    assert _interval_limit("a", (0.0, 0.9), full, (0.01, 0.01), 0.05).high == 0.9
 
 
 def test_every_figure_of_a_box_is_what_its_rows_say(synthetic):
@@ -261,26 +263,26 @@ def test_every_figure_of_a_box_is_what_its_rows_say(synthetic):
     from sim.analysis.discover import _inside
 
     x, y, result = synthetic
-    assert result["threshold"] == 0.8 and result["note"] == ""
-    assert result["replicates"] == 2000 and result["base_rate"] == y.mean()
-    (box,) = result["boxes"]
-    inside = _inside(x, box["limits"])
-    assert box["coverage"] == (y & inside).sum() / y.sum()
-    assert box["density"] == y[inside].mean() and box["mass"] == inside.mean()
-    t = box["trajectory"]
-    assert set(t) == {"coverage", "density", "mass", "res_dim"}
-    product = [c * d if d >= 0.8 else -1 for c, d in zip(t["coverage"], t["density"], strict=True)]
-    assert box["chosen"] == int(np.argmax(product))
-    assert box["peeled"] == {k: t[k][box["chosen"]] for k in ("coverage", "density")}
-    for lim in box["limits"]:
-        column = x[lim["parameter"]]
-        assert (lim["prior_low"], lim["prior_high"]) == (column.min(), column.max())
-        assert lim["status"] == "assumption"
-        assert 0 < lim["reproduced"] <= 1 + 1e-9
-        assert lim["reproduced"] * 10 == pytest.approx(round(lim["reproduced"] * 10))
-    assert [set(s) for s in result["scores"]] == [{"parameter", "score", "status"}] * 6
-    assert sum(s["score"] for s in result["scores"]) == pytest.approx(1.0)
-    assert {s["status"] for s in result["scores"]} == {"assumption"}
+    assert result.threshold == 0.8 and result.note == ""
+    assert result.replicates == 2000 and result.base_rate == y.mean()
+    (box,) = result.boxes
+    inside = _inside(x, box.limits)
+    assert box.coverage == (y & inside).sum() / y.sum()
+    assert box.density == y[inside].mean() and box.mass == inside.mean()
+    t = box.trajectory
+    assert len(t.coverage) == len(t.density) == len(t.mass) == len(t.res_dim) > 1
+    product = [c * d if d >= 0.8 else -1 for c, d in zip(t.coverage, t.density, strict=True)]
+    assert box.chosen == int(np.argmax(product))
+    assert box.peeled == Peeled(t.coverage[box.chosen], t.density[box.chosen])
+    for lim in box.limits:
+        column = x[lim.parameter]
+        assert (lim.prior_low, lim.prior_high) == (column.min(), column.max())
+        assert lim.status == "assumption"
+        assert 0 < lim.reproduced <= 1 + 1e-9
+        assert lim.reproduced * 10 == pytest.approx(round(lim.reproduced * 10))
+    assert sorted(s.parameter for s in result.scores) == sorted(x.columns)
+    assert sum(s.score for s in result.scores) == pytest.approx(1.0)
+    assert {s.status for s in result.scores} == {"assumption"}
 
 
 def test_a_reading_is_restricted_to_a_set_of_its_options():
@@ -293,12 +295,12 @@ def test_a_reading_is_restricted_to_a_set_of_its_options():
     y = ((x["r"] != "loose") & (x["a"] > 0.5)).to_numpy()
     y = np.where(rng.random(n) < 0.03, ~y, y)
     result = discover_rows(x, y, {"r": "reading", "a": "cited"}, DiscoverySettings(boxes=1))
-    limits = {lim["parameter"]: lim for lim in result["boxes"][0]["limits"]}
+    limits = {lim.parameter: lim for lim in result.boxes[0].limits}
     assert set(limits) == {"r", "a"}
-    assert limits["r"]["options"] == ["strict", "middle"]
-    assert limits["r"]["prior_options"] == ["strict", "loose", "middle"]
-    assert limits["r"]["qp"] < 0.05 and limits["r"]["status"] == "reading"
-    assert abs(limits["a"]["low"] - 0.5) < TOLERANCE and limits["a"]["status"] == "cited"
+    assert limits["r"].options == ["strict", "middle"]
+    assert limits["r"].prior_options == ["strict", "loose", "middle"]
+    assert limits["r"].qp < 0.05 and limits["r"].status == "reading"
+    assert abs(limits["a"].low - 0.5) < TOLERANCE and limits["a"].status == "cited"
 
 
 def two_boxes() -> tuple[pd.DataFrame, np.ndarray]:
@@ -322,10 +324,10 @@ def test_each_further_box_is_searched_for_among_the_cases_earlier_ones_leave(cor
     """Three boxes asked for, two corners there: each corner is found once, and the third
     search, among the cases neither box covers (noise), finds nothing dense enough."""
     _, _, result = corners
-    assert len(result["boxes"]) == 2
-    found = [{lim["parameter"] for lim in box["limits"]} for box in result["boxes"]]
+    assert len(result.boxes) == 2
+    found = [{lim.parameter for lim in box.limits} for box in result.boxes]
     assert sorted(map(sorted, found)) == [["a", "b"], ["c", "d"]]
-    total = sum(box["coverage"] for box in result["boxes"])
+    total = sum(box.coverage for box in result.boxes)
     assert total == pytest.approx(0.85, abs=0.1), "the two corners hold most of the cases"
 
 
@@ -333,10 +335,10 @@ def test_a_further_box_holding_too_few_of_the_cases_is_not_reported(corners):
     """The second corner, dense, holds about half the cases: kept at the default
     min_coverage (0.1), dropped when a further box must hold more than it does."""
     x, y, result = corners
-    second = result["boxes"][1]["coverage"]
+    second = result.boxes[1].coverage
     assert 0.3 < second < 0.6
     settings = DiscoverySettings(boxes=2, min_coverage=second + 0.01)
-    assert len(discover_rows(x, y, {}, settings)["boxes"]) == 1
+    assert len(discover_rows(x, y, {}, settings).boxes) == 1
 
 
 def test_ten_cases_with_the_outcome_are_searched_nine_are_not():
@@ -345,7 +347,7 @@ def test_ten_cases_with_the_outcome_are_searched_nine_are_not():
     for cases, boxes in ((10, 1), (9, 0)):
         y = np.arange(300) >= 300 - cases  # the top of a
         result = discover_rows(x, y, {}, DiscoverySettings(threshold=0.8, boxes=1))
-        assert len(result["boxes"]) == boxes, cases
+        assert len(result.boxes) == boxes, cases
 
 
 def test_a_box_of_three_percent_of_the_rows_can_be_peeled_to():
@@ -354,9 +356,9 @@ def test_a_box_of_three_percent_of_the_rows_can_be_peeled_to():
     rng = np.random.default_rng(4)
     x = pd.DataFrame(rng.random((2500, 3)), columns=["a", "b", "c"])
     y = (x.a > 0.97).to_numpy()
-    (box,) = discover_rows(x, y, {}, DiscoverySettings(boxes=1))["boxes"]
-    assert min(box["trajectory"]["mass"]) < 0.05
-    assert box["density"] > 0.95 and box["coverage"] > 0.95
+    (box,) = discover_rows(x, y, {}, DiscoverySettings(boxes=1)).boxes
+    assert min(box.trajectory.mass) < 0.05
+    assert box.density > 0.95 and box.coverage > 0.95
 
 
 def test_the_result_does_not_depend_on_numpys_global_state():
@@ -378,8 +380,11 @@ def test_the_result_does_not_depend_on_numpys_global_state():
 def test_an_empty_result_has_every_field_a_report_reads():
     x = pd.DataFrame({"a": np.linspace(0, 1, 40)})
     result = discover_rows(x, np.zeros(40, dtype=int), {}, DiscoverySettings())
-    assert result == {"replicates": 40, "base_rate": 0.0, "boxes": [], "scores": [], "tree": "",
-                      "note": "nothing to discover: it never happens in these rows"}  # fmt: skip
+    assert result.json() == {
+        "outcome": "", "replicates": 40, "base_rate": 0.0, "boxes": [], "scores": [],
+        "tree": "", "note": "nothing to discover: it never happens in these rows",
+    }  # fmt: skip
+    assert DiscoveryReport.from_json(result.json()) == result
 
 
 def test_the_workbench_logs_only_its_errors():
@@ -523,9 +528,9 @@ def test_a_runs_rows_are_its_varying_parameters_and_its_outcome(run):
     assert 0 < by_horizon.sum() < len(by_horizon), "the outcome varies in this run"
     assert y.sum() < by_horizon.sum(), "fewer by December than by the horizon"
     found = discover(run, DiscoverySettings(outcome="ever_continuous"))
-    assert found.result["outcome"] == rows_of(run, DiscoverySettings("ever_continuous"))[3]
+    assert found.report.outcome == rows_of(run, DiscoverySettings("ever_continuous"))[3]
     assert (
-        found.result["replicates"] == 300
+        found.report.replicates == 300
         and found.x.equals(x)
         and found.y.tolist() == (by_horizon.tolist())
     )

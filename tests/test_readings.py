@@ -121,13 +121,13 @@ def test_calibration_to_a_judgment_only_one_reading_meets(tmp_path):
     ):
         settings = CalibrationSettings(**SETTINGS, band=band, softness=tau, discrepancy=discrepancy)
         report = calibrate(path, tmp_path / band, settings)
-        (r,) = report["readings"]
-        got = r["options"][0]["posterior"]
-        s = report["targets"][0]["emulator_sd_log_odds"]
+        (r,) = report.readings
+        got = r.options[0].posterior
+        s = report.targets[0].emulator_sd_log_odds
         slope = (d / tau**2) * soft * (1 - discrepancy) if band == "soft" else 0.0
-        tolerance = 3 * r["options"][0]["posterior_se"] + 0.3 * slope * 3 * s + 1e-3
+        tolerance = 3 * r.options[0].posterior_se + 0.3 * slope * 3 * s + 1e-3
         assert abs(got - expected) <= tolerance, (band, got, expected, tolerance)
-        assert report["method"].count("soft" if band == "soft" else "hard bands") == 1
+        assert report.method.count("soft" if band == "soft" else "hard bands") == 1
 
 
 def test_an_observation_weighs_the_readings_as_bayes_rule_says(tmp_path):
@@ -152,7 +152,7 @@ def test_an_observation_weighs_the_readings_as_bayes_rule_says(tmp_path):
     # 1 / sqrt(n p (1 - p)) moves P(yes) by p (1 - p) times it
     n_open = 0.7 * 3000 * 0.8
     emulator = 3 * math.sqrt(0.7 * 0.3 / n_open)
-    tolerance = 3 * math.sqrt(expected * (1 - expected) / report["ess"]) + emulator
+    tolerance = 3 * math.sqrt(expected * (1 - expected) / report.ess) + emulator
     assert abs(got - expected) <= tolerance, (got, expected, tolerance)
 
 
@@ -244,12 +244,12 @@ def test_discover_restricts_a_reading_to_a_set_of_its_options(tmp_path):
     out = tmp_path / "run"
     assert main(["run", str(path), "-n", "1500", "--out", str(out), "--lean"]) == 0
     found = discover(load_run(out), DiscoverySettings(outcome="granted", boxes=1))
-    (box,) = found.result["boxes"]
-    limit = next(lim for lim in box["limits"] if lim["parameter"] == "readings.meeting")
-    assert limit["options"] == ["on_time"] and limit["prior_options"] == ["late", "on_time"]
+    (box,) = found.report.boxes
+    limit = next(lim for lim in box.limits if lim.parameter == "readings.meeting")
+    assert limit.options == ["on_time"] and limit.prior_options == ["late", "on_time"]
     assert limit_text(limit) == "readings.meeting in {on_time}"
     assert not found.y[(found.x["readings.meeting"] == "late").to_numpy()].any()
-    assert "(readings.meeting: 0 = late, 1 = on_time)" in found.result["tree"]
+    assert "(readings.meeting: 0 = late, 1 = on_time)" in found.report.tree
     assert main(["discover", str(out), "--outcome", "granted"]) == 0
     assert main(["report", str(out)]) == 0
     assert (

@@ -23,13 +23,23 @@ import datetime as dt
 import logging
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeClassifier, export_text
 
+from sim.analysis.discovery_report import (
+    Box,
+    DiscoveryReport,
+    FeatureScore,
+    IntervalLimit,
+    Limit,
+    OptionsLimit,
+    Peeled,
+    Trajectory,
+)
 from sim.engine.plan import Plan
 from sim.runs.results import Run, SweepResult, outcome_values
 from sim.scenario import paths
@@ -144,10 +154,10 @@ def rows_of(
 
 @dataclass(frozen=True)
 class Discovery:
-    """What discovery found (``result``, as ``discovery.json`` holds it) and the rows it
+    """What discovery found (``report``, what ``discovery.json`` holds) and the rows it
     explored: parameter values `x` and outcomes `y` (what the figures draw)."""
 
-    result: dict[str, Any]
+    report: DiscoveryReport
     x: pd.DataFrame
     y: np.ndarray
 
@@ -160,7 +170,8 @@ def discover(
     """PRIM boxes, a CART tree and feature scores for one outcome of a run or a sweep;
     `step` is told of each of the :func:`steps` as it finishes (a progress bar)."""
     x, y, status, label = rows_of(folder, settings)
-    return Discovery({"outcome": label, **discover_rows(x, y, status, settings, step)}, x, y)
+    found = discover_rows(x, y, status, settings, step)
+    return Discovery(replace(found, outcome=label), x, y)
 
 
 def steps(settings: DiscoverySettings) -> int:
@@ -175,11 +186,12 @@ def discover_rows(
     status: dict[str, str],
     settings: DiscoverySettings = DiscoverySettings(),
     step: Step | None = None,
-) -> dict[str, Any]:
-    """Discovery on any table of parameter rows `x` and yes/no outcomes `y`."""
+) -> DiscoveryReport:
+    """Discovery on any table of parameter rows `x` and yes/no outcomes `y` (the report's
+    `outcome` is left for the caller to name)."""
     y = np.asarray(y, dtype=bool)
     base = float(y.mean())
-    empty = {"replicates": len(y), "base_rate": base, "boxes": [], "scores": [], "tree": ""}
+    empty = DiscoveryReport("", len(y), base, [], [], "", None, "")
     if y.all() or not y.any() or x.empty:
         why = (
             "it always happens"
@@ -188,7 +200,7 @@ def discover_rows(
             if not y.any()
             else "no parameter varies"
         )
-        return {**empty, "note": f"nothing to discover: {why} in these rows"}
+        return replace(empty, note=f"nothing to discover: {why} in these rows")
     with warnings.catch_warnings():  # the Workbench's own pandas deprecations, not ours
         warnings.simplefilter("ignore", category=FutureWarning)
         warnings.simplefilter("ignore", category=DeprecationWarning)
@@ -208,9 +220,9 @@ def _discover_rows(
     status: dict[str, str],
     settings: DiscoverySettings,
     base: float,
-    empty: dict[str, Any],
+    empty: DiscoveryReport,
     step: Step,
-) -> dict[str, Any]:
+) -> DiscoveryReport:
     threshold = settings.threshold or default_threshold(base)
     prim, feature_scoring = _workbench()
     np.random.seed(settings.seed)  # the Workbench resamples with NumPy's global generator
@@ -219,45 +231,44 @@ def _discover_rows(
         rest = ~covered
         if y[rest].sum() < max(10, settings.min_coverage * y.sum()):
             break
-        box = _one_box(prim, x[rest].reset_index(drop=True), y[rest], threshold, settings)
-        if box is None:
+        found = _one_box(prim, x[rest].reset_index(drop=True), y[rest], threshold, settings)
+        if found is None:
             break
-        inside = _inside(x, box["limits"]) & rest
-        box["coverage"] = float((y & inside).sum() / y.sum())
-        box["density"] = float(y[inside].mean()) if inside.any() else 0.0
-        box["mass"] = float(inside.mean())
-        chosen = {k: box["trajectory"][k][box["chosen"]] for k in ("coverage", "density")}
-        box["peeled"] = chosen  # the PRIM box on the trajectory, before limits are dropped
-        if k and (box["coverage"] < settings.min_coverage or box["density"] <= base):
+        trajectory, chosen, limits = found
+        inside = _inside(x, limits) & rest
+        box = Box(
+            trajectory=trajectory,
+            chosen=chosen,
+            limits=[replace(lim, status=status.get(lim.parameter, "")) for lim in limits],
+            coverage=float((y & inside).sum() / y.sum()),
+            density=float(y[inside].mean()) if inside.any() else 0.0,
+            mass=float(inside.mean()),
+            # the PRIM box on the trajectory, before limits are dropped
+            peeled=Peeled(trajectory.coverage[chosen], trajectory.density[chosen]),
+        )
+        if k and (box.coverage < settings.min_coverage or box.density <= base):
             break  # a further box must hold a real share of the cases, densely
-        for lim in box["limits"]:
-            lim["status"] = status.get(lim["parameter"], "")
         boxes.append(box)
         covered |= inside
         step(1)
     step(settings.boxes - len(boxes))  # the boxes not searched for
     scores = [
-        {"parameter": p, "score": s, "status": status.get(p, "")}
+        FeatureScore(p, s, status.get(p, ""))
         for p, s in _scores(feature_scoring, x, y, settings.seed)
     ]
     step(1)
     tree = _tree(x, y, settings.seed)
     step(1)
-    return {
-        **empty,
-        "threshold": threshold,
-        "boxes": boxes,
-        "scores": scores,
-        "tree": tree,
-        "note": "",
-    }
+    return replace(empty, threshold=threshold, boxes=boxes, scores=scores, tree=tree)
 
 
-def _one_box(prim, x: pd.DataFrame, y: np.ndarray, threshold: float, settings: DiscoverySettings):
+def _one_box(
+    prim: Any, x: pd.DataFrame, y: np.ndarray, threshold: float, settings: DiscoverySettings
+) -> tuple[Trajectory, int, list[Limit]] | None:
     """Of the boxes on the trajectory dense enough, the one with the largest coverage x
     density (the knee of the trade-off: where peeling stops buying density cheaply); each
     limit whose quasi-p-value is above ``alpha`` (one noise alone could draw) goes back to
-    the data's own bound."""
+    the data's own bound. (The trajectory, the step chosen, the limits.)"""
     p = prim.Prim(x, y, threshold=threshold, peel_alpha=0.05, paste_alpha=0.05, mass_min=0.02)
     box = p.find_box()
     trajectory = box.peeling_trajectory
@@ -267,7 +278,7 @@ def _one_box(prim, x: pd.DataFrame, y: np.ndarray, threshold: float, settings: D
     i = int((dense["coverage"] * dense["density"]).idxmax())
     box.select(i)
     lims, full = box.box_lims[i], box.box_lims[0]
-    limits = []
+    limits: list[Limit] = []
     for d, (qp_low, qp_high) in _quasi_p(box, i).items():
         if isinstance(x[d].dtype, pd.CategoricalDtype):
             every = [str(c) for c in x[d].cat.categories]
@@ -279,49 +290,37 @@ def _one_box(prim, x: pd.DataFrame, y: np.ndarray, threshold: float, settings: D
     if not limits:
         return None
     stability = box.resample(i, iterations=10, p=0.5)
-    for lim in limits:
-        d = lim["parameter"]
+
+    def reproduced(d: str) -> float | None:
         # the Workbench reports percentages; kept here as a share
-        lim["reproduced"] = (
-            float(stability.loc[d, "reproduce coverage"]) / 100 if d in stability.index else None
-        )
-    trajectory = trajectory[["coverage", "density", "mass", "res_dim"]]
-    return {"trajectory": trajectory.to_dict("list"), "chosen": i, "limits": limits}
+        return float(stability.loc[d, "reproduce coverage"]) / 100 if d in stability.index else None
+
+    steps = trajectory[["coverage", "density", "mass", "res_dim"]].to_dict("list")
+    limits = [replace(lim, reproduced=reproduced(lim.parameter)) for lim in limits]
+    return Trajectory(**{str(k): v for k, v in steps.items()}), i, limits
 
 
 def _interval_limit(
     d: str, kept: tuple, full: tuple, qp: tuple[float, float], alpha: float
-) -> dict[str, Any] | None:
+) -> IntervalLimit | None:
     """A numeric factor's limit: each side the box moved, if its quasi-p-value is below
     `alpha`, else back at the data's own bound (None when neither side stays)."""
     low = float(kept[0]) if qp[0] < alpha else float(full[0])
     high = float(kept[1]) if qp[1] < alpha else float(full[1])
     if np.isclose(low, full[0]) and np.isclose(high, full[1]):
         return None
-    return {
-        "parameter": d,
-        "low": low,
-        "high": high,
-        "prior_low": float(full[0]),
-        "prior_high": float(full[1]),
-        "qp": float(np.nanmin(qp)),
-    }
+    return IntervalLimit(d, low, high, float(full[0]), float(full[1]), float(np.nanmin(qp)))
 
 
 def _options_limit(
     d: str, kept: set, every: list[str], qp: float, settings: DiscoverySettings
-) -> dict[str, Any] | None:
+) -> OptionsLimit | None:
     """A categorical factor's limit: the options the box keeps, in their declared order
     (None when it keeps them all, or noise alone could have dropped the others)."""
     kept = {str(o) for o in kept}
     if kept >= set(every) or qp >= settings.alpha:
         return None
-    return {
-        "parameter": d,
-        "options": [o for o in every if o in kept],
-        "prior_options": every,
-        "qp": float(qp),
-    }
+    return OptionsLimit(d, [o for o in every if o in kept], every, float(qp))
 
 
 def _quasi_p(box, i: int) -> dict[str, tuple[float, float]]:
@@ -334,14 +333,15 @@ def _quasi_p(box, i: int) -> dict[str, tuple[float, float]]:
     }
 
 
-def _inside(x: pd.DataFrame, limits: list[dict]) -> np.ndarray:
+def _inside(x: pd.DataFrame, limits: list[Limit]) -> np.ndarray:
+    """Rows of `x` inside every limit."""
     ok = np.ones(len(x), dtype=bool)
     for lim in limits:
-        v = x[lim["parameter"]]
-        if "options" in lim:
-            ok &= v.astype(str).isin(lim["options"]).to_numpy()
+        v = x[lim.parameter]
+        if isinstance(lim, OptionsLimit):
+            ok &= v.astype(str).isin(lim.options).to_numpy()
         else:
-            ok &= (v.to_numpy() >= lim["low"]) & (v.to_numpy() <= lim["high"])
+            ok &= (v.to_numpy() >= lim.low) & (v.to_numpy() <= lim.high)
     return ok
 
 

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from sim.analysis.calibration.findings import CalibrationDiagnostics
+from sim.analysis.discovery_report import DiscoveryReport
 from sim.analysis.scorecard import Scorecard
 from sim.analysis.signpost_report import SignpostReport
 from sim.runs import folder
@@ -104,6 +105,11 @@ class DiscoveryResult(_WrittenResult):
     folder it explored (whose rows the figures draw)."""
 
     file = "discovery.json"
+
+    @cached_property
+    def report(self) -> DiscoveryReport:
+        """What discovery found, typed."""
+        return DiscoveryReport.from_json(self.result)
 
     @property
     def source(self) -> Path:

@@ -43,10 +43,10 @@ def run(args: argparse.Namespace) -> int:
     out = output_folder(args, lambda: Path(args.folder) / "discover")
     recorded = {"outcome": args.outcome, "by": args.by, "threshold": args.threshold}
     written = DiscoveryFolder.create(out, {"source": str(args.folder), "settings": recorded})
-    write_json_atomic(out / "discovery.json", found.result)
-    print(format_discovery(found.result))
+    write_json_atomic(out / "discovery.json", found.report.json())
+    print(format_discovery(found.report))
     print(f"\ndiscovery: {out / 'discovery.json'}")
-    figures = discovery_figures(found.result, found.x, found.y, source.caption)
+    figures = discovery_figures(found.report, found.x, found.y, source.caption)
     save_figures(figures, out / "figures")
     written.finish()
     return 0

@@ -98,4 +98,4 @@ def _discovery_figures(found: Any) -> dict[str, Figure]:
         outcome=recorded["outcome"], by=found.by, threshold=recorded.get("threshold")
     )
     x, y, _, _ = rows_of(source, settings)
-    return discovery_figures(found.result, x, y, source.caption)
+    return discovery_figures(found.report, x, y, source.caption)

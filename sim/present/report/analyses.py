@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sim.analysis.discovery_report import DiscoveryReport
 from sim.analysis.folders import load_calibration
 from sim.analysis.scorecard import Scorecard
 from sim.analysis.signpost_report import SignpostReport
@@ -186,15 +187,11 @@ def score_context(run: Run) -> dict[str, Any]:
     }
 
 
-def _as_written(d: dict[str, Any]) -> dict[str, Any]:
-    return d
-
-
 #: Analyses written into a run's own folder, each shown as a section of its brief:
 #: (subfolder, file, section, how its JSON is read), e.g. ``wargame discover RUN`` writes
 #: ``<run>/discover``.
 RUN_ANALYSES: tuple[tuple[str, str, str, Callable[[dict[str, Any]], Any]], ...] = (
-    ("discover", "discovery.json", "discovery", _as_written),
+    ("discover", "discovery.json", "discovery", DiscoveryReport.from_json),
     ("signposts", "signposts.json", "signposts", SignpostReport.from_json),
 )
 
