@@ -1169,3 +1169,110 @@ def test_a_posterior_with_no_wave_is_the_prior_unweighted(tmp_path):
     frame, share = cal.posterior()
     assert np.array_equal(frame[THETA].to_numpy(), cal.space.candidates(20_000, 0)[:300, 0])
     assert (frame["weight"] == 1.0).all() and share == Proportion.of(BATCH, BATCH)
+
+
+# ------------------------------------------------------------------ the second run's survivors
+
+
+def test_reading_weights_are_shares_of_weights_that_need_not_sum_to_one(tmp_path):
+    import warnings
+
+    rec = opened(tmp_path, toy_with(tmp_path, readings=READINGS)).record()
+    reading_path = rec.scenario.readings[0].path
+    frame = pd.DataFrame({reading_path: [0, 1, 1, 0, 0], "weight": [0.4, 0.8, 0.4, 0.2, 0.2]})
+    before = pd.DataFrame({paths.reading("door"): ["open", "shut"]})
+    for name in OUTCOME_LABELS:
+        before[name] = [True, False]
+    after = SimpleNamespace(readings=[])
+    (got,) = reading_weights(rec, frame, before, after)
+    assert [o.posterior for o in got.options] == pytest.approx([0.4, 0.6])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no 0/0: a weightless posterior is NaN by rule
+        (none,) = reading_weights(rec, frame.assign(weight=0.0), before, after)
+    assert math.isnan(none.options[0].posterior)
+
+
+def test_the_diagnostics_read_the_check_runs_own_folder(tmp_path, monkeypatch):
+    from sim.analysis.calibration import diagnostics as module
+
+    _, rec, frame, share = record_of(tmp_path)
+    read: list[Path] = []
+    monkeypatch.setattr(
+        module, "read_summary", lambda folder: read.append(folder) or check_summary()
+    )
+    diagnostics(rec, frame, share, tmp_path / "cal0" / "check", 1.0)
+    assert read == [tmp_path / "cal0" / "check"]
+
+
+def test_with_readings_the_agreement_is_fitted_per_stratum(tmp_path):
+    seen = {**GRANTED, "id": "seen", "value": True, "as_of": "2020-10-02", "source": "toy"}
+    toy = toy_with(tmp_path, readings=READINGS, observations=[seen])
+    cal = opened(tmp_path, toy)
+    cal.run_wave(1)
+    u = cal.designs[0]
+    agree = cal.wave_outcomes[0]["consistent"].to_numpy(bool)
+    want = Pooled.fit(u, agree, cal.space.strata(u), 2)
+    got = cal.waves[0].agreement
+    assert got is not None and got.levels == 2
+    assert np.array_equal(got.emulator.beta, want.emulator.beta)
+
+
+def test_a_proposal_screen_draws_until_its_budget_and_stops_once_it_has_enough(tmp_path):
+    from sim.analysis.proposal import Proposal
+
+    counted: list[int] = []
+    cal = opened(tmp_path, progress=lambda name, todo, unit="replicates": counted.append)
+    waved(cal, granted=line(A, B, 0.01))
+    proposal = Proposal(np.array([[0.6]]), np.array([0.2]))
+    cal._screen_proposal(proposal, 4, 10**9, BATCH + 1)
+    assert counted == [BATCH, BATCH], "one row of budget left: a second batch"
+    rng = np.random.default_rng(np.random.SeedSequence(7, spawn_key=(STREAM, 4, 0)))
+    u, _ = proposal.sample(rng, BATCH)
+    exactly = int(inside(u[:, 0], 0.01).sum())
+    counted.clear()
+    cal._screen_proposal(proposal, 4, exactly, 10 * BATCH)
+    assert counted == [BATCH], "exactly enough after one batch: no second"
+
+
+def test_a_design_keeps_what_the_prior_budget_found_when_there_is_nothing_to_propose(
+    tmp_path, monkeypatch
+):
+    """Some plausible rows in the first batch (the prior budget here), too few, and no
+    design to propose around: the design is those rows, not a longer screen."""
+    from sim.analysis.calibration import driver
+
+    monkeypatch.setattr(driver, "PRIOR_BUDGET", BATCH)
+    cal = opened(tmp_path, replicates=500, max_candidates=3 * BATCH)
+    waved(cal, granted=line(*STEEP, 0.0001))
+    first, _, _ = cal._screen_prior(2, 500, BATCH)
+    assert 0 < len(first) < 500
+    assert np.array_equal(cal._design(2), first)
+
+
+def test_a_proposal_of_many_centres_draws_them_from_its_documented_stream(tmp_path):
+    """More centres than a proposal keeps: which ones it keeps comes from the stream
+    (STREAM, 30,000 + k); the rows it proposes from (STREAM, 40,000 + k, batch)."""
+    from sim.analysis.proposal import MAX_CENTRES, Proposal
+
+    cal = opened(tmp_path, replicates=500, max_candidates=BATCH // 100)
+    waved(cal, granted=line(*STEEP, 0.0001))
+    design = np.linspace(0.60030, 0.60170, MAX_CENTRES + 1000)[:, None]
+    cal.designs.append(design)
+    centres = design[inside(design[:, 0], 0.0001, *STEEP)]
+    assert len(centres) > MAX_CENTRES
+    rng = np.random.default_rng(np.random.SeedSequence(7, spawn_key=(STREAM, 30_002)))
+    proposal = Proposal.around(centres, rng)
+    want = cal._screen_proposal(proposal, 40_002, 500, BATCH // 100)
+    assert np.array_equal(cal._design(2), want)
+
+
+def test_an_emulator_that_knows_nothing_leaves_the_edge_unmeasured_without_a_warning(tmp_path):
+    import warnings
+
+    cal = opened(tmp_path)
+    waved(cal, granted=line(A, B, math.inf))
+    u = np.linspace(0, 1, 5)[:, None]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cal._band_likelihood(cal.targets[0], features(u), np.zeros(5))
+    assert math.isnan(cal.edge_sd["granted"])
