@@ -176,9 +176,11 @@ def test_signposts_of_a_branching_run_weigh_whole_clades(tmp_path):
     come from the clade bootstrap and the forecast's standard error from the Eve
     estimator, so both are wider than the same table counted as independent rows where
     the copies share a history."""
+    from dataclasses import asdict
+
     import numpy as np
 
-    from sim.analysis.signposts import table_statistics
+    from sim.analysis.signpost_statistics import table_statistics
     from sim.runs.conditioned import origins_of
 
     scenario, obs = toy(tmp_path)
@@ -204,10 +206,10 @@ def test_signposts_of_a_branching_run_weigh_whole_clades(tmp_path):
     x = outcomes[f"question.{top['id']}"].to_numpy(dtype=bool)
     rows = table_statistics(x, y, np.random.default_rng(0))
     for key in ("p_given", "p_given_not", "p_indicator"):
-        assert top[key]["estimate"] == pytest.approx(rows[key]["estimate"])
+        assert top[key]["estimate"] == pytest.approx(getattr(rows, key).estimate)
     # its share is the lineages' (the outcome given it, seen after the branching, keeps its
     # spread from the fresh continuations: the unit test in test_signposts checks both)
-    share, independent = top["p_indicator"], rows["p_indicator"]
+    share, independent = top["p_indicator"], asdict(rows.p_indicator)
     assert share["high"] - share["low"] > 1.5 * (independent["high"] - independent["low"])
 
 

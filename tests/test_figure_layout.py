@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import sim.results
+from sim.analysis.signpost_report import SignpostReport
 from sim.present import plots
 from sim.present.cli import main
 from sim.present.plots.signposts import signposts_figure
@@ -57,12 +58,12 @@ def test_timeline_labels_neither_overlap_nor_leave_the_plot(belarus_run):
 
 
 @pytest.fixture(scope="module")
-def signposts_result(tmp_path_factory) -> dict:
+def signposts_result(tmp_path_factory) -> SignpostReport:
     tmp = tmp_path_factory.mktemp("signposts")
     scenario, _ = toy(tmp)
     out = tmp / "sp"
     assert main(["signposts", str(scenario), "-n", "200", "--out", str(out)]) == 0
-    return json.loads((out / "signposts.json").read_text())
+    return SignpostReport.from_json(json.loads((out / "signposts.json").read_text()))
 
 
 def test_signposts_title_fits_and_no_bubble_is_clipped(signposts_result):

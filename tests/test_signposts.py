@@ -26,8 +26,9 @@ import pytest
 import yaml
 
 from sim.analysis import signposts as sp
-from sim.analysis.signposts import MAX_WEIGHTS, Clades, phi
+from sim.analysis.signpost_statistics import MAX_WEIGHTS, Clades, phi
 from sim.engine.plan import Plan
+from sim.scenario.claims import Question
 from sim.scenario.loader import load, load_questions
 from tests.conftest import ROOT
 from tests.helpers import outcomes_of
@@ -113,7 +114,7 @@ def test_an_independent_indicator_is_worth_nothing_within_monte_carlo_error(rank
 def test_the_statistics_match_a_hand_computed_table():
     """I&O = 30, I&~O = 10, ~I&O = 20, ~I&~O = 40 (n = 100): P(I) = 0.4, P(O | I) = 0.75,
     P(O | ~I) = 1/3, LR = (30/50) / (10/50) = 3."""
-    from sim.analysis.signposts import table_statistics
+    from sim.analysis.signpost_statistics import table_statistics
 
     i = np.repeat([True, True, False, False], [30, 10, 20, 40])
     o = np.repeat([True, False, True, False], [30, 10, 20, 40])
@@ -136,7 +137,11 @@ def test_indicators_of_one_family_fold_only_when_they_tell_the_same():
 
     import pandas as pd
 
-    from sim.analysis.signposts import Candidate, _question, rank
+    from sim.analysis.signposts import Candidate, rank
+    from sim.scenario.claims import Question
+
+    def _question(qid: str, text: str, **event) -> Question:
+        return Question(id=qid, question=text, source="signpost candidate", **event)
 
     rng = np.random.default_rng(1)
     y = rng.random(4000) < 0.5
@@ -160,7 +165,7 @@ def test_the_clade_bootstrap_is_as_wide_as_the_distinct_histories():
     while counting copies as independent gives one sqrt(k) times narrower. The widths are
     quantile estimates from 1,000-4,000 draws (relative s.e. about 3 %), so 15 % is five
     standard errors."""
-    from sim.analysis.signposts import Clades, table_statistics
+    from sim.analysis.signpost_statistics import Clades, table_statistics
 
     rng = np.random.default_rng(7)
     m, k = 400, 5
@@ -330,7 +335,9 @@ def test_the_watchlist_lists_the_top_signposts_as_observations_to_fill_in(ranked
 def candidate(qid: str, question: str = "?", label: str = "x") -> sp.Candidate:
     """An indicator 'forces present on 1 October' under its own id."""
     day = dt.date(2020, 10, 1)
-    event = sp._question(qid, question, metric="present_on", end=day)
+    event = Question(
+        id=qid, question=question, source="signpost candidate", metric="present_on", end=day
+    )
     return sp.Candidate(event, "present_on", day, label)
 
 

@@ -37,12 +37,12 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.signpost_report import (
-    Estimate,
     ForecastNow,
     Signpost,
     SignpostReport,
     TableStatistics,
 )
+from sim.analysis.signpost_statistics import Clades, phi, table_statistics
 from sim.engine.plan import Plan
 from sim.runs.branching import eve_effective_n
 from sim.runs.results import outcome_values
@@ -51,9 +51,6 @@ from sim.scenario.calendar import month_starts, next_month
 from sim.scenario.claims import Question
 from sim.scenario.schema import Scenario
 
-DRAWS = 4000  # Bayesian bootstrap draws per indicator
-CLADE_DRAWS = 1000  # draws when clades are weighted (each draw weighs every clade)
-MAX_WEIGHTS = 20_000_000  # clade weights held at once: fewer draws (>= 200) past that
 SAME = 0.8  # indicators of one family correlated this much (phi) are one signpost
 TOP = 10
 
@@ -84,43 +81,92 @@ def quarter_ends(first: dt.date, last: dt.date) -> list[dt.date]:
     return out
 
 
-def _question(qid: str, text: str, **event: Any) -> Question:
-    return Question(id=qid, question=text, source="signpost candidate", **event)
+def _candidate(
+    family: str, date: dt.date, label: str, qid: str, text: str, **event: Any
+) -> Candidate:
+    """A candidate of `family` known on `date`: the question ``signpost.<qid>``."""
+    question = Question(id=f"signpost.{qid}", question=text, source="signpost candidate", **event)
+    return Candidate(question, family, date, label)
+
+
+def _monthly(start: dt.date, until: dt.date) -> list[Candidate]:
+    """Each month: forces present on its first day; an exercise starting in it."""
+    out = []
+    for d in month_starts(start, until):
+        last = min(next_month(d) - dt.timedelta(days=1), until)
+        out += [
+            _candidate(
+                "present_on",
+                d,
+                "forces present on the day",
+                f"present_on.{d}",
+                f"Forces present on {d}?",
+                metric="present_on",
+                end=d,
+            ),
+            _candidate(
+                "exercise_in",
+                last,
+                "an exercise starts in the month",
+                f"exercise_in.{d:%Y-%m}",
+                f"An exercise starts in {d:%B %Y}?",
+                metric="exercise_in",
+                start=d,
+                end=last,
+            ),
+        ]
+    return out
+
+
+def _quarterly(plan: Plan, start: dt.date, until: dt.date) -> list[Candidate]:
+    """Each quarter: forces present on half its days; a system delivered by its end;
+    each rung above a track's first granted by its end."""
+    out = []
+    for q in quarter_ends(start, until):
+        first = max(start, dt.date(q.year, q.month - 2, 1))
+        out += [
+            _candidate(
+                "presence_share",
+                q,
+                "forces present on half the quarter's days",
+                f"presence_share.{q}",
+                f"Forces present on half the days {first} - {q}?",
+                metric="presence_share",
+                start=first,
+                end=q,
+                at_least=0.5,
+            ),
+            _candidate(
+                "delivered_by",
+                q,
+                "a system delivered",
+                f"delivered_by.{q}",
+                f"Any system delivered by {q}?",
+                metric="delivered_by",
+                end=q,
+            ),
+        ]
+        out += [
+            _candidate(
+                f"rung_by.{rung.name}",
+                q,
+                f"{track.name}: {rung.name} granted",
+                f"rung_by.{rung.name}.{q}",
+                f"{track.name}: {rung.name} granted by {q}?",
+                metric="rung_by",
+                rung=rung.name,
+                end=q,
+            )
+            for track in plan.track_specs
+            for rung in track.rungs[1:]
+        ]
+    return out
 
 
 def candidates(plan: Plan, until: dt.date, extra: list[Question] = ()) -> list[Candidate]:
     """Every candidate indicator up to `until` (see the module docstring), then `extra`."""
-    s = plan.scenario
-    start = s.metadata.start_date
-    out: list[Candidate] = []
-    for d in month_starts(start, until):
-        out.append(Candidate(
-            _question(f"signpost.present_on.{d}", f"Forces present on {d}?",
-                      metric="present_on", end=d),
-            "present_on", d, "forces present on the day"))  # fmt: skip
-        last = min(next_month(d) - dt.timedelta(days=1), until)
-        out.append(Candidate(
-            _question(f"signpost.exercise_in.{d:%Y-%m}", f"An exercise starts in {d:%B %Y}?",
-                      metric="exercise_in", start=d, end=last),
-            "exercise_in", last, "an exercise starts in the month"))  # fmt: skip
-    for q in quarter_ends(start, until):
-        first = max(start, dt.date(q.year, q.month - 2, 1))
-        out.append(Candidate(
-            _question(f"signpost.presence_share.{q}", f"Forces present on half the days "
-                      f"{first} - {q}?", metric="presence_share", start=first, end=q,
-                      at_least=0.5),
-            "presence_share", q, "forces present on half the quarter's days"))  # fmt: skip
-        out.append(Candidate(
-            _question(f"signpost.delivered_by.{q}", f"Any system delivered by {q}?",
-                      metric="delivered_by", end=q),
-            "delivered_by", q, "a system delivered"))  # fmt: skip
-        for track in plan.track_specs:
-            for rung in track.rungs[1:]:
-                out.append(Candidate(
-                    _question(f"signpost.rung_by.{rung.name}.{q}",
-                              f"{track.name}: {rung.name} granted by {q}?",
-                              metric="rung_by", rung=rung.name, end=q),
-                    f"rung_by.{rung.name}", q, f"{track.name}: {rung.name} granted"))  # fmt: skip
+    start = plan.scenario.metadata.start_date
+    out = _monthly(start, until) + _quarterly(plan, start, until)
     for e in extra:
         out.append(Candidate(e, f"listed.{e.id}", e.end, e.question))
     return out
@@ -131,82 +177,6 @@ def with_indicators(scenario: Scenario, cands: list[Candidate]) -> Scenario:
     return scenario.model_copy(
         update={"questions": [*scenario.questions, *(c.question for c in cands)]}
     )
-
-
-def table_statistics(
-    i: np.ndarray, o: np.ndarray, rng: np.random.Generator, clades: Clades | None = None
-) -> TableStatistics:
-    """The indicator's statistics against the outcome, each with its 95 % interval (with
-    `clades`, from weights on whole clades: :class:`Clades`)."""
-    i, o = np.asarray(i, dtype=bool), np.asarray(o, dtype=bool)
-    counts = np.array([(i & o).sum(), (i & ~o).sum(), (~i & o).sum(), (~i & ~o).sum()])
-    point = _statistics(counts[None, :] / counts.sum(), counts[None, :])
-    cells = rng.dirichlet(counts + 0.5, size=DRAWS) if clades is None else clades.cells(i, o)
-    draws = _statistics(cells, None)
-    out = {}
-    for key, value in point.items():
-        d = draws[key][np.isfinite(draws[key])]
-        low, high = np.quantile(d, [0.025, 0.975]) if len(d) else (math.nan, math.nan)
-        est = float(value[0])
-        if key == "voi":  # centre the interval on the de-biased estimate
-            shift = est - float(np.mean(d)) if len(d) else 0.0
-            low, high = low + shift, high + shift
-        out[key] = Estimate(est, float(low), float(high))
-    return TableStatistics(int(counts.sum()), counts.tolist(), **out)
-
-
-class Clades:
-    """The Bayesian bootstrap of a table whose rows come in clades (particles of a
-    branching run sharing an original replicate): each draw gives every clade a weight
-    (Gamma(1), so a Dirichlet over clades) and every cell the weighted count of its rows,
-    plus Jeffreys' half-count. It is the cluster bootstrap, the resampling form of the
-    Eve variance the run's own intervals use: copies that share a history up to the
-    indicator's date count once, copies whose continuations diverged after it keep their
-    own spread. With one row per clade it is the row-level bootstrap; with k identical
-    copies of each history it is as wide as the distinct histories, not sqrt(k) times
-    narrower. Like any bootstrap it cannot see much in a cell held by a few clades. The
-    weights are drawn once for every indicator (common random numbers)."""
-
-    def __init__(self, clade: np.ndarray, rng: np.random.Generator, draws: int = CLADE_DRAWS):
-        ids, self.index = np.unique(np.asarray(clade), return_inverse=True)
-        draws = min(draws, max(200, MAX_WEIGHTS // len(ids))) if len(ids) else draws
-        self.weights = rng.gamma(1.0, size=(draws, len(ids)))
-
-    def cells(self, i: np.ndarray, o: np.ndarray) -> np.ndarray:
-        """Draws x [I&O, I&~O, ~I&O, ~I&~O] cell probabilities."""
-        per_clade = np.zeros((self.weights.shape[1], 4))
-        np.add.at(per_clade, (self.index, 2 * (~i) + (~o)), 1.0)
-        cells = self.weights @ per_clade + 0.5
-        return cells / cells.sum(axis=1, keepdims=True)
-
-
-def _statistics(p: np.ndarray, counts: np.ndarray | None) -> dict[str, np.ndarray]:
-    """Cell probabilities (rows x [I&O, I&~O, ~I&O, ~I&~O]) to the indicator's
-    statistics; with `counts`, the value of information is de-biased by the conditional
-    estimates' sampling variances."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p_i = p[:, 0] + p[:, 1]
-        p_o = p[:, 0] + p[:, 2]
-        given = p[:, 0] / p_i
-        given_not = p[:, 2] / (1 - p_i)
-        lr = (p[:, 0] / p_o) / (p[:, 1] / (1 - p_o))
-        shift = p_i * np.abs(given - p_o) + (1 - p_i) * np.abs(given_not - p_o)
-        gap2 = (given - given_not) ** 2
-        if counts is not None:
-            n_i, n_not = counts[:, 0] + counts[:, 1], counts[:, 2] + counts[:, 3]
-            noise = given * (1 - given) / np.maximum(n_i - 1, 1) + given_not * (
-                1 - given_not
-            ) / np.maximum(n_not - 1, 1)
-            gap2 = gap2 - np.nan_to_num(noise)
-        voi = p_i * (1 - p_i) * np.nan_to_num(gap2)
-    return {
-        "p_indicator": p_i,
-        "p_given": given,
-        "p_given_not": given_not,
-        "likelihood_ratio": lr,
-        "shift": shift,
-        "voi": voi,
-    }
 
 
 def rank(
@@ -257,13 +227,6 @@ def _signpost(c: Candidate, stats: TableStatistics) -> Signpost:
     return Signpost.of(stats, **about, label=c.label, date=c.date.isoformat(), event=event)
 
 
-def phi(a: np.ndarray, b: np.ndarray) -> float:
-    """The correlation of two yes/no columns (0 when either never varies)."""
-    a, b = a.astype(float), b.astype(float)
-    sa, sb = a.std(), b.std()
-    return float(np.mean((a - a.mean()) * (b - b.mean())) / (sa * sb)) if sa and sb else 0.0
-
-
 def outcome_column_check(plan: Plan, settings: SignpostSettings) -> SignpostSettings:
     """Refuse an outcome the scenario does not have before any replicate runs; the
     settings with the outcome named by its column (``question.<id>`` for a bare id)."""
@@ -298,9 +261,14 @@ def default_until(plan: Plan, settings: SignpostSettings) -> dt.date:
     return start + (last - start) / 2
 
 
-def signposts(outcomes: pd.DataFrame, plan: Plan, cands: list[Candidate],
-              settings: SignpostSettings, seed: int,
-              origins: np.ndarray | None = None) -> SignpostReport:  # fmt: skip
+def signposts(
+    outcomes: pd.DataFrame,
+    plan: Plan,
+    cands: list[Candidate],
+    settings: SignpostSettings,
+    seed: int,
+    origins: np.ndarray | None = None,
+) -> SignpostReport:
     """The ranked signposts of a run's kept replicates (``signposts.json``); `origins`,
     one per row of `outcomes`, name each row's original replicate in a branching run."""
     start = plan.scenario.metadata.start_date
