@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +149,7 @@ def merge(
 ) -> Any:
     """Lay override `o` (at `op` in `ol`) over base `b` (at `bp` in `bl`), carrying each
     value's location to its new path (under `at` in `out`)."""
-    return _lay(b, o, len(bp), len(op), under(bl, bp), under(ol, op), out, at)
+    return _lay(_Side(b, len(bp), under(bl, bp)), _Side(o, len(op), under(ol, op)), out, at)
 
 
 Entries = list[tuple[Key, Where]]
@@ -182,49 +183,79 @@ def _own(entries: Entries, depth: int) -> Where | None:
     return next((v for k, v in entries if len(k) == depth), None)
 
 
-def _lay(b: Any, o: Any, bd: int, od: int, bl: Entries, ol: Entries, out: Locations,
-         at: Key) -> Any:  # fmt: skip
-    """:func:`_merge` on the locations under the base's path (depth `bd`) and the
-    override's (depth `od`)."""
-    if isinstance(b, dict) and isinstance(o, dict):
-        out[at] = _own(ol, od) or _own(bl, bd) or ("", 0, 0)
-        if o.keys() & set(KINDS):  # a new distribution replaces the old one
-            b = {k: v for k, v in b.items() if k not in KINDS}
-        below_b, below_o = _children(bl, bd), _children(ol, od)
-        result = {}
-        for k in b:
-            if k not in o:
-                result[k] = b[k]
-                _carry(below_b.get(k, []), bd + 1, (*at, k), out)
-        for k in o:
-            if k in b:
-                result[k] = _lay(b[k], o[k], bd + 1, od + 1, below_b.get(k, []),
-                                 below_o.get(k, []), out, (*at, k))  # fmt: skip
-            else:
-                result[k] = o[k]
-                _carry(below_o.get(k, []), od + 1, (*at, k), out)
-        return result
-    key = _key_of(b)
-    if key is not None and key == _key_of(o):
-        out[at] = _own(ol, od) or _own(bl, bd) or ("", 0, 0)
-        below_b, below_o = _children(bl, bd), _children(ol, od)
-        overrides = {x[key]: j for j, x in enumerate(o)}
-        result_list = []
-        for i, item in enumerate(b):
-            j = overrides.pop(item[key], None)
-            k = len(result_list)
-            if j is None:
-                result_list.append(item)
-                _carry(below_b.get(i, []), bd + 1, (*at, k), out)
-            else:
-                result_list.append(_lay(item, o[j], bd + 1, od + 1, below_b.get(i, []),
-                                        below_o.get(j, []), out, (*at, k)))  # fmt: skip
-        for j in overrides.values():
-            _carry(below_o.get(j, []), od + 1, (*at, len(result_list)), out)
-            result_list.append(o[j])
-        return result_list
-    _carry(ol, od, at, out)
-    return o
+@dataclass(frozen=True)
+class _Side:
+    """One side of a merge: its value, the depth of its path, and the locations under
+    that path."""
+
+    value: Any
+    depth: int
+    entries: Entries
+
+    def own(self) -> Where | None:
+        return _own(self.entries, self.depth)
+
+    def children(self) -> dict[Any, Entries]:
+        return _children(self.entries, self.depth)
+
+    def child(self, value: Any, below: dict[Any, Entries], key: Any) -> _Side:
+        """The side one level down: `value`, under `key` of `below`."""
+        return _Side(value, self.depth + 1, below.get(key, []))
+
+
+def _lay(b: _Side, o: _Side, out: Locations, at: Key) -> Any:
+    """:func:`_merge` on the locations under the base's path and the override's: mappings
+    merge key by key, lists of named items item by item, anything else is replaced."""
+    if isinstance(b.value, dict) and isinstance(o.value, dict):
+        return _lay_mappings(b, o, out, at)
+    key = _key_of(b.value)
+    if key is not None and key == _key_of(o.value):
+        return _lay_named(b, o, key, out, at)
+    _carry(o.entries, o.depth, at, out)
+    return o.value
+
+
+def _lay_mappings(b: _Side, o: _Side, out: Locations, at: Key) -> dict:
+    """Two mappings merged key by key (a new distribution replaces the old one whole)."""
+    out[at] = o.own() or b.own() or ("", 0, 0)
+    base = b.value
+    if o.value.keys() & set(KINDS):
+        base = {k: v for k, v in base.items() if k not in KINDS}
+    below_b, below_o = b.children(), o.children()
+    result = {}
+    for k in base:
+        if k not in o.value:
+            result[k] = base[k]
+            _carry(below_b.get(k, []), b.depth + 1, (*at, k), out)
+    for k in o.value:
+        if k in base:
+            sides = b.child(base[k], below_b, k), o.child(o.value[k], below_o, k)
+            result[k] = _lay(*sides, out, (*at, k))
+        else:
+            result[k] = o.value[k]
+            _carry(below_o.get(k, []), o.depth + 1, (*at, k), out)
+    return result
+
+
+def _lay_named(b: _Side, o: _Side, key: str, out: Locations, at: Key) -> list:
+    """Two lists of items named by `key` merged item by item, new items appended."""
+    out[at] = o.own() or b.own() or ("", 0, 0)
+    below_b, below_o = b.children(), o.children()
+    overrides = {x[key]: j for j, x in enumerate(o.value)}
+    result: list = []
+    for i, item in enumerate(b.value):
+        j = overrides.pop(item[key], None)
+        k = len(result)
+        if j is None:
+            result.append(item)
+            _carry(below_b.get(i, []), b.depth + 1, (*at, k), out)
+        else:
+            sides = b.child(item, below_b, i), o.child(o.value[j], below_o, j)
+            result.append(_lay(*sides, out, (*at, k)))
+    for j in overrides.values():
+        _carry(below_o.get(j, []), o.depth + 1, (*at, len(result)), out)
+        result.append(o.value[j])
+    return result
 
 
 def read_yaml(path: Path, top: str = "a mapping") -> tuple[Any, Locations]:
