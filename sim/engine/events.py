@@ -33,12 +33,20 @@ def condition_of(plan: Plan, event: Event) -> Check | None:
 
 
 def check_of(plan: Plan, event: Event) -> Check:
-    """The event as a function of a replicate's facts, its days resolved (``negate``
-    applied; a ``given:`` is checked apart, by :func:`condition_of`)."""
+    """The event as a function of a replicate's facts, its days resolved (read on the
+    named patron's facts where it names one, ``negate`` applied; a ``given:`` is checked
+    apart, by :func:`condition_of`)."""
     happened = _happened(plan, event)
+    if event.patron is not None:
+        happened = _of_patron(happened, event.patron)
     if event.negate:
         return lambda facts: not happened(facts)
     return happened
+
+
+def _of_patron(check: Check, patron: str) -> Check:
+    """`check` read on `patron`'s facts alone (:meth:`Facts.of_patron`)."""
+    return lambda facts: check(facts.of_patron(patron))
 
 
 def _happened(plan: Plan, event: Event) -> Check:

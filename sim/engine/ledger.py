@@ -158,6 +158,19 @@ class Ledger:
         if self.record_events:
             self.events.append(LogEntry(day, kind, actor, detail, end))
 
+    def of_patron(self, patron: str) -> Ledger:
+        """What `patron` did: its forces, systems, bases, exercises and concessions only
+        (no timeline), as if it were the only patron."""
+        return Ledger(
+            self.n_days,
+            record_events=False,
+            spans=[s for s in self.spans if s.patron == patron],
+            systems=[s for s in self.systems if s.patron == patron],
+            basings=[b for b in self.basings if b.patron == patron],
+            exercises=[e for e in self.exercises if e[0] == patron],
+            concessions=[c for c in self.concessions if c.patron == patron],
+        )
+
     # ------------------------------------------------------------------ state
 
     def snapshot(self) -> dict[str, Any]:

@@ -113,6 +113,17 @@ class Facts:
     scenario: Scenario
     ledger: Ledger
     _daily: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _patrons: dict[str, Facts] = field(default_factory=dict, repr=False)
+
+    def of_patron(self, patron: str | None) -> Facts:
+        """The facts as if `patron` were the only patron: its forces, systems, bases,
+        exercises and rungs (None: these facts, every patron's). Computed once each."""
+        if patron is None:
+            return self
+        view = self._patrons.get(patron)
+        if view is None:
+            view = self._patrons[patron] = Facts(self.scenario, self.ledger.of_patron(patron))
+        return view
 
     @property
     def n_days(self) -> int:

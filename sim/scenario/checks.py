@@ -16,6 +16,7 @@ from sim.scenario.checking import (
     unique,
     unknown,
 )
+from sim.scenario.claims import Event
 from sim.scenario.nodes import Path
 from sim.scenario.operation_checks import check_injects, check_operations
 from sim.scenario.schema import ActorSpec, Scenario
@@ -154,6 +155,7 @@ def _check_events(s: Scenario, events: list, key: str) -> Iterator[Found]:
     yield from unique(events, "id", (key,))
     for i, j in enumerate(events):
         at: Path = (key, i)
+        yield from _check_patron(s, j, at)
         yield from in_horizon(s, j.end, (*at, "end"), "event end")
         if j.start is not None:
             yield from in_horizon(s, j.start, (*at, "start"), "event start")
@@ -161,3 +163,12 @@ def _check_events(s: Scenario, events: list, key: str) -> Iterator[Found]:
                 yield ((*at, "start"), f"start {j.start} is after end {j.end}")
         if j.rung is not None and j.rung not in rungs:
             yield ((*at, "rung"), unknown("rung", j.rung, rungs))
+
+
+def _check_patron(s: Scenario, event: Event, at: Path) -> Iterator[Found]:
+    """An event's ``patron:`` (and its condition's) names an actor of role patron."""
+    patrons = s.patrons()
+    if event.patron is not None and event.patron not in patrons:
+        yield ((*at, "patron"), unknown("patron", event.patron, patrons))
+    if event.given is not None:
+        yield from _check_patron(s, event.given, (*at, "given"))

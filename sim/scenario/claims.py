@@ -108,7 +108,9 @@ class Event(Cited):
       presence, presence at the horizon or basing holds on that day (its final window
       ending then), or whether ever-continuous presence has held by then.
 
-    With ``negate: true`` the event is that the above does *not* happen.
+    With ``patron:`` each of these reads only that patron's forces, exercises, rungs,
+    systems and bases (an outcome as if it were the only patron); without it, any
+    patron's. With ``negate: true`` the event is that the above does *not* happen.
     """
 
     metric: Metric
@@ -128,6 +130,9 @@ class Event(Cited):
     """rung_by, rung_on, delivered_by: settled in this side's favour"""
     system: str | None = None
     """delivered_by: the system (default: any)"""
+    patron: Name | None = None
+    """whose forces, exercises, rungs, systems or outcome (an actor of role patron;
+    default: any patron's)"""
     negate: bool = Field(False, description="the event is that this does NOT happen")
     given: Event | None = Field(
         None,
@@ -165,6 +170,8 @@ class Event(Cited):
         }[self.metric]
         if self.controller:
             detail += f", under the {self.controller}'s command"
+        if self.patron:
+            detail = f"{self.patron}: {detail}"
         detail = f"not: {detail}" if self.negate else detail
         return f"{detail}, given {self.given.describe()}" if self.given else detail
 

@@ -294,6 +294,9 @@ class Scenario(Strict):
     def clients(self) -> list[str]:
         return [a.name for a in self.actors if a.role == "client_regime"]
 
+    def patrons(self) -> list[str]:
+        return [a.name for a in self.actors if a.role == "patron"]
+
     def target_of(self, actor: ActorSpec) -> str | None:
         """The client an actor acts on: its own ``target``, else the only client."""
         if actor.target is not None or not ROLE_SPECS[actor.role].has_target:
