@@ -16,13 +16,14 @@ MONTH_DAYS = 365.25 / 12
 
 def pressable(book: ConcessionBook, relation: Relation) -> list[tuple[str, float, float]]:
     """``(track, priority, cost of its next rung)`` for every track the relation can still
-    climb, sorted by track name (so the declared order of tracks never matters)."""
+    climb (its patron's own or every patron's), sorted by track name (so the declared
+    order of tracks never matters)."""
     out = []
     stacks = book.stacks[relation]
     for name in book.names:
         track = book.tracks[name]
         level = stacks[name][-1].level
-        if level < track.top:
+        if level < track.top and track.open_to(relation[0]):
             out.append((name, track.priority, track.cost[level + 1]))
     return out
 

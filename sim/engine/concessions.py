@@ -55,6 +55,7 @@ class Track:
     priority: float = 1.0
     hazard: float = 0.0  # monthly chance of losing a held rung (0: irreversible)
     entrenchment_months: float = math.inf
+    patron: str | None = None  # the patron whose track it is (None: every patron's)
     top: int = field(init=False)  # the index of the last rung
 
     def __post_init__(self) -> None:
@@ -63,6 +64,10 @@ class Track:
     @property
     def reversible(self) -> bool:
         return self.hazard > 0.0
+
+    def open_to(self, patron: str) -> bool:
+        """Whether `patron` may hold and press this track: its own, or every patron's."""
+        return self.patron is None or self.patron == patron
 
 
 class Effects(SimpleNamespace):
@@ -103,7 +108,7 @@ class ConcessionBook:
     STATE: ClassVar[tuple[str, ...]] = ("stacks",)
     DERIVED: ClassVar[tuple[str, ...]] = ("held_levels",)
     CACHE: ClassVar[tuple[str, ...]] = ("_effects",)
-    WIRING: ClassVar[tuple[str, ...]] = ("tracks", "names", "reversible", "top_total")
+    WIRING: ClassVar[tuple[str, ...]] = ("tracks", "names", "reversible", "top_total", "owned")
 
     tracks: dict[str, Track]
     stacks: dict[Relation, dict[str, list[Level]]] = field(default_factory=dict)
@@ -114,6 +119,8 @@ class ConcessionBook:
         self.names = sorted(self.tracks)
         self.reversible = [(n, self.tracks[n]) for n in self.names if self.tracks[n].reversible]
         self.top_total = sum(t.top for t in self.tracks.values())
+        #: Whether some track is one patron's own (else every track is every patron's).
+        self.owned = any(t.patron is not None for t in self.tracks.values())
         #: Each relation's levels summed over its tracks (kept as rungs are granted and lost).
         self.held_levels: dict[Relation, int] = {}
 
@@ -165,6 +172,8 @@ class ConcessionBook:
     def _combine(self, relation: Relation) -> Effects:
         given: dict[str, list[Any]] = {name: [] for name in NOTHING_HELD}
         for name, track in self.tracks.items():
+            if not track.open_to(relation[0]):
+                continue  # another patron's track does nothing for this one
             k = self.stacks[relation][name][-1].level
             for effect, values in track.held.items():
                 if values[k] is not None:
@@ -177,14 +186,21 @@ class ConcessionBook:
         )
 
     def held_share(self, relations: list[Relation]) -> float:
-        """Share of all rungs above the first that `relations` hold, over every track."""
-        total = self.top_total * len(relations)
+        """Share of all rungs above the first that `relations` hold, over every track
+        each relation's patron may hold."""
+        total = sum(self._top_of(rel[0]) for rel in relations)
         if not total:
             return 0.0
         held = 0
         for rel in relations:
             held += self.held_levels[rel]
         return held / total
+
+    def _top_of(self, patron: str) -> int:
+        """Rungs above the first over the tracks `patron` may hold."""
+        if not self.owned:
+            return self.top_total
+        return sum(t.top for t in self.tracks.values() if t.open_to(patron))
 
     def snapshot(self) -> list:
         """The stacks as plain values: ``[patron, client, {track: [[level, since,

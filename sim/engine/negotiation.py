@@ -111,11 +111,16 @@ class Negotiation:
 
     def request(self, client_name: str) -> None:
         """The regime asks for the next rung of its cheapest track; the patron with the
-        most leverage over it takes the request up with its ambition and offers the rung
-        at its price, which the regime accepts or declines by its usual rule (asking for
-        help does not make a permanent base cheap)."""
+        most leverage over it, among those with a track left to climb, takes the request
+        up with its ambition and offers the rung at its price, which the regime accepts or
+        declines by its usual rule (asking for help does not make a permanent base
+        cheap)."""
         client = self.cast.regimes[client_name]
-        suitors = [(a.name, a.leverage) for a in self.cast.patrons_of.get(client_name, [])]
+        suitors = [
+            (a.name, a.leverage)
+            for a in self.cast.patrons_of.get(client_name, [])
+            if bargaining.pressable(self.book, (a.name, client_name))
+        ]
         name = bargaining.route_request(suitors)
         if name is None:
             return

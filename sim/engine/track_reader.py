@@ -64,6 +64,7 @@ class TrackReader:
     priority: int  # positions in the value list (a sentinel when not set)
     hazard: int
     entrenchment: int
+    patron: str | None  # the patron whose track it is (None: every patron's)
 
     @classmethod
     def all_of(cls, plan: Plan) -> list[TrackReader]:
@@ -120,6 +121,7 @@ class TrackReader:
             priority=pos(f"{at}.priority" if plan.scenario.tracks is not None else None),
             hazard=pos(f"{at}.reversal.hazard" if rev else None),
             entrenchment=pos(f"{at}.reversal.entrenchment_months" if rev else None, inf),
+            patron=spec.patron,
         )
 
     def read(self, row: Sequence[Any]) -> Track:
@@ -139,6 +141,7 @@ class TrackReader:
             priority=priority if priority is not None else 1.0,
             hazard=hazard if hazard is not None else 0.0,
             entrenchment_months=row[self.entrenchment],
+            patron=self.patron,
         )
 
 

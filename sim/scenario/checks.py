@@ -18,7 +18,7 @@ from sim.scenario.checking import (
 )
 from sim.scenario.claims import Event
 from sim.scenario.nodes import Path
-from sim.scenario.operation_checks import check_injects, check_operations
+from sim.scenario.operation_checks import check_injects, check_operations, not_its_track
 from sim.scenario.schema import ActorSpec, Scenario
 from sim.scenario.track_checks import check_tracks
 
@@ -69,6 +69,7 @@ def _check_start_rung(s: Scenario, i: int, a: ActorSpec) -> Iterator[Found]:
         track, level = s.rung_location(start.rung)
         if track in seen:
             yield ((*here, "rung"), f"a second starting rung on track '{track}'")
+        yield from not_its_track(s, a.name, track, (*here, "rung"))
         seen.add(track)
         if start.otherwise is not None:
             if start.otherwise not in names:

@@ -85,8 +85,12 @@ def _check_summits(s: Scenario, patrons: list[str]) -> Iterator[Found]:
             yield ((*at, "patron"), unknown("patron", su.patron, patrons))
         if su.track is not None and su.track not in tracks:
             yield ((*at, "track"), unknown("track", su.track, tracks))
+        elif su.track is not None:
+            yield from not_its_track(s, su.patron, su.track, (*at, "track"))
         if su.rung is not None and su.rung not in rungs:
             yield ((*at, "rung"), unknown("rung", su.rung, rungs))
+        elif su.rung is not None:
+            yield from not_its_track(s, su.patron, s.rung_location(su.rung)[0], (*at, "rung"))
         if su.effect == "implements" and su.track is not None:
             yield ((*at, "track"), "a summit that implements names the rung it grants, not a track")
         if su.effect == "demands" and su.rung is not None:
@@ -96,6 +100,13 @@ def _check_summits(s: Scenario, patrons: list[str]) -> Iterator[Found]:
             )
         yield from in_horizon(s, su.date, (*at, "date"), "summit date")
         yield from check_probability(su.accept_probability, (*at, "accept_probability"))
+
+
+def not_its_track(s: Scenario, patron: str, track: str, at: Path) -> Iterator[Found]:
+    """A patron acting on a track another patron owns (``tracks[].patron``)."""
+    owner = next((t.patron for t in s.all_tracks if t.name == track), None)
+    if owner is not None and owner != patron:
+        yield (at, f"track '{track}' is {owner}'s: only {owner} holds and presses its rungs")
 
 
 def check_injects(s: Scenario) -> Iterator[Found]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sim.scenario.checking import Found, check_probability, unique
+from sim.scenario.checking import Found, check_probability, unique, unknown
 from sim.scenario.nodes import Path
 from sim.scenario.schema import Scenario
 from sim.scenario.tracks import HELD_EFFECTS, Track
@@ -32,6 +32,10 @@ def check_tracks(s: Scenario) -> Iterator[Found]:
         return
     if s.tracks is not None:
         yield from unique(s.tracks, "name", ("tracks",))
+        patrons = s.patrons()
+        for t, track in enumerate(s.tracks):
+            if track.patron is not None and track.patron not in patrons:
+                yield (("tracks", t, "patron"), unknown("patron", track.patron, patrons))
     seen: set[str] = set()
     for t, track in enumerate(s.all_tracks):
         at: Path = ("ladder",) if s.tracks is None else ("tracks", t, "rungs")

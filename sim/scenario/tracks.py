@@ -125,6 +125,9 @@ class Track(Cited):
     reversal: Reversal | None = Field(
         None, description="how a granted rung can be lost; none: a granted rung is permanent"
     )
+    patron: Name | None = None
+    """the patron whose track this is: it alone presses it, holds its rungs and takes up
+    requests on it (none: every patron's, each holding its own rung)"""
     rungs: Annotated[list[Rung], Field(min_length=1)]
     """the rungs in order; the first is where the track stands unless conceded"""
 
