@@ -192,12 +192,13 @@ class Negotiation:
     # ------------------------------------------------------------------ changes of level
 
     def hold_at_start(self, rel: Relation, start: StartLevel) -> None:
-        """A concession in place on the start date: its rungs held from day 0, with their
-        deliveries and bases already there."""
+        """A concession in place on the start date: its rungs held since the day it was
+        granted (day 0, or before the start), with their deliveries and bases already
+        there."""
         before, t = self.book.effects(rel), self.book.tracks[start.track]
         for rung in range(1, start.level + 1):
             controller = start.controller if t.settles_control[rung] else None
-            self.book.grant(rel, start.track, 0, controller)
+            self.book.grant(rel, start.track, start.since, controller)
             self.ledger.concessions.append(
                 Concession(0, rel[0], rel[1], start.track, rung, controller, at_start=True)
             )

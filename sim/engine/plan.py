@@ -55,6 +55,7 @@ class StartLevel:
     track: str
     level: int
     controller: Controller | None
+    since: int = 0  # the day it was granted (before the start: negative)
 
 
 @dataclass
@@ -184,9 +185,10 @@ class Plan:
         return {r.name: (t.name, i) for t in self.track_specs for i, r in enumerate(t.rungs)}
 
     @cached_property
-    def _starts(self) -> dict[str, list[tuple[int, str, int, int, Controller | None]]]:
-        """Each patron's starting rungs, resolved: (track index, track, level if conceded,
-        level otherwise, controller), with the path of its yes/no draw where it has one."""
+    def _starts(self) -> dict[str, list[tuple[str | None, str, int, int, Controller | None, int]]]:
+        """Each patron's starting rungs, resolved: (the path of its yes/no draw, if it has
+        one; track, level if conceded, level otherwise, controller, the day it was
+        granted)."""
         out = {}
         for a in self.scenario.actors:
             rows = []
@@ -194,6 +196,8 @@ class Plan:
                 track, level = self.rung_at[start.rung]
                 other = self.rung_at[start.otherwise][1] if start.otherwise else 0
                 draw = paths.start_conceded(a.name, start.rung)
+                held_since = start.held_since or self.scenario.metadata.start_date
+                since = (held_since - self.scenario.metadata.start_date).days
                 rows.append(
                     (
                         draw if start.probability is not None else None,
@@ -201,6 +205,7 @@ class Plan:
                         level,
                         other,
                         start.controller,
+                        since,
                     )
                 )
             out[a.name] = rows
@@ -241,13 +246,15 @@ class Plan:
 
     def start_levels(self, patron: str, v: dict[str, float]) -> list[StartLevel]:
         """The rungs `patron` holds on the start date, with this replicate's draws: a rung
-        conceded with some chance is held when its yes/no draw says so, else its
-        ``otherwise`` rung (or the track's first)."""
+        conceded with some chance is held when its yes/no draw says so (since its
+        ``held_since``), else its ``otherwise`` rung (or the track's first), since the start
+        date."""
         out = []
-        for draw, track, level, other, controller in self._starts.get(patron, ()):
-            held = level if draw is None or v[draw] >= 0.5 else other
+        for draw, track, level, other, controller, since in self._starts.get(patron, ()):
+            conceded = draw is None or v[draw] >= 0.5
+            held = level if conceded else other
             if held > 0:
-                out.append(StartLevel(track, held, controller))
+                out.append(StartLevel(track, held, controller, since if conceded else 0))
         return out
 
     # ------------------------------------------------------------------ operations

@@ -88,6 +88,12 @@ def _check_start_rung(s: Scenario, i: int, a: ActorSpec) -> Iterator[Found]:
                 "this starting rung settles control: name who holds it (patron or client)",
             )
         yield from check_probability(start.probability, (*here, "probability"))
+        if start.held_since is not None and start.held_since > s.metadata.start_date:
+            yield (
+                (*here, "held_since"),
+                f"held_since {start.held_since} is after the start date "
+                f"({s.metadata.start_date}): a starting rung was granted by then",
+            )
 
 
 def _check_actors(s: Scenario) -> Iterator[Found]:

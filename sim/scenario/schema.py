@@ -119,6 +119,9 @@ class StartRung(Cited):
     """the rung held when it was not made (default: the track's first)"""
     controller: Controller | None = None
     """for a rung that settles control: the side that holds it"""
+    held_since: dt.date | None = None
+    """the day the rung was granted, on or before the start date: its months held count
+    from then for the chance of losing it (default: the start date)"""
 
 
 class ActorSpec(Cited):

@@ -1,0 +1,131 @@
+"""A patron's exit, modelled as carefully as its entry: a starting rung held since before
+the start date (``held_since``) is as entrenched as its months held say.
+
+The reversal hazard of a rung held ``m`` months is ``h x exp(-m / E) x (1 - leverage)``
+(:func:`sim.engine.bargaining.reversal_hazard`); held since ``a`` months before the start,
+``m`` counts from then, so at any month its hazard is ``exp(-a / E)`` times the hazard of
+the same rung granted on the start date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pytest
+import yaml
+
+from sim.engine.bargaining import MONTH_DAYS
+from sim.engine.plan import Plan, StartLevel
+from sim.engine.replicate import run_replicates
+from sim.scenario import paths
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import loads
+from tests.helpers import make_track
+from tests.test_negotiation import REL, Draws, world
+
+START = dt.date(2020, 1, 1)
+
+
+def entrenched_toy(hazard: float, entrenchment: float, held_since: str | None) -> dict:
+    """A rung held from the start (granted on `held_since`, or the start date), lost with
+    hazard x exp(-months held / entrenchment) (no leverage), never pressed again."""
+    start = {"rung": "granted", "source": "t"}
+    if held_since is not None:
+        start["held_since"] = held_since
+    return {
+        "metadata": {"name": "exit toy", "start_date": START.isoformat(), "horizon_months": 3},
+        "outcomes": {"window_days": 30},
+        "actors": [
+            {
+                "name": "patron",
+                "role": "patron",
+                "params": {"ambition": 0.0, "leverage_base": 0.0, "leverage_from_dependence": 0.0},
+                "start_rung": start,
+            },
+            {"name": "client", "role": "client_regime", "params": {"request_propensity": 0.0}},
+        ],
+        "tracks": [
+            {
+                "name": "only",
+                "reversal": {"hazard": hazard, "entrenchment_months": entrenchment},
+                "rungs": [{"name": "none", "cost": 0}, {"name": "granted", "cost": 0.5}],
+            }
+        ],
+    }
+
+
+def test_a_rung_held_since_before_the_start_keeps_its_grant_day():
+    reversible = make_track("air", ("none", "joint"), hazard=0.5, entrenchment_months=12.0)
+    n, _, book, _ = world(track=reversible)
+    n.hold_at_start(REL, StartLevel("air", 1, None, since=-730))
+    assert book.held(REL, "air").since == -730
+    assert book.level(REL, "air") == 1
+
+
+@pytest.mark.parametrize(("since", "lost"), [(0, True), (-730, False)])
+def test_the_months_held_before_the_start_lower_the_chance_of_losing_it(since, lost):
+    """On day 0, leverage 0: hazard 0.5 for a rung granted that day, 0.5 x exp(-24/12) =
+    0.068 for one granted 730 days (24 months) before. A draw of 0.1 loses the first, not
+    the second."""
+    reversible = make_track("air", ("none", "joint"), hazard=0.5, entrenchment_months=12.0)
+    n, _, book, _ = world(track=reversible)
+    book.reversible = [("air", reversible)]
+    n.hold_at_start(REL, StartLevel("air", 1, None, since=since))
+    n.draws[REL] = Draws(0.1)
+    n.reconsider(*REL, leverage=0.0)
+    assert book.level(REL, "air") == (0 if lost else 1)
+    assert 0.5 * math.exp(-730 / MONTH_DAYS / 12) < 0.1 < 0.5
+
+
+def test_held_since_two_years_back_lowers_the_reversal_rate_by_the_declared_factor():
+    """The first month's chance of losing the rung, counted over 4,000 replicates, is
+    h x exp(-m1 / E) with m1 the months held at the first reconsideration: from the start
+    date, or two years more; each within four binomial standard errors, and the ratio of
+    the two is exp(-24 / E) (the declared factor) within its error."""
+    h, e, n = 0.6, 12.0, 4000
+    freq = {}
+    for held_since in (None, "2018-01-01"):
+        plan = Plan(loads(yaml.safe_dump(entrenched_toy(h, e, held_since))))
+        first = plan.months[1]
+        before = 0 if held_since is None else (START - dt.date(2018, 1, 1)).days
+        expected = h * math.exp(-(first + before) / MONTH_DAYS / e)
+        lost = np.array(
+            [
+                any(c.day == first and not c.up for c in run.ledger.concessions)
+                for run in run_replicates(plan, 7, 0, n, events=False)
+            ]
+        )
+        se = math.sqrt(expected * (1 - expected) / n)
+        assert abs(lost.mean() - expected) < 4 * se, (held_since, lost.mean(), expected, se)
+        freq[held_since] = (lost.mean(), se)
+    (p0, s0), (p2, s2) = freq[None], freq["2018-01-01"]
+    factor = math.exp(-(START - dt.date(2018, 1, 1)).days / MONTH_DAYS / e)
+    ratio_se = factor * math.sqrt((s0 / p0) ** 2 + (s2 / p2) ** 2)
+    assert abs(p2 / p0 - factor) < 4 * ratio_se, (p2 / p0, factor, ratio_se)
+
+
+def test_a_conceded_rungs_held_since_applies_only_when_it_was_conceded():
+    data = entrenched_toy(0.1, 12.0, "2018-01-01")
+    data["actors"][0]["start_rung"]["probability"] = 0.5
+    plan = Plan(loads(yaml.safe_dump(data)))
+    path = paths.start_conceded("patron", "granted")
+    assert plan.start_levels("patron", {path: 1.0}) == [
+        StartLevel("only", 1, None, -(START - dt.date(2018, 1, 1)).days)
+    ]
+    assert plan.start_levels("patron", {path: 0.0}) == []
+
+
+def test_held_since_after_the_start_date_is_refused_at_its_line():
+    data = entrenched_toy(0.1, 12.0, "2020-02-01")
+    with pytest.raises(ScenarioError) as caught:
+        loads(yaml.safe_dump(data))
+    (problem,) = caught.value.problems
+    assert problem.field == "actors[0].start_rung.held_since"
+    assert "is after the start date (2020-01-01)" in problem.message
+
+
+def test_without_held_since_a_starting_rung_counts_from_the_start_date():
+    plan = Plan(loads(yaml.safe_dump(entrenched_toy(0.1, 12.0, None))))
+    assert plan.start_levels("patron", {}) == [StartLevel("only", 1, None, 0)]
