@@ -22,7 +22,7 @@ from sim.engine.replicate import run_replicates
 from sim.scenario import paths
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import loads
-from tests.helpers import make_track
+from tests.helpers import make_track, outcomes_of
 from tests.test_negotiation import REL, Draws, world
 
 START = dt.date(2020, 1, 1)
@@ -129,3 +129,58 @@ def test_held_since_after_the_start_date_is_refused_at_its_line():
 def test_without_held_since_a_starting_rung_counts_from_the_start_date():
     plan = Plan(loads(yaml.safe_dump(entrenched_toy(0.1, 12.0, None))))
     assert plan.start_levels("patron", {}) == [StartLevel("only", 1, None, 0)]
+
+
+# ------------------------------------------------------------------ the time to exit
+
+
+def based_toy(hazard: float) -> dict:
+    """A base held from the start (its garrison present from day 0), lost with a constant
+    monthly hazard (no leverage, entrenchment beyond the horizon); presence must fill the
+    whole 30-day window to persist, so persistent presence ends the day the base closes."""
+    data = entrenched_toy(hazard, 1.0e9, None)
+    data["metadata"]["horizon_months"] = 24
+    data["outcomes"] = {"window_days": 30, "threshold": 1.0}
+    data["tracks"][0]["rungs"][1].update(basing=True, basing_lead_time_days=0)
+    return data
+
+
+def test_an_exit_is_the_day_persistent_presence_ended_without_returning():
+    """On a hand-built ledger: a base from day 0 to 100, then again from 200 to 300 and
+    never after. Persistent presence holds on 0-99 and 200-299; withdrawn holds on
+    100-199 and from 300, so its day column (the exit) is day 300."""
+    from sim.engine.ledger import Basing, Ledger
+    from sim.engine.outcomes import Facts
+
+    plan = Plan(loads(yaml.safe_dump(based_toy(0.1))))
+    led = Ledger(plan.n_days)
+    led.basings += [
+        Basing("patron", "client", "only", 1, 0, 100),
+        Basing("patron", "client", "only", 1, 200, 300),
+    ]
+    f = Facts(plan.scenario, led)
+    daily = f.daily("withdrawn")
+    assert not daily[:100].any() and daily[100:200].all()
+    assert not daily[200:300].any() and daily[300:].all()
+    assert f.outcome_day("withdrawn") == 300 and f.at("withdrawn", plan.n_days - 1)
+    never = Facts(plan.scenario, Ledger(plan.n_days))
+    assert not never.daily("withdrawn").any(), "never present: nothing to leave"
+    still = Ledger(plan.n_days)
+    still.basings.append(Basing("patron", "client", "only", 1, 0))
+    assert Facts(plan.scenario, still).outcome_day("withdrawn") is None
+
+
+def test_the_time_to_exit_of_a_constant_hazard_is_geometric_in_months():
+    """The base is lost at a month start with chance h each month, so the share exited by
+    month m is 1 - (1 - h)^m (the discrete form of 1 - exp(-h t)); the exits counted over
+    2,000 replicates are within four binomial standard errors of it at every month."""
+    h, n = 0.1, 2000
+    plan = Plan(loads(yaml.safe_dump(based_toy(h))))
+    table = outcomes_of(plan, n, 13)
+    exit_day = table["withdrawn_day"].to_numpy(dtype=float)
+    for m in range(1, len(plan.months) - 1):
+        expected = 1 - (1 - h) ** m
+        share = float(np.mean(exit_day <= plan.months[m]))
+        se = math.sqrt(expected * (1 - expected) / n)
+        assert abs(share - expected) < 4 * se, (m, share, expected)
+    assert set(np.unique(exit_day[np.isfinite(exit_day)])) <= set(plan.months[1:-1])

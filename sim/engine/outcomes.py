@@ -11,7 +11,9 @@ the horizon. A new outcome is its declaration there and its rule here.
 * ``presence_at_horizon``: forces present on at least ``threshold`` of the final window;
 * ``basing``: basing in place (what counts is the scenario's ``outcomes.basing_from``);
 * ``ever_continuous``: some ``window_days`` window with presence on at least ``threshold``
-  of its days, at any point so far (the first model's "continuous presence").
+  of its days, at any point so far (the first model's "continuous presence");
+* ``withdrawn``: persistent presence held on some day so far and does not hold on this
+  one; its day column is the day the patron's presence ended without returning (an exit).
 
 Days are offsets from the scenario start; spans are half-open.
 """
@@ -257,6 +259,7 @@ RULES: dict[str, Rule] = {
     "presence_at_horizon": _presence_at_horizon,
     "basing": lambda f: f.basing_days,
     "ever_continuous": lambda f: np.logical_or.accumulate(f.daily("presence_at_horizon")),
+    "withdrawn": lambda f: np.logical_or.accumulate(f.daily("persistent")) & ~f.daily("persistent"),
 }
 if RULES.keys() != OUTCOMES.keys():  # pragma: no cover - a guard for whoever adds one
     raise ImportError(f"outcomes declared {list(OUTCOMES)} but ruled {list(RULES)}")

@@ -229,6 +229,8 @@ class RunSummary:
     readings: list[ReadingSummary] = field(default_factory=list)
     #: A branching run's stages (None for a run conditioned by rejection, or not at all).
     branching: BranchingRecord | None = None
+    #: When persistent presence ended without returning (an exit), by quartile.
+    time_to_withdrawn: TimeTo = field(default_factory=lambda: TimeTo.from_json(NEVER))
 
     def json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -238,6 +240,7 @@ class RunSummary:
             "outcomes": {k: o.json() for k, o in self.outcomes.items()},
             "time_to_persistent": self.time_to_persistent.json(),
             "time_to_ever_continuous": self.time_to_ever_continuous.json(),
+            "time_to_withdrawn": self.time_to_withdrawn.json(),
             "rungs": {k: r.json() for k, r in self.rungs.items()},
             "mean_presence_days": self.mean_presence_days,
             "judgments": [j.json() for j in self.judgments],
@@ -266,6 +269,7 @@ class RunSummary:
             outcomes={k: OutcomeEstimate.from_json(o) for k, o in d["outcomes"].items()},
             time_to_persistent=TimeTo.from_json(d["time_to_persistent"]),
             time_to_ever_continuous=TimeTo.from_json(d.get("time_to_ever_continuous", NEVER)),
+            time_to_withdrawn=TimeTo.from_json(d.get("time_to_withdrawn", NEVER)),
             rungs={k: RungShares(r["at_horizon"], r["highest"]) for k, r in d["rungs"].items()},
             mean_presence_days=d["mean_presence_days"],
             judgments=[JudgmentCheck.from_json(j) for j in d["judgments"]],

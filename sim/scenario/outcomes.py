@@ -78,6 +78,16 @@ OUTCOMES: dict[str, Outcome] = {
             "ever",
             lambda o: f"{_window(o)} of some window, at any time before the horizon",
         ),
+        Outcome(
+            "withdrawn",
+            "persistent presence ended by the horizon",
+            "state",
+            lambda o: (
+                f"persistent presence ({_window(o)} before a day, or {_basing(o)} on "
+                "it) held on some day and no longer holds at the horizon; its day: when it ended "
+                "without returning"
+            ),
+        ),
     )
 }
 

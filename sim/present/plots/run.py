@@ -90,9 +90,9 @@ def _rungs_at_horizon(ax, run: Run) -> None:
 
 def persistence_curve(run: Run) -> Figure:
     """Day by day: the probability that forces are present, that persistent presence holds
-    as of that day, and that continuous presence has held at some point (each with its
-    95 % band)."""
-    fig = figure(8.5, 4.8, run.caption)
+    as of that day (each with its 95 % band), that continuous presence has held at some
+    point, and that persistent presence has ended without returning (an exit)."""
+    fig = figure(8.5, 5.6, run.caption)
     ax = fig.subplots()
     ever = run.persistence_curve("ever_continuous")
     ax.step(
@@ -103,6 +103,17 @@ def persistence_curve(run: Run) -> Figure:
         lw=1.4,
         ls="--",
         label="continuous presence at some point so far (Kaplan–Meier)",
+        zorder=2,
+    )
+    exit_ = run.persistence_curve("withdrawn")
+    ax.step(
+        exit_["date"],
+        100 * exit_["p"],
+        where="post",
+        color=ACCENT,
+        lw=1.4,
+        ls="-.",
+        label="persistent presence ended for good by then: an exit (Kaplan–Meier)",
         zorder=2,
     )
     for what, colour, label, width in (
@@ -119,7 +130,8 @@ def persistence_curve(run: Run) -> Figure:
     ax.set_ylabel("probability (%)")
     ax.set_xlabel("date")
     ax.set_title(f"Is a foreign presence in place, day by day? {run.name}", fontsize=11)
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    # below the axes: the curves fill the plot's corners by the horizon
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7.5, frameon=False)
     date_axis(ax, run.horizon_days)
     return fig
 

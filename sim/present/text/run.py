@@ -43,6 +43,7 @@ def _format_outcomes(summary: RunSummary) -> list[str]:
             "from when persistent presence held without a break to the horizon",
         ),
         (summary.time_to_ever_continuous, "when continuous presence first held"),
+        (summary.time_to_withdrawn, "when persistent presence ended without returning (exit)"),
     ):
         out += ["", f"{what} (Kaplan-Meier, censored at the horizon):"]
         for v, label in ((t.q25, "25 %"), (t.q50, "median"), (t.q75, "75 %")):
