@@ -13,6 +13,7 @@ carries no information about the outcome.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import json
@@ -29,8 +30,8 @@ from sim.analysis import signposts as sp
 from sim.analysis.signpost_statistics import MAX_WEIGHTS, Clades, phi
 from sim.engine.plan import Plan
 from sim.scenario.claims import Question
-from sim.scenario.loader import load, load_questions
-from tests.conftest import ROOT
+from sim.scenario.loader import load, load_questions, loads
+from tests.conftest import MINIMAL, ROOT
 from tests.helpers import outcomes_of
 
 TOY = ROOT / "tests" / "fixtures" / "toy_calibration.yaml"
@@ -467,3 +468,55 @@ def test_signposts_json_keeps_its_keys_and_reads_back_the_same(ranked):
     assert sp.SignpostReport.from_json(data) == ranked
     folded = dataclasses.replace(ranked.signposts[0], also=["2021-01-01"])
     assert list(folded.json())[-1] == "also" and "also" not in data["signposts"][0]
+
+
+def test_a_reversible_tracks_rungs_are_watched_as_still_held_too():
+    """A rung held on the start date is 'reached' on day 0 in every history; on a track
+    whose rungs can be lost, 'still held on the quarter's end' tells the histories
+    apart. A track without reversal gets no such indicator (held and reached agree)."""
+    data = copy.deepcopy(MINIMAL)
+    ladder = data.pop("ladder")
+    data["tracks"] = [
+        {
+            "name": "presence",
+            "reversal": {"hazard": 0.1, "entrenchment_months": 12},
+            "rungs": ladder,
+        },
+        {"name": "arms", "rungs": [{"name": "none", "cost": 0}, {"name": "rifles", "cost": 0.2}]},
+    ]
+    plan = Plan(loads(yaml.safe_dump(data)))
+    cands = sp.candidates(plan, dt.date(2020, 12, 31))
+    held = [c for c in cands if c.question.metric == "rung_on"]
+    assert {c.family for c in held} == {"rung_on.more_exercises", "rung_on.basing"}
+    assert [c.date for c in held if c.family == "rung_on.basing"] == [
+        dt.date(2020, 9, 30),
+        dt.date(2020, 12, 31),
+    ]
+    first = held[0]
+    assert first.question.end == first.date and first.label == "presence: more_exercises still held"
+    assert not any(c.family.endswith("rifles") and c.question.metric == "rung_on" for c in cands)
+
+
+def test_with_two_patrons_each_is_watched_on_its_own_and_its_own_tracks_only():
+    data = copy.deepcopy(MINIMAL)
+    data["actors"].insert(1, {"name": "rival", "role": "patron"})
+    ladder = data.pop("ladder")
+    data["tracks"] = [
+        {"name": "presence", "rungs": ladder},
+        {"name": "wagner", "patron": "rival",
+         "rungs": [{"name": "no_contract", "cost": 0}, {"name": "contract", "cost": 0.2}]},
+    ]  # fmt: skip
+    plan = Plan(loads(yaml.safe_dump(data)))
+    cands = sp.candidates(plan, dt.date(2020, 12, 31))
+    whose = {c.question.patron for c in cands}
+    assert whose == {"patron", "rival"}
+    rung_by = {
+        (c.question.patron, c.question.rung) for c in cands if c.question.metric == "rung_by"
+    }
+    assert ("rival", "contract") in rung_by and ("patron", "contract") not in rung_by
+    assert ("patron", "basing") in rung_by and ("rival", "basing") in rung_by  # shared
+    present = [c for c in cands if c.question.metric == "present_on"]
+    assert {c.family for c in present} == {"patron.present_on", "rival.present_on"}
+    assert present[0].label == "patron: forces present on the day"
+    assert present[0].question.id == "signpost.patron.present_on.2020-10-01"
+    assert len({c.question.id for c in cands}) == len(cands), "every id its own"

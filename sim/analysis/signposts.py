@@ -4,8 +4,12 @@ Intelligence warning works by indicators: facts an analyst can watch for, each o
 would raise or lower the judgment when it arrives. Here the candidates are events of the
 scenario's own vocabulary (:class:`sim.scenario.schema.Event`) laid over a grid of dates
 (forces present on each month's first day, the presence share of each quarter, each rung
-of each track granted by each quarter's end, any delivery, any exercise in each month),
-plus any the analyst lists. They are added to the scenario as questions, so one ordinary
+of each track granted by each quarter's end and, where rungs can be lost, still held on
+it, any delivery, any exercise in each month), plus any the analyst lists. With several
+patrons each candidate is asked of each patron (``patron:``), and a track one patron owns
+only of that one. "Still held" matters for an exit: a rung held on the start date is
+"reached" on day 0 in every history, so only whether it is still held can tell them
+apart. They are added to the scenario as questions, so one ordinary
 run (the same executors, seeds, resume and progress as ``wargame run``) records each of
 them in every replicate beside the outcome; questions never change a history, so the run
 is the same Monte Carlo as the one without them.
@@ -82,20 +86,30 @@ def quarter_ends(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def _candidate(
-    family: str, date: dt.date, label: str, qid: str, text: str, **event: Any
+    who: str | None, family: str, date: dt.date, label: str, qid: str, text: str, **event: Any
 ) -> Candidate:
-    """A candidate of `family` known on `date`: the question ``signpost.<qid>``."""
+    """A candidate of `family` known on `date`: the question ``signpost.<qid>``; of patron
+    `who` where the scenario has several (None: of any patron)."""
+    if who is not None:
+        family, label, qid, text = (
+            f"{who}.{family}",
+            f"{who}: {label}",
+            f"{who}.{qid}",
+            f"{who}: {text}",
+        )
+        event["patron"] = who
     question = Question(id=f"signpost.{qid}", question=text, source="signpost candidate", **event)
     return Candidate(question, family, date, label)
 
 
-def _monthly(start: dt.date, until: dt.date) -> list[Candidate]:
+def _monthly(start: dt.date, until: dt.date, who: str | None) -> list[Candidate]:
     """Each month: forces present on its first day; an exercise starting in it."""
     out = []
     for d in month_starts(start, until):
         last = min(next_month(d) - dt.timedelta(days=1), until)
         out += [
             _candidate(
+                who,
                 "present_on",
                 d,
                 "forces present on the day",
@@ -105,6 +119,7 @@ def _monthly(start: dt.date, until: dt.date) -> list[Candidate]:
                 end=d,
             ),
             _candidate(
+                who,
                 "exercise_in",
                 last,
                 "an exercise starts in the month",
@@ -118,14 +133,17 @@ def _monthly(start: dt.date, until: dt.date) -> list[Candidate]:
     return out
 
 
-def _quarterly(plan: Plan, start: dt.date, until: dt.date) -> list[Candidate]:
+def _quarterly(plan: Plan, start: dt.date, until: dt.date, who: str | None) -> list[Candidate]:
     """Each quarter: forces present on half its days; a system delivered by its end;
-    each rung above a track's first granted by its end."""
+    each rung above a track's first granted by its end, and on a track whose rungs can be
+    lost, still held on its end (what a patron present at the start may lose)."""
     out = []
+    tracks = [t for t in plan.track_specs if who is None or t.patron in (None, who)]
     for q in quarter_ends(start, until):
         first = max(start, dt.date(q.year, q.month - 2, 1))
         out += [
             _candidate(
+                who,
                 "presence_share",
                 q,
                 "forces present on half the quarter's days",
@@ -137,6 +155,7 @@ def _quarterly(plan: Plan, start: dt.date, until: dt.date) -> list[Candidate]:
                 at_least=0.5,
             ),
             _candidate(
+                who,
                 "delivered_by",
                 q,
                 "a system delivered",
@@ -148,6 +167,7 @@ def _quarterly(plan: Plan, start: dt.date, until: dt.date) -> list[Candidate]:
         ]
         out += [
             _candidate(
+                who,
                 f"rung_by.{rung.name}",
                 q,
                 f"{track.name}: {rung.name} granted",
@@ -157,16 +177,36 @@ def _quarterly(plan: Plan, start: dt.date, until: dt.date) -> list[Candidate]:
                 rung=rung.name,
                 end=q,
             )
-            for track in plan.track_specs
+            for track in tracks
+            for rung in track.rungs[1:]
+        ]
+        out += [
+            _candidate(
+                who,
+                f"rung_on.{rung.name}",
+                q,
+                f"{track.name}: {rung.name} still held",
+                f"rung_on.{rung.name}.{q}",
+                f"{track.name}: {rung.name} held on {q}?",
+                metric="rung_on",
+                rung=rung.name,
+                end=q,
+            )
+            for track in tracks
+            if track.reversal is not None
             for rung in track.rungs[1:]
         ]
     return out
 
 
 def candidates(plan: Plan, until: dt.date, extra: list[Question] = ()) -> list[Candidate]:
-    """Every candidate indicator up to `until` (see the module docstring), then `extra`."""
+    """Every candidate indicator up to `until` (see the module docstring), then `extra`;
+    with several patrons, each patron's own."""
     start = plan.scenario.metadata.start_date
-    out = _monthly(start, until) + _quarterly(plan, start, until)
+    patrons = plan.scenario.patrons()
+    out = []
+    for who in patrons if len(patrons) > 1 else [None]:
+        out += _monthly(start, until, who) + _quarterly(plan, start, until, who)
     for e in extra:
         out.append(Candidate(e, f"listed.{e.id}", e.end, e.question))
     return out
