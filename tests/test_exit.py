@@ -184,3 +184,98 @@ def test_the_time_to_exit_of_a_constant_hazard_is_geometric_in_months():
         se = math.sqrt(expected * (1 - expected) / n)
         assert abs(share - expected) < 4 * se, (m, share, expected)
     assert set(np.unique(exit_day[np.isfinite(exit_day)])) <= set(plan.months[1:-1])
+
+
+# ------------------------------------------------------------------ dated acts that end things
+
+
+def expelled_toy(**inject) -> dict:
+    """A patron based in the host from the start (standing presence, a base, a system
+    under its command, monthly exercises), with an inject on 2021-01-15 (`inject`)."""
+    data = entrenched_toy(0.0, 12.0, "2018-01-01")
+    data["metadata"]["horizon_months"] = 24
+    data["outcomes"] = {"window_days": 30, "threshold": 1.0}
+    data["actors"][0]["params"]["ambition"] = 0.5
+    data["tracks"][0]["rungs"] = [
+        {"name": "none", "cost": 0, "exercise_interval_days": 30, "stay_probability": 0.2,
+         "bridge_tolerance_days": 10},
+        {"name": "granted", "cost": 0.2, "standing": True},
+        {"name": "based", "cost": 0.3, "basing": True, "basing_lead_time_days": 0,
+         "delivers": {"system": "S-400", "lead_time_days": 0, "controller": "patron"}},
+    ]  # fmt: skip
+    data["actors"][0]["start_rung"] = {"rung": "based", "source": "t", "held_since": "2018-01-01"}
+    data["operations"] = {
+        "recurring": [{"patron": "patron", "duration_days": 10, "units": ["battalion"]}]
+    }
+    data["injects"] = [{"name": "out", "date": "2021-01-15", "actor": "patron", **inject}]
+    return data
+
+
+EXPELLED = dt.date(2021, 1, 15)
+
+
+def test_an_expulsion_ends_the_patrons_presence_on_its_date_in_every_replicate():
+    """Every rung lost on the date (each a reversal), the forces, the base and the system
+    gone on it, no exercise, demand or grant after it; persistent presence ends that day,
+    so the exit is that day, in all 200 replicates."""
+    plan = Plan(loads(yaml.safe_dump(expelled_toy(expel=True))))
+    d = plan.day(EXPELLED)
+    for run in run_replicates(plan, 5, 0, 200):
+        led = run.ledger
+        assert all(s.end is not None and s.end <= d for s in led.spans), "every span closed"
+        assert any(s.end == d for s in led.spans), "present until the day"
+        assert all(b.end == d for b in led.basings) and all(s.end == d for s in led.systems)
+        downs = [c for c in led.concessions if not c.up]
+        assert [(c.day, c.rung) for c in downs] == [(d, 2), (d, 1)]
+        assert not any(c.up and c.day >= d for c in led.concessions)
+        assert all(day < d for _, _, day in led.exercises)
+        assert any(e.kind == "expelled" and e.day == d for e in led.events)
+    table = outcomes_of(plan, 200, 5)
+    assert (table["withdrawn_day"] == d).all() and table["withdrawn"].all()
+
+
+def test_revoking_a_rung_drops_its_track_below_it_on_the_date():
+    plan = Plan(loads(yaml.safe_dump(expelled_toy(revoke=["based"]))))
+    d = plan.day(EXPELLED)
+    for run in run_replicates(plan, 5, 0, 50, events=False):
+        led = run.ledger
+        assert [(c.day, c.rung) for c in led.concessions if not c.up] == [(d, 2)]
+        assert all(b.end == d for b in led.basings) and all(s.end == d for s in led.systems)
+        assert any(s.end == plan.n_days for s in led.spans), "the standing presence stays"
+
+
+def test_an_expulsion_survives_a_resume():
+    """Captured after the expulsion and restored into a fresh world, the replicate goes on
+    as the original did: still expelled, nothing pressed, the same ledger."""
+    from sim.engine.replicate import draw_values, finish, start_replicate
+    from sim.engine.state import capture, restore
+
+    plan = Plan(loads(yaml.safe_dump(expelled_toy(expel=True))))
+    values, dynamics = draw_values(plan, 3, 0, 1)
+    original = start_replicate(plan, values[0], dynamics[0])
+    original.run_until(plan.day(EXPELLED) + 40)
+    state = capture(original)
+    assert state["negotiation"] == [["patron", "client"]]
+    assert state["exercises"]["patron"]["ended"] is True
+    resumed = restore(plan, values[0], state)
+    a, b = finish(0, values[0], original), finish(0, values[0], resumed)
+    assert a.ledger.concessions == b.ledger.concessions and a.ledger.spans == b.ledger.spans
+
+
+@pytest.mark.parametrize(
+    ("inject", "actor", "field", "message"),
+    [
+        ({"expel": True}, "client", "expel", "only a patron loses rungs or is expelled"),
+        ({"revoke": ["based"]}, "client", "revoke", "only a patron loses rungs"),
+        ({"revoke": ["bassed"]}, "patron", "revoke[0]", "unknown rung 'bassed'"),
+        ({"revoke": ["none"]}, "patron", "revoke[0]", "is its track's first rung"),
+    ],
+)
+def test_an_inject_that_ends_things_names_a_patron_and_its_rungs(inject, actor, field, message):
+    data = expelled_toy(**inject)
+    data["injects"][0]["actor"] = actor
+    with pytest.raises(ScenarioError) as caught:
+        loads(yaml.safe_dump(data))
+    found = {p.field: p.message for p in caught.value.problems}
+    assert f"injects[0].{field}" in found, found
+    assert message in found[f"injects[0].{field}"]

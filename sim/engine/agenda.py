@@ -1,9 +1,10 @@
 """The agenda: summits and injects, each firing once on its date.
 
 A summit is a patron pressing for the next rung (``demands``) or an agreed concession
-taking effect (``implements``); an inject overwrites an actor's state and parameters, with
-its probability. Each draws from its own stream (``summit:<name>``, ``inject:<name>``). The
-agenda remembers which have fired, so a restored replicate does not fire one twice.
+taking effect (``implements``); an inject overwrites an actor's state and parameters, and
+may take a patron's rungs away or expel it, with its probability. Each draws from its own
+stream (``summit:<name>``, ``inject:<name>``). The agenda remembers which have fired, so
+a restored replicate does not fire one twice.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ class Agenda:
             self.negotiation.negotiate(patron.name, client.name, pressed, accept)
 
     def fire_inject(self, spec: Inject) -> None:
-        """With its probability, overwrite state and parameters on the inject's date."""
+        """With its probability, on the inject's date: overwrite state and parameters,
+        take rungs away (``revoke``), end the patron's presence (``expel``)."""
         chance = self.values[paths.inject_probability(spec.name)]
         if self.streams(f"inject:{spec.name}").random() >= chance:
             return
@@ -84,6 +86,13 @@ class Agenda:
         self.cast.apply(spec, new)
         if self.ledger.record_events:
             self.ledger.log(self.env.today, "inject", spec.actor, spec.name)
+        if spec.revoke or spec.expel:
+            rel = (spec.actor, self.cast.patrons[spec.actor].target)
+            for rung in spec.revoke:
+                track, level = self.plan.rung_at[rung]
+                self.negotiation.revoke_to(rel, track, level - 1)
+            if spec.expel:
+                self.negotiation.expel(rel)
 
     def start_processes(self) -> None:
         """A process for every summit and inject not yet fired (fresh or restored)."""

@@ -129,6 +129,15 @@ class Exercises:
             if mine is None or mine.running is None:
                 self.presence.forces_home(patron, day)
 
+    def end_programme(self, patron: str, day: int) -> None:
+        """`patron` exercises no more (it was expelled): what is under way stops, nothing
+        more is booked, and its forces go home."""
+        prog = self.programmes.get(patron)
+        if prog is not None:
+            prog.end_all(day)
+            self._wake(patron)
+        self.presence.forces_home(patron, day)
+
     def _wake(self, patron: str) -> None:
         """Let the programme process see its new booking (restarting it if it had none)."""
         proc = self.procs.get(patron)
@@ -152,6 +161,7 @@ class Exercises:
             prog.dated = [_booking(b) for b in p["dated"]]
             prog.booked, prog.running = _maybe(p["booked"]), _maybe(p["running"])
             prog.last_end, prog.recurring_started = p["last_end"], p["recurring_started"]
+            prog.ended = p.get("ended", False)
 
 
 def _booking(d: dict[str, Any]) -> Booking:

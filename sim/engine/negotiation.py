@@ -38,7 +38,7 @@ _SETTLED: dict[str, Controller | None] = {"patron": "patron", "client": "client"
 class Negotiation:
     """Bargaining over the concession book (see the module docstring)."""
 
-    STATE: ClassVar[tuple[str, ...]] = ()  # the book and the ledger hold it
+    STATE: ClassVar[tuple[str, ...]] = ("expelled",)  # the book and the ledger hold the rest
     DERIVED: ClassVar[tuple[str, ...]] = ("gains",)
     CACHE: ClassVar[tuple[str, ...]] = ("draws",)
     WIRING: ClassVar[tuple[str, ...]] = (
@@ -68,10 +68,14 @@ class Negotiation:
         self.months = months
         self.gains: dict[tuple[str, int], int] = {}  # (host, month): patron-control grants
         self.draws: dict[Relation, random.Random] = {}  # each relation's reversal stream
+        self.expelled: set[Relation] = set()  # relations the host has ended
 
     # ------------------------------------------------------------------ questions
 
     def pressable(self, patron: str, client: str) -> list[tuple[str, float, float]]:
+        """The tracks `patron` can still press on `client` (none once expelled)."""
+        if (patron, client) in self.expelled:
+            return []
         return bargaining.pressable(self.book, (patron, client))
 
     def concessions_held(self, client: str) -> float:
@@ -93,7 +97,7 @@ class Negotiation:
         patron, regime = self.cast.patrons[patron_name], self.cast.regimes[client_name]
         t = self.book.tracks[track]
         nxt = self.book.level((patron_name, client_name), track) + 1
-        if nxt > t.top:
+        if nxt > t.top or (patron_name, client_name) in self.expelled:
             return False
         stream = regime._stream or regime.stream()
         u_accept, u_control = stream.random(), stream.random()
@@ -119,7 +123,7 @@ class Negotiation:
         suitors = [
             (a.name, a.leverage)
             for a in self.cast.patrons_of.get(client_name, [])
-            if bargaining.pressable(self.book, (a.name, client_name))
+            if self.pressable(a.name, client_name)
         ]
         name = bargaining.route_request(suitors)
         if name is None:
@@ -167,7 +171,7 @@ class Negotiation:
         """Grant up to rung `target` of `track` without a demand (a rung that settles
         control is still bargained over control)."""
         rel = (patron.name, client.name)
-        while self.book.level(rel, track) < target:
+        while self.book.level(rel, track) < target and rel not in self.expelled:
             if not self.settle(patron, client, track, self.book.level(rel, track) + 1, u):
                 return
 
@@ -188,6 +192,22 @@ class Negotiation:
             hazard = bargaining.reversal_hazard(track, today - held.since, leverage)
             if stream.random() < hazard:
                 self.revoke(rel, name)
+
+    def revoke_to(self, rel: Relation, track: str, level: int) -> None:
+        """Drop `rel` on `track` to `level` (a dated act: an inject's ``revoke``), one rung
+        at a time, each a reversal in the ledger."""
+        while self.book.level(rel, track) > level:
+            self.revoke(rel, track)
+
+    def expel(self, rel: Relation) -> None:
+        """The host ends the patron's presence today: every rung it holds is lost, its
+        forces go home and its exercises stop, and it presses and is asked no more."""
+        for name in self.book.names:
+            self.revoke_to(rel, name, 0)
+        self.exercises.end_programme(rel[0], self.env.today)
+        self.expelled.add(rel)
+        if self.ledger.record_events:
+            self.ledger.log(self.env.today, "expelled", rel[1], rel[0])
 
     # ------------------------------------------------------------------ changes of level
 
@@ -258,13 +278,14 @@ class Negotiation:
 
     # ------------------------------------------------------------------ state
 
-    def snapshot(self) -> None:
-        """Nothing of its own: the concession book and the ledger hold it."""
-        return None
+    def snapshot(self) -> list[list[str]]:
+        """The relations expelled (the concession book and the ledger hold the rest)."""
+        return [list(rel) for rel in sorted(self.expelled)]
 
-    def restore(self, _snap: None = None) -> None:
-        """Rebuild the patron-control gains per host and month from the ledger's
-        concessions (which must be restored first)."""
+    def restore(self, snap: list[list[str]] | None = None) -> None:
+        """Take up the relations expelled, and rebuild the patron-control gains per host
+        and month from the ledger's concessions (which must be restored first)."""
+        self.expelled = {(p, c) for p, c in snap or []}
         self.gains = {}
         for c in self.ledger.concessions:
             if c.up and c.controller == "patron":

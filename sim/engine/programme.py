@@ -45,6 +45,7 @@ class Programme:
     running: Booking | None = None
     last_end: int | None = None  # the day after the last exercise ended
     recurring_started: bool = False
+    ended: bool = False  # the patron was expelled: nothing more is booked
 
     @classmethod
     def of(
@@ -63,6 +64,9 @@ class Programme:
     def book_next(self, now: int, interval: float, u: float) -> None:
         """Book the next exercise: the next dated one (started late if the one before
         overran it), else a recurring one (:meth:`_recurring`)."""
+        if self.ended:
+            self.booked = None
+            return
         if self.dated:
             nxt = self.dated.pop(0)
             late = max(0, now - nxt.start)
@@ -74,12 +78,21 @@ class Programme:
         """After a change of cadence: book afresh a recurring exercise not yet started
         (an exercise under way, a fixed booking and dated exercises still to come stay).
         True when the booking changed."""
-        if self.running is not None or self.dated or (self.booked and self.booked.fixed):
+        if self.ended or self.running is not None or self.dated:
+            return False
+        if self.booked and self.booked.fixed:
             return False
         new = self._recurring(now, interval, u)
         changed = new != self.booked
         self.booked = new
         return changed
+
+    def end_all(self, day: int) -> None:
+        """The programme ends on `day`: the exercise under way stops, nothing booked or
+        dated is held, and nothing is booked again."""
+        self.ended, self.dated, self.booked = True, [], None
+        if self.running is not None:
+            self.running, self.last_end = None, day
 
     def _recurring(self, now: int, interval: float, u: float) -> Booking | None:
         """The next recurring exercise at `interval`-day cadence: the first one on the

@@ -15,6 +15,7 @@ from sim.scenario.checking import (
     unknown,
 )
 from sim.scenario.nodes import Path
+from sim.scenario.operations import Inject
 from sim.scenario.schema import Scenario
 
 
@@ -120,6 +121,7 @@ def check_injects(s: Scenario) -> Iterator[Found]:
             yield ((*at, "actor"), unknown("actor", inj.actor, names))
             continue
         role = s.actor(inj.actor).role
+        yield from _check_exit(s, inj, role, at)
         if role not in ROLE_SPECS:
             continue
         declared = ROLE_SPECS[role].state
@@ -133,3 +135,22 @@ def check_injects(s: Scenario) -> Iterator[Found]:
                     f"must lie in [{var.low:g}, {var.high:g}] ({var.units}); found {value:g}",
                 )
         yield from check_params(role, inj.params, (*at, "params"))
+
+
+def _check_exit(s: Scenario, inj: Inject, role: str, at: Path) -> Iterator[Found]:
+    """An inject's ``revoke`` and ``expel`` act on a patron, on rungs of its tracks."""
+    if (inj.revoke or inj.expel) and role != "patron":
+        what = "revoke" if inj.revoke else "expel"
+        yield ((*at, what), f"only a patron loses rungs or is expelled; {inj.actor} is a {role}")
+        return
+    rungs = s.rung_names()
+    for k, rung in enumerate(inj.revoke):
+        if rung not in rungs:
+            yield ((*at, "revoke", k), unknown("rung", rung, rungs))
+        elif s.rung_location(rung)[1] == 0:
+            yield (
+                (*at, "revoke", k),
+                f"'{rung}' is its track's first rung: there is nothing below it",
+            )
+        else:
+            yield from not_its_track(s, inj.actor, s.rung_location(rung)[0], (*at, "revoke", k))

@@ -86,7 +86,8 @@ class Summit(Cited):
 
 
 class Inject(Cited):
-    """A dated shock that sets actor state or parameters."""
+    """A dated shock that sets actor state or parameters; on a patron, it may also take
+    rungs away (``revoke``) or end its presence in the host (``expel``)."""
 
     name: Name
     """the inject's name"""
@@ -101,6 +102,13 @@ class Inject(Cited):
     )
     params: dict[str, ParamSpec] = Field(default_factory=dict)
     """parameters of the actor changed from the date on"""
+    revoke: list[str] = Field(default_factory=list)
+    """rungs the actor (a patron) loses on the date: each one's track falls back to the
+    rung below it, and what the rungs lost brought (bases, systems, a standing presence)
+    is withdrawn"""
+    expel: bool = False
+    """the host ends the actor's (a patron's) presence on the date: it loses every rung it
+    holds, its forces go home, and it exercises, presses and takes requests there no more"""
 
 
 class Operations(Strict):
