@@ -92,7 +92,9 @@ def summit(name="talks", effect="demands", track=None, rung=None, date=dt.date(2
 
 
 def inject(name="shock", params=("ambition",), date=dt.date(2020, 11, 5)):
-    return SimpleNamespace(name=name, date=date, actor="minsk", params=params)
+    return SimpleNamespace(
+        name=name, date=date, actor="minsk", params=params, revoke=[], expel=False
+    )
 
 
 def agenda(

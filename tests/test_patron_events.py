@@ -188,3 +188,75 @@ def test_any_patrons_presence_is_the_union_of_each_patrons():
     assert (patron & ~rival).any() and (rival & ~patron).any(), "each present alone sometimes"
     share = {w: frames[w]["question.q2"].to_numpy() for w in frames}
     assert not (share["patron"] & ~share[None]).any() and not (share["rival"] & ~share[None]).any()
+
+
+# ------------------------------------------------------------------ each patron's outcomes
+
+
+def rival_run() -> dict:
+    """The two-patron toy with the rival exercising on its own cadence."""
+    data = two_patrons()
+    data["operations"]["recurring"].append(
+        {"patron": "rival", "duration_days": 20, "units": ["rival contingent"]}
+    )
+    return data
+
+
+def test_with_two_patrons_every_outcome_is_tabulated_for_each_too():
+    from sim.scenario.outcomes import OUTCOME_NAMES
+
+    plan = Plan(loads(yaml.safe_dump(rival_run())))
+    assert plan.scenario.outcome_columns() == [
+        *OUTCOME_NAMES,
+        *(f"{o}.patron" for o in OUTCOME_NAMES),
+        *(f"{o}.rival" for o in OUTCOME_NAMES),
+    ]
+    table = outcomes_of(plan, 300, 5)
+    for patron in ("patron", "rival"):
+        for name in ("persistent", "presence_at_horizon", "basing", "ever_continuous"):
+            own, anyone = table[f"{name}.{patron}"], table[name]
+            assert not (own & ~anyone).any(), f"{patron}'s {name} without anyone's"
+        assert f"persistent.{patron}_day" in table
+    assert (table["ever_continuous.rival"] != table["ever_continuous"]).any()
+    single = Plan(loads(yaml.safe_dump(MINIMAL)))
+    assert single.scenario.outcome_columns() == list(OUTCOME_NAMES)
+
+
+def test_a_patrons_outcome_is_the_same_as_the_question_asked_of_it():
+    """Two routes to one answer: the column persistent.rival and the question 'persistent
+    presence as of the last day, rival's' agree replicate by replicate; so does the one
+    flag a sweep reads."""
+    from sim.engine.replicate import outcome_holds, outcome_record, run_replicates
+
+    data = rival_run()
+    end = (START + dt.timedelta(days=Plan(loads(yaml.safe_dump(data))).n_days - 1)).isoformat()
+    data["questions"] = [
+        {"id": "q", "question": "?", "metric": "outcome_by", "outcome": "persistent",
+         "end": end, "patron": "rival"}
+    ]  # fmt: skip
+    plan = Plan(loads(yaml.safe_dump(data)))
+    for run in run_replicates(plan, 5, 0, 80, events=False):
+        record = outcome_record(plan, run)
+        assert record["persistent.rival"] == record["question.q"]
+        assert outcome_holds(plan, run, "persistent.rival") == record["persistent.rival"]
+
+
+def test_a_patrons_outcome_is_summarised_and_measured_by_its_column():
+    from sim.runs.aggregate import OutcomeTally
+    from sim.runs.results import outcome_values
+    from sim.runs.summary import summary_of
+    from sim.scenario.measures import measure_column
+
+    plan = Plan(loads(yaml.safe_dump(rival_run())))
+    table = outcomes_of(plan, 200, 5)
+    tally = OutcomeTally(plan)
+    tally.add(table)
+    rival = summary_of(tally).outcomes["persistent.rival"]
+    assert rival.label == "persistent presence at the horizon (rival)"
+    assert rival.definition.endswith("counting only rival's forces, rungs, systems and bases")
+    assert rival.estimate.k == int(table["persistent.rival"].sum())
+    assert measure_column("persistent.rival", plan.scenario.measurable()) == "persistent.rival"
+    y, label = outcome_values(table, START, "ever_continuous.rival", dt.date(2021, 6, 1))
+    days = table["ever_continuous.rival_day"].astype(float).fillna(np.inf).to_numpy()
+    assert np.array_equal(y, days <= (dt.date(2021, 6, 1) - START).days)
+    assert label == "ever_continuous.rival presence by 2021-06-01"

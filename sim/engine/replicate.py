@@ -175,9 +175,10 @@ def outcome_holds(plan: Plan, run: ReplicateRun, outcome: str) -> bool:
     per replicate)."""
     plan = plan_of(plan, run)
     facts = Facts(plan.scenario, run.ledger)
-    if outcome in OUTCOMES:
-        return facts.at(outcome, plan.n_days - 1)
-    kind = outcome.split(".", 1)[0]
+    name, patron = paths.outcome_parts(outcome)
+    if name in OUTCOMES:  # an outcome, any patron's or one patron's
+        return facts.of_patron(patron).at(name, plan.n_days - 1)
+    kind = name
     checks = dict(_event_checks(plan).get(kind, []))
     if outcome not in checks:
         raise KeyError(f"nothing called {outcome!r} to measure")
@@ -202,9 +203,11 @@ def record_of(plan: Plan, run: ReplicateRun, facts: Facts) -> dict[str, Any]:
         record[paths.reading(r.name)] = r.options[int(run.values[k])].name
     plan = plan_of(plan, run)
     s = plan.scenario
-    for name in OUTCOMES:
-        record[name] = facts.at(name, plan.n_days - 1)
-        record[f"{name}_day"] = facts.outcome_day(name)
+    for column in s.outcome_columns():
+        name, patron = paths.outcome_parts(column)
+        mine = facts.of_patron(patron)
+        record[column] = mine.at(name, plan.n_days - 1)
+        record[f"{column}_day"] = mine.outcome_day(name)
     days = facts.days_per_month(plan.months).tolist()
     record["presence_days"] = sum(days)
     record["presence_days_by_month"] = days

@@ -56,7 +56,7 @@ class OutcomeTally:
         self.n = 0  # replicates counted: those consistent with every observation
         self.drawn = 0  # replicates run, kept or not
         self.observations = {o.id: 0 for o in s.observations}  # replicates agreeing with each
-        self.hits = dict.fromkeys(OUTCOMES, 0)
+        self.hits = dict.fromkeys(s.outcome_columns(), 0)
         self.judgments = {j.id: 0 for j in s.judgments}
         #: replicates in which a conditional judgment's condition held (its denominator)
         self.conditions = {j.id: 0 for j in s.judgments if j.given is not None}
@@ -64,7 +64,7 @@ class OutcomeTally:
         tops = {t.name: len(t.rungs) for t in plan.track_specs}
         self.held = {t: np.zeros(k, dtype=np.int64) for t, k in tops.items()}
         self.highest = {t: np.zeros(k, dtype=np.int64) for t, k in tops.items()}
-        self.days = {name: np.zeros(plan.n_days + 1, dtype=np.int64) for name in OUTCOMES}
+        self.days = {name: np.zeros(plan.n_days + 1, dtype=np.int64) for name in self.hits}
         self.present_daily = np.zeros(plan.n_days, dtype=np.int64)
         self.persistent_daily = np.zeros(plan.n_days, dtype=np.int64)
         self.presence_days = 0

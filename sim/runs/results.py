@@ -25,7 +25,7 @@ from sim.runs import folder
 from sim.runs.aggregate import kept_rows
 from sim.runs.run_summary import RunSummary, read_summary
 from sim.scenario.errors import ScenarioError
-from sim.scenario.outcomes import OUTCOME_NAMES
+from sim.scenario.outcomes import day_columns
 
 
 def load(path: str | Path) -> Run | Batch | SweepResult:
@@ -56,7 +56,8 @@ class Run:
     @cached_property
     def all_outcomes(self) -> pd.DataFrame:
         """Every replicate's outcome row, whether or not it agrees with the observations."""
-        return self._with_dates(self._table("outcomes"), tuple(f"{n}_day" for n in OUTCOME_NAMES))
+        table = self._table("outcomes")
+        return self._with_dates(table, tuple(day_columns(table.columns)))
 
     @cached_property
     def outcomes(self) -> pd.DataFrame:
@@ -352,13 +353,17 @@ def outcome_values(
     an outcome of the registry by the horizon (or by `by`, from its day column), or a
     question or judgment of the scenario (which has its own date). What ``discover`` and
     ``signposts`` explain."""
+    from sim.scenario import paths
     from sim.scenario.calendar import day_of
     from sim.scenario.errors import UsageError
     from sim.scenario.measures import is_outcome, measurable_columns, measure_column
     from sim.scenario.outcomes import OUTCOMES
 
     o = outcomes
-    column = measure_column(name, measurable_columns(o, tuple(OUTCOMES)))
+    outcome_columns = tuple(
+        c for c in o.columns if paths.outcome_parts(c)[0] in OUTCOMES and not c.endswith("_day")
+    )
+    column = measure_column(name, measurable_columns(o, outcome_columns))
     if is_outcome(column):
         if by is None:
             return o[column].to_numpy(dtype=bool), f"{column} presence by the horizon"

@@ -58,6 +58,19 @@ def _quartiles(tally: OutcomeTally, outcome: str) -> TimeTo:
     return TimeTo(*(_when(tally.plan, tally.day_quantile(outcome, q)) for q in (0.25, 0.5, 0.75)))
 
 
+def _outcome(tally: OutcomeTally, column: str) -> OutcomeEstimate:
+    """An outcome's probability with its label and definition; one patron's own (in a
+    scenario with several) says whose."""
+    plan = tally.plan
+    name, patron = paths.outcome_parts(column)
+    o = OUTCOMES[name]
+    label, definition = o.label, o.define(plan.scenario.outcomes) + _varies(plan, o)
+    if patron is not None:
+        label = f"{label} ({patron})"
+        definition += f", counting only {patron}'s forces, rungs, systems and bases"
+    return OutcomeEstimate(Proportion.of(tally.hits[column], tally.n), label, definition)
+
+
 def summary_of(tally: OutcomeTally) -> RunSummary:
     """Probabilities with intervals, when outcomes held, rungs reached, judgments."""
     plan, n = tally.plan, tally.n
@@ -67,14 +80,7 @@ def summary_of(tally: OutcomeTally) -> RunSummary:
         scenario=s.metadata.name,
         replicates=n,
         horizon=Horizon(s.metadata.start_date.isoformat(), s.end_date.isoformat(), plan.n_days),
-        outcomes={
-            name: OutcomeEstimate(
-                Proportion.of(tally.hits[name], n),
-                o.label,
-                o.define(s.outcomes) + _varies(plan, o),
-            )
-            for name, o in OUTCOMES.items()
-        },
+        outcomes={column: _outcome(tally, column) for column in s.outcome_columns()},
         time_to_persistent=_quartiles(tally, "persistent"),
         time_to_ever_continuous=_quartiles(tally, "ever_continuous"),
         time_to_withdrawn=_quartiles(tally, "withdrawn"),

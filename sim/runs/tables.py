@@ -32,7 +32,7 @@ from sim.engine.outcomes import Facts
 from sim.engine.plan import Plan
 from sim.engine.replicate import ReplicateRun, daily, plan_of, record_of
 from sim.runs.aggregate import BandTally, OutcomeTally
-from sim.scenario.outcomes import OUTCOMES
+from sim.scenario.outcomes import day_columns
 
 TABLES = ("outcomes", "parameters", "trajectories", "events")
 
@@ -92,8 +92,8 @@ def monthly_state(plan: Plan, runs: list[ReplicateRun], records: list[dict]) -> 
 def outcomes_frame(rows: list[dict]) -> pd.DataFrame:
     """Outcome rows as a typed DataFrame (censored days are <NA>)."""
     df = pd.DataFrame(rows)
-    for name in OUTCOMES:
-        df[f"{name}_day"] = df[f"{name}_day"].astype("Int32")
+    for column in day_columns(df.columns):
+        df[column] = df[column].astype("Int32")
     return df
 
 

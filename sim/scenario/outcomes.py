@@ -10,7 +10,7 @@ The definitions are written in the scenario's own numbers (its ``outcomes:`` set
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -95,3 +95,13 @@ OUTCOMES: dict[str, Outcome] = {
 OUTCOME_NAMES: tuple[str, ...] = tuple(OUTCOMES)
 #: Each outcome's label, by name.
 OUTCOME_LABELS: dict[str, str] = {name: o.label for name, o in OUTCOMES.items()}
+
+
+def day_columns(columns: Iterable[str]) -> list[str]:
+    """The outcome day columns among `columns`: every outcome's, any patron's or one
+    patron's (``persistent_day``, ``persistent.<patron>_day``)."""
+    return [
+        c
+        for c in columns
+        if c.endswith("_day") and c.removesuffix("_day").split(".")[0] in OUTCOMES
+    ]

@@ -54,6 +54,17 @@ def summit_accept(summit: str) -> str:
 # ---------------------------------------------------------------------- result columns
 
 
+def patron_outcome(outcome: str, patron: str) -> str:
+    """An outcome of one patron alone (a column, in a scenario with several patrons)."""
+    return f"{outcome}.{patron}"
+
+
+def outcome_parts(column: str) -> tuple[str, str | None]:
+    """An outcome column's outcome and patron (None: any patron's)."""
+    outcome, _, patron = column.partition(".")
+    return outcome, patron or None
+
+
 def judgment(jid: str) -> str:
     return f"judgment.{jid}"
 

@@ -285,14 +285,21 @@ class Scenario(Strict):
         return next(a for a in self.actors if a.name == name)
 
     def measurable(self) -> list[str]:
-        """What a sweep or a discovery can measure per replicate: every outcome, and
-        every forecast question and judgment by its column (``question.<id>``,
-        ``judgment.<id>``)."""
+        """What a sweep or a discovery can measure per replicate: every outcome (each
+        patron's too, with several), and every forecast question and judgment by its
+        column (``question.<id>``, ``judgment.<id>``)."""
         return [
-            *OUTCOME_NAMES,
+            *self.outcome_columns(),
             *(paths.question(q.id) for q in self.questions),
             *(paths.judgment(j.id) for j in self.judgments),
         ]
+
+    def outcome_columns(self) -> list[str]:
+        """Every outcome a run tabulates: each of any patron's and, with several patrons,
+        each patron's own (``persistent.<patron>``)."""
+        patrons = self.patrons()
+        own = [paths.patron_outcome(o, p) for p in patrons for o in OUTCOME_NAMES]
+        return [*OUTCOME_NAMES, *(own if len(patrons) > 1 else [])]
 
     def clients(self) -> list[str]:
         return [a.name for a in self.actors if a.role == "client_regime"]
