@@ -28,6 +28,7 @@ from sim.scenario import paths
 from sim.scenario.calendar import date_of
 from sim.scenario.errors import ScenarioError, UsageError
 from sim.scenario.loader import load as load_scenario
+from sim.scenario.schema import Scenario
 
 
 def scenario_files(inputs: list[str]) -> list[Path]:
@@ -79,15 +80,17 @@ def run_batch(
     detail: bool = True,
     resume: bool = False,
     on_member: Callable[[str, int], Callable[[int], None] | None] | None = None,
-    outcome: str = "persistent",
+    outcome: str | None = None,
 ) -> Batch:
     """Run every scenario file into ``out/<file stem>`` and write the comparison of
-    `outcome` (the runs do not depend on it, so a resumed batch may compare another)."""
+    `outcome` (default: the baseline's headline; the runs do not depend on it, so a
+    resumed batch may compare another)."""
     scenarios = {f.stem: load_scenario(f) for f in files}  # every file valid before any run
     names = list(scenarios)
     base = baseline or names[0]
     if base not in scenarios:
         raise UsageError(f"unknown baseline '{base}' (members: {', '.join(names)})", "--baseline")
+    outcome = _compared(scenarios[base], outcome)
     n = replicates or scenarios[base].monte_carlo.replicates
     root = scenarios[base].monte_carlo.seed if seed is None else seed
     settings = {"members": names, "replicates": n, "seed": root}
@@ -117,6 +120,20 @@ def run_batch(
     _write_tables(out, names, base, seed_policy, outcome)
     batch.finish()
     return Batch(out, batch.manifest)
+
+
+def _compared(base: Scenario, outcome: str | None) -> str:
+    """The outcome a batch compares: the one asked, else the baseline's headline; an
+    outcome (one patron's, with several), not a question, which has its own table."""
+    column = outcome or base.headline_column()
+    if column not in base.outcome_columns():
+        hint = "" if outcome else f" (the baseline's headline is {column})"
+        raise UsageError(
+            f"a batch compares an outcome: one of {', '.join(base.outcome_columns())}{hint}; "
+            "questions are compared in questions.csv",
+            "--outcome",
+        )
+    return column
 
 
 def _write_tables(out: Path, names: list[str], base: str, seed_policy: str, outcome: str) -> None:

@@ -231,6 +231,17 @@ class RunSummary:
     branching: BranchingRecord | None = None
     #: When persistent presence ended without returning (an exit), by quartile.
     time_to_withdrawn: TimeTo = field(default_factory=lambda: TimeTo.from_json(NEVER))
+    #: What the scenario asks (its headline's column: an outcome, or question.<id>).
+    headline: str = "persistent"
+
+    def headline_estimate(self) -> tuple[str, Proportion]:
+        """The headline's words and its probability with its interval."""
+        outcome = self.outcomes.get(self.headline)
+        if outcome is not None:
+            return outcome.label, outcome.estimate
+        qid = self.headline.removeprefix("question.")
+        q = next(q for q in self.questions if q.id == qid)
+        return q.question, q.estimate
 
     def json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -255,6 +266,8 @@ class RunSummary:
             out["readings"] = [r.json() for r in self.readings]
         if self.branching is not None:
             out["branching"] = self.branching.json()
+        if self.headline != "persistent":
+            out["headline"] = self.headline
         return out
 
     @classmethod
@@ -280,6 +293,7 @@ class RunSummary:
             observations=[ObservationCheck.from_json(o) for o in d.get("observations", [])],
             readings=[ReadingSummary.from_json(r) for r in d.get("readings", [])],
             branching=BranchingRecord.from_json(branching) if branching is not None else None,
+            headline=d.get("headline", "persistent"),
         )
 
 

@@ -84,6 +84,7 @@ def summary_of(tally: OutcomeTally) -> RunSummary:
         time_to_persistent=_quartiles(tally, "persistent"),
         time_to_ever_continuous=_quartiles(tally, "ever_continuous"),
         time_to_withdrawn=_quartiles(tally, "withdrawn"),
+        headline=s.headline_column(),
         rungs={
             t.name: RungShares(
                 _shares(t, tally.held[t.name], n), _shares(t, tally.highest[t.name], n)

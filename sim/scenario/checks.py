@@ -17,6 +17,7 @@ from sim.scenario.checking import (
     unknown,
 )
 from sim.scenario.claims import Event
+from sim.scenario.errors import UsageError
 from sim.scenario.nodes import Path
 from sim.scenario.operation_checks import check_injects, check_operations, not_its_track
 from sim.scenario.schema import ActorSpec, Scenario
@@ -149,6 +150,7 @@ def _check_outcomes(s: Scenario) -> Iterator[Found]:
     yield from _check_events(s, s.judgments, "judgments")
     yield from _check_events(s, s.observations, "observations")
     yield from _check_events(s, s.questions, "questions")
+    yield from _check_headline(s)
     for i, o in enumerate(s.observations):
         if o.as_of < s.metadata.start_date:
             yield (
@@ -179,3 +181,13 @@ def _check_patron(s: Scenario, event: Event, at: Path) -> Iterator[Found]:
         yield ((*at, "patron"), unknown("patron", event.patron, patrons))
     if event.given is not None:
         yield from _check_patron(s, event.given, (*at, "given"))
+
+
+def _check_headline(s: Scenario) -> Iterator[Found]:
+    """The headline names an outcome or a question the scenario has."""
+    if s.headline is None:
+        return
+    try:
+        s.headline_column()
+    except UsageError as e:
+        yield (("headline",), e.message)

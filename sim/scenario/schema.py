@@ -32,6 +32,7 @@ from sim.scenario.claims import (
     Question,
 )
 from sim.scenario.format import FORMAT
+from sim.scenario.measures import measure_column
 from sim.scenario.nodes import Cited, Controller, Name, Path, Strict
 from sim.scenario.operations import Exercise, Inject, Operations, Recurring, Summit
 from sim.scenario.outcomes import OUTCOME_NAMES
@@ -272,6 +273,10 @@ class Scenario(Strict):
     """parameter rows drawn jointly (written by wargame calibrate)"""
     readings: list[Reading] = Field(default_factory=list)
     """sentences read more than one way: each replicate draws one option of each"""
+    headline: str | None = None
+    """what the scenario asks, which a run, its report and its analyses lead with: an
+    outcome (``withdrawn``; with several patrons ``persistent.<patron>``) or a question
+    (its id); default: persistent"""
 
     @property
     def end_date(self) -> dt.date:
@@ -293,6 +298,11 @@ class Scenario(Strict):
             *(paths.question(q.id) for q in self.questions),
             *(paths.judgment(j.id) for j in self.judgments),
         ]
+
+    def headline_column(self) -> str:
+        """The column of what the scenario asks (:attr:`headline`), e.g. ``persistent``,
+        ``withdrawn.france`` or ``question.<id>``."""
+        return measure_column(self.headline or "persistent", self.measurable(), "headline")
 
     def outcome_columns(self) -> list[str]:
         """Every outcome a run tabulates: each of any patron's and, with several patrons,

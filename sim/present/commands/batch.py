@@ -29,9 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--baseline", help="file stem of the baseline (default: the first)")
     p.add_argument(
         "--outcome",
-        choices=OUTCOME_NAMES,
-        default="persistent",
-        help="the outcome compared (default persistent)",
+        help=f"the outcome compared: {', '.join(OUTCOME_NAMES)} (with several patrons, also "
+        "OUTCOME.PATRON) (default: the baseline scenario's headline, else persistent)",
     )
     add_executor_options(p)
     p.add_argument("--out", help="output folder (default: results/batch-<time>)")

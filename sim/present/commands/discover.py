@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from sim.present.commands.options import add_outcome_options, positive_float
 from sim.present.commands.running import output_folder, progress_bar, save_figures
@@ -34,14 +35,15 @@ def run(args: argparse.Namespace) -> int:
     from sim.runs.folder import write_json_atomic
 
     source = folder.load(args.folder, kinds=("run", "sweep"), command="discover")
-    settings = DiscoverySettings(outcome=args.outcome, by=args.by, threshold=args.threshold)
+    outcome = args.outcome or _headline(source.manifest)
+    settings = DiscoverySettings(outcome=outcome, by=args.by, threshold=args.threshold)
     update, close = progress_bar(steps(settings), "discover: boxes, scores, tree", "step")
     try:
         found = discover(source, settings, update)
     finally:
         close()
     out = output_folder(args, lambda: Path(args.folder) / "discover")
-    recorded = {"outcome": args.outcome, "by": args.by, "threshold": args.threshold}
+    recorded = {"outcome": outcome, "by": args.by, "threshold": args.threshold}
     written = DiscoveryFolder.create(out, {"source": str(args.folder), "settings": recorded})
     write_json_atomic(out / "discovery.json", found.report.json())
     print(format_discovery(found.report))
@@ -50,3 +52,13 @@ def run(args: argparse.Namespace) -> int:
     save_figures(figures, out / "figures")
     written.finish()
     return 0
+
+
+def _headline(manifest: dict[str, Any]) -> str:
+    """What the explored scenario asks (its headline), else persistent presence."""
+    from sim.scenario.schema import Scenario
+
+    scenario = manifest.get("scenario")
+    if not isinstance(scenario, dict):
+        return "persistent"
+    return Scenario.model_validate(scenario).headline_column()

@@ -113,8 +113,8 @@ def add_outcome_options(p: argparse.ArgumentParser) -> None:
 
     p.add_argument(
         "--outcome",
-        default="persistent",
-        help=f"what to explain: {', '.join(OUTCOME_NAMES)}, or a question or judgment as "
-        "question.ID / judgment.ID (or its bare ID) (default persistent)",
+        help=f"what to explain: {', '.join(OUTCOME_NAMES)} (with several patrons, also "
+        "OUTCOME.PATRON), or a question or judgment as question.ID / judgment.ID (or its "
+        "bare ID) (default: the scenario's headline, else persistent)",
     )
     p.add_argument("--by", type=date, metavar="DATE", help="the outcome by this date")

@@ -75,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
 
         scenario, file, root, n, default_out = _source(args)
         plan = Plan(scenario)
-        asked = sp.SignpostSettings(args.outcome, args.by, None, args.top)
+        outcome = args.outcome or scenario.headline_column()
+        asked = sp.SignpostSettings(outcome, args.by, None, args.top)
         settings = sp.outcome_column_check(plan, asked)  # the outcome by its column
         until = args.until or sp.default_until(plan, settings)
         start = scenario.metadata.start_date

@@ -102,13 +102,23 @@ def _run_figures(run: Run) -> list[dict[str, str]]:
     return figures
 
 
+def _headline_median(run: Run, column: str) -> str | None:
+    """The median time of the headline outcome (Kaplan-Meier, censored at the horizon);
+    None for a question, which has its own date."""
+    if f"{column}_day" not in run.outcomes:
+        return None
+    curve = run.persistence_curve(column)
+    reached = curve[curve["p"] >= 0.5]
+    return str(reached["date"].iloc[0].date()) if len(reached) else "not reached by the horizon"
+
+
 def run_context(run: Run) -> dict[str, Any]:
     run.require_kept()
     s = run.summary
-    o = s.outcomes["persistent"].estimate
+    what, o = s.headline_estimate()
     start = run.manifest["start_date"]
     t = s.time_to_persistent
-    median = t.q50.date or "not reached by the horizon"
+    median = _headline_median(run, s.headline)
     quartiles = {
         q: v.date if v.date else "not by the horizon"
         for q, v in (("q25", t.q25), ("q50", t.q50), ("q75", t.q75))
@@ -118,6 +128,7 @@ def run_context(run: Run) -> dict[str, Any]:
         "title": run.name,
         "posterior": s.posterior,
         "headline": {
+            "what": what,
             "p": o.p,
             "low": o.low,
             "high": o.high,

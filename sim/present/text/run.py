@@ -19,12 +19,20 @@ def format_summary(summary: RunSummary) -> str:
         out.extend(_format_observations(summary))
         if summary.replicates == 0:
             return "\n".join(out)
+    out += _format_headline(summary)
     out += _format_outcomes(summary)
     out += _format_rungs(summary)
     out += _format_questions(summary)
     out += _format_judgments(summary)
     out += _format_readings(summary)
     return "\n".join(out)
+
+
+def _format_headline(summary: RunSummary) -> list[str]:
+    """What the scenario asks, first: its probability, interval and ICD 203 word."""
+    words, e = summary.headline_estimate()
+    word = word_for(e.p).replace("_", " ")
+    return [f"headline: {words}: {pct(e.p)} ({pct(e.low)} - {pct(e.high)}), {word}", ""]
 
 
 def _format_outcomes(summary: RunSummary) -> list[str]:
