@@ -13,9 +13,12 @@ from sim.maths.clip import clip01
 from sim.roles.patron import SPEC, PatronParams
 
 
-def leverage_of(dependence: float, p: PatronParams) -> float:
-    """``leverage_base + leverage_from_dependence x dependence``."""
-    return p.leverage_base + p.leverage_from_dependence * dependence
+def leverage_of(dependence: float, p: PatronParams, outside: float = 0.0) -> float:
+    """``(leverage_base + leverage_from_dependence x dependence) x (1 - outside)``, where
+    `outside` is the client's outside option: its ``outside_option`` weight times the
+    largest recent share of days a rival patron's forces were in the host (0 without a
+    rival, or a client that sees none)."""
+    return (p.leverage_base + p.leverage_from_dependence * dependence) * (1.0 - outside)
 
 
 def demand_propensity(leverage: float, posture: float, p: PatronParams) -> float:
@@ -69,7 +72,18 @@ class Patron(Actor):
 
     def start(self) -> None:
         super().start()
-        self.set_state("leverage", leverage_of(self.regime.dependence, self.params))
+        self.set_state("leverage", self.read_leverage())
+
+    def read_leverage(self) -> float:
+        """Leverage over its client now (:func:`leverage_of`), a rival's presence weighed
+        by the client's outside option."""
+        regime, p = self.regime, self.params
+        weight = regime.params.outside_option
+        rival = 0.0
+        if weight > 0.0:
+            window = round(p.entrenchment_window_days)
+            rival = self.model.rival_presence(self.name, self.target, window)
+        return leverage_of(regime.dependence, p, weight * rival)
 
     def demand_propensity(self) -> float:
         return demand_propensity(
@@ -78,7 +92,7 @@ class Patron(Actor):
 
     def step(self) -> None:
         model, p, client = self.model, self.params, self.target
-        self.set_state("leverage", leverage_of(self.regime.dependence, p))
+        self.set_state("leverage", self.read_leverage())
         leverage = self.leverage
         model.reconsider(self.name, client, leverage)
         # Always drawn, so that common random numbers stay aligned whatever the parameters.

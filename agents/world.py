@@ -60,6 +60,11 @@ class World(mesa.Model, ABC):
         """Share of last month's days with any foreign forces in `host`."""
 
     @abstractmethod
+    def rival_presence(self, patron: str, host: str, window: int) -> float:
+        """The largest share of the last `window` days any other patron's forces were in
+        `host` (0 with one patron)."""
+
+    @abstractmethod
     def patron_control_gains_last_month(self, host: str) -> int:
         """Concessions that gave a patron control in `host` last month."""
 

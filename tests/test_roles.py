@@ -84,6 +84,10 @@ class World(WorldCalls):
     def patron_control_gains_last_month(self, name):
         return self.about(name, self.answers["alarms"])
 
+    def rival_presence(self, patron, host, window):
+        self.windows = [*getattr(self, "windows", []), (patron, window)]
+        return self.about(host, self.answers.get("rival", 0.0))
+
     def concessions_held(self, name):
         return self.about(name, self.answers.get("held", 0.0))
 
@@ -536,3 +540,20 @@ def test_a_released_world_is_forgotten_by_mesa():
     assert world in mesa.Agent._ids
     world.release()
     assert world not in mesa.Agent._ids
+
+
+def test_a_rivals_presence_lowers_leverage_by_the_clients_outside_option():
+    """Dependence 0.45: leverage 0.2 + 0.8 x 0.45 = 0.56 without a rival; with a rival
+    present on 50 % of the patron's 60-day window and an outside option of 0.4, it is
+    0.56 x (1 - 0.4 x 0.5) = 0.448. A client with no outside option does not look."""
+    world = World(uniforms=[0.99, 0.0], rival=0.5)
+    client(world, dependence=0.45, outside_option=0.4)
+    p = patron(world, leverage_base=0.2, leverage_from_dependence=0.8, entrenchment_window_days=60)
+    p.step()
+    assert p.leverage == pytest.approx(0.448)
+    assert world.windows == [("kremlin", 60)]
+    blind = World(uniforms=[0.99, 0.0], rival=0.5)
+    client(blind, dependence=0.45)
+    q = patron(blind, leverage_base=0.2, leverage_from_dependence=0.8)
+    q.step()
+    assert q.leverage == pytest.approx(0.56) and not hasattr(blind, "windows")

@@ -210,6 +210,17 @@ class WargameModel(World):
         months, m = self.plan.months, self.env.month
         return self.presence.share(host, months[m - 1 if m > 0 else 0], months[m])
 
+    def rival_presence(self, patron: str, host: str, window: int) -> float:
+        today = self.env.today
+        return max(
+            (
+                self.presence.entrenchment(rival, host, window, today)
+                for rival in self.cast.patrons
+                if rival != patron
+            ),
+            default=0.0,
+        )
+
     def patron_control_gains_last_month(self, host: str) -> int:
         return self.negotiation.gains_in(host, self.env.month - 1)
 

@@ -63,6 +63,13 @@ class ClientRegimeParams(RoleParams):
     isolation_from_posture: float = declare(
         0.0, units="weight", doc="isolation added by a watching alliance at full posture"
     )
+    outside_option: float = declare(
+        0.0,
+        units="weight",
+        doc="how much a rival patron's presence lowers each patron's leverage over the "
+        "regime: leverage x (1 - outside_option x the largest share of recent days a rival's "
+        "forces were in the host); 0: a rival changes nothing",
+    )
 
 
 SPEC = RoleSpec(
