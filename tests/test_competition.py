@@ -125,3 +125,22 @@ def test_a_rivals_presence_lowers_the_incumbents_by_more_than_chance():
 def test_with_no_outside_option_the_rival_changes_nothing_beyond_chance():
     with_rival, without, se = split(0.0)
     assert abs(without - with_rival) < 3 * se, (with_rival, without, se)
+
+
+def test_the_outside_option_is_in_the_table_only_where_a_rival_can_use_it():
+    """With one patron the parameter has nothing to act on: the table leaves it out (so it
+    draws nothing and every other draw of a seed stays where it was) and the client runs
+    at its default 0, unless the scenario sets it."""
+    from sim.engine.draws import parameter_table
+    from tests.conftest import MINIMAL
+
+    two = loads(yaml.safe_dump(toy(0.3)))
+    assert "actors.bamako.outside_option" in [e.path for e in parameter_table(two)]
+    one = loads(yaml.safe_dump(MINIMAL))
+    assert not any(e.path.endswith("outside_option") for e in parameter_table(one))
+    plan = Plan(one)
+    assert ("outside_option", "actors.client.outside_option") not in plan.param_paths["client"]
+    data = {**MINIMAL, "actors": [dict(a) for a in MINIMAL["actors"]]}
+    data["actors"][1] = {**data["actors"][1], "params": {"outside_option": 0.2}}
+    set_ = loads(yaml.safe_dump(data))
+    assert "actors.client.outside_option" in [e.path for e in parameter_table(set_)]

@@ -127,10 +127,13 @@ class Plan:
 
     @cached_property
     def param_paths(self) -> dict[str, tuple[tuple[str, str], ...]]:
-        """Each actor's declared parameters, as (name, parameter path) pairs."""
+        """Each actor's declared parameters in the table, as (name, parameter path) pairs
+        (one the table leaves out takes its declared default)."""
         return {
             a.name: tuple(
-                (p, paths.actor_param(a.name, p)) for p in ROLE_SPECS[a.role].Params.model_fields
+                (p, path)
+                for p in ROLE_SPECS[a.role].Params.model_fields
+                if (path := paths.actor_param(a.name, p)) in self.index
             )
             for a in self.scenario.actors
         }

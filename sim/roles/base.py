@@ -25,10 +25,21 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 def declare(
-    default: float, *, low: float = 0.0, high: float = 1.0, units: str = "probability", doc: str
+    default: float,
+    *,
+    low: float = 0.0,
+    high: float = 1.0,
+    units: str = "probability",
+    doc: str,
+    rivals: bool = False,
 ) -> Any:
-    """Declare one role parameter: its default, closed bounds, units and meaning."""
-    return Field(default, ge=low, le=high, description=doc, json_schema_extra={"units": units})
+    """Declare one role parameter: its default, closed bounds, units and meaning; with
+    `rivals`, a parameter that acts only where several patrons court one client (a
+    scenario with one patron leaves it out of its parameter table, at its default)."""
+    extra: dict[str, Any] = {"units": units}
+    if rivals:
+        extra["rivals"] = True
+    return Field(default, ge=low, le=high, description=doc, json_schema_extra=extra)
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,7 @@ class Declaration:
     high: float
     units: str
     doc: str
+    rivals: bool = False  # acts only where several patrons court one client
 
 
 class RoleParams(BaseModel):
@@ -62,6 +74,7 @@ class RoleParams(BaseModel):
                 high=float(bounds["Le"].le),
                 units=str(extra.get("units", "")),
                 doc=info.description or "",
+                rivals=bool(extra.get("rivals", False)),
             )
         return out
 

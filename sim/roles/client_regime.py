@@ -69,6 +69,7 @@ class ClientRegimeParams(RoleParams):
         doc="how much a rival patron's presence lowers each patron's leverage over the "
         "regime: leverage x (1 - outside_option x the largest share of recent days a rival's "
         "forces were in the host); 0: a rival changes nothing",
+        rivals=True,
     )
 
 
