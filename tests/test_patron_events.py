@@ -113,6 +113,8 @@ def test_a_patrons_facts_are_made_once_and_keep_only_its_records(facts):
     assert {s.patron for s in rival.ledger.spans} == {"rival"}
     assert [c.rung for c in rival.ledger.concessions] == [2]
     assert rival.ledger.exercises == [] and len(rival.ledger.systems) == 1
+    assert [b.patron for b in rival.ledger.basings] == ["rival"]
+    assert facts.of_patron("patron").ledger.basings == []
     assert int(rival.present.sum()) == 15 + (PLAN.n_days - 100)
     assert int(facts.present.sum()) == 20 + (PLAN.n_days - 100)
 
