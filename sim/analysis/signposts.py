@@ -54,6 +54,7 @@ from sim.scenario import paths
 from sim.scenario.calendar import month_starts, next_month
 from sim.scenario.claims import Question
 from sim.scenario.schema import Scenario
+from sim.scenario.tracks import Track as TrackSpec
 
 SAME = 0.8  # indicators of one family correlated this much (phi) are one signpost
 TOP = 10
@@ -165,37 +166,48 @@ def _quarterly(plan: Plan, start: dt.date, until: dt.date, who: str | None) -> l
                 end=q,
             ),
         ]
-        out += [
-            _candidate(
-                who,
-                f"rung_by.{rung.name}",
-                q,
-                f"{track.name}: {rung.name} granted",
-                f"rung_by.{rung.name}.{q}",
-                f"{track.name}: {rung.name} granted by {q}?",
-                metric="rung_by",
-                rung=rung.name,
-                end=q,
+        out += _rungs(tracks, q, who)
+    return out
+
+
+def _rungs(tracks: list[TrackSpec], q: dt.date, who: str | None) -> list[Candidate]:
+    """Each rung above a track's first granted by `q`; on a track whose rungs can be lost,
+    also still held on `q`."""
+    out = []
+    for track in tracks:
+        for rung in track.rungs[1:]:
+            name = f"{track.name}: {rung.name}"
+            out.append(
+                _candidate(
+                    who,
+                    f"rung_by.{rung.name}",
+                    q,
+                    f"{name} granted",
+                    f"rung_by.{rung.name}.{q}",
+                    f"{name} granted by {q}?",
+                    metric="rung_by",
+                    rung=rung.name,
+                    end=q,
+                )
             )
-            for track in tracks
-            for rung in track.rungs[1:]
-        ]
-        out += [
-            _candidate(
-                who,
-                f"rung_on.{rung.name}",
-                q,
-                f"{track.name}: {rung.name} still held",
-                f"rung_on.{rung.name}.{q}",
-                f"{track.name}: {rung.name} held on {q}?",
-                metric="rung_on",
-                rung=rung.name,
-                end=q,
+    for track in tracks:
+        if track.reversal is None:
+            continue
+        for rung in track.rungs[1:]:
+            name = f"{track.name}: {rung.name}"
+            out.append(
+                _candidate(
+                    who,
+                    f"rung_on.{rung.name}",
+                    q,
+                    f"{name} still held",
+                    f"rung_on.{rung.name}.{q}",
+                    f"{name} held on {q}?",
+                    metric="rung_on",
+                    rung=rung.name,
+                    end=q,
+                )
             )
-            for track in tracks
-            if track.reversal is not None
-            for rung in track.rungs[1:]
-        ]
     return out
 
 

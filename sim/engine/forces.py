@@ -9,6 +9,7 @@ what the ledger says happened.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from sim.engine.coverage import Coverage
@@ -43,6 +44,14 @@ class Presence:
         if cov is None:
             return 0.0
         return cov.share(now - window if now > window else 0, now)
+
+    def rivals(
+        self, patron: str, patrons: Iterable[str], host: str, window: int, now: int
+    ) -> float:
+        """The largest share of the last `window` days before `now` that any patron other
+        than `patron` had forces in `host` (0 without one)."""
+        shares = (self.entrenchment(p, host, window, now) for p in patrons if p != patron)
+        return max(shares, default=0.0)
 
     def forces_present(self, patron: str) -> bool:
         return patron in self.forces

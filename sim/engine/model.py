@@ -14,9 +14,8 @@ its world (:class:`agents.world.World`) by asking the part that knows:
 * the agenda (:mod:`sim.engine.agenda`): summits and injects on their dates;
 * the record (:mod:`sim.engine.record`): the monthly trajectory.
 
-Every random number comes from a named stream (:mod:`sim.engine.streams`). A replicate's
-state is the parts' snapshots together (:mod:`sim.engine.state`).
-"""
+Every random number comes from a named stream (:mod:`sim.engine.streams`); a replicate's
+state is the parts' snapshots together (:mod:`sim.engine.state`)."""
 
 from __future__ import annotations
 
@@ -211,15 +210,7 @@ class WargameModel(World):
         return self.presence.share(host, months[m - 1 if m > 0 else 0], months[m])
 
     def rival_presence(self, patron: str, host: str, window: int) -> float:
-        today = self.env.today
-        return max(
-            (
-                self.presence.entrenchment(rival, host, window, today)
-                for rival in self.cast.patrons
-                if rival != patron
-            ),
-            default=0.0,
-        )
+        return self.presence.rivals(patron, self.cast.patrons, host, window, self.env.today)
 
     def patron_control_gains_last_month(self, host: str) -> int:
         return self.negotiation.gains_in(host, self.env.month - 1)
