@@ -229,7 +229,8 @@ def test_an_expulsion_ends_the_patrons_presence_on_its_date_in_every_replicate()
         assert [(c.day, c.rung) for c in downs] == [(d, 2), (d, 1)]
         assert not any(c.up and c.day >= d for c in led.concessions)
         assert all(day < d for _, _, day in led.exercises)
-        assert any(e.kind == "expelled" and e.day == d for e in led.events)
+        (expelled,) = [e for e in led.events if e.kind == "expelled"]
+        assert (expelled.day, expelled.actor, expelled.detail) == (d, "client", "patron")
     table = outcomes_of(plan, 200, 5)
     assert (table["withdrawn_day"] == d).all() and table["withdrawn"].all()
 

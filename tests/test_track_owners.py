@@ -34,14 +34,14 @@ PARIS, MOSCOW = ("paris", "bamako"), ("moscow", "bamako")
 
 def book() -> ConcessionBook:
     """Paris's track `barkhane` (2 rungs above the first, a 30-day cadence at rung 1),
-    Moscow's `wagner` (1 rung), and a shared `talks` (1 rung)."""
+    Moscow's `wagner` (1 rung), and a shared `talks` (1 rung, a 45-day cadence)."""
     b = ConcessionBook(
         {
             "barkhane": make_track(
                 "barkhane", ("none", "bases", "more"), patron="paris", interval=(None, 30.0, None)
             ),
             "wagner": make_track("wagner", ("none", "contractors"), patron="moscow"),
-            "talks": make_track("talks", ("none", "accord")),
+            "talks": make_track("talks", ("none", "accord"), interval=(None, 45.0)),
         }
     )
     b.add_relation(PARIS)
@@ -63,6 +63,9 @@ def test_another_patrons_track_gives_no_effect_and_no_share_to_hold():
     assert b.effects(MOSCOW).interval == float("inf")
     b.grant(PARIS, "barkhane", 0, None)
     assert b.effects(PARIS).interval == 30.0 and b.effects(MOSCOW).interval == float("inf")
+    b.grant(MOSCOW, "talks", 0, None)  # a shared track after Paris's own, in order
+    assert b.effects(MOSCOW).interval == 45.0
+    b.revoke(MOSCOW, "talks")
     b.grant(MOSCOW, "wagner", 0, None)
     assert b.held_share([PARIS, MOSCOW]) == pytest.approx(2 / 5)
     assert b.held_share([PARIS]) == pytest.approx(1 / 3)
