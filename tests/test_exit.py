@@ -259,6 +259,8 @@ def test_an_expulsion_survives_a_resume():
     assert state["negotiation"] == [["patron", "client"]]
     assert state["exercises"]["patron"]["ended"] is True
     resumed = restore(plan, values[0], state)
+    assert resumed.exercises.programmes["patron"].ended is True
+    assert resumed.negotiation.expelled == {("patron", "client")}
     a, b = finish(0, values[0], original), finish(0, values[0], resumed)
     assert a.ledger.concessions == b.ledger.concessions and a.ledger.spans == b.ledger.spans
 
@@ -280,3 +282,20 @@ def test_an_inject_that_ends_things_names_a_patron_and_its_rungs(inject, actor, 
     found = {p.field: p.message for p in caught.value.problems}
     assert f"injects[0].{field}" in found, found
     assert message in found[f"injects[0].{field}"]
+
+
+def test_an_ended_programme_stops_what_is_under_way_and_books_nothing_again():
+    from sim.engine.programme import Booking, Programme
+
+    prog = Programme("patron", "client", [Booking("drill", 40, 50, ("u",), True)], None)
+    prog.running = Booking("", 3, 9, ("u",), False)
+    prog.end_all(5)
+    assert (prog.ended, prog.running, prog.booked, prog.dated, prog.last_end) == (
+        True, None, None, [], 5,
+    )  # fmt: skip
+    prog.book_next(10, 30.0, 0.5)
+    assert prog.booked is None
+    assert prog.rebook(10, 30.0, 0.5) is False
+    idle = Programme("patron", "client", [], None, last_end=2)
+    idle.end_all(7)
+    assert idle.last_end == 2, "nothing was under way: the last exercise still ended on day 2"
