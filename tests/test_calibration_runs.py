@@ -875,14 +875,10 @@ def test_a_calibrated_scenario_is_refused_naming_its_file(tmp_path):
     frame = pd.DataFrame({THETA: [0.5], "weight": [1.0], "draw_weight": [1.0]})
     settings = CalibrationSettings(**SMALL)
     calibrated = write_calibrated(tmp_path / "cal", TOY, load(TOY), settings, frame)
-    (tmp_path / "calibrated.yaml").write_text(calibrated.read_text())
-    (tmp_path / "posterior.parquet").write_bytes(
-        (tmp_path / "cal" / "posterior.parquet").read_bytes()
-    )
     with pytest.raises(ScenarioError) as caught:
-        opened(tmp_path, tmp_path / "calibrated.yaml")
+        opened(tmp_path, calibrated)
     (problem,) = caught.value.problems
-    assert problem.file == str(tmp_path / "calibrated.yaml")
+    assert problem.file == str(calibrated)
     assert problem.message == (
         "this scenario is already calibrated (it has a posterior); calibrate the "
         "scenario it extends, with every target and observation you want"
