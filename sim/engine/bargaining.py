@@ -19,11 +19,11 @@ def pressable(book: ConcessionBook, relation: Relation) -> list[tuple[str, float
     climb (its patron's own or every patron's), sorted by track name (so the declared
     order of tracks never matters)."""
     out = []
-    stacks = book.stacks[relation]
+    stacks, owned = book.stacks[relation], book.owned
     for name in book.names:
         track = book.tracks[name]
         level = stacks[name][-1].level
-        if level < track.top and track.open_to(relation[0]):
+        if level < track.top and (not owned or track.open_to(relation[0])):
             out.append((name, track.priority, track.cost[level + 1]))
     return out
 

@@ -171,8 +171,9 @@ class ConcessionBook:
 
     def _combine(self, relation: Relation) -> Effects:
         given: dict[str, list[Any]] = {name: [] for name in NOTHING_HELD}
+        owned, patron = self.owned, relation[0]
         for name, track in self.tracks.items():
-            if not track.open_to(relation[0]):
+            if owned and not track.open_to(patron):
                 continue  # another patron's track does nothing for this one
             k = self.stacks[relation][name][-1].level
             for effect, values in track.held.items():
@@ -188,7 +189,10 @@ class ConcessionBook:
     def held_share(self, relations: list[Relation]) -> float:
         """Share of all rungs above the first that `relations` hold, over every track
         each relation's patron may hold."""
-        total = sum(self._top_of(rel[0]) for rel in relations)
+        if self.owned:
+            total = sum(self._top_of(rel[0]) for rel in relations)
+        else:
+            total = self.top_total * len(relations)
         if not total:
             return 0.0
         held = 0
@@ -198,8 +202,6 @@ class ConcessionBook:
 
     def _top_of(self, patron: str) -> int:
         """Rungs above the first over the tracks `patron` may hold."""
-        if not self.owned:
-            return self.top_total
         return sum(t.top for t in self.tracks.values() if t.open_to(patron))
 
     def snapshot(self) -> list:

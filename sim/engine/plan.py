@@ -139,6 +139,14 @@ class Plan:
         }
 
     @cached_property
+    def outcome_views(self) -> tuple[tuple[str, str, str, str | None], ...]:
+        """Each outcome column a replicate's record holds: (column, its day column, the
+        outcome, the patron it is of or None for any patron's)."""
+        return tuple(
+            (c, f"{c}_day", *paths.outcome_parts(c)) for c in self.scenario.outcome_columns()
+        )
+
+    @cached_property
     def index(self) -> dict[str, int]:
         return {p: i for i, p in enumerate(self.paths)}
 

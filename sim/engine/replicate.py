@@ -203,11 +203,11 @@ def record_of(plan: Plan, run: ReplicateRun, facts: Facts) -> dict[str, Any]:
         record[paths.reading(r.name)] = r.options[int(run.values[k])].name
     plan = plan_of(plan, run)
     s = plan.scenario
-    for column in s.outcome_columns():
-        name, patron = paths.outcome_parts(column)
-        mine = facts.of_patron(patron)
-        record[column] = mine.at(name, plan.n_days - 1)
-        record[f"{column}_day"] = mine.outcome_day(name)
+    last = plan.n_days - 1
+    for column, day_column, name, patron in plan.outcome_views:
+        mine = facts if patron is None else facts.of_patron(patron)
+        record[column] = mine.at(name, last)
+        record[day_column] = mine.outcome_day(name)
     days = facts.days_per_month(plan.months).tolist()
     record["presence_days"] = sum(days)
     record["presence_days_by_month"] = days
