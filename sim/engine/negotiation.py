@@ -120,18 +120,22 @@ class Negotiation:
         declines by its usual rule (asking for help does not make a permanent base
         cheap)."""
         client = self.cast.regimes[client_name]
+        offers = {
+            a.name: self.pressable(a.name, client_name)
+            for a in self.cast.patrons_of.get(client_name, [])
+        }
         suitors = [
             (a.name, a.leverage)
             for a in self.cast.patrons_of.get(client_name, [])
-            if self.pressable(a.name, client_name)
+            if offers[a.name]
         ]
         name = bargaining.route_request(suitors)
         if name is None:
             return
         patron = self.cast.patrons[name]
         rel = (name, client_name)
-        track = bargaining.cheapest(bargaining.pressable(self.book, rel))
-        if track is None:
+        track = bargaining.cheapest(offers[name])
+        if track is None:  # pragma: no cover - a suitor has a track to offer
             return
         t, day, log = self.book.tracks[track], self.env.today, self.ledger.record_events
         nxt = self.book.level(rel, track) + 1

@@ -25,7 +25,7 @@ from sim.runs import folder
 from sim.runs.aggregate import kept_rows
 from sim.runs.run_summary import RunSummary, read_summary
 from sim.scenario.errors import ScenarioError
-from sim.scenario.outcomes import day_columns
+from sim.scenario.outcomes import day_columns, outcome_columns
 
 
 def load(path: str | Path) -> Run | Batch | SweepResult:
@@ -353,17 +353,12 @@ def outcome_values(
     an outcome of the registry by the horizon (or by `by`, from its day column), or a
     question or judgment of the scenario (which has its own date). What ``discover`` and
     ``signposts`` explain."""
-    from sim.scenario import paths
     from sim.scenario.calendar import day_of
     from sim.scenario.errors import UsageError
     from sim.scenario.measures import is_outcome, measurable_columns, measure_column
-    from sim.scenario.outcomes import OUTCOMES
 
     o = outcomes
-    outcome_columns = tuple(
-        c for c in o.columns if paths.outcome_parts(c)[0] in OUTCOMES and not c.endswith("_day")
-    )
-    column = measure_column(name, measurable_columns(o, outcome_columns))
+    column = measure_column(name, measurable_columns(o, tuple(outcome_columns(o.columns))))
     if is_outcome(column):
         if by is None:
             return o[column].to_numpy(dtype=bool), f"{column} presence by the horizon"

@@ -97,11 +97,18 @@ OUTCOME_NAMES: tuple[str, ...] = tuple(OUTCOMES)
 OUTCOME_LABELS: dict[str, str] = {name: o.label for name, o in OUTCOMES.items()}
 
 
+def _is_outcome(column: str) -> bool:
+    """Whether `column` is an outcome's, any patron's or one patron's (``persistent``,
+    ``persistent.<patron>``)."""
+    return column.split(".")[0] in OUTCOMES
+
+
+def outcome_columns(columns: Iterable[str]) -> list[str]:
+    """The outcome columns among a table's `columns` (not their day columns)."""
+    return [c for c in columns if not c.endswith("_day") and _is_outcome(c)]
+
+
 def day_columns(columns: Iterable[str]) -> list[str]:
     """The outcome day columns among `columns`: every outcome's, any patron's or one
     patron's (``persistent_day``, ``persistent.<patron>_day``)."""
-    return [
-        c
-        for c in columns
-        if c.endswith("_day") and c.removesuffix("_day").split(".")[0] in OUTCOMES
-    ]
+    return [c for c in columns if c.endswith("_day") and _is_outcome(c.removesuffix("_day"))]

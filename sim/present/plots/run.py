@@ -94,28 +94,21 @@ def persistence_curve(run: Run) -> Figure:
     point, and that persistent presence has ended without returning (an exit)."""
     fig = figure(8.5, 5.6, run.caption)
     ax = fig.subplots()
-    ever = run.persistence_curve("ever_continuous")
-    ax.step(
-        ever["date"],
-        100 * ever["p"],
-        where="post",
-        color=MUTED,
-        lw=1.4,
-        ls="--",
-        label="continuous presence at some point so far (Kaplan–Meier)",
-        zorder=2,
-    )
-    exit_ = run.persistence_curve("withdrawn")
-    ax.step(
-        exit_["date"],
-        100 * exit_["p"],
-        where="post",
-        color=ACCENT,
-        lw=1.4,
-        ls="-.",
-        label="persistent presence ended for good by then: an exit (Kaplan–Meier)",
-        zorder=2,
-    )
+    for outcome, colour, style, label in (
+        ("ever_continuous", MUTED, "--", "continuous presence at some point so far"),
+        ("withdrawn", ACCENT, "-.", "persistent presence ended for good by then: an exit"),
+    ):
+        k = run.persistence_curve(outcome)
+        ax.step(
+            k["date"],
+            100 * k["p"],
+            where="post",
+            color=colour,
+            lw=1.4,
+            ls=style,
+            label=f"{label} (Kaplan–Meier)",
+            zorder=2,
+        )
     for what, colour, label, width in (
         ("present", "#55a868", "forces present that day", 1.0),
         ("persistent", BAND, "persistent presence as of that day", 2.2),
