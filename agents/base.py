@@ -26,6 +26,9 @@ class Actor(mesa.Agent):
     """
 
     spec: ClassVar[RoleSpec]
+    #: State beyond the declared numbers (a mapping of numbers each), kept by
+    #: :meth:`snapshot` like the declared state.
+    KEPT: ClassVar[tuple[str, ...]] = ()
     _bounds: ClassVar[dict[str, tuple[float, float]]] = {}
     model: World
 
@@ -74,16 +77,21 @@ class Actor(mesa.Agent):
 
     def snapshot(self) -> dict[str, Any]:
         """The declared state and the current parameters, as plain values."""
-        return {
+        snap = {
             "state": {name: float(getattr(self, name)) for name in self.spec.state},
             "params": dict(self.params.__dict__),
         }
+        for name in self.KEPT:
+            snap[name] = {k: float(v) for k, v in getattr(self, name).items()}
+        return snap
 
     def restore(self, snap: dict[str, Any]) -> None:
         """Take up the state and parameters :meth:`snapshot` recorded."""
         self.params = type(self.params).from_values(snap["params"])
         for var, value in snap["state"].items():
             setattr(self, var, value)
+        for name in self.KEPT:
+            setattr(self, name, dict(snap[name]))
 
     def step(self) -> None:  # pragma: no cover - every role overrides it
         raise NotImplementedError

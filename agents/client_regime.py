@@ -14,11 +14,19 @@ Two quantities, kept apart because the report's story needs both:
   drive, but dependence falls only as fast as its half-life allows, and concessions held
   and isolation keep feeding it. The patron's leverage is read off it, and the regime
   answers demands by it.
+
+With several patrons the regime keeps one dependence stock per patron (its *ties*): each
+moves toward the drive of the common vulnerability and isolation plus the concessions
+*that patron* holds, so one patron's gains never raise another's leverage. Its declared
+``dependence`` is then the largest of its ties (on the patron it leans on most); with one
+patron it is that patron's tie, exactly as before. An inject that sets ``dependence`` sets
+every tie.
 """
 
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 from agents.base import Actor
 from sim.maths.clip import clip01
@@ -84,14 +92,30 @@ class ClientRegime(Actor):
     dependence (module docstring), then perhaps invite its patron in."""
 
     spec = SPEC
+    KEPT: ClassVar[tuple[str, ...]] = ("ties",)
     params: ClientRegimeParams
     vulnerability: float
     repression: float
     isolation: float
     dependence: float
+    ties: dict[str, float]
+
+    def start(self) -> None:
+        self.ties = {}
+        super().start()
+        self.ties = dict.fromkeys(self.model.patrons_of(self.name), self.dependence)
 
     def settle(self) -> None:
         self._feel()
+
+    def set_state(self, name: str, value: float) -> None:
+        super().set_state(name, value)
+        if name == "dependence":  # an inject's level holds for every patron
+            self.ties = dict.fromkeys(self.ties, self.dependence)
+
+    def dependence_on(self, patron: str) -> float:
+        """Its dependence on `patron` (see the module docstring)."""
+        return self.ties.get(patron, self.dependence)
 
     def _feel(self) -> None:
         """Vulnerability, repression and isolation from the protests and the alliance now."""
@@ -103,23 +127,40 @@ class ClientRegime(Actor):
 
     def step(self) -> None:
         self._feel()
+        self._depend()
         p = self.params
-        held = self.model.concessions_held(self.name)
-        dependence = next_dependence(self.dependence, self.vulnerability, self.isolation, held, p)
-        self.set_state("dependence", dependence)
         # Drawn only by a regime that may ask at all, so a scenario without requests
         # draws exactly the numbers it always drew.
         asks = p.request_propensity
         if asks > 0 and self.uniform() < clip01(asks * self.vulnerability):
             self.model.request(self.name)
 
+    def _depend(self) -> None:
+        """One month of each tie (:func:`next_dependence`, kept in its declared bounds),
+        and the dependence they make (the largest)."""
+        p, model, low, high = self.params, self.model, *self._bounds["dependence"]
+        vulnerability, isolation = self.vulnerability, self.isolation
+        if not self.ties:  # a regime no patron presses: its stock alone
+            super().set_state(
+                "dependence", next_dependence(self.dependence, vulnerability, isolation, 0.0, p)
+            )
+            return
+        ties = self.ties
+        for patron, tie in ties.items():
+            held = model.concessions_held(patron, self.name)
+            now = next_dependence(tie, vulnerability, isolation, held, p)
+            ties[patron] = low if now < low else high if now > high else now
+        self.dependence = max(ties.values())
+
     def request_probability(self) -> float:
         """Chance this month of inviting the patron in: ``request_propensity x
         vulnerability`` (what :meth:`step` draws against)."""
         return clip01(self.params.request_propensity * self.vulnerability)
 
-    def accept_probability(self, cost: float, support: float) -> float:
-        return accept_probability(self.dependence, cost, support, self.params)
+    def accept_probability(self, patron: str, cost: float, support: float) -> float:
+        """Chance of granting `patron` a rung of this `cost` for this `support`, by its
+        dependence on that patron (:func:`accept_probability`)."""
+        return accept_probability(self.dependence_on(patron), cost, support, self.params)
 
     def control_terms(
         self, patron_insistence: float, patron_leverage: float

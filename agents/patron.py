@@ -83,7 +83,7 @@ class Patron(Actor):
         if weight > 0.0:
             window = round(p.entrenchment_window_days)
             rival = self.model.rival_presence(self.name, self.target, window)
-        return leverage_of(regime.dependence, p, weight * rival)
+        return leverage_of(regime.dependence_on(self.name), p, weight * rival)
 
     def demand_propensity(self) -> float:
         return demand_propensity(

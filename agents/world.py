@@ -69,8 +69,12 @@ class World(mesa.Model, ABC):
         """Concessions that gave a patron control in `host` last month."""
 
     @abstractmethod
-    def concessions_held(self, client: str) -> float:
-        """Share of every track's rungs `client` has granted and still holds."""
+    def patrons_of(self, client: str) -> Sequence[str]:
+        """The patrons that press `client`, by name."""
+
+    @abstractmethod
+    def concessions_held(self, patron: str, client: str) -> float:
+        """Share of the rungs `patron` may hold in `client` that it holds."""
 
     @abstractmethod
     def pressable(self, patron: str, client: str) -> Sequence[tuple[str, float, float]]:

@@ -133,7 +133,8 @@ def test_every_attribute_of_every_part_is_declared():
         for actor in model.cast.actors.values():
             spec = ROLES[actor.spec.role].spec
             mine = set(vars(actor)) - MESA_OWNED
-            allowed = {*spec.state, "name", "params", "target", "_stream", "client", "regime"}
+            kept = {*spec.state, *type(actor).KEPT}
+            allowed = {*kept, "name", "params", "target", "_stream", "client", "regime"}
             assert mine <= allowed, (actor.name, mine - allowed)
 
 

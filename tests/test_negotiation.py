@@ -79,7 +79,7 @@ class Client:
     def uniform(self) -> float:
         return self.draws.random()
 
-    def accept_probability(self, cost, support):
+    def accept_probability(self, patron, cost, support):
         self.asked.append((cost, support))
         return self.accept
 
@@ -362,8 +362,16 @@ def test_a_client_without_a_patron_asks_nobody():
     assert ledger.events == [] and book.level(REL, "air") == 0
 
 
-def test_the_share_of_concessions_held_counts_the_clients_own():
+def test_the_share_of_concessions_held_counts_the_relations_own():
     n, _, book, _ = world()
+    book.add_relation(("ankara", "minsk"))
     book.grant(REL, "air", 0, None)
-    assert n.concessions_held("minsk") == pytest.approx(0.5)  # one of two rungs
-    assert n.concessions_held("warsaw") == 0.0
+    assert n.concessions_held("moscow", "minsk") == pytest.approx(0.5)  # one of two rungs
+    assert n.concessions_held("ankara", "minsk") == 0.0, "another patron's rungs are not its"
+
+
+def test_a_clients_patrons_are_listed_by_name():
+    n, _, _, _ = world()
+    n.cast.clients_of = {"minsk": [("moscow", "minsk"), ("ankara", "minsk")]}
+    assert n.patrons_of("minsk") == ["ankara", "moscow"]
+    assert n.patrons_of("warsaw") == []

@@ -88,8 +88,12 @@ class World(WorldCalls):
         self.windows = [*getattr(self, "windows", []), (patron, window)]
         return self.about(host, self.answers.get("rival", 0.0))
 
-    def concessions_held(self, name):
-        return self.about(name, self.answers.get("held", 0.0))
+    def patrons_of(self, name):
+        return self.about(name, self.answers.get("patrons", ["kremlin"]))
+
+    def concessions_held(self, patron, name):
+        held = self.answers.get("held", 0.0)
+        return self.about(name, held[patron] if isinstance(held, dict) else held)
 
     def pressable(self, patron, client):
         return self.about(client, self.answers.get("options", [("presence", 1.0, 0.2)]))
@@ -113,6 +117,7 @@ def client(world: World, vulnerability=0.45, repression=0.4, dependence=0.5, **p
         dependence,
         0.0,
     )
+    c.ties = dict.fromkeys(world.patrons_of("client"), dependence)
     world.actors["client"] = c
     return c
 
@@ -203,6 +208,69 @@ def test_dependence_moves_toward_its_drive_with_the_declared_half_life():
     assert got == pytest.approx(keep * 0.2 + (1 - keep) * 0.46)
 
 
+def two_patrons_client(held: dict[str, float]) -> ClientRegime:
+    """A client of `ankara` and `moscow` that depended 0.3 on each and feels no threat;
+    half its dependence's gap closes each month toward 0.5 x the share of the patron's
+    own rungs it holds."""
+    world = World(strength=0.0, patrons=["ankara", "moscow"], held=held)
+    params = {
+        "vulnerability_base": 0.0,
+        "isolation_base": 0.0,
+        "request_propensity": 0.0,
+        "dependence_half_life_months": 1.0,
+        "dependence_from_concessions": 0.5,
+    }
+    c = client(world, dependence=0.3, **params)
+    return c
+
+
+def test_with_two_patrons_the_regime_depends_on_each_by_what_that_one_holds():
+    c = two_patrons_client({"ankara": 0.0, "moscow": 0.8})
+    c.step()
+    # each tie: 0.5 x 0.3 + 0.5 x (0.5 x held): ankara 0.15, moscow 0.15 + 0.2 = 0.35
+    assert c.ties == pytest.approx({"ankara": 0.15, "moscow": 0.35})
+    assert c.dependence == pytest.approx(0.35), "the patron it leans on most"
+    assert c.accept_probability("ankara", 0.1, 0.2) == pytest.approx(
+        accept_probability(0.15, 0.1, 0.2, c.params)
+    ), "it answers each patron by its dependence on that one"
+
+
+def test_a_patrons_leverage_reads_the_clients_dependence_on_it():
+    c = two_patrons_client({"ankara": 0.0, "moscow": 0.8})
+    c.step()
+    p = Patron(
+        c.model, "ankara", PatronParams(leverage_base=0.1, leverage_from_dependence=1.0), "client"
+    )
+    assert p.read_leverage() == pytest.approx(0.1 + 0.15)
+
+
+def test_an_inject_that_sets_dependence_sets_it_on_every_patron():
+    c = two_patrons_client({"ankara": 0.0, "moscow": 0.8})
+    c.step()
+    c.set_state("dependence", 0.9)
+    assert c.ties == {"ankara": 0.9, "moscow": 0.9} and c.dependence == 0.9
+
+
+def test_with_one_patron_its_tie_is_the_dependence_stock():
+    world = World(strength=0.5, held=0.4)
+    c = client(world, dependence=0.3, dependence_from_concessions=0.5)
+    c.step()
+    assert c.ties == {"kremlin": c.dependence}
+    assert c.dependence == pytest.approx(
+        next_dependence(0.3, c.vulnerability, c.isolation, 0.4, c.params)
+    )
+
+
+def test_a_regime_no_patron_presses_keeps_its_stock_alone():
+    world = World(strength=0.5, held=0.4, patrons=[])
+    c = client(world, dependence=0.3, dependence_from_concessions=0.5)
+    c.step()
+    assert c.ties == {}
+    assert c.dependence == pytest.approx(
+        next_dependence(0.3, c.vulnerability, c.isolation, 0.0, c.params)
+    ), "nothing held"
+
+
 def test_after_one_half_life_dependence_has_closed_half_the_gap():
     p = ClientRegimeParams(
         dependence_half_life_months=3.0,
@@ -240,7 +308,7 @@ def test_acceptance_is_the_logistic_of_net_pressure():
 
 def test_the_regime_answers_by_its_dependence():
     c = client(World(), vulnerability=0.9, dependence=0.45, sovereignty_resistance=0.7)
-    assert c.accept_probability(0.1, 0.2) == pytest.approx(
+    assert c.accept_probability("kremlin", 0.1, 0.2) == pytest.approx(
         accept_probability(0.45, 0.1, 0.2, c.params)
     )
 

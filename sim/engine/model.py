@@ -215,8 +215,11 @@ class WargameModel(World):
     def patron_control_gains_last_month(self, host: str) -> int:
         return self.negotiation.gains_in(host, self.env.month - 1)
 
-    def concessions_held(self, client: str) -> float:
-        return self.negotiation.concessions_held(client)
+    def patrons_of(self, client: str) -> list[str]:
+        return self.negotiation.patrons_of(client)
+
+    def concessions_held(self, patron: str, client: str) -> float:
+        return self.negotiation.concessions_held(patron, client)
 
     def pressable(self, patron: str, client: str) -> list[tuple[str, float, float]]:
         return self.negotiation.pressable(patron, client)

@@ -78,9 +78,14 @@ class Negotiation:
             return []
         return bargaining.pressable(self.book, (patron, client))
 
-    def concessions_held(self, client: str) -> float:
-        """Share of every track's rungs that `client` has granted and still holds."""
-        return self.book.held_share(self.cast.clients_of.get(client, []))
+    def patrons_of(self, client: str) -> list[str]:
+        """The patrons that press `client`, by name."""
+        return sorted(rel[0] for rel in self.cast.clients_of.get(client, []))
+
+    def concessions_held(self, patron: str, client: str) -> float:
+        """Share of the rungs `patron` may hold in `client` (its own tracks and the
+        shared ones) that `client` has granted it and it still holds."""
+        return self.book.held_share([(patron, client)])
 
     def gains_in(self, host: str | None, month: int) -> int:
         """How many concessions in `month` gave a patron control in `host`."""
@@ -104,7 +109,7 @@ class Negotiation:
         p = (
             accept
             if accept is not None
-            else regime.accept_probability(t.cost[nxt], patron.params.support)
+            else regime.accept_probability(patron_name, t.cost[nxt], patron.params.support)
         )
         if u_accept >= p:
             if self.ledger.record_events:
@@ -147,7 +152,7 @@ class Negotiation:
                 self.ledger.log(day, "request_refused", name, rung)
             return
         u_accept, u_control = client.uniform(), client.uniform()
-        if u_accept >= client.accept_probability(t.cost[nxt], patron.params.support):
+        if u_accept >= client.accept_probability(name, t.cost[nxt], patron.params.support):
             if log:
                 self.ledger.log(day, "terms_declined", client_name, rung)
             return

@@ -82,7 +82,8 @@ SPEC = RoleSpec(
         StateVar("isolation", "isolation from partners other than its patron"),
         StateVar(
             "dependence",
-            "dependence on its patron (a stock: agents/client_regime.py)",
+            "dependence on its patron (a stock per patron; with several, on the one it "
+            "leans on most: agents/client_regime.py)",
             initial="initial_dependence",
         ),
     ),
