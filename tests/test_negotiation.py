@@ -66,18 +66,8 @@ class Client:
     name: str = "minsk"
     accept: float = 0.5  # its acceptance probability, whatever the cost
     terms: tuple[float, float] = (0.0, 0.0)
-    draws: Draws = field(default_factory=Draws)
+    draws: Draws = field(default_factory=Draws)  # its answers to moscow
     asked: list[tuple[float, float]] = field(default_factory=list)
-
-    @property
-    def _stream(self):
-        return self.draws
-
-    def stream(self):
-        return self.draws
-
-    def uniform(self) -> float:
-        return self.draws.random()
 
     def accept_probability(self, patron, cost, support):
         self.asked.append((cost, support))
@@ -123,7 +113,8 @@ def world(
         clients_of={client.name: [REL]},
     )
     months = [0, 30, 61, 91]
-    n = Negotiation(clock, ledger, book, cast, holdings, told, None, months)
+    answers = {"answer:moscow/minsk": client.draws}  # the client answers from its draws
+    n = Negotiation(clock, ledger, book, cast, holdings, told, answers.__getitem__, months)
     return n, ledger, book, told
 
 

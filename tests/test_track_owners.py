@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 import yaml
 
@@ -26,7 +27,8 @@ from sim.engine.replicate import run_replicates
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import loads
 from tests.conftest import MINIMAL
-from tests.helpers import make_track
+from sim.scenario.outcomes import OUTCOME_NAMES
+from tests.helpers import make_track, outcomes_of
 from tests.test_negotiation import Client, Draws, Patron, Told
 
 PARIS, MOSCOW = ("paris", "bamako"), ("moscow", "bamako")
@@ -93,7 +95,8 @@ def two_suitors(paris_leverage: float, moscow_leverage: float):
         clients_of={"bamako": [PARIS, MOSCOW]},
     )
     holdings = Holdings(clock, ledger, b, Presence(ledger))
-    n = Negotiation(clock, ledger, b, cast, holdings, Told(book=b), None, [0, 30])
+    answers = lambda _name: client.draws  # noqa: E731 - the client answers either patron
+    n = Negotiation(clock, ledger, b, cast, holdings, Told(book=b), answers, [0, 30])
     return n, ledger, b
 
 
@@ -170,3 +173,56 @@ def test_no_concession_is_ever_granted_on_another_patrons_track():
             assert owner[c.track] == c.patron, c
             got[c.patron] += 1
     assert got["patron"] > 0 and got["rival"] > 0, got
+
+
+# ------------------------------------------------------------------ separation
+
+
+def alone(data: dict, patron: str) -> dict:
+    """`data` with only `patron`: the other patron, its track and its operations gone."""
+    one = copy.deepcopy(data)
+    tracks = [t for t in one["tracks"] if t["patron"] == patron]
+    gone = {t["patron"] for t in one["tracks"]} - {patron}
+    one["tracks"] = tracks
+    one["actors"] = [a for a in one["actors"] if a["name"] not in gone]
+    ops = one["operations"]
+    for kind in ("exercises", "recurring", "summits"):
+        ops[kind] = [o for o in ops.get(kind, []) if o["patron"] == patron]
+    return one
+
+
+def separate() -> dict:
+    """The two-patron toy with no rival effects: no alliance watching (it reacts to any
+    patron's gains), no requests (they go to the patron with most leverage), and no
+    outside option (the default)."""
+    data = mali()
+    data["actors"] = [a for a in data["actors"] if a["role"] != "alliance"]
+    data["actors"][2]["params"]["request_propensity"] = 0.0
+    return data
+
+
+@pytest.mark.parametrize("patron", ["patron", "rival"])
+def test_each_patron_without_rival_effects_fares_as_it_would_alone(patron):
+    """Same seed, 150 replicates: in the two-patron toy each patron's concessions (days,
+    tracks, rungs, control) and its outcomes are those of a run with it alone, replicate
+    by replicate: its client answers it from its own stream and depends on it by what it
+    holds."""
+    both = Plan(loads(yaml.safe_dump(separate())))
+    one = Plan(loads(yaml.safe_dump(alone(separate(), patron))))
+    assert both.scenario.patrons() != one.scenario.patrons()
+    runs = zip(
+        run_replicates(both, 5, 0, 150, events=False),
+        run_replicates(one, 5, 0, 150, events=False),
+        strict=True,
+    )
+    granted = 0
+    for a, b in runs:
+        mine = [c for c in a.ledger.concessions if c.patron == patron]
+        assert mine == b.ledger.concessions
+        granted += len(mine)
+    assert granted > 20, "the toy's patron bargains, so the comparison is not empty"
+    two, solo = outcomes_of(both, 150, 5), outcomes_of(one, 150, 5)
+    for name in OUTCOME_NAMES:
+        for column in (name, f"{name}_day"):
+            theirs = two[column.replace(name, f"{name}.{patron}", 1)].to_numpy()
+            assert np.array_equal(theirs, solo[column].to_numpy(), equal_nan=True), column

@@ -40,7 +40,7 @@ class Negotiation:
 
     STATE: ClassVar[tuple[str, ...]] = ("expelled",)  # the book and the ledger hold the rest
     DERIVED: ClassVar[tuple[str, ...]] = ("gains",)
-    CACHE: ClassVar[tuple[str, ...]] = ("draws",)
+    CACHE: ClassVar[tuple[str, ...]] = ("draws", "answers")
     WIRING: ClassVar[tuple[str, ...]] = (
         "env",
         "ledger",
@@ -68,6 +68,7 @@ class Negotiation:
         self.months = months
         self.gains: dict[tuple[str, int], int] = {}  # (host, month): patron-control grants
         self.draws: dict[Relation, random.Random] = {}  # each relation's reversal stream
+        self.answers: dict[Relation, random.Random] = {}  # each relation's answer stream
         self.expelled: set[Relation] = set()  # relations the host has ended
 
     # ------------------------------------------------------------------ questions
@@ -104,7 +105,7 @@ class Negotiation:
         nxt = self.book.level((patron_name, client_name), track) + 1
         if nxt > t.top or (patron_name, client_name) in self.expelled:
             return False
-        stream = regime._stream or regime.stream()
+        stream = self.answer_stream((patron_name, client_name))
         u_accept, u_control = stream.random(), stream.random()
         p = (
             accept
@@ -151,7 +152,8 @@ class Negotiation:
             if log:
                 self.ledger.log(day, "request_refused", name, rung)
             return
-        u_accept, u_control = client.uniform(), client.uniform()
+        stream = self.answer_stream(rel)
+        u_accept, u_control = stream.random(), stream.random()
         if u_accept >= client.accept_probability(name, t.cost[nxt], patron.params.support):
             if log:
                 self.ledger.log(day, "terms_declined", client_name, rung)
@@ -183,6 +185,15 @@ class Negotiation:
         while self.book.level(rel, track) < target and rel not in self.expelled:
             if not self.settle(patron, client, track, self.book.level(rel, track) + 1, u):
                 return
+
+    def answer_stream(self, rel: Relation) -> random.Random:
+        """The stream a client answers its patron's demands and offers from
+        (``answer:<patron>/<client>``): one per relation, so that a second patron's
+        bargains never shift the draws of the first's."""
+        stream = self.answers.get(rel)
+        if stream is None:
+            stream = self.answers[rel] = self.streams(f"answer:{rel[0]}/{rel[1]}")
+        return stream
 
     def reconsider(self, patron: str, client: str, leverage: float) -> None:
         """Each reversible rung the patron holds may be lost this month

@@ -2,6 +2,7 @@
 
 Every random number of a replicate's dynamics comes from a named substream
 (``actor:kremlin``, ``exercises:kremlin``, ``reversal:kremlin/lukashenko``,
+``answer:kremlin/lukashenko``,
 ``summit:<name>``, ``inject:<name>``), so a draw added in one place never shifts the
 numbers anywhere else, and a role or process that draws nothing costs nothing.
 
