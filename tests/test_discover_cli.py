@@ -11,6 +11,7 @@ from tests.conftest import MINIMAL, write_yaml
 
 def test_cli_discover_on_a_run(tmp_path, capsys):
     data = copy.deepcopy(MINIMAL)
+    data["actors"][0]["params"] = {"ambition": 0.95}  # cases enough to find a box among
     data["actors"][1]["params"] = {"sovereignty_resistance": {"uniform": [0.0, 1.0]}}
     scenario = write_yaml(tmp_path, data)
     run = tmp_path / "run"

@@ -262,14 +262,24 @@ def _discover_rows(
     return replace(empty, threshold=threshold, boxes=boxes, scores=scores, tree=tree)
 
 
+#: The threshold the Workbench gets: rows with the outcome (1) are its cases and rows
+#: without (0) are not, and any box holding a case passes its final check.
+_ANY_CASE = 1e-9
+
+
 def _one_box(
     prim: Any, x: pd.DataFrame, y: np.ndarray, threshold: float, settings: DiscoverySettings
 ) -> tuple[Trajectory, int, list[Limit]] | None:
     """Of the boxes on the trajectory dense enough, the one with the largest coverage x
     density (the knee of the trade-off: where peeling stops buying density cheaply); each
     limit whose quasi-p-value is above ``alpha`` (one noise alone could draw) goes back to
-    the data's own bound. (The trajectory, the step chosen, the limits.)"""
-    p = prim.Prim(x, y, threshold=threshold, peel_alpha=0.05, paste_alpha=0.05, mass_min=0.02)
+    the data's own bound. (The trajectory, the step chosen, the limits.)
+
+    The Workbench is not given the density threshold: it checks only its last, pasted box
+    and returns an empty trajectory when that box falls short, though boxes peeled on the
+    way may be dense enough; the choice among them is made here. Its own threshold also
+    says which rows are cases (``y >= threshold``), so it gets :data:`_ANY_CASE`."""
+    p = prim.Prim(x, y, threshold=_ANY_CASE, peel_alpha=0.05, paste_alpha=0.05, mass_min=0.02)
     box = p.find_box()
     trajectory = box.peeling_trajectory
     dense = trajectory[trajectory["density"] >= threshold]
