@@ -138,7 +138,9 @@ def _changes(ax, ev: pd.DataFrame) -> float:
             x -= width
         placed.append((x, width, text))
     placed.sort(key=lambda p: p[0])
-    lanes = label_lanes([x for x, _, _ in placed], [w for _, w, _ in placed])
+    # two points apart at least: a label ending on a line and one starting there touch
+    gap = 2 * data_per_pixel
+    lanes = label_lanes([x for x, _, _ in placed], [w for _, w, _ in placed], gap)
     for (_, _, text), lane in zip(placed, lanes, strict=True):
         text.set_y(-1.6 - 0.55 * lane)
     return -1.6 - 0.55 * max(lanes) - 0.5
