@@ -26,8 +26,8 @@ from sim.engine.plan import Plan
 from sim.engine.replicate import run_replicates
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import loads
-from tests.conftest import MINIMAL
 from sim.scenario.outcomes import OUTCOME_NAMES
+from tests.conftest import MINIMAL
 from tests.helpers import make_track, outcomes_of
 from tests.test_negotiation import Client, Draws, Patron, Told
 
