@@ -20,7 +20,9 @@ moves toward the drive of the common vulnerability and isolation plus the conces
 *that patron* holds, so one patron's gains never raise another's leverage. Its declared
 ``dependence`` is then the largest of its ties (on the patron it leans on most); with one
 patron it is that patron's tie, exactly as before. An inject that sets ``dependence`` sets
-every tie.
+every tie. A protest movement that opposes a patron's presence (``opposes:``) lowers the
+drive of the tie to that patron by its ``presence_pressure x strength``: hosting a patron
+the street rejects costs the regime at home, so it leans on that patron less.
 """
 
 from __future__ import annotations
@@ -50,14 +52,21 @@ def isolation_of(repression: float, posture: float, p: ClientRegimeParams) -> fl
 
 
 def next_dependence(
-    dependence: float, vulnerability: float, isolation: float, held: float, p: ClientRegimeParams
+    dependence: float,
+    vulnerability: float,
+    isolation: float,
+    held: float,
+    p: ClientRegimeParams,
+    opposed: float = 0.0,
 ) -> float:
     """One month of the dependence stock: it keeps ``0.5 ** (1 / half-life)`` of its gap to
-    the drive (see the module docstring)."""
+    the drive (see the module docstring), lowered by the `opposed` pressure of movements
+    against the patron's presence."""
     drive = clip01(
         p.dependence_from_vulnerability * vulnerability
         + p.dependence_from_isolation * isolation
         + p.dependence_from_concessions * held
+        - opposed
     )
     keep = 0.5 ** (1.0 / p.dependence_half_life_months)
     return keep * dependence + (1.0 - keep) * drive
@@ -148,7 +157,8 @@ class ClientRegime(Actor):
         ties = self.ties
         for patron, tie in ties.items():
             held = model.concessions_held(patron, self.name)
-            now = next_dependence(tie, vulnerability, isolation, held, p)
+            opposed = model.opposition_to(patron, self.name)
+            now = next_dependence(tie, vulnerability, isolation, held, p, opposed)
             ties[patron] = low if now < low else high if now > high else now
         self.dependence = max(ties.values())
 

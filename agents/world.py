@@ -52,6 +52,11 @@ class World(mesa.Model, ABC):
         """Combined strength of the movements aimed at `client`."""
 
     @abstractmethod
+    def opposition_to(self, patron: str, client: str) -> float:
+        """How much the movements opposing `patron`'s presence lower the drive of
+        `client`'s dependence on it (0 when none does)."""
+
+    @abstractmethod
     def alliance_posture(self, client: str) -> float:
         """The highest posture of any alliance watching `client`."""
 

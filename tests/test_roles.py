@@ -91,6 +91,10 @@ class World(WorldCalls):
     def patrons_of(self, name):
         return self.about(name, self.answers.get("patrons", ["kremlin"]))
 
+    def opposition_to(self, patron, name):
+        opposed = self.answers.get("opposed", {})
+        return self.about(name, opposed.get(patron, 0.0))
+
     def concessions_held(self, patron, name):
         held = self.answers.get("held", 0.0)
         return self.about(name, held[patron] if isinstance(held, dict) else held)
@@ -242,6 +246,19 @@ def test_a_patrons_leverage_reads_the_clients_dependence_on_it():
         c.model, "ankara", PatronParams(leverage_base=0.1, leverage_from_dependence=1.0), "client"
     )
     assert p.read_leverage() == pytest.approx(0.1 + 0.15)
+
+
+def test_a_movement_against_a_patrons_presence_lowers_the_drive_of_that_tie_only():
+    """Moscow's rungs held 0.8 as before, and the street opposes Moscow with 0.3: its tie
+    moves toward 0.5 x 0.8 - 0.3 = 0.1, half the gap from 0.3: 0.2; Ankara's is untouched
+    (0.15); the opposition cannot drive a tie below zero (a drive of 0.4 - 0.9 is 0)."""
+    c = two_patrons_client({"ankara": 0.0, "moscow": 0.8})
+    c.model.answers["opposed"] = {"moscow": 0.3}
+    c.step()
+    assert c.ties == pytest.approx({"ankara": 0.15, "moscow": 0.2})
+    c.model.answers["opposed"] = {"moscow": 0.9}
+    c.step()
+    assert c.ties["moscow"] == pytest.approx(0.1), "half of 0.2, toward a drive of 0"
 
 
 def test_an_inject_that_sets_dependence_sets_it_on_every_patron():

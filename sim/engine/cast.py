@@ -36,6 +36,7 @@ class Roster:
     relations: tuple[Relation, ...]  # (patron, client), in the monthly order
     by_role: dict[str, dict[str | None, list[str]]]  # role: target: names, by name
     clients_of: dict[str, list[Relation]]
+    opposing: dict[Relation, tuple[str, ...]]  # the movements opposing each relation, by name
     params: dict[str, tuple[tuple[str, ...], tuple[int, ...]]]  # actor: names, table columns
     records: tuple[tuple[str, attrgetter], ...]  # actor, its state variables' reader
     rung_records: tuple[tuple[Relation, str], ...]  # (relation, track) per rung column
@@ -76,6 +77,7 @@ def _make_roster(plan: Plan) -> Roster:
         relations=relations,
         by_role=by_role,
         clients_of={c: [r for r in relations if r[1] == c] for c in s.clients()},
+        opposing=_opposing(plan, relations),
         params={
             n: (tuple(p for p, _ in pairs), tuple(plan.index[k] for _, k in pairs))
             for n, pairs in plan.param_paths.items()
@@ -83,6 +85,21 @@ def _make_roster(plan: Plan) -> Roster:
         records=records,
         rung_records=rung_records,
     )
+
+
+def _opposing(plan: Plan, relations: tuple[Relation, ...]) -> dict[Relation, tuple[str, ...]]:
+    """The movements that oppose each relation's patron in its client, by name (only the
+    relations some movement opposes)."""
+    out: dict[Relation, tuple[str, ...]] = {}
+    for rel in relations:
+        names = sorted(
+            a.name
+            for a in plan.scenario.actors
+            if a.opposes == rel[0] and plan.targets[a.name] == rel[1]
+        )
+        if names:
+            out[rel] = tuple(names)
+    return out
 
 
 class Cast:
@@ -100,6 +117,7 @@ class Cast:
         "alliances_on",
         "patrons_of",
         "clients_of",
+        "opposing",
     )
 
     def __init__(self, world: World, roster: Roster, row: list[float]):
@@ -115,6 +133,10 @@ class Cast:
         self.alliances_on = _by_target(actors, roster, Alliance)
         self.patrons_of = _by_target(actors, roster, Patron)
         self.clients_of = roster.clients_of
+        self.opposing = {
+            rel: [a for n in names if isinstance(a := actors[n], ProtestMovement)]
+            for rel, names in roster.opposing.items()
+        }
 
     def protest_strength_against(self, client: str) -> float:
         """Combined strength of the movements targeting `client` (a probabilistic OR)."""
@@ -122,6 +144,14 @@ class Cast:
         for a in self.movements_on.get(client, ()):
             calm *= 1.0 - a.strength
         return 1.0 - calm
+
+    def opposition_to(self, patron: str, client: str) -> float:
+        """How much the movements opposing `patron`'s presence in `client` lower the drive
+        of the client's dependence on it: the sum of each one's ``presence_pressure x
+        strength``."""
+        return sum(
+            a.params.presence_pressure * a.strength for a in self.opposing.get((patron, client), ())
+        )
 
     def alliance_posture(self, client: str | None) -> float:
         """The highest posture of any alliance watching `client`."""

@@ -65,13 +65,14 @@ def parameter_table(s: Scenario) -> list[Entry]:
 
 def _actor_entries(s: Scenario) -> list[Entry]:
     """Every actor's parameters (one that acts only among rival patrons, only where there
-    are several or the scenario sets it), and its starting rungs' chances."""
+    are several or the scenario sets it; one that acts only for a movement opposing a
+    patron, only for such a movement), and its starting rungs' chances."""
     rows: list[Entry] = []
     rivals = len(s.patrons()) > 1
     for a in s.actors:
         for name, d in ROLE_SPECS[a.role].Params.declarations().items():
             given = name in a.params
-            if d.rivals and not (rivals or given):
+            if (d.rivals and not (rivals or given)) or (d.opposing and a.opposes is None):
                 continue  # nothing for it to act on: at its default, drawing nothing
             spec = a.params[name] if given else ParamSpec(value=d.default)
             rows.append(

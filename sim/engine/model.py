@@ -202,6 +202,9 @@ class WargameModel(World):
     def protest_strength_against(self, client: str) -> float:
         return self.cast.protest_strength_against(client)
 
+    def opposition_to(self, patron: str, client: str) -> float:
+        return self.cast.opposition_to(patron, client)
+
     def alliance_posture(self, client: str) -> float:
         return self.cast.alliance_posture(client)
 

@@ -32,13 +32,17 @@ def declare(
     units: str = "probability",
     doc: str,
     rivals: bool = False,
+    opposing: bool = False,
 ) -> Any:
     """Declare one role parameter: its default, closed bounds, units and meaning; with
     `rivals`, a parameter that acts only where several patrons court one client (a
-    scenario with one patron leaves it out of its parameter table, at its default)."""
+    scenario with one patron leaves it out of its parameter table, at its default); with
+    `opposing`, one that acts only for a movement that opposes a patron (``opposes:``)."""
     extra: dict[str, Any] = {"units": units}
     if rivals:
         extra["rivals"] = True
+    if opposing:
+        extra["opposing"] = True
     return Field(default, ge=low, le=high, description=doc, json_schema_extra=extra)
 
 
@@ -53,6 +57,7 @@ class Declaration:
     units: str
     doc: str
     rivals: bool = False  # acts only where several patrons court one client
+    opposing: bool = False  # acts only for a movement that opposes a patron
 
 
 class RoleParams(BaseModel):
@@ -75,6 +80,7 @@ class RoleParams(BaseModel):
                 units=str(extra.get("units", "")),
                 doc=info.description or "",
                 rivals=bool(extra.get("rivals", False)),
+                opposing=bool(extra.get("opposing", False)),
             )
         return out
 

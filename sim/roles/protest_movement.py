@@ -25,6 +25,14 @@ class ProtestMovementParams(RoleParams):
         units="fraction of headroom",
         doc="largest share of lost strength a resurgence restores",
     )
+    presence_pressure: float = declare(
+        0.5,
+        units="weight",
+        doc="for a movement that opposes a patron's presence (opposes:): how much of its "
+        "strength lowers the drive of the regime's dependence on that patron (hosting it "
+        "costs the regime at home)",
+        opposing=True,
+    )
 
 
 SPEC = RoleSpec(

@@ -110,6 +110,15 @@ def _check_actors(s: Scenario) -> Iterator[Found]:
             yield (("actors", i, "role"), unknown("role", a.role, sorted(ROLE_SPECS)))
             continue
         yield from check_params(a.role, a.params, ("actors", i, "params"))
+        if a.opposes is not None:
+            yield from _check_opposes(s, i, a)
+        for name, d in ROLE_SPECS[a.role].Params.declarations().items():
+            if d.opposing and a.opposes is None and name in a.params:
+                yield (
+                    ("actors", i, "params", name),
+                    f"{name} acts only for a movement that opposes a patron: add "
+                    "'opposes: <patron>' to the actor, or remove it",
+                )
         if not ROLE_SPECS[a.role].has_target:
             if a.target is not None:
                 yield (("actors", i, "target"), f"a {a.role} acts on no target")
@@ -121,6 +130,22 @@ def _check_actors(s: Scenario) -> Iterator[Found]:
                 f"name the client regime this {a.role} acts on; the scenario has "
                 f"{len(clients)} ({', '.join(clients) or 'none'})",
             )
+
+
+def _check_opposes(s: Scenario, i: int, a: ActorSpec) -> Iterator[Found]:
+    """A movement opposes a patron that presses the regime it protests against."""
+    at = ("actors", i, "opposes")
+    patrons = s.patrons()
+    if a.role != "protest_movement":
+        yield (at, f"only a protest_movement opposes a patron's presence, not a {a.role}")
+    elif a.opposes not in patrons:
+        yield (at, unknown("patron", str(a.opposes), patrons))
+    elif s.target_of(s.actor(a.opposes)) != s.target_of(a):
+        yield (
+            at,
+            f"{a.opposes} presses {s.target_of(s.actor(a.opposes))}, not "
+            f"{s.target_of(a)}, the regime {a.name} protests against",
+        )
 
 
 def _check_outcomes(s: Scenario) -> Iterator[Found]:

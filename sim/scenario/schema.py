@@ -133,6 +133,12 @@ class ActorSpec(Cited):
     target: str | None = Field(
         None, description="the client regime this actor acts on; defaults to the only one"
     )
+    opposes: Name | None = Field(
+        None,
+        description="a protest movement's: the patron whose presence it opposes (its "
+        "strength, weighted by presence_pressure, lowers the regime's dependence on that "
+        "patron)",
+    )
     country: str | None = Field(None, description="the country the actor stands for")
     description: str = ""
     """who the actor is"""
