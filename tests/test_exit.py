@@ -299,3 +299,41 @@ def test_an_ended_programme_stops_what_is_under_way_and_books_nothing_again():
     idle = Programme("patron", "client", [], None, last_end=2)
     idle.end_all(7)
     assert idle.last_end == 2, "nothing was under way: the last exercise still ended on day 2"
+
+
+# ------------------------------------------------------------------ presence before the start
+
+
+def standing_facts(held_since: str | None, standing: bool = True, probability=None):
+    """One replicate of the entrenched toy whose starting rung brings standing forces (or
+    not), never lost; its facts, the whole ledger's and the patron's own."""
+    data = entrenched_toy(0.0, 12.0, held_since)
+    data["tracks"][0]["rungs"][1]["standing"] = standing
+    if probability is not None:
+        data["actors"][0]["start_rung"]["probability"] = probability
+    plan = Plan(loads(yaml.safe_dump(data)))
+    (run,) = run_replicates(plan, 1, 0, 1, events=False)
+    from sim.engine.outcomes import Facts
+
+    return Facts(plan.scenario, run.ledger)
+
+
+def test_standing_forces_held_since_before_the_start_persist_from_day_zero():
+    """Held since 100 days before 2020-01-01 (2019-09-23), with a 30-day window: the
+    forces were there on every day of the first window, so presence persists from day 0;
+    counted from the start date, the first window completes on day 29."""
+    since = (START - dt.timedelta(days=100)).isoformat()
+    f = standing_facts(since)
+    assert f.before == 100
+    assert f.outcome_day("ever_continuous") == 0 and f.at("persistent", 0)
+    assert f.of_patron("patron").before == 100
+    assert f.of_patron("other").before == 0, "another patron's view has none of it"
+    fresh = standing_facts(None)
+    assert fresh.before == 0 and fresh.outcome_day("ever_continuous") == 29
+
+
+def test_only_standing_forces_in_place_this_replicate_count_before_the_start():
+    since = (START - dt.timedelta(days=100)).isoformat()
+    assert standing_facts(since, standing=False).before == 0, "a rung with no standing forces"
+    assert standing_facts(since, probability=0.0).before == 0, "a rung not conceded"
+    assert standing_facts(since, probability=1.0).before == 100

@@ -263,3 +263,32 @@ def test_days_per_month_are_whole_days():
     led.leave(led.arrive("patron", "client", "forces", 25), 35)
     days = oc.Facts(SCENARIO, led).days_per_month([0, 30, 61])
     assert np.issubdtype(days.dtype, np.integer), "a count of days is a whole number"
+
+
+@pytest.mark.parametrize(
+    ("before", "first"),
+    [(0, 179), (179, 0), (90, 71), (20, 141), (500, 0)],
+)
+def test_days_present_before_the_start_count_toward_the_first_windows(before, first):
+    """Present every day from the start, and `before` days just before it: the window of
+    180 days ending on day d holds when d + 1 + min(before, 179 - d) >= 162 (90 %), i.e.
+    from day 161 - before (never before day 0); without days before, from day 179."""
+    held = oc.window_held(np.ones(400, bool), 180, 0.9, before=before)
+    assert oc.first_day(held) == first and held[first:].all()
+
+
+def test_days_present_before_the_start_fill_only_the_days_the_window_reaches_back():
+    """Absent from the start, present the 100 days before it: the 180-day window ending
+    on day d counts min(100, 179 - d) of them, at least 162 nowhere (100 < 162); at 50 %
+    (90 days), it holds while 179 - d >= 90, on days 0-89."""
+    absent = np.zeros(400, bool)
+    assert not oc.window_held(absent, 180, 0.9, before=100).any()
+    held = oc.window_held(absent, 180, 0.5, before=100)
+    assert held[:90].all() and not held[90:].any()
+
+
+def test_a_window_longer_than_the_horizon_holds_on_days_before_the_start():
+    """A 180-day window over a 100-day horizon, present throughout and 100 days before:
+    day d counts d + 1 + min(100, 179 - d) days, at least 162 from day 61."""
+    held = oc.window_held(np.ones(100, bool), 180, 0.9, before=100)
+    assert oc.first_day(held) == 61 and held[61:].all()

@@ -20,6 +20,7 @@ Days are offsets from the scenario start; spans are half-open.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,15 +49,21 @@ def cumulative(present: np.ndarray) -> np.ndarray:
     return out
 
 
-def window_held(present: np.ndarray, window: int, threshold: float, csum=None) -> np.ndarray:
-    """Bool per day d: presence on at least `threshold` of the `window` days ending on d
-    (False before the first window completes, on day ``window - 1``)."""
+def window_held(
+    present: np.ndarray, window: int, threshold: float, csum=None, before: int = 0
+) -> np.ndarray:
+    """Bool per day d: presence on at least `threshold` of the `window` days ending on d.
+    The days before the start date count as present for the `before` days just before it
+    (a presence in place since then), and as absent before those: with ``before = 0`` no
+    window holds before the first one completes, on day ``window - 1``."""
     out = np.zeros(present.size, dtype=bool)
-    if window > present.size:
-        return out
     need = math.ceil(threshold * window - 1e-9)
     csum = cumulative(present) if csum is None else csum
-    out[window - 1 :] = (csum[window:] - csum[:-window]) >= need
+    if window <= present.size:
+        out[window - 1 :] = (csum[window:] - csum[:-window]) >= need
+    if before > 0:
+        inside = np.arange(1, min(window, present.size + 1))  # days 0.. of the first window
+        out[inside - 1] = csum[inside] + np.minimum(before, window - inside) >= need
     return out
 
 
@@ -147,6 +154,30 @@ class Facts:
     def csum(self) -> np.ndarray:
         """Days with presence before each day (:func:`cumulative`)."""
         return cumulative(self.present)
+
+    @cached_property
+    def before(self) -> int:
+        """Days of presence just before the start date: a starting rung that brings
+        standing forces, in place in this replicate and held since ``held_since``, had
+        its forces there every day since (the longest such; 0 without one)."""
+        s, days = self.scenario, 0
+        for a in s.actors:
+            for start in a.start_rungs:
+                if start.held_since is not None:
+                    days = max(days, self._held_before(a.name, start.rung, start.held_since))
+        return days
+
+    def _held_before(self, patron: str, rung: str, since: dt.date) -> int:
+        """Days `patron`'s starting `rung` held before the start date, if it was in place
+        in this replicate and it or a rung below it brings standing forces (else 0)."""
+        s = self.scenario
+        track, level = s.rung_location(rung)
+        at_start = [c for c in self.ledger.concessions if c.at_start and c.patron == patron]
+        held = max((c.rung for c in at_start if c.track == track), default=0)
+        rungs = next(t for t in s.all_tracks if t.name == track).rungs[1 : level + 1]
+        if held < level or not any(r.standing for r in rungs):
+            return 0
+        return (s.metadata.start_date - since).days
 
     @cached_property
     def history(self) -> list[Held]:
@@ -250,7 +281,7 @@ Rule = Callable[[Facts], np.ndarray]
 
 def _presence_at_horizon(f: Facts) -> np.ndarray:
     o = f.scenario.outcomes
-    return window_held(f.present, o.window_days, o.threshold, f.csum)
+    return window_held(f.present, o.window_days, o.threshold, f.csum, f.before)
 
 
 #: Each declared outcome's rule: bool per day, whether it holds as of that day.
