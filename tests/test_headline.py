@@ -128,3 +128,26 @@ def test_a_batch_compares_the_baselines_headline_outcome(tmp_path, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert "a batch compares an outcome" in err and "headline is question.leaves" in err
+
+
+def test_with_several_patrons_each_ones_time_to_persistence_and_exit_is_kept():
+    """Each patron's quartiles are those of its own day column, the same rule as the
+    pooled ones (checked against the pooled rule applied to the patron's column); with
+    one patron there are none, and summary.json is as before."""
+    from sim.present.text.run import format_summary
+    from sim.runs.summary import _quartiles
+
+    data = scenario(None, patrons=2)
+    plan = Plan(loads(yaml.safe_dump(data)))
+    tally = OutcomeTally(plan)
+    tally.add(outcomes_of(plan, 200, 3))
+    s = summary_of(tally)
+    assert list(s.time_by_patron) == ["patron", "rival"]
+    for patron, times in s.time_by_patron.items():
+        assert times["withdrawn"] == _quartiles(tally, f"withdrawn.{patron}")
+        assert times["persistent"] == _quartiles(tally, f"persistent.{patron}")
+    assert RunSummary.from_json(json.loads(json.dumps(s.json()))) == s
+    assert "each patron's own" in format_summary(s)
+    plain = summary(scenario(None))
+    assert plain.time_by_patron == {} and "time_by_patron" not in plain.json()
+    assert "each patron's own" not in format_summary(plain)

@@ -233,6 +233,9 @@ class RunSummary:
     time_to_withdrawn: TimeTo = field(default_factory=lambda: TimeTo.from_json(NEVER))
     #: What the scenario asks (its headline's column: an outcome, or question.<id>).
     headline: str = "persistent"
+    #: With several patrons: each one's time to persistent presence and to exit
+    #: (``{patron: {"persistent": ..., "withdrawn": ...}}``; empty with one).
+    time_by_patron: dict[str, dict[str, TimeTo]] = field(default_factory=dict)
 
     def headline_estimate(self) -> tuple[str, Proportion]:
         """The headline's words and its probability with its interval."""
@@ -268,6 +271,11 @@ class RunSummary:
             out["branching"] = self.branching.json()
         if self.headline != "persistent":
             out["headline"] = self.headline
+        if self.time_by_patron:
+            out["time_by_patron"] = {
+                p: {k: t.json() for k, t in times.items()}
+                for p, times in self.time_by_patron.items()
+            }
         return out
 
     @classmethod
@@ -294,6 +302,10 @@ class RunSummary:
             readings=[ReadingSummary.from_json(r) for r in d.get("readings", [])],
             branching=BranchingRecord.from_json(branching) if branching is not None else None,
             headline=d.get("headline", "persistent"),
+            time_by_patron={
+                p: {k: TimeTo.from_json(t) for k, t in times.items()}
+                for p, times in d.get("time_by_patron", {}).items()
+            },
         )
 
 

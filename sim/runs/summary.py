@@ -71,6 +71,17 @@ def _outcome(tally: OutcomeTally, column: str) -> OutcomeEstimate:
     return OutcomeEstimate(Proportion.of(tally.hits[column], tally.n), label, definition)
 
 
+def _times_by_patron(tally: OutcomeTally) -> dict[str, dict[str, TimeTo]]:
+    """With several patrons, each one's time to persistent presence and to exit."""
+    patrons = tally.plan.scenario.patrons()
+    if len(patrons) < 2:
+        return {}
+    return {
+        p: {o: _quartiles(tally, paths.patron_outcome(o, p)) for o in ("persistent", "withdrawn")}
+        for p in sorted(patrons)
+    }
+
+
 def summary_of(tally: OutcomeTally) -> RunSummary:
     """Probabilities with intervals, when outcomes held, rungs reached, judgments."""
     plan, n = tally.plan, tally.n
@@ -85,6 +96,7 @@ def summary_of(tally: OutcomeTally) -> RunSummary:
         time_to_ever_continuous=_quartiles(tally, "ever_continuous"),
         time_to_withdrawn=_quartiles(tally, "withdrawn"),
         headline=s.headline_column(),
+        time_by_patron=_times_by_patron(tally),
         rungs={
             t.name: RungShares(
                 _shares(t, tally.held[t.name], n), _shares(t, tally.highest[t.name], n)

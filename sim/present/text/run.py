@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.runs.run_summary import Proportion, RunSummary
+from sim.runs.run_summary import Proportion, RunSummary, TimeTo
 from sim.runs.summary import pct
 from sim.scenario.params import word_for
 
@@ -57,7 +57,18 @@ def _format_outcomes(summary: RunSummary) -> list[str]:
         for v, label in ((t.q25, "25 %"), (t.q50, "median"), (t.q75, "75 %")):
             when = f"{v.date} (day {v.day})" if v.date else "not reached by the horizon"
             out.append(f"  {label:<8}{when}")
+    if summary.time_by_patron:
+        out += ["", "each patron's own, quartiles 25 % / median / 75 % (Kaplan-Meier):"]
+        for patron, times in summary.time_by_patron.items():
+            since, gone = (_quartile_dates(times[o]) for o in ("persistent", "withdrawn"))
+            out.append(f"  {patron}: persistent to the horizon from {since}")
+            out.append(f"  {' ' * len(patron)}  exit (ended without returning) {gone}")
     return out
+
+
+def _quartile_dates(t: TimeTo) -> str:
+    """A time's quartiles as dates, ``-`` for one not reached by the horizon."""
+    return " / ".join(v.date or "-" for v in (t.q25, t.q50, t.q75))
 
 
 def _format_rungs(summary: RunSummary) -> list[str]:
