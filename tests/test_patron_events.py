@@ -261,7 +261,7 @@ def test_a_patrons_outcome_is_summarised_and_measured_by_its_column():
     y, label = outcome_values(table, START, "ever_continuous.rival", dt.date(2021, 6, 1))
     days = table["ever_continuous.rival_day"].astype(float).fillna(np.inf).to_numpy()
     assert np.array_equal(y, days <= (dt.date(2021, 6, 1) - START).days)
-    assert label == "ever_continuous.rival presence by 2021-06-01"
+    assert label == "continuous presence at some point by 2021-06-01 (rival)"
 
 
 def test_listing_the_patrons_in_another_order_changes_nothing():

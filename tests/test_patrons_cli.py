@@ -46,9 +46,8 @@ def test_signposts_discover_and_batch_take_one_patrons_outcome(tmp_path, capsys)
     found = tmp_path / "found"
     argv = ["discover", str(run), "--outcome", "presence_at_horizon.rival", "--out", str(found)]
     assert main(argv) == 0
-    assert json.loads((found / "discovery.json").read_text())["outcome"].startswith(
-        "presence_at_horizon.rival"
-    )
+    outcome = json.loads((found / "discovery.json").read_text())["outcome"]
+    assert outcome == "presence through the final window (rival)"
     batch = tmp_path / "batch"
     other = tmp_path / "other.yaml"
     other.write_text(path.read_text())

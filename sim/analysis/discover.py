@@ -41,9 +41,10 @@ from sim.analysis.discovery_report import (
     Trajectory,
 )
 from sim.engine.plan import Plan
-from sim.runs.results import Run, SweepResult, outcome_values
+from sim.runs.results import Run, SweepResult, outcome_label, outcome_values
 from sim.scenario import paths
 from sim.scenario.errors import UsageError
+from sim.scenario.measures import is_outcome
 from sim.scenario.outcomes import OUTCOME_LABELS
 from sim.scenario.schema import Scenario
 
@@ -142,7 +143,9 @@ def rows_of(
     (its kept replicates) or a sweep (its rebuilt replicate-level table)."""
     if isinstance(folder, SweepResult):
         x, y = sweep_rows(folder, settings)
-        label = f"{settings.outcome} presence by the horizon (sweep)"
+        column = folder.manifest["outcome"]
+        words = outcome_label(column) if is_outcome(column) else column.replace(".", " ", 1)
+        label = f"{words} (sweep)"
     else:
         folder.require_kept()
         y, label = outcome_of(folder, settings)

@@ -24,8 +24,9 @@ from sim.maths.stats import km_band, wilson
 from sim.runs import folder
 from sim.runs.aggregate import kept_rows
 from sim.runs.run_summary import RunSummary, read_summary
+from sim.scenario import paths
 from sim.scenario.errors import ScenarioError
-from sim.scenario.outcomes import day_columns, outcome_columns
+from sim.scenario.outcomes import OUTCOME_LABELS, day_columns, outcome_columns
 
 
 def load(path: str | Path) -> Run | Batch | SweepResult:
@@ -346,6 +347,17 @@ folder.register("batch")(Batch)
 folder.register("sweep")(SweepResult)
 
 
+def outcome_label(column: str, by: dt.date | None = None) -> str:
+    """An outcome column in words, whose it is in brackets: its label by the horizon, or
+    the event of its day column by the date `by` ("persistent presence by 2021-06-01")."""
+    name, patron = paths.outcome_parts(column)
+    label = OUTCOME_LABELS[name]
+    if by is not None:
+        label = label.removesuffix(" at the horizon").removesuffix(" by the horizon")
+        label = f"{label} by {by}"
+    return label if patron is None else f"{label} ({patron})"
+
+
 def outcome_values(
     outcomes: pd.DataFrame, start: dt.date, name: str, by: dt.date | None
 ) -> tuple[np.ndarray, str]:
@@ -361,9 +373,9 @@ def outcome_values(
     column = measure_column(name, measurable_columns(o, tuple(outcome_columns(o.columns))))
     if is_outcome(column):
         if by is None:
-            return o[column].to_numpy(dtype=bool), f"{column} presence by the horizon"
+            return o[column].to_numpy(dtype=bool), outcome_label(column)
         days = o[f"{column}_day"].astype("float64").to_numpy()
-        return np.nan_to_num(days, nan=np.inf) <= day_of(start, by), f"{column} presence by {by}"
+        return np.nan_to_num(days, nan=np.inf) <= day_of(start, by), outcome_label(column, by)
     if by is not None:
         raise UsageError("applies to outcomes; a question or judgment has its own date", "--by")
     kind, _, ident = column.partition(".")
