@@ -46,9 +46,9 @@ def test_batch_differences_match_the_member_runs(batch_dir):
 
 
 def test_a_member_that_asks_another_question_is_not_differenced(batch_dir, capsys):
-    """Kazakhstan (another country, start date and horizon) keeps its own probability but
-    gets no difference from the Belarus baseline, and the table says why; every Belarus
-    variant is compared."""
+    """Kazakhstan and Niger (other countries, start dates and horizons) keep their own
+    probability but get no difference from the Belarus baseline, and the table says why;
+    every Belarus variant is compared."""
     from sim.present.text.batch import format_comparison
 
     table = load(batch_dir).comparison.set_index("member")
@@ -56,10 +56,13 @@ def test_a_member_that_asks_another_question_is_not_differenced(batch_dir, capsy
     assert not kaz["comparable"] and not kaz["paired"] and pd.isna(kaz["diff"])
     assert "another country (Kazakhstan against Belarus)" in kaz["unlike"]
     assert "another horizon (365 against 730)" in kaz["unlike"]
-    belarus = table.drop(index="kazakhstan_2022")
+    niger = table.loc["niger_2023"]
+    assert not niger["comparable"] and "another country (Niger against Belarus)" in niger["unlike"]
+    belarus = table.drop(index=["kazakhstan_2022", "niger_2023"])
     assert belarus["comparable"].all() and (belarus["unlike"] == "").all()
     text = format_comparison(load(batch_dir).comparison)
     assert "not compared with the baseline: Kazakhstan 2022" in text and "nan" not in text
+    assert "Niger 2023" in text
 
 
 def test_a_batch_compares_any_outcome_and_its_median_day_by_hand(batch_dir):
@@ -154,7 +157,7 @@ def test_each_members_questions_sit_beside_the_baselines(batch_dir):
     for r in q.itertuples():
         mine = batch.run(r.member).outcomes[f"question.{r.question}"]
         assert r.p == pytest.approx(mine.mean())
-        if r.member in ("belarus_2020", "kazakhstan_2022"):
+        if r.member in ("belarus_2020", "kazakhstan_2022", "niger_2023"):
             assert not r.compared
             continue
         assert r.compared
