@@ -138,8 +138,8 @@ def test_a_tally_added_in_parts_counts_what_one_tally_of_every_row_counts(observ
     assert np.array_equal(summed.counts(), whole.counts())
     assert (whole.drawn, whole.n) == (120, int(rows["consistent"].sum()))
     assert whole.observations == {"new_year": int(rows["observation.new_year"].sum())}
-    assert np.array_equal(whole.present_daily, daily[:, 0].sum(axis=0))
-    assert np.array_equal(whole.persistent_daily, daily[:, 1].sum(axis=0))
+    assert np.array_equal(whole.daily["present"], daily[:, 0].sum(axis=0))
+    assert np.array_equal(whole.daily["persistent"], daily[:, 1].sum(axis=0))
     assert whole.by_reading and all(c[0] > 0 for c in whole.by_reading.values())
 
 

@@ -276,3 +276,33 @@ def test_listing_the_patrons_in_another_order_changes_nothing():
     assert sorted(a.columns) == sorted(b.columns)
     for column in a.columns:
         assert a[column].tolist() == b[column].tolist(), column
+
+
+def test_with_two_patrons_each_ones_daily_curves_are_tallied_from_its_own_facts(tmp_path):
+    """daily.parquet holds, besides any patron's curves, each patron's presence and
+    persistent presence day by day: the counts over replicates of its own facts
+    (recomputed here from the replicates' ledgers), each never above any patron's."""
+    import pandas as pd
+
+    from sim.engine.replicate import run_replicates
+    from sim.present.cli import main
+
+    plan = Plan(loads(yaml.safe_dump(rival_run())))
+    assert [c for c, _ in plan.daily_views] == [
+        "present", "persistent", "present.patron", "persistent.patron",
+        "present.rival", "persistent.rival",
+    ]  # fmt: skip
+    path = tmp_path / "two.yaml"
+    path.write_text(yaml.safe_dump(rival_run()))
+    out = tmp_path / "run"
+    args = ["run", str(path), "-n", "60", "--seed", "4", "--workers", "1", "--out", str(out)]
+    assert main(args) == 0
+    daily = pd.read_parquet(out / "daily.parquet")
+    runs = list(run_replicates(Plan(loads(path.read_text())), 4, 0, 60, events=False))
+    for patron in ("patron", "rival"):
+        own = [Facts(plan.scenario, r.ledger).of_patron(patron) for r in runs]
+        present = np.sum([f.present for f in own], axis=0)
+        persistent = np.sum([f.daily("persistent") for f in own], axis=0)
+        assert np.array_equal(daily[f"present.{patron}"], present)
+        assert np.array_equal(daily[f"persistent.{patron}"], persistent)
+        assert (daily[f"present.{patron}"] <= daily["present"]).all()

@@ -147,6 +147,19 @@ class Plan:
         )
 
     @cached_property
+    def daily_views(self) -> tuple[tuple[str, str | None], ...]:
+        """The daily curves a run tallies, as (column, the patron it is of or None):
+        forces present and persistent presence as of each day, any patron's, and with
+        several patrons each one's (``present.<patron>``), patrons by name."""
+        patrons = sorted(self.scenario.patrons())
+        own = [(p, f".{p}") for p in patrons] if len(patrons) > 1 else []
+        return tuple(
+            (f"{what}{suffix}", patron)
+            for patron, suffix in [(None, ""), *own]
+            for what in ("present", "persistent")
+        )
+
+    @cached_property
     def index(self) -> dict[str, int]:
         return {p: i for i, p in enumerate(self.paths)}
 

@@ -190,9 +190,14 @@ def outcome_record(plan: Plan, run: ReplicateRun) -> dict[str, Any]:
     return record_of(plan, run, Facts(plan_of(plan, run).scenario, run.ledger))
 
 
-def daily(facts: Facts) -> np.ndarray:
-    """(2, days) booleans: forces present, and persistent presence as of each day."""
-    return np.stack([facts.present, facts.daily("persistent")])
+def daily(plan: Plan, facts: Facts) -> np.ndarray:
+    """(curves, days) booleans, one row per :attr:`Plan.daily_views`: forces present,
+    and persistent presence as of each day (any patron's, then each patron's)."""
+    rows = []
+    for column, patron in plan.daily_views:
+        view = facts.of_patron(patron)
+        rows.append(view.present if column.startswith("present") else view.daily("persistent"))
+    return np.stack(rows)
 
 
 def record_of(plan: Plan, run: ReplicateRun, facts: Facts) -> dict[str, Any]:

@@ -65,8 +65,8 @@ class OutcomeTally:
         self.held = {t: np.zeros(k, dtype=np.int64) for t, k in tops.items()}
         self.highest = {t: np.zeros(k, dtype=np.int64) for t, k in tops.items()}
         self.days = {name: np.zeros(plan.n_days + 1, dtype=np.int64) for name in self.hits}
-        self.present_daily = np.zeros(plan.n_days, dtype=np.int64)
-        self.persistent_daily = np.zeros(plan.n_days, dtype=np.int64)
+        #: per daily curve (:attr:`Plan.daily_views`), the replicates it holds on each day
+        self.daily = {c: np.zeros(plan.n_days, dtype=np.int64) for c, _ in plan.daily_views}
         self.presence_days = 0
         #: per reading and option, the kept replicates that drew it and, among them, the
         #: hits of every column of :attr:`reading_columns` (in that order)
@@ -84,7 +84,8 @@ class OutcomeTally:
 
     def add(self, outcomes: pd.DataFrame, daily: np.ndarray | None = None) -> None:
         """Count a chunk's outcome rows; with observations, only the consistent rows.
-        `daily` is the chunk's (kept replicates, 2, days) presence and persistence."""
+        `daily` is the chunk's (kept replicates, curves, days) presence and persistence,
+        one curve per :attr:`Plan.daily_views`."""
         self.drawn += len(outcomes)
         for oid in self.observations:
             self.observations[oid] += int(outcomes[paths.observation(oid)].sum())
@@ -108,8 +109,8 @@ class OutcomeTally:
         if self.by_reading:
             self._add_by_reading(outcomes)
         if daily is not None and len(daily):
-            self.present_daily += daily[:, 0].sum(axis=0, dtype=np.int64)
-            self.persistent_daily += daily[:, 1].sum(axis=0, dtype=np.int64)
+            for k, counts in enumerate(self.daily.values()):
+                counts += daily[:, k].sum(axis=0, dtype=np.int64)
 
     def _add_by_reading(self, outcomes: pd.DataFrame) -> None:
         hits = outcomes[self.reading_columns].to_numpy(dtype=np.int64)
@@ -129,8 +130,7 @@ class OutcomeTally:
             *self.held.values(),
             *self.highest.values(),
             *self.days.values(),
-            self.present_daily,
-            self.persistent_daily,
+            *self.daily.values(),
             *self.by_reading.values(),
         ]
 

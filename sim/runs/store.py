@@ -314,13 +314,13 @@ class Assembly:
 
     def daily(self) -> pd.DataFrame:
         """Per day of the horizon: replicates (kept) with forces present, and with
-        persistent presence as of that day, out of ``n``."""
+        persistent presence as of that day, out of ``n`` (with several patrons, each
+        patron's too: ``present.<patron>``)."""
         t = self.tally
         return pd.DataFrame(
             {
                 "day": np.arange(self.plan.n_days, dtype=np.int32),
-                "present": t.present_daily,
-                "persistent": t.persistent_daily,
+                **t.daily,
                 "n": np.full(self.plan.n_days, t.n, dtype=np.int64),
             }
         )

@@ -58,7 +58,12 @@ def chunk_tables(plan: Plan, runs: list[ReplicateRun], detail: bool = True) -> C
     records = [record_of(plan, r, f) for r, f in zip(runs, facts, strict=True)]
     values = np.vstack([r.values for r in runs]) if runs else np.empty((0, plan.n_params))
     monthly = monthly_state(plan, runs, records)
-    days = np.stack([daily(f) for f in facts]) if facts else np.empty((0, 2, plan.n_days), bool)
+    curves = len(plan.daily_views)
+    days = (
+        np.stack([daily(plan, f) for f in facts])
+        if facts
+        else np.empty((0, curves, plan.n_days), bool)
+    )
     kept = monthly
     if plan.scenario.observations:  # bands and curves describe the histories a run keeps
         keep = np.array([bool(r["consistent"]) for r in records], dtype=bool)

@@ -8,6 +8,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.present.plots.style import ACCENT, BAND, MUTED, date_axis, figure
@@ -91,14 +92,39 @@ def _rungs_at_horizon(ax, run: Run) -> None:
 def persistence_curve(run: Run) -> Figure:
     """Day by day: the probability that forces are present, that persistent presence holds
     as of that day (each with its 95 % band), that continuous presence has held at some
-    point, and that persistent presence has ended without returning (an exit)."""
-    fig = figure(8.5, 5.6, run.caption)
-    ax = fig.subplots()
+    point, and that persistent presence has ended without returning (an exit). With
+    several patrons, a panel below for each patron's own."""
+    patrons = run_patrons(run)
+    fig = figure(8.5, 5.6 + 3.0 * len(patrons), run.caption)
+    axes = fig.subplots(1 + len(patrons), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, patron in zip(axes, [None, *patrons], strict=True):
+        _persistence_panel(ax, run, patron)
+    axes[0].set_title(f"Is a foreign presence in place, day by day? {run.name}", fontsize=11)
+    for ax, patron in zip(axes[1:], patrons, strict=True):
+        ax.set_title(f"{patron}'s own forces", fontsize=10)
+    axes[-1].set_xlabel("date")
+    # below the axes: the curves fill the plot's corners by the horizon
+    axes[-1].legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7.5, frameon=False
+    )
+    date_axis(axes[-1], run.horizon_days)
+    return fig
+
+
+def run_patrons(run: Run) -> list[str]:
+    """The patrons a run tallied daily curves of, each its own (none with one patron)."""
+    columns = pd.read_parquet(run.path / "daily.parquet").columns
+    return [c.removeprefix("present.") for c in columns if c.startswith("present.")]
+
+
+def _persistence_panel(ax, run: Run, patron: str | None) -> None:
+    """The curves of :func:`persistence_curve`, of any patron's forces or of `patron`'s."""
+    whose = "" if patron is None else f".{patron}"
     for outcome, colour, style, label in (
         ("ever_continuous", MUTED, "--", "continuous presence at some point so far"),
         ("withdrawn", ACCENT, "-.", "persistent presence ended for good by then: an exit"),
     ):
-        k = run.persistence_curve(outcome)
+        k = run.persistence_curve(f"{outcome}{whose}")
         ax.step(
             k["date"],
             100 * k["p"],
@@ -113,7 +139,7 @@ def persistence_curve(run: Run) -> Figure:
         ("present", "#55a868", "forces present that day", 1.0),
         ("persistent", BAND, "persistent presence as of that day", 2.2),
     ):
-        c = run.daily_curve(what)
+        c = run.daily_curve(f"{what}{whose}")
         ax.fill_between(c["date"], 100 * c["low"], 100 * c["high"], color=colour, alpha=0.2, lw=0)
         ax.plot(
             c["date"], 100 * c["p"], color=colour, lw=width, label=f"{label} (95 % band)", zorder=3
@@ -121,12 +147,6 @@ def persistence_curve(run: Run) -> Figure:
     _first_full_window(ax, run)
     ax.set_ylim(0, 100)
     ax.set_ylabel("probability (%)")
-    ax.set_xlabel("date")
-    ax.set_title(f"Is a foreign presence in place, day by day? {run.name}", fontsize=11)
-    # below the axes: the curves fill the plot's corners by the horizon
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7.5, frameon=False)
-    date_axis(ax, run.horizon_days)
-    return fig
 
 
 def _first_full_window(ax, run: Run) -> None:
@@ -137,14 +157,17 @@ def _first_full_window(ax, run: Run) -> None:
         return
     day = np.datetime64(run.start_date) + np.timedelta64(window - 1, "D")
     ax.axvline(day, color=MUTED, lw=0.8, ls=":", zorder=1)
+    # along the line, where it crosses the curves in a thin strip rather than a block
     ax.annotate(
         f"first full {window}-day window",
-        (day, 97),
-        xytext=(4, 0),
+        (day, 50),
+        xytext=(3, 0),
         textcoords="offset points",
         fontsize=7,
         color=MUTED,
-        va="top",
+        rotation=90,
+        va="center",
+        ha="left",
     )
 
 
