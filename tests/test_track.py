@@ -86,3 +86,20 @@ def test_a_track_is_scored_on_its_forecasts_up_to_each_resolution():
     assert s["days"] == 16 and s["forecasts"] == 2
     assert s["brier"] == pytest.approx((15 * 0.25 + 0.64) / 16)
     assert yes["id"] == "q4" and yes["brier"] == pytest.approx((15 * 0.25 + 0.04) / 16)
+
+
+def test_a_track_follows_every_outcome_and_each_patrons_persistence_and_exit():
+    from sim.analysis.track import tracked
+    from tests.test_headline import scenario, summary
+
+    pooled = ["persistent", "presence_at_horizon", "basing", "ever_continuous", "withdrawn"]
+    assert tracked(summary(scenario(None), n=20)) == pooled
+    two = summary(scenario("presence_at_horizon.rival", patrons=2), n=20)
+    assert tracked(two) == [
+        *pooled,
+        "persistent.patron",
+        "withdrawn.patron",
+        "persistent.rival",
+        "presence_at_horizon.rival",  # the headline
+        "withdrawn.rival",
+    ]

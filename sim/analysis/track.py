@@ -14,10 +14,23 @@ from typing import Any
 
 from sim.analysis.ledger import time_averaged
 from sim.runs.run_summary import Proportion, RunSummary
+from sim.scenario import paths
 from sim.scenario.calendar import month_starts
 from sim.scenario.schema import Scenario
 
-OUTCOMES_TRACKED = ("persistent", "presence_at_horizon", "basing", "ever_continuous")
+#: The outcomes tracked over time, any patron's; with several patrons, each patron's
+#: persistent presence and exit too (:func:`tracked`).
+OUTCOMES_TRACKED = ("persistent", "presence_at_horizon", "basing", "ever_continuous", "withdrawn")
+PER_PATRON_TRACKED = ("persistent", "withdrawn")
+
+
+def tracked(summary: RunSummary) -> list[str]:
+    """The outcome columns a track follows from a run's summary: every one of
+    :data:`OUTCOMES_TRACKED`, each patron's of :data:`PER_PATRON_TRACKED`, and the
+    scenario's headline if it is an outcome."""
+    own = [c for c in summary.outcomes if paths.outcome_parts(c)[0] in PER_PATRON_TRACKED]
+    wanted = {*OUTCOMES_TRACKED, *own, summary.headline}
+    return [c for c in summary.outcomes if c in wanted]
 
 
 def as_of_dates(scenario: Scenario, every: str | None) -> list[dt.date]:
@@ -71,10 +84,8 @@ def series(runs: list[tuple[dt.date, RunSummary, list[str]]]) -> dict[str, Any]:
             new = {"question": q.question, "end": q.end, "points": []}
             entry = questions.setdefault(q.id, new)
             entry["points"].append(_point(as_of, q.estimate))
-        for name in OUTCOMES_TRACKED:
-            o = summary.outcomes.get(name)
-            if o is not None:
-                outcomes.setdefault(name, []).append(_point(as_of, o.estimate))
+        for name in tracked(summary):
+            outcomes.setdefault(name, []).append(_point(as_of, summary.outcomes[name].estimate))
     return {"dates": dates, "questions": questions, "outcomes": outcomes}
 
 

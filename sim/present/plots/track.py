@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from sim.present.plots.style import ACCENT, BAND, MUTED, figure
-from sim.scenario.outcomes import OUTCOME_LABELS
+from sim.runs.results import outcome_label
 
 TITLE = 68  # characters on a line of a panel's title
 
@@ -23,8 +23,9 @@ def track_figure(r: dict[str, Any], scenario, caption: str, resolutions: list = 
     date, and a resolution as a dot at 0 or 1 on its date."""
     resolved = {x.id: x for x in resolutions}
     questions = sorted(r["questions"].items(), key=lambda kv: kv[0] not in resolved)
-    outcomes = sorted(r["outcomes"].items(), key=lambda kv: kv[0] != "persistent")
-    rows = [(OUTCOME_LABELS.get(k, k), points, None, None) for k, points in outcomes]
+    first = scenario.headline_column()
+    outcomes = sorted(r["outcomes"].items(), key=lambda kv: (kv[0] != first, kv[0] != "persistent"))
+    rows = [(outcome_label(k), points, None, None) for k, points in outcomes]
     rows += [(f"{k}: {v['question']}", v["points"], k, v.get("end")) for k, v in questions]
     cols = 1 if len(rows) == 1 else 2 if len(rows) <= 8 else 3
     nrows = -(-len(rows) // cols)
