@@ -34,6 +34,8 @@ sys.path.insert(0, str(ROOT))
 FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 MARKER = re.compile(r"<!--n:(?P<name>[\w.]+)-->(?P<text>.*?)<!--/n-->", re.DOTALL)
 BELARUS = "scenarios/belarus_2020.yaml"
+NIGER = "scenarios/niger_2023.yaml"
+NIGER_RESOLVED = "scenarios/resolutions/niger_2023.yaml"
 SAMPLE_LINES = 14  # lines of the first command's output the README shows
 SAMPLE_WIDTH = 92  # characters of each line shown (longer lines end in " …")
 
@@ -107,6 +109,22 @@ class Runs:
         return json.loads((out / "signposts.json").read_text())
 
     @cached_property
+    def niger(self) -> tuple[dict, dict]:
+        """The exit case's run and its score against what happened."""
+        out = self.folder / "niger"
+        wargame("run", NIGER, "--workers", "1", "--out", str(out))
+        wargame("score", str(out), "--resolutions", NIGER_RESOLVED, "--out", str(out / "score"))
+        summary = json.loads((out / "summary.json").read_text())
+        return summary, json.loads((out / "score" / "score.json").read_text())
+
+    @cached_property
+    def niger_signposts(self) -> dict:
+        """The exit case's signposts (for its headline)."""
+        out = self.folder / "niger_signposts"
+        wargame("signposts", NIGER, "--workers", "1", "--out", str(out))
+        return json.loads((out / "signposts.json").read_text())
+
+    @cached_property
     def table(self) -> dict[str, int]:
         """The Belarus parameter table's size by provenance tier."""
         from sim.engine.plan import Plan
@@ -152,9 +170,27 @@ def swing(path: str) -> Callable[[Runs], str]:
     return value
 
 
-def top_signpost(k: int) -> Callable[[Runs], str]:
+def niger_outcome(column: str) -> Callable[[Runs], str]:
+    """One of the exit case's outcomes with its interval."""
+
     def value(runs: Runs) -> str:
-        s = runs.signposts["signposts"][k]
+        e = runs.niger[0]["outcomes"][column]
+        return f"{pct(e['p'])} ({pct(e['low'])} - {pct(e['high'])})"
+
+    return value
+
+
+def niger_forecast(qid: str) -> Callable[[Runs], str]:
+    def value(runs: Runs) -> str:
+        q = next(q for q in runs.niger[0]["questions"] if q["id"] == qid)
+        return pct(q["p"])
+
+    return value
+
+
+def top_signpost(k: int, case: str = "signposts") -> Callable[[Runs], str]:
+    def value(runs: Runs) -> str:
+        s = getattr(runs, case)["signposts"][k]
         ratio = s["likelihood_ratio"]["estimate"]
         return f"{s['question']} (likelihood ratio {ratio:.1f})"
 
@@ -178,6 +214,14 @@ QUOTES: dict[str, Callable[[Runs], str]] = {
     "guide.signposts.first": top_signpost(0),
     "guide.signposts.second": top_signpost(1),
     "guide.signposts.third": top_signpost(2),
+    "guide.niger.withdrawn": niger_outcome("withdrawn.france"),
+    "guide.niger.us": niger_outcome("withdrawn.united_states"),
+    "guide.niger.russia": niger_outcome("persistent.russia"),
+    "guide.niger.french_year_end": niger_forecast("french_forces_at_year_end"),
+    "guide.niger.us_year_end": niger_forecast("us_forces_end_2024"),
+    "guide.niger.brier": lambda r: f"{r.niger[1]['overall']['brier']:.3f}",
+    "guide.niger.skill": lambda r: f"{r.niger[1]['overall']['skill_vs_half']:.2f}",
+    "guide.niger.first": top_signpost(0, "niger_signposts"),
     "format.parameters": lambda r: str(r.table["all"]),
     "format.cited": lambda r: str(r.table.get("cited value", 0)),
     "format.direction": lambda r: str(r.table.get("cited direction", 0)),
