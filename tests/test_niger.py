@@ -38,7 +38,10 @@ def test_it_runs_plots_and_reports_leading_with_its_headline(niger_run, capsys):
     assert set(summary["time_by_patron"]) == {"france", "russia", "united_states"}
     assert main(["plot", str(niger_run)]) == 0
     assert main(["report", str(niger_run)]) == 0
-    assert (niger_run / "report.html").is_file()
+    html = (niger_run / "report.html").read_text()
+    assert "persistent presence ended by the horizon (france)" in html
+    for patron in ("france", "russia", "united_states"):
+        assert f"{patron}'s own persistent presence" in html
     assert any((niger_run / "figures").glob("*.png"))
 
 

@@ -10,7 +10,7 @@ from sim.engine.plan import Plan
 from sim.present import plots
 from sim.present.report.common import svg, words
 from sim.runs.results import Run
-from sim.runs.run_summary import RunSummary
+from sim.runs.run_summary import RunSummary, TimeTo
 from sim.scenario.outcomes import OUTCOME_LABELS
 from sim.scenario.params import word_for
 from sim.scenario.schema import Scenario
@@ -112,6 +112,14 @@ def _headline_median(run: Run, column: str) -> str | None:
     return str(reached["date"].iloc[0].date()) if len(reached) else "not reached by the horizon"
 
 
+def _quartile_words(t: TimeTo) -> str:
+    """A time's quartiles as dates for a sentence ("not by the horizon" where not reached)."""
+    return " · ".join(
+        f"{q}: {v.date or 'not by the horizon'}"
+        for q, v in (("25 %", t.q25), ("50 %", t.q50), ("75 %", t.q75))
+    )
+
+
 def run_context(run: Run) -> dict[str, Any]:
     run.require_kept()
     s = run.summary
@@ -138,14 +146,17 @@ def run_context(run: Run) -> dict[str, Any]:
             "end": s.horizon.end,
         },
         "outcomes": [
-            {
-                "label": label,
-                **s.outcomes[name].json(),
-                "word": word_for(s.outcomes[name].estimate.p).replace("_", " "),
-            }
-            for name, label in OUTCOME_LABELS.items()
+            {**o.json(), "label": o.label, "word": word_for(o.estimate.p).replace("_", " ")}
+            for o in s.outcomes.values()
         ],
         "quartiles": quartiles,
+        "patron_times": [
+            {
+                "patron": patron,
+                **{what: _quartile_words(t) for what, t in times.items()},
+            }
+            for patron, times in s.time_by_patron.items()
+        ],
         "readings": readings_context(s),
         "judgments": [{**j.json(), "word": j.word.replace("_", " ")} for j in s.judgments],
         "questions": [q.json() for q in s.questions],
