@@ -149,9 +149,10 @@ class Cast:
         """How much the movements opposing `patron`'s presence in `client` lower the drive
         of the client's dependence on it: the sum of each one's ``presence_pressure x
         strength``."""
-        return sum(
-            a.params.presence_pressure * a.strength for a in self.opposing.get((patron, client), ())
-        )
+        movements = self.opposing.get((patron, client))
+        if not movements:  # the usual case, asked every month: no sum to start
+            return 0.0
+        return sum(a.params.presence_pressure * a.strength for a in movements)
 
     def alliance_posture(self, client: str | None) -> float:
         """The highest posture of any alliance watching `client`."""
