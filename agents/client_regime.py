@@ -145,9 +145,10 @@ class ClientRegime(Actor):
             self.model.request(self.name)
 
     def _depend(self) -> None:
-        """One month of each tie (:func:`next_dependence`, kept in its declared bounds),
-        and the dependence they make (the largest)."""
-        p, model, low, high = self.params, self.model, *self._bounds["dependence"]
+        """One month of each tie (:func:`next_dependence`) and the dependence they make
+        (the largest). A tie stays in [0, 1] by construction: it moves to a weighted mean
+        of itself and a drive clipped to [0, 1]."""
+        p, model = self.params, self.model
         vulnerability, isolation = self.vulnerability, self.isolation
         if not self.ties:  # a regime no patron presses: its stock alone
             super().set_state(
@@ -158,8 +159,7 @@ class ClientRegime(Actor):
         for patron, tie in ties.items():
             held = model.concessions_held(patron, self.name)
             opposed = model.opposition_to(patron, self.name)
-            now = next_dependence(tie, vulnerability, isolation, held, p, opposed)
-            ties[patron] = low if now < low else high if now > high else now
+            ties[patron] = next_dependence(tie, vulnerability, isolation, held, p, opposed)
         self.dependence = max(ties.values())
 
     def request_probability(self) -> float:

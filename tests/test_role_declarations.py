@@ -157,3 +157,36 @@ def test_an_actor_with_a_target_acts_on_that_client():
     a.target = "minsk"
     a.model.actor = lambda name: SimpleNamespace(name=name)
     assert a.client.name == "minsk"
+
+
+def test_a_declaration_says_where_it_acts_only():
+    """`rivals` (only among several patrons) and `opposing` (only for a movement that
+    opposes a patron) read back as declared, each False unless set."""
+
+    class Flagged(RoleParams):
+        plain: float = declare(0.1, doc="always")
+        among: float = declare(0.2, doc="with rivals", rivals=True)
+        against: float = declare(0.3, doc="opposing", opposing=True)
+
+    flags = {n: (d.rivals, d.opposing) for n, d in Flagged.declarations().items()}
+    assert flags == {"plain": (False, False), "among": (True, False), "against": (False, True)}
+
+
+def test_an_actors_kept_mappings_survive_a_snapshot_as_copies():
+    """A regime's ties (state beyond its declared numbers) go into its snapshot as plain
+    floats, copied, and come back on restore."""
+    from agents.client_regime import ClientRegime
+    from sim.roles.client_regime import ClientRegimeParams
+    from tests.test_roles import World, client
+
+    c = client(World(patrons=["ankara", "moscow"]), dependence=0.4)
+    c.ties["moscow"] = 0.7
+    snap = c.snapshot()
+    assert snap["ties"] == {"ankara": 0.4, "moscow": 0.7}
+    c.ties["moscow"] = 0.1
+    assert snap["ties"]["moscow"] == 0.7, "the snapshot is a copy"
+    other = ClientRegime(World(patrons=[]), "client", ClientRegimeParams(), None)
+    other.restore(snap)
+    assert other.ties == {"ankara": 0.4, "moscow": 0.7} and other.dependence == 0.4
+    assert other.dependence_on("ankara") == 0.4
+    assert other.dependence_on("paris") == 0.4, "a patron it has no tie to: its dependence"
