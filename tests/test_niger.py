@@ -63,3 +63,15 @@ def test_its_signposts_watch_a_patron_still_holding_on(tmp_path, capsys):
     assert report["label"] == "persistent presence ended by the horizon (france)"
     top = [c["question"] for c in report["signposts"][:5]]
     assert any(q.startswith("france:") for q in top), top
+
+
+def test_its_timeline_gives_each_patron_its_own_rows(niger_run):
+    import sim.results
+    from sim.present import plots
+
+    run = sim.results.load(niger_run)
+    fig = plots.timeline(run, 0)
+    rows = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    whose = [r.partition(":")[0] for r in rows]
+    assert set(whose) <= {"france", "russia", "united_states"} and "france" in whose, rows
+    assert whose == sorted(whose), "each patron's rows together"

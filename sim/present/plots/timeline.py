@@ -3,6 +3,8 @@ exercises along the way, with labels placed in lanes so none overprints another.
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -58,9 +60,16 @@ def timeline(run: Run, replicate: int | None = None) -> Figure:
     k = run.showcase_replicate() if replicate is None else replicate
     ev = run.timeline(k)
     spans = ev[ev["kind"].isin(_SPANS)]
-    rows = list(
-        dict.fromkeys(["exercises"] + [_row_of(r.kind, r.detail) for r in spans.itertuples()])
-    )
+    several = sum(a["role"] == "patron" for a in run.manifest["scenario"]["actors"]) > 1
+
+    def row(r: Any) -> str:
+        """A span's row; with several patrons, each patron's rows apart."""
+        return f"{r.actor}: {_row_of(r.kind, r.detail)}" if several else _row_of(r.kind, r.detail)
+
+    named = [row(r) for r in spans.itertuples()]
+    rows = list(dict.fromkeys(([] if several and named else ["exercises"]) + named))
+    if several:  # each patron's rows together, patrons by name
+        rows.sort(key=lambda name: name.partition(":")[0])
     fig = figure(13, 2.0 + 0.42 * len(rows), f"{run.caption} · replicate {k}")
     fig.suptitle(f"Operations timeline of replicate {k}: {run.name}")
     ax = fig.subplots()
@@ -68,7 +77,7 @@ def timeline(run: Run, replicate: int | None = None) -> Figure:
         colour, _ = _SPANS[r.kind]
         width = (r.end_date - r.date) / np.timedelta64(1, "D") + 1
         ax.barh(
-            rows.index(_row_of(r.kind, r.detail)),
+            rows.index(row(r)),
             width,
             left=r.date,
             height=0.6,
@@ -89,7 +98,10 @@ def timeline(run: Run, replicate: int | None = None) -> Figure:
     held = run.outcomes.loc[run.outcomes["replicate"] == k, "persistent_date"].iloc[0]
     if not pd.isna(held):  # NaT, or NaN when no replicate of the run reached it
         ax.axvline(held, color="black", lw=1.5)
-        ax.text(held, len(rows) - 0.5, "persistent presence from here ", fontsize=7, ha="right")
+        # to the left of the line, unless it stands at the start (the text would leave the plot)
+        early = held - np.datetime64(run.start_date) < np.timedelta64(run.horizon_days // 4, "D")
+        text = " from here: persistent presence" if early else "persistent presence from here "
+        ax.text(held, len(rows) - 0.5, text, fontsize=7, ha="left" if early else "right")
     ax.set_yticks(range(len(rows)), rows, fontsize=8)
     ax.set_xlabel("date")
     handles = [Patch(color=c, label=lab) for c, lab in _SPANS.values()]
