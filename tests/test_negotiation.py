@@ -67,10 +67,10 @@ class Client:
     accept: float = 0.5  # its acceptance probability, whatever the cost
     terms: tuple[float, float] = (0.0, 0.0)
     draws: Draws = field(default_factory=Draws)  # its answers to moscow
-    asked: list[tuple[float, float]] = field(default_factory=list)
+    asked: list[tuple[str, float, float]] = field(default_factory=list)
 
     def accept_probability(self, patron, cost, support):
-        self.asked.append((cost, support))
+        self.asked.append((patron, cost, support))
         return self.accept
 
     def control_terms(self, insistence, leverage):
@@ -256,7 +256,7 @@ def test_a_demand_is_granted_when_the_draw_is_under_the_acceptance(u, granted):
     client = Client(accept=0.4, draws=Draws(u, 0.9))
     n, ledger, book, _ = world(client=client)
     assert n.negotiate("moscow", "minsk", "air") is granted
-    assert client.asked == [(0.2, 0.3)], "the client weighs rung 1's cost and the support"
+    assert client.asked == [("moscow", 0.2, 0.3)], "it weighs rung 1's cost and moscow's support"
     assert book.level(REL, "air") == (1 if granted else 0)
     if not granted:
         assert [(e.day, e.kind, e.actor, e.detail) for e in ledger.events] == [
@@ -319,7 +319,7 @@ def test_a_request_the_patron_takes_up_is_granted_at_its_price():
     n, ledger, book, _ = world(patron=patron, client=client)
     n.request("minsk")
     assert book.level(REL, "air") == 1
-    assert client.asked == [(0.2, 0.3)]
+    assert client.asked == [("moscow", 0.2, 0.3)], "asked of the patron that offers"
     first = ledger.events[0]
     assert (first.day, first.kind, first.actor, first.detail) == (
         0,
