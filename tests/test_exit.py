@@ -337,3 +337,29 @@ def test_only_standing_forces_in_place_this_replicate_count_before_the_start():
     assert standing_facts(since, standing=False).before == 0, "a rung with no standing forces"
     assert standing_facts(since, probability=0.0).before == 0, "a rung not conceded"
     assert standing_facts(since, probability=1.0).before == 100
+
+
+def test_only_the_patrons_own_rungs_held_at_the_start_count_before_it():
+    """On hand-built ledgers of the standing toy held since 100 days before the start: a
+    rung granted later, or held at the start by another patron, is no presence before the
+    start; a start rung without standing forces, under a standing one above it, neither."""
+    from sim.engine.ledger import Concession, Ledger
+    from sim.engine.outcomes import Facts
+
+    since = (START - dt.timedelta(days=100)).isoformat()
+    data = entrenched_toy(0.0, 12.0, since)
+    data["tracks"][0]["rungs"][1]["standing"] = True
+    plan = Plan(loads(yaml.safe_dump(data)))
+
+    def before(*concessions: Concession) -> int:
+        led = Ledger(plan.n_days)
+        led.concessions += concessions
+        return Facts(plan.scenario, led).before
+
+    assert before(Concession(0, "patron", "client", "only", 1, None, at_start=True)) == 100
+    assert before(Concession(50, "patron", "client", "only", 1, None)) == 0, "granted later"
+    assert before(Concession(0, "other", "client", "only", 1, None, at_start=True)) == 0
+    data["tracks"][0]["rungs"][1]["standing"] = False
+    data["tracks"][0]["rungs"].append({"name": "more", "cost": 0.6, "standing": True})
+    plan = Plan(loads(yaml.safe_dump(data)))
+    assert before(Concession(0, "patron", "client", "only", 1, None, at_start=True)) == 0

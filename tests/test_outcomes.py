@@ -267,7 +267,7 @@ def test_days_per_month_are_whole_days():
 
 @pytest.mark.parametrize(
     ("before", "first"),
-    [(0, 179), (179, 0), (90, 71), (20, 141), (500, 0)],
+    [(0, 179), (1, 160), (179, 0), (90, 71), (20, 141), (500, 0)],
 )
 def test_days_present_before_the_start_count_toward_the_first_windows(before, first):
     """Present every day from the start, and `before` days just before it: the window of
