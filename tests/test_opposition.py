@@ -103,3 +103,15 @@ def test_an_opposition_that_cannot_act_is_refused_at_its_field(change, field, me
         loads(yaml.safe_dump(data))
     found = {p.field: p.message for p in caught.value.problems}
     assert message in found.get(field, ""), found
+
+
+def test_the_opposition_to_a_patron_is_the_pressure_times_the_strength():
+    """Mid-run, the street (strength held at 0.9, pressure 0.5) weighs 0.45 against France
+    and nothing against Russia, which no movement opposes."""
+    from tests.test_components import mid_run
+
+    model = mid_run(plan_of(opposed(0.5)), 0, 100)
+    street = model.cast.actors["street"]
+    assert street.strength == pytest.approx(0.9)
+    assert model.cast.opposition_to("france", "bamako") == pytest.approx(0.45)
+    assert model.cast.opposition_to("russia", "bamako") == 0.0
