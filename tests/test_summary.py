@@ -227,3 +227,45 @@ def test_a_branching_runs_stages_and_widened_shares_read_back_as_written():
     }  # fmt: skip
     assert RunSummary.from_json(json.loads(json.dumps(written))) == summary
     assert widened == Proportion(0.41, 0.2, 0.6, 40, 100, n_effective=37.5)
+
+
+def test_each_patrons_outcomes_and_times_are_its_own_by_hand():
+    """With two patrons: each patron's outcome says whose it is in its label and its
+    definition, and its time quartiles are, by hand, the first day by which a share q of
+    the replicates had its day (Kaplan-Meier with censoring only at the horizon)."""
+    import yaml
+
+    from sim.runs.summary import summary_of
+    from sim.scenario.loader import loads
+    from sim.scenario.outcomes import OUTCOMES
+    from tests.helpers import outcomes_of
+    from tests.test_headline import scenario
+
+    data = scenario(None, patrons=2)
+    data["actors"][1]["start_rung"] = {"rung": "basing", "probability": 0.9, "source": "t"}
+    plan = Plan(loads(yaml.safe_dump(data)))
+    table = outcomes_of(plan, 300, 3)
+    tally = OutcomeTally(plan)
+    tally.add(table)
+    s = summary_of(tally)
+    o = s.outcomes["withdrawn.rival"]
+    assert o.label == "persistent presence ended by the horizon (rival)"
+    settings = plan.scenario.outcomes
+    assert o.definition == (
+        OUTCOMES["withdrawn"].define(settings)
+        + ", counting only rival's forces, rungs, systems and bases"
+    )
+    start = plan.scenario.metadata.start_date
+    reached = 0
+    for patron in ("patron", "rival"):
+        for name in ("persistent", "withdrawn"):
+            days = np.sort(table[f"{name}.{patron}_day"].dropna().to_numpy(dtype=int))
+            got = s.time_by_patron[patron][name]
+            for q, when in ((0.25, got.q25), (0.5, got.q50), (0.75, got.q75)):
+                k = int(np.ceil(q * len(table) - 1e-9))
+                day = int(days[k - 1]) if k <= len(days) else None
+                assert when.day == day, (patron, name, q)
+                if day is not None:
+                    reached += 1
+                    assert when.date == (start + dt.timedelta(days=day)).isoformat()
+    assert reached >= 3, "some quartiles are reached, the 75 % among them"
