@@ -257,10 +257,12 @@ def test_each_patrons_outcomes_and_times_are_its_own_by_hand():
     )
     start = plan.scenario.metadata.start_date
     reached = 0
-    for patron in ("patron", "rival"):
+    pooled = {None: {"persistent": s.time_to_persistent, "withdrawn": s.time_to_withdrawn}}
+    for patron in (None, "patron", "rival"):
         for name in ("persistent", "withdrawn"):
-            days = np.sort(table[f"{name}.{patron}_day"].dropna().to_numpy(dtype=int))
-            got = s.time_by_patron[patron][name]
+            column = name if patron is None else f"{name}.{patron}"
+            days = np.sort(table[f"{column}_day"].dropna().to_numpy(dtype=int))
+            got = {**pooled, **s.time_by_patron}[patron][name]
             for q, when in ((0.25, got.q25), (0.5, got.q50), (0.75, got.q75)):
                 k = int(np.ceil(q * len(table) - 1e-9))
                 day = int(days[k - 1]) if k <= len(days) else None
