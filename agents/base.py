@@ -75,6 +75,11 @@ class Actor(mesa.Agent):
         low, high = self._bounds[name]
         setattr(self, name, low if value < low else high if value > high else value)
 
+    def inject_state(self, name: str, value: float) -> None:
+        """Set one declared state variable by a dated act (an inject), kept inside its
+        declared bounds: :meth:`set_state`, unless a role keeps more that follows it."""
+        self.set_state(name, value)
+
     def snapshot(self) -> dict[str, Any]:
         """The declared state and the current parameters, as plain values."""
         snap = {

@@ -110,15 +110,14 @@ class ClientRegime(Actor):
     ties: dict[str, float]
 
     def start(self) -> None:
-        self.ties = {}
         super().start()
         self.ties = dict.fromkeys(self.model.patrons_of(self.name), self.dependence)
 
     def settle(self) -> None:
         self._feel()
 
-    def set_state(self, name: str, value: float) -> None:
-        super().set_state(name, value)
+    def inject_state(self, name: str, value: float) -> None:
+        super().inject_state(name, value)
         if name == "dependence":  # an inject's level holds for every patron
             self.ties = dict.fromkeys(self.ties, self.dependence)
 
@@ -148,17 +147,14 @@ class ClientRegime(Actor):
         """One month of each tie (:func:`next_dependence`) and the dependence they make
         (the largest). A tie stays in [0, 1] by construction: it moves to a weighted mean
         of itself and a drive clipped to [0, 1]."""
-        p, model = self.params, self.model
+        p, model, name, ties = self.params, self.model, self.name, self.ties
         vulnerability, isolation = self.vulnerability, self.isolation
-        if not self.ties:  # a regime no patron presses: its stock alone
-            super().set_state(
-                "dependence", next_dependence(self.dependence, vulnerability, isolation, 0.0, p)
-            )
+        if not ties:  # a regime no patron presses: its stock alone
+            self.dependence = next_dependence(self.dependence, vulnerability, isolation, 0.0, p)
             return
-        ties = self.ties
         for patron, tie in ties.items():
-            held = model.concessions_held(patron, self.name)
-            opposed = model.opposition_to(patron, self.name)
+            held = model.concessions_held(patron, name)
+            opposed = model.opposition_to(patron, name)
             ties[patron] = next_dependence(tie, vulnerability, isolation, held, p, opposed)
         self.dependence = max(ties.values())
 

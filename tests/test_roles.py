@@ -264,7 +264,7 @@ def test_a_movement_against_a_patrons_presence_lowers_the_drive_of_that_tie_only
 def test_an_inject_that_sets_dependence_sets_it_on_every_patron():
     c = two_patrons_client({"ankara": 0.0, "moscow": 0.8})
     c.step()
-    c.set_state("dependence", 0.9)
+    c.inject_state("dependence", 0.9)
     assert c.ties == {"ankara": 0.9, "moscow": 0.9} and c.dependence == 0.9
 
 

@@ -166,7 +166,7 @@ class Cast:
         """An inject fires: set the state it names and take up its new `params`."""
         actor = self.actors[spec.actor]
         for name, value in spec.set.items():
-            actor.set_state(name, value)
+            actor.inject_state(name, value)
         if params:
             actor.params = type(actor.params).from_values({**actor.params.__dict__, **params})
 
