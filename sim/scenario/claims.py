@@ -105,8 +105,9 @@ class Event(Cited):
     * ``delivered_by``: a system (named ``system``, or any) delivered by ``end``, under
       ``controller``'s command if one is given;
     * ``outcome_by``: outcome ``outcome`` evaluated as of ``end``: whether persistent
-      presence, presence at the horizon or basing holds on that day (its final window
-      ending then), or whether ever-continuous presence has held by then.
+      presence, presence at the horizon, basing or an exit (withdrawn) holds on that day
+      (its final window ending then), or whether ever-continuous presence has held by
+      then.
 
     With ``patron:`` each of these reads only that patron's forces, exercises, rungs,
     systems and bases (an outcome as if it were the only patron); without it, any
@@ -125,7 +126,7 @@ class Event(Cited):
     rung: str | None = None
     """rung_by, rung_on: the rung (or any higher on its track)"""
     outcome: OutcomeName | None = None
-    """outcome_by: persistent, presence_at_horizon, basing or ever_continuous"""
+    """outcome_by: persistent, presence_at_horizon, basing, ever_continuous or withdrawn"""
     controller: Controller | None = None
     """rung_by, rung_on, delivered_by: settled in this side's favour"""
     system: str | None = None
