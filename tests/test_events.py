@@ -276,3 +276,33 @@ def test_presence_on_a_day_past_the_horizon_is_false_not_an_error():
     led.close()
     assert holds(PLAN, ev(metric="present_on", end=day(PLAN.n_days - 1)), facts(led)) is True
     assert holds(PLAN, ev(metric="present_on", end=day(PLAN.n_days)), facts(led)) is False
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"end": day(59)}, False),  # not there yet
+        ({"end": day(60)}, True),  # delivered that day, under the client
+        ({"end": day(99)}, True),  # handed over to the patron on day 100: still the client's
+        ({"end": day(100)}, True),  # the patron's record from day 100
+        ({"end": day(149)}, True),
+        ({"end": day(150)}, False),  # withdrawn on day 150
+        ({"end": day(120), "controller": "patron"}, True),
+        ({"end": day(120), "controller": "client"}, False),
+        ({"end": day(80), "controller": "client"}, True),
+        ({"end": day(80), "system": "S-400"}, True),
+        ({"end": day(80), "system": "Iskander"}, False),
+        ({"end": day(80), "patron": "patron"}, True),
+    ],
+)
+def test_a_system_in_place_on_a_day_is_one_whose_record_covers_it(fields, expected):
+    """An S-400 delivered on day 60 under the client, handed to the patron on day 100 (one
+    record closes, another opens) and withdrawn on day 150, and one elsewhere that never
+    counts: in place on a day from its delivery up to, not including, its withdrawal."""
+    led = Ledger(PLAN.n_days)
+    led.systems += [
+        System("patron", "client", "S-400", "ladder", 2, 60, "client", end=100),
+        System("patron", "client", "S-400", "ladder", 2, 100, "patron", end=150),
+        System("patron", "elsewhere", "S-400", "ladder", 2, 0, "patron"),
+    ]
+    assert holds(PLAN, ev(metric="system_on", **fields), facts(led)) is expected

@@ -495,6 +495,28 @@ def test_a_reversible_tracks_rungs_are_watched_as_still_held_too():
     first = held[0]
     assert first.question.end == first.date and first.label == "presence: more_exercises still held"
     assert not any(c.family.endswith("rifles") and c.question.metric == "rung_on" for c in cands)
+    assert not any(c.question.metric == "system_on" for c in cands), "no rung delivers"
+
+
+def test_a_system_that_can_be_lost_is_watched_as_still_in_place():
+    """A delivering rung on a track whose rungs can be lost: 'any system in place on the
+    quarter's end' at each quarter; on an irreversible track, none."""
+    data = copy.deepcopy(MINIMAL)
+    ladder = data.pop("ladder")
+    ladder[1]["delivers"] = {"system": "S-400", "lead_time_days": 10}
+    track = {"name": "presence", "reversal": {"hazard": 0.1, "entrenchment_months": 12},
+             "rungs": ladder}  # fmt: skip
+    data["tracks"] = [track]
+    cands = sp.candidates(Plan(loads(yaml.safe_dump(data))), dt.date(2020, 12, 31))
+    kept = [c for c in cands if c.question.metric == "system_on"]
+    assert [(c.date, c.label) for c in kept] == [
+        (dt.date(2020, 9, 30), "a system still in place"),
+        (dt.date(2020, 12, 31), "a system still in place"),
+    ]
+    assert kept[0].question.end == dt.date(2020, 9, 30)
+    del track["reversal"]
+    cands = sp.candidates(Plan(loads(yaml.safe_dump(data))), dt.date(2020, 12, 31))
+    assert not any(c.question.metric == "system_on" for c in cands)
 
 
 def test_with_two_patrons_each_is_watched_on_its_own_and_its_own_tracks_only():

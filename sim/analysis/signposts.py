@@ -135,11 +135,15 @@ def _monthly(start: dt.date, until: dt.date, who: str | None) -> list[Candidate]
 
 
 def _quarterly(plan: Plan, start: dt.date, until: dt.date, who: str | None) -> list[Candidate]:
-    """Each quarter: forces present on half its days; a system delivered by its end;
-    each rung above a track's first granted by its end, and on a track whose rungs can be
+    """Each quarter: forces present on half its days; a system delivered by its end, and
+    where a rung that delivers one can be lost, a system still in place on its end; each
+    rung above a track's first granted by its end, and on a track whose rungs can be
     lost, still held on its end (what a patron present at the start may lose)."""
     out = []
     tracks = [t for t in plan.track_specs if who is None or t.patron in (None, who)]
+    losable = any(
+        t.reversal is not None and any(r.delivers is not None for r in t.rungs) for t in tracks
+    )
     for q in quarter_ends(start, until):
         first = max(start, dt.date(q.year, q.month - 2, 1))
         out += [
@@ -166,6 +170,19 @@ def _quarterly(plan: Plan, start: dt.date, until: dt.date, who: str | None) -> l
                 end=q,
             ),
         ]
+        if losable:
+            out.append(
+                _candidate(
+                    who,
+                    "system_on",
+                    q,
+                    "a system still in place",
+                    f"system_on.{q}",
+                    f"Any system in place on {q}?",
+                    metric="system_on",
+                    end=q,
+                )
+            )
         out += _rungs(tracks, q, who)
     return out
 

@@ -86,6 +86,16 @@ def _happened(plan: Plan, event: Event) -> Check:
                 and (controller is None or s.controller == controller)
                 for s in f.ledger.systems
             )
+        case "system_on":
+            system, controller = event.system, event.controller
+            return lambda f: any(
+                s.host == f.host
+                and s.day <= end
+                and (s.end is None or end < s.end)
+                and (system is None or s.name == system)
+                and (controller is None or s.controller == controller)
+                for s in f.ledger.systems
+            )
         case "outcome_by":
             outcome = required(event.outcome)
             return lambda f: f.at(outcome, end)

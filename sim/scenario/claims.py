@@ -50,6 +50,7 @@ Metric = Literal[
     "rung_on",
     "advanced_by",
     "delivered_by",
+    "system_on",
     "outcome_by",
 ]
 
@@ -82,6 +83,7 @@ METRIC_NEEDS: dict[str, tuple[str, ...]] = {
     "rung_on": ("rung",),
     "advanced_by": (),
     "delivered_by": (),
+    "system_on": (),
     "outcome_by": ("outcome",),
 }
 
@@ -104,6 +106,8 @@ class Event(Cited):
       by ``end`` (with ``controller``: one that settled control in that side's favour);
     * ``delivered_by``: a system (named ``system``, or any) delivered by ``end``, under
       ``controller``'s command if one is given;
+    * ``system_on``: such a system in the host on the day ``end`` (a system is withdrawn
+      with the rung that brought it, so this is what tells a delivery lost);
     * ``outcome_by``: outcome ``outcome`` evaluated as of ``end``: whether persistent
       presence, presence at the horizon, basing or an exit (withdrawn) holds on that day
       (its final window ending then), or whether ever-continuous presence has held by
@@ -116,7 +120,7 @@ class Event(Cited):
 
     metric: Metric
     """what is checked: present_on, present_in, presence_share, present_every_month,
-    exercise_in, rung_by, rung_on, advanced_by, delivered_by or outcome_by"""
+    exercise_in, rung_by, rung_on, advanced_by, delivered_by, system_on or outcome_by"""
     start: dt.date | None = None
     """the window's first day (default: the start date)"""
     end: dt.date
@@ -128,9 +132,9 @@ class Event(Cited):
     outcome: OutcomeName | None = None
     """outcome_by: persistent, presence_at_horizon, basing, ever_continuous or withdrawn"""
     controller: Controller | None = None
-    """rung_by, rung_on, delivered_by: settled in this side's favour"""
+    """rung_by, rung_on, delivered_by, system_on: settled in this side's favour"""
     system: str | None = None
-    """delivered_by: the system (default: any)"""
+    """delivered_by, system_on: the system (default: any)"""
     patron: Name | None = None
     """whose forces, exercises, rungs, systems or outcome (an actor of role patron;
     default: any patron's)"""
@@ -167,6 +171,7 @@ class Event(Cited):
             "rung_on": f"rung {self.rung} or higher held on {self.end}",
             "advanced_by": f"a rung above the start's reached on any track by {self.end}",
             "delivered_by": f"{self.system or 'a system'} delivered by {self.end}",
+            "system_on": f"{self.system or 'a system'} in place on {self.end}",
             "outcome_by": f"outcome {self.outcome} as of {self.end}",
         }[self.metric]
         if self.controller:
