@@ -513,7 +513,19 @@ def test_a_system_that_can_be_lost_is_watched_as_still_in_place():
         (dt.date(2020, 9, 30), "a system still in place"),
         (dt.date(2020, 12, 31), "a system still in place"),
     ]
-    assert kept[0].question.end == dt.date(2020, 9, 30)
+    first = kept[0]
+    assert (first.family, first.question.id) == ("system_on", "signpost.system_on.2020-09-30")
+    assert (first.question.end, first.question.question) == (
+        dt.date(2020, 9, 30),
+        "Any system in place on 2020-09-30?",
+    )
+    data["actors"].insert(1, {"name": "rival", "role": "patron"})
+    two = sp.candidates(Plan(loads(yaml.safe_dump(data))), dt.date(2020, 9, 30))
+    mine = [c for c in two if c.question.metric == "system_on"]
+    assert [(c.family, c.question.patron) for c in mine] == [
+        ("patron.system_on", "patron"),
+        ("rival.system_on", "rival"),
+    ], "with several patrons, asked of each"
     del track["reversal"]
     cands = sp.candidates(Plan(loads(yaml.safe_dump(data))), dt.date(2020, 12, 31))
     assert not any(c.question.metric == "system_on" for c in cands)
