@@ -21,12 +21,13 @@ from sim.engine.plan import Plan
 from sim.runs.branching import Branching, finish_chunk, wants_branching, with_eve_intervals
 from sim.runs.folder import write_bytes_atomic, write_json_atomic
 from sim.runs.run_summary import BranchingRecord, read_summary
-from sim.runs.runner import run_to_store
+from sim.runs.runner import default_chunk, run_to_store
 from sim.scenario.errors import NoForecast
 
 if TYPE_CHECKING:
     from sim.runs.executor import Executor
     from sim.runs.store import RunStore
+    from sim.scenario.schema import Scenario
 
 #: ``bar(total, desc, unit)``: a progress callback for a phase, or None (a Session's).
 Bars = Callable[..., Any]
@@ -50,6 +51,34 @@ def branching_wanted(conditioning: str, plan: Plan, store: RunStore) -> bool:
     if not plan.scenario.observations or conditioning == "reject":
         return False
     return conditioning == "branch" or wants_branching(plan)
+
+
+def run_lean(
+    path: Path,
+    scenario_file: Path,
+    scenario: Scenario,
+    seed: int,
+    replicates: int,
+    executor: Executor | int,
+    bar: Bars,
+    conditioning: str,
+) -> RunStore:
+    """A run folder of `scenario` without trajectories or events (what an analysis reads
+    its outcome table from), made or taken up where a previous attempt left it, and run
+    by :func:`run_store`."""
+    from sim.runs.store import RunStore
+
+    store = RunStore.reuse_or_create(
+        path,
+        scenario_file=scenario_file,
+        scenario=scenario,
+        seed=seed,
+        replicates=replicates,
+        chunk_size=default_chunk(replicates),
+        detail=False,
+    )
+    run_store(store, Plan(scenario), executor, bar, conditioning)
+    return store
 
 
 def run_store(

@@ -68,10 +68,8 @@ def run(args: argparse.Namespace) -> int:
         from sim.analysis import signposts as sp
         from sim.analysis.folders import SignpostsFolder
         from sim.engine.plan import Plan
-        from sim.runs.conditioned import origins_of, run_store
+        from sim.runs.conditioned import origins_of, run_lean
         from sim.runs.results import load_run
-        from sim.runs.runner import default_chunk
-        from sim.runs.store import RunStore
 
         scenario, file, root, n, default_out = _source(args)
         plan = Plan(scenario)
@@ -103,16 +101,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             folder = SignpostsFolder.create(out, fields)
         file = _scenario_file(file, scenario, out)
-        store = RunStore.reuse_or_create(
-            out / "run",
-            scenario_file=file,
-            scenario=derived,
-            seed=root,
-            replicates=n,
-            chunk_size=default_chunk(n),
-            detail=False,
-        )
-        run_store(store, Plan(derived), s.executor, s.bar, args.conditioning)
+        run_lean(out / "run", file, derived, root, n, s.executor, s.bar, args.conditioning)
         kept = load_run(out / "run")
         kept.require_kept()
         origins = origins_of(out / "run")  # a branching run's clades

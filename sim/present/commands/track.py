@@ -120,24 +120,13 @@ def _as_of(
 ) -> tuple[dt.date, RunSummary, list[str]]:
     """The run as of date `d` (only what the log knew by then; resumed if a previous
     attempt left it unfinished): (the date, its summary, the observations it used)."""
-    from sim.engine.plan import Plan
-    from sim.runs.conditioned import run_store
+    from sim.runs.conditioned import run_lean
     from sim.runs.run_summary import read_summary
-    from sim.runs.runner import default_chunk
-    from sim.runs.store import RunStore
     from sim.scenario.loader import known_by
 
     scenario = known_by(full, d)  # the log is read and checked once, by the caller
-    store = RunStore.reuse_or_create(
-        out / f"as-of-{d}",
-        scenario_file=path,
-        scenario=scenario,
-        seed=root,
-        replicates=n,
-        chunk_size=default_chunk(n),
-        detail=False,
-    )
-    run_store(store, Plan(scenario), s.executor, s.bar, args.conditioning)
+    folder = out / f"as-of-{d}"
+    store = run_lean(folder, path, scenario, root, n, s.executor, s.bar, args.conditioning)
     return d, read_summary(store.path), [o.id for o in scenario.observations]
 
 
