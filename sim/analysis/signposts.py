@@ -188,44 +188,33 @@ def _quarterly(plan: Plan, start: dt.date, until: dt.date, who: str | None) -> l
 
 
 def _rungs(tracks: list[TrackSpec], q: dt.date, who: str | None) -> list[Candidate]:
-    """Each rung above a track's first granted by `q`; on a track whose rungs can be lost,
-    also still held on `q`."""
+    """Each rung above a track's first granted by `q`; then, on a track whose rungs can be
+    lost, each still held on `q`."""
     out = []
-    for track in tracks:
-        for rung in track.rungs[1:]:
-            name = f"{track.name}: {rung.name}"
-            out.append(
-                _candidate(
-                    who,
-                    f"rung_by.{rung.name}",
-                    q,
-                    f"{name} granted",
-                    f"rung_by.{rung.name}.{q}",
-                    f"{name} granted by {q}?",
-                    metric="rung_by",
-                    rung=rung.name,
-                    end=q,
+    for metric, done, asked in _RUNG_CANDIDATES:
+        for track in tracks:
+            if metric == "rung_on" and track.reversal is None:
+                continue
+            for rung in track.rungs[1:]:
+                name = f"{track.name}: {rung.name}"
+                out.append(
+                    _candidate(
+                        who,
+                        f"{metric}.{rung.name}",
+                        q,
+                        f"{name} {done}",
+                        f"{metric}.{rung.name}.{q}",
+                        f"{name} {asked} {q}?",
+                        metric=metric,
+                        rung=rung.name,
+                        end=q,
+                    )
                 )
-            )
-    for track in tracks:
-        if track.reversal is None:
-            continue
-        for rung in track.rungs[1:]:
-            name = f"{track.name}: {rung.name}"
-            out.append(
-                _candidate(
-                    who,
-                    f"rung_on.{rung.name}",
-                    q,
-                    f"{name} still held",
-                    f"rung_on.{rung.name}.{q}",
-                    f"{name} held on {q}?",
-                    metric="rung_on",
-                    rung=rung.name,
-                    end=q,
-                )
-            )
     return out
+
+
+#: The rung candidates, in order: (metric, its label's ending, its question's verb).
+_RUNG_CANDIDATES = (("rung_by", "granted", "granted by"), ("rung_on", "still held", "held on"))
 
 
 def candidates(plan: Plan, until: dt.date, extra: list[Question] = ()) -> list[Candidate]:
