@@ -77,21 +77,13 @@ def _happened(plan: Plan, event: Event) -> Check:
         case "advanced_by":
             controller = event.controller
             return lambda f: advanced(f, end, controller)
-        case "delivered_by":
+        case "delivered_by" | "system_on":
             system, controller = event.system, event.controller
+            still = event.metric == "system_on"  # not only delivered: not withdrawn by then
             return lambda f: any(
                 s.host == f.host
                 and s.day <= end
-                and (system is None or s.name == system)
-                and (controller is None or s.controller == controller)
-                for s in f.ledger.systems
-            )
-        case "system_on":
-            system, controller = event.system, event.controller
-            return lambda f: any(
-                s.host == f.host
-                and s.day <= end
-                and (s.end is None or end < s.end)
+                and (not still or s.end is None or end < s.end)
                 and (system is None or s.name == system)
                 and (controller is None or s.controller == controller)
                 for s in f.ledger.systems
