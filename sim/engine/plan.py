@@ -151,8 +151,7 @@ class Plan:
         """The daily curves a run tallies, as (column, the patron it is of or None):
         forces present and persistent presence as of each day, any patron's, and with
         several patrons each one's (``present.<patron>``), patrons by name."""
-        patrons = sorted(self.scenario.patrons())
-        own = [(p, f".{p}") for p in patrons] if len(patrons) > 1 else []
+        own = [(p, f".{p}") for p in self.scenario.patrons_apart()]
         return tuple(
             (f"{what}{suffix}", patron)
             for patron, suffix in [(None, ""), *own]

@@ -73,12 +73,9 @@ def _outcome(tally: OutcomeTally, column: str) -> OutcomeEstimate:
 
 def _times_by_patron(tally: OutcomeTally) -> dict[str, dict[str, TimeTo]]:
     """With several patrons, each one's time to persistent presence and to exit."""
-    patrons = tally.plan.scenario.patrons()
-    if len(patrons) < 2:
-        return {}
     return {
         p: {o: _quartiles(tally, paths.patron_outcome(o, p)) for o in ("persistent", "withdrawn")}
-        for p in sorted(patrons)
+        for p in tally.plan.scenario.patrons_apart()
     }
 
 

@@ -323,6 +323,13 @@ class Scenario(Strict):
     def patrons(self) -> list[str]:
         return [a.name for a in self.actors if a.role == "patron"]
 
+    def patrons_apart(self) -> list[str]:
+        """The patrons whose curves and times are also kept each on its own: with several,
+        every one, by name (so the order they are listed in never matters); with one,
+        none (its own are the scenario's)."""
+        patrons = self.patrons()
+        return sorted(patrons) if len(patrons) > 1 else []
+
     def target_of(self, actor: ActorSpec) -> str | None:
         """The client an actor acts on: its own ``target``, else the only client."""
         if actor.target is not None or not ROLE_SPECS[actor.role].has_target:
