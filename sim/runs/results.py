@@ -177,11 +177,21 @@ class Run:
         df["date"] = np.datetime64(self.start_date) + df["day"].to_numpy().astype("timedelta64[D]")
         return df
 
+    @cached_property
+    def daily(self) -> pd.DataFrame:
+        """The daily tallies the run streamed (``daily.parquet``), read once."""
+        return pd.read_parquet(self.path / "daily.parquet")
+
+    @property
+    def daily_patrons(self) -> list[str]:
+        """The patrons whose own daily curves the run tallied (none with one patron)."""
+        return [c.removeprefix("present.") for c in self.daily.columns if c.startswith("present.")]
+
     def daily_curve(self, what: str = "present") -> pd.DataFrame:
         """The probability, day by day, that forces are present (``present``) or that
-        persistent presence holds as of that day (``persistent``), with 95 % Wilson
-        intervals, tallied while the run streamed."""
-        d = pd.read_parquet(self.path / "daily.parquet")
+        persistent presence holds as of that day (``persistent``; ``present.<patron>``
+        for one patron's), with 95 % Wilson intervals, tallied while the run streamed."""
+        d = self.daily
         bounds = np.array([wilson(int(k), int(n)) for k, n in zip(d[what], d["n"], strict=True)])
         out = pd.DataFrame(
             {

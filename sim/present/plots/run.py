@@ -8,7 +8,6 @@ import matplotlib
 matplotlib.use("Agg")
 
 import numpy as np
-import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.present.plots.style import ACCENT, BAND, MUTED, date_axis, figure
@@ -94,7 +93,7 @@ def persistence_curve(run: Run) -> Figure:
     as of that day (each with its 95 % band), that continuous presence has held at some
     point, and that persistent presence has ended without returning (an exit). With
     several patrons, a panel below for each patron's own."""
-    patrons = run_patrons(run)
+    patrons = run.daily_patrons
     fig = figure(8.5, 5.6 + 3.0 * len(patrons), run.caption)
     axes = fig.subplots(1 + len(patrons), 1, sharex=True, squeeze=False)[:, 0]
     for ax, patron in zip(axes, [None, *patrons], strict=True):
@@ -109,12 +108,6 @@ def persistence_curve(run: Run) -> Figure:
     )
     date_axis(axes[-1], run.horizon_days)
     return fig
-
-
-def run_patrons(run: Run) -> list[str]:
-    """The patrons a run tallied daily curves of, each its own (none with one patron)."""
-    columns = pd.read_parquet(run.path / "daily.parquet").columns
-    return [c.removeprefix("present.") for c in columns if c.startswith("present.")]
 
 
 def _persistence_panel(ax, run: Run, patron: str | None) -> None:
