@@ -60,7 +60,7 @@ def timeline(run: Run, replicate: int | None = None) -> Figure:
     k = run.showcase_replicate() if replicate is None else replicate
     ev = run.timeline(k)
     spans = ev[ev["kind"].isin(_SPANS)]
-    several = sum(a["role"] == "patron" for a in run.manifest["scenario"]["actors"]) > 1
+    several = bool(run.daily_patrons)  # the patrons kept apart, as in every other figure
 
     def row(r: Any) -> str:
         """A span's row; with several patrons, each patron's rows apart."""
